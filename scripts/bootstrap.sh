@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs everything RepoScope needs to build and test. Idempotent: a second run
+# only checks. Debian packages come from the machine's apt sources; KSyntaxHighlighting
+# for Qt 6 is built from Debian's source tarball into .deps/prefix (git-ignored),
+# keyed on the tarballs' sha256 so later runs skip it.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+deps="$root/.deps"
+prefix="$deps/prefix"
+mkdir -p "$deps"
+
+say() { printf '[bootstrap] %s\n' "$*" >&2; }
+die() { printf '[bootstrap] error: %s\n' "$*" >&2; exit 1; }
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "not root and no sudo: install the packages in scripts/bootstrap.sh by hand"
+    sudo_cmd=(sudo)
+fi
+
+# ---------------------------------------------------------------- Debian packages
+packages=(
+    cmake ninja-build g++ pkg-config git clang-format xz-utils ca-certificates
+    qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libqt6svg6-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
+    libgl-dev libgit2-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
+    xvfb xauth imagemagick nodejs npm
+)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    # node/npm may come from elsewhere (preinstalled); do not fight them.
+    filtered=()
+    for p in "${missing[@]}"; do
+        case "$p" in
+            nodejs) command -v node >/dev/null || filtered+=("$p") ;;
+            npm) command -v npm >/dev/null || filtered+=("$p") ;;
+            *) filtered+=("$p") ;;
+        esac
+    done
+    if [ ${#filtered[@]} -gt 0 ]; then
+        say "installing Debian packages: ${filtered[*]}"
+        "${sudo_cmd[@]}" apt-get update -qq || die "apt-get update failed: check the network and /etc/apt/sources.list.d"
+        DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${filtered[@]}" \
+            || die "apt-get install failed for: ${filtered[*]}"
+    fi
+fi
+if dpkg-query -W -f='${Status}' libkf5syntaxhighlighting-dev 2>/dev/null | grep -q "install ok installed"; then
+    die "libkf5syntaxhighlighting-dev (Qt 5) is installed; it would mix Qt 5 into a Qt 6 build. Remove it: apt-get remove libkf5syntaxhighlighting-dev"
+fi
+
+# ---------------------------------------------------- KSyntaxHighlighting for Qt 6
+ksh_tar=ksyntax-highlighting_5.116.0.orig.tar.xz
+ksh_sha=6f8ccacebd0dc9ce050b2b23b715750c97938b3336fbbb80967920cb8c1dfaa7
+ecm_tar=kf6-extra-cmake-modules_6.13.0.orig.tar.xz
+ecm_sha=7006017c00c817ff4c056995146d271791d1487a398d39ea6cac1cd59a8bf402
+stamp="$prefix/.stamp-${ksh_sha:0:12}-${ecm_sha:0:12}"
+
+if [ ! -f "$stamp" ]; then
+    src="$deps/src"
+    mkdir -p "$src"
+    have_sources() {
+        [ -f "$src/$ksh_tar" ] && [ -f "$src/$ecm_tar" ] &&
+            echo "$ksh_sha  $src/$ksh_tar" | sha256sum -c --quiet - 2>/dev/null &&
+            echo "$ecm_sha  $src/$ecm_tar" | sha256sum -c --quiet - 2>/dev/null
+    }
+    if ! have_sources; then
+        say "fetching KSyntaxHighlighting and ECM source tarballs from Debian"
+        uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+        if [ -z "$uri" ]; then
+            uri=$(awk '/^deb / && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+        fi
+        [ -n "$uri" ] || die "cannot find a Debian mirror in /etc/apt/sources.list.d/debian.sources"
+        apt_dir="$deps/apt"
+        mkdir -p "$apt_dir/lists/partial"
+        cat >"$apt_dir/own.sources" <<SRC
+Types: deb-src
+URIs: $uri
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+        opts=(-o "Dir::Etc::SourceList=$apt_dir/own.sources" -o Dir::Etc::SourceParts=/dev/null
+              -o "Dir::State::Lists=$apt_dir/lists")
+        apt-get "${opts[@]}" update -qq >"$deps/apt-update.log" 2>&1 ||
+            die "could not read Debian's source index (see $deps/apt-update.log); check the network"
+        # apt-get source exits non-zero because the .dsc answers 404; the tarball is what matters.
+        (cd "$src" && apt-get "${opts[@]}" source --download-only \
+            ksyntax-highlighting=5.116.0-1 kf6-extra-cmake-modules=6.13.0-1 >"$deps/apt-source.log" 2>&1) || true
+        have_sources || die "KSyntaxHighlighting/ECM tarballs missing or checksum mismatch (see $deps/apt-source.log)"
+    fi
+    say "building KSyntaxHighlighting 5.116 for Qt 6 into .deps/prefix (about a minute)"
+    work="$deps/work"
+    rm -rf "$work" && mkdir -p "$work"
+    tar -C "$work" -xf "$src/$ecm_tar"
+    tar -C "$work" -xf "$src/$ksh_tar"
+    ecm_dir=$(find "$work" -maxdepth 1 -type d -name 'extra-cmake-modules-*' | head -n1)
+    ksh_dir=$(find "$work" -maxdepth 1 -type d -name 'syntax-highlighting-*' | head -n1)
+    log="$deps/ksh-build.log"
+    {
+        cmake -S "$ecm_dir" -B "$work/b-ecm" -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_TESTING=OFF \
+            -DBUILD_HTML_DOCS=OFF -DBUILD_MAN_DOCS=OFF -DBUILD_QTHELP_DOCS=OFF &&
+        cmake --install "$work/b-ecm" &&
+        cmake -S "$ksh_dir" -B "$work/b-ksh" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+            -DCMAKE_INSTALL_PREFIX="$prefix" -DQT_MAJOR_VERSION=6 -DBUILD_TESTING=OFF -DBUILD_QCH=OFF \
+            -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_LIBDIR=lib &&
+        cmake --build "$work/b-ksh" -j"$(nproc)" &&
+        cmake --install "$work/b-ksh"
+    } >"$log" 2>&1 || die "building KSyntaxHighlighting failed; see $log"
+    ldd "$prefix"/lib/libKF5SyntaxHighlighting.so.5 | grep -q libQt6Core ||
+        die "KSyntaxHighlighting was not linked against Qt 6; see $log"
+    rm -rf "$work"
+    touch "$stamp"
+fi
+say "dependencies ready (prefix: .deps/prefix)"
