@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: MIT
+#include "repo/repolog.h"
+
+namespace reposcope::repo {
+Q_LOGGING_CATEGORY(lcRepo, "reposcope.repo")
+} // namespace reposcope::repo

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace reposcope::repo {
+Q_DECLARE_LOGGING_CATEGORY(lcRepo) // "reposcope.repo"
+} // namespace reposcope::repo

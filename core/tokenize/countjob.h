@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "repo/reposnapshot.h"
+#include "tokenize/tokencache.h"
+#include "tokenize/tokenizer.h"
+
+#include <QFuture>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+class QThreadPool;
+
+namespace reposcope::tokenize {
+
+// The outcome for one file node.
+struct FileCount {
+    int node = -1;
+    bool ok = false;      // false: could not be read (error says why) or too large to count
+    bool fromCache = false;
+    ContentStats stats;
+    QString error;
+};
+
+// Counts every countable file of a snapshot in the background and reports results in
+// batches on the owner's thread (at most every 50 ms). Cached counts are reported
+// first without touching the disk. Workers run on the injected pool, one ContentReader
+// each. Cancel at any time; the destructor cancels and waits for the workers.
+class CountJob : public QObject {
+    Q_OBJECT
+public:
+    // Files larger than this are never read for counting.
+    static constexpr qint64 kMaxCountBytes = 32 * 1024 * 1024;
+
+    CountJob(repo::SnapshotPtr snapshot, std::shared_ptr<const Tokenizer> tokenizer,
+             std::shared_ptr<TokenCache> cache, QThreadPool *pool, QObject *parent = nullptr);
+    ~CountJob() override;
+
+    void start();
+    void cancel();
+    bool isRunning() const { return m_running; }
+    int total() const { return m_total; }
+    int done() const { return m_done; }
+
+    // Counts one piece of content the way the job does (decode, count, classify).
+    static ContentStats analyse(QByteArrayView raw, const Tokenizer &tokenizer);
+
+Q_SIGNALS:
+    void batchReady(const QList<reposcope::tokenize::FileCount> &batch);
+    void progressChanged(int done, int total);
+    void finished(bool cancelled);
+
+private:
+    struct State;
+    void drain();
+
+    repo::SnapshotPtr m_snapshot;
+    std::shared_ptr<const Tokenizer> m_tokenizer;
+    std::shared_ptr<TokenCache> m_cache;
+    QThreadPool *m_pool;
+    std::shared_ptr<State> m_state;
+    QList<QFuture<void>> m_workers;
+    QTimer m_timer;
+    bool m_running = false;
+    int m_total = 0;
+    int m_done = 0;
+};
+
+// True for file entries that hold countable content (not symlinks, submodules or .git).
+bool isCountable(const repo::ScannedFile &file);
+
+} // namespace reposcope::tokenize

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+#include "tokenize/tokencache.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+
+#include <cstring>
+#include <xxhash.h>
+
+Q_LOGGING_CATEGORY(lcTokenCache, "reposcope.tokenize.cache")
+
+namespace reposcope::tokenize {
+
+namespace {
+
+constexpr char kMagic[8] = {'R', 'S', 'T', 'C', '0', '0', '0', '1'};
+
+#pragma pack(push, 1)
+struct DiskRecord {
+    uint8_t key[20];
+    quint32 tokens;
+    quint32 lines;
+    quint32 replaced;
+    quint8 encoding;
+    quint8 flags;
+    quint16 reserved;
+};
+#pragma pack(pop)
+static_assert(sizeof(DiskRecord) == 36);
+
+QByteArray keyBytes(const ContentKey &key) {
+    return QByteArray(reinterpret_cast<const char *>(key.data()), qsizetype(key.size()));
+}
+
+QString sanitize(const QString &id) {
+    QString out;
+    for (const QChar c : id)
+        out += (c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('.')) ? c : QLatin1Char('_');
+    return out;
+}
+
+} // namespace
+
+ContentKey contentKey(QByteArrayView bytes) {
+    const XXH128_hash_t h = XXH3_128bits(bytes.data(), size_t(bytes.size()));
+    ContentKey key{};
+    std::memcpy(key.data(), &h.low64, 8);
+    std::memcpy(key.data() + 8, &h.high64, 8);
+    std::memset(key.data() + 16, 0xFF, 4);
+    return key;
+}
+
+QString TokenCache::defaultFolder() {
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/tokens");
+}
+
+TokenCache::TokenCache(const QString &folder, const QString &tokenizerId) {
+    if (folder.isEmpty())
+        return;
+    QDir().mkpath(folder);
+    m_file.setFileName(folder + QLatin1Char('/') + sanitize(tokenizerId) + QStringLiteral(".bin"));
+    load();
+}
+
+TokenCache::~TokenCache() { flush(); }
+
+void TokenCache::load() {
+    if (m_file.open(QIODevice::ReadOnly)) {
+        const QByteArray data = m_file.readAll();
+        m_file.close();
+        if (data.size() >= 8 && std::memcmp(data.constData(), kMagic, 8) == 0) {
+            const qsizetype count = (data.size() - 8) / qsizetype(sizeof(DiskRecord));
+            m_entries.reserve(count);
+            for (qsizetype i = 0; i < count; ++i) {
+                DiskRecord r;
+                std::memcpy(&r, data.constData() + 8 + i * qsizetype(sizeof(DiskRecord)), sizeof r);
+                if (r.encoding > quint8(text::Encoding::Legacy8Bit))
+                    continue;
+                ContentStats s;
+                s.tokens = r.tokens;
+                s.lines = r.lines;
+                s.replacedBytes = r.replaced;
+                s.encoding = text::Encoding(r.encoding);
+                s.binary = r.flags & 1;
+                s.generated = r.flags & 2;
+                m_entries.insert(QByteArray(reinterpret_cast<const char *>(r.key), 20), s);
+            }
+            if ((data.size() - 8) % qsizetype(sizeof(DiskRecord)) == 0) {
+                if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append))
+                    m_problem = m_file.errorString();
+                return;
+            }
+            qCWarning(lcTokenCache) << "token cache" << m_file.fileName() << "was truncated; rewriting";
+        } else if (!data.isEmpty()) {
+            qCWarning(lcTokenCache) << "token cache" << m_file.fileName() << "is not a cache file; rewriting";
+        }
+    }
+    // Start a fresh file holding what survived.
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        m_problem = m_file.errorString();
+        return;
+    }
+    m_file.write(kMagic, 8);
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        ContentKey key{};
+        std::memcpy(key.data(), it.key().constData(), 20);
+        DiskRecord r{};
+        std::memcpy(r.key, key.data(), 20);
+        r.tokens = it->tokens;
+        r.lines = it->lines;
+        r.replaced = it->replacedBytes;
+        r.encoding = quint8(it->encoding);
+        r.flags = quint8((it->binary ? 1 : 0) | (it->generated ? 2 : 0));
+        m_pending.append(reinterpret_cast<const char *>(&r), sizeof r);
+    }
+    flush();
+}
+
+std::optional<ContentStats> TokenCache::find(const ContentKey &key) const {
+    QReadLocker locker(&m_lock);
+    const auto it = m_entries.constFind(keyBytes(key));
+    if (it == m_entries.cend())
+        return std::nullopt;
+    return *it;
+}
+
+void TokenCache::insert(const ContentKey &key, const ContentStats &stats) {
+    QWriteLocker locker(&m_lock);
+    m_entries.insert(keyBytes(key), stats);
+    if (!m_file.isOpen())
+        return;
+    DiskRecord r{};
+    std::memcpy(r.key, key.data(), 20);
+    r.tokens = stats.tokens;
+    r.lines = stats.lines;
+    r.replaced = stats.replacedBytes;
+    r.encoding = quint8(stats.encoding);
+    r.flags = quint8((stats.binary ? 1 : 0) | (stats.generated ? 2 : 0));
+    m_pending.append(reinterpret_cast<const char *>(&r), sizeof r);
+    if (m_pending.size() > (1 << 20)) {
+        locker.unlock();
+        flush();
+    }
+}
+
+void TokenCache::flush() {
+    QWriteLocker locker(&m_lock);
+    if (!m_file.isOpen() || m_pending.isEmpty())
+        return;
+    const qint64 written = m_file.write(m_pending);
+    const bool ok = written == m_pending.size() && m_file.flush();
+    m_pending.clear();
+    if (!ok) {
+        // Most likely a full disk: keep counting in memory, say why once.
+        m_problem = QStringLiteral("token cache not saved (%1): counts will be recomputed next time")
+                        .arg(m_file.errorString());
+        qCWarning(lcTokenCache) << m_problem;
+        m_file.close();
+    }
+}
+
+qsizetype TokenCache::size() const {
+    QReadLocker locker(&m_lock);
+    return m_entries.size();
+}
+
+QString TokenCache::persistenceProblem() const {
+    QReadLocker locker(&m_lock);
+    return m_problem;
+}
+
+} // namespace reposcope::tokenize

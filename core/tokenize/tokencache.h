@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "repo/scantypes.h"
+#include "text/textdecoder.h"
+
+#include <QFile>
+#include <QHash>
+#include <QReadWriteLock>
+#include <QString>
+
+#include <optional>
+
+namespace reposcope::tokenize {
+
+// What counting learned about one blob of content (independent of its path).
+struct ContentStats {
+    quint32 tokens = 0;
+    quint32 lines = 0;
+    quint32 replacedBytes = 0;
+    text::Encoding encoding = text::Encoding::Utf8;
+    bool binary = false;
+    bool generated = false; // looks generated or minified by content
+};
+
+using ContentKey = repo::ObjectId;
+
+// Key of content whose git blob id is unknown: an xxh3-128 digest of the bytes,
+// marked so it can never equal a real SHA-1 blob id by accident.
+ContentKey contentKey(QByteArrayView bytes);
+
+// On-disk cache of ContentStats keyed by (tokenizer id, content key). One append-only
+// file per tokenizer id under the cache folder; loaded into memory once. Thread-safe:
+// lookups take a read lock, inserts a write lock. A corrupt or truncated file is
+// ignored (and rewritten), a full disk only disables persistence: never an error that
+// stops counting.
+class TokenCache {
+public:
+    // folder: where the cache files live; "" keeps the cache in memory only.
+    TokenCache(const QString &folder, const QString &tokenizerId);
+    ~TokenCache();
+    TokenCache(const TokenCache &) = delete;
+    TokenCache &operator=(const TokenCache &) = delete;
+
+    std::optional<ContentStats> find(const ContentKey &key) const;
+    void insert(const ContentKey &key, const ContentStats &stats);
+    void flush();
+
+    qsizetype size() const;
+    QString filePath() const { return m_file.fileName(); }
+    // Non-empty when persistence was switched off (e.g. disk full), for the status bar.
+    QString persistenceProblem() const;
+
+    static QString defaultFolder();
+
+private:
+    void load();
+
+    mutable QReadWriteLock m_lock;
+    QHash<QByteArray, ContentStats> m_entries;
+    QFile m_file;
+    QByteArray m_pending;
+    QString m_problem;
+};
+
+} // namespace reposcope::tokenize

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#include "workspace/workspace.h"
+
+#include "repo/reposcanner.h"
+
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace reposcope::workspace {
+
+Result<OpenedRepo> openRepository(const repo::ScanOptions &options, const tokenize::Tokenizer &tokenizer,
+                                  const prompt::PackFormat &format, const std::atomic_bool *cancel) {
+    QElapsedTimer timer;
+    timer.start();
+    Result<repo::ScanResult> scanned = repo::scanRepository(options, cancel);
+    if (!scanned)
+        return scanned.error();
+    OpenedRepo opened;
+    opened.snapshot = repo::RepoSnapshot::build(std::move(scanned).value());
+    const repo::RepoSnapshot &snap = *opened.snapshot;
+    opened.nodeOverheads.resize(size_t(snap.nodeCount()));
+    for (int node = 0; node < snap.nodeCount(); ++node) {
+        if (cancel && *cancel)
+            return Error::make(Error::Code::Cancelled, QStringLiteral("opening was cancelled"));
+        opened.nodeOverheads[size_t(node)] = format.nodeOverhead(snap, node, tokenizer);
+    }
+    opened.fixedOverhead = format.fixedOverhead(snap.name(0), tokenizer);
+    opened.scanMs = timer.elapsed();
+    return opened;
+}
+
+Workspace::Workspace(QThreadPool *pool, std::shared_ptr<const tokenize::Tokenizer> tokenizer,
+                     QString cacheFolder, QObject *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_tokenizer(std::move(tokenizer))
+    , m_cache(std::make_shared<tokenize::TokenCache>(cacheFolder, m_tokenizer->id())) {
+    connect(&m_scanWatcher, &QFutureWatcher<Result<OpenedRepo>>::finished, this,
+            &Workspace::onScanFinished);
+}
+
+Workspace::~Workspace() {
+    cancel();
+    m_scanWatcher.waitForFinished();
+}
+
+bool Workspace::isBusy() const {
+    return m_scanWatcher.isRunning() || (m_countJob && m_countJob->isRunning());
+}
+
+QString Workspace::cacheProblem() const { return m_cache->persistenceProblem(); }
+
+void Workspace::cancel() {
+    if (m_scanCancel)
+        *m_scanCancel = true;
+    if (m_countJob)
+        m_countJob->cancel();
+}
+
+void Workspace::open(const repo::ScanOptions &options) {
+    cancel();
+    m_options = options;
+    m_scanCancel = std::make_shared<std::atomic_bool>(false);
+    Q_EMIT scanStarted(options.path);
+    m_scanWatcher.setFuture(QtConcurrent::run(
+        m_pool, [options, tokenizer = m_tokenizer, format = m_format, cancel = m_scanCancel] {
+            return openRepository(options, *tokenizer, format, cancel.get());
+        }));
+}
+
+void Workspace::setPackOptions(const prompt::PackOptions &options) {
+    m_format = prompt::PackFormat(options);
+    if (m_selection)
+        open(m_options);
+}
+
+void Workspace::onScanFinished() {
+    // A newer open() may have replaced this future; only the latest result counts.
+    if (m_scanWatcher.isRunning())
+        return;
+    Result<OpenedRepo> result = m_scanWatcher.result();
+    if (!result) {
+        if (result.error().code != Error::Code::Cancelled)
+            Q_EMIT scanFailed(result.error());
+        return;
+    }
+    m_countJob.reset();
+    OpenedRepo opened = std::move(result).value();
+    m_fixedOverhead = opened.fixedOverhead;
+    m_selection = std::make_unique<prompt::Selection>(opened.snapshot, std::move(opened.nodeOverheads));
+    Q_EMIT opened(opened.scanMs);
+    startCounting();
+}
+
+void Workspace::startCounting() {
+    m_countJob = std::make_unique<tokenize::CountJob>(m_selection->snapshotPtr(), m_tokenizer, m_cache,
+                                                      m_pool);
+    const bool excludeGenerated = m_options.excludeGenerated;
+    connect(m_countJob.get(), &tokenize::CountJob::batchReady, this,
+            [this, excludeGenerated](const QList<tokenize::FileCount> &batch) {
+                m_selection->applyCounts(batch, excludeGenerated);
+                QList<int> nodes;
+                nodes.reserve(batch.size());
+                for (const tokenize::FileCount &fc : batch)
+                    nodes.append(fc.node);
+                Q_EMIT countsApplied(nodes);
+            });
+    connect(m_countJob.get(), &tokenize::CountJob::progressChanged, this, &Workspace::countingProgress);
+    connect(m_countJob.get(), &tokenize::CountJob::finished, this,
+            [this](bool cancelled) { Q_EMIT countingFinished(cancelled, m_countTimer.elapsed()); });
+    m_countTimer.start();
+    m_countJob->start();
+}
+
+} // namespace reposcope::workspace

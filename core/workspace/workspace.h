@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "common/result.h"
+#include "prompt/packformat.h"
+#include "prompt/selection.h"
+#include "repo/reposnapshot.h"
+#include "tokenize/countjob.h"
+#include "tokenize/tokenizer.h"
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+class QThreadPool;
+
+namespace reposcope::workspace {
+
+// Everything the open step computes off the UI thread.
+struct OpenedRepo {
+    repo::SnapshotPtr snapshot;
+    std::vector<qint32> nodeOverheads;
+    qint64 fixedOverhead = 0;
+    qint64 scanMs = 0;
+};
+
+// Open a repository or folder: scan, build the snapshot, price each node's pack overhead.
+// Blocking; used by Workspace on the pool and directly by the CLI.
+Result<OpenedRepo> openRepository(const repo::ScanOptions &options, const tokenize::Tokenizer &tokenizer,
+                                  const prompt::PackFormat &format, const std::atomic_bool *cancel);
+
+// The open repository: drives the scan and the background count, owns the selection.
+// Lives on the UI thread; all heavy work runs on the injected pool. Cancelling or
+// opening another repository stops the previous work; nothing blocks the caller.
+class Workspace : public QObject {
+    Q_OBJECT
+public:
+    Workspace(QThreadPool *pool, std::shared_ptr<const tokenize::Tokenizer> tokenizer,
+              QString cacheFolder, QObject *parent = nullptr);
+    ~Workspace() override;
+
+    void open(const repo::ScanOptions &options);
+    void cancel();
+    void setPackOptions(const prompt::PackOptions &options); // re-opens to re-price overhead
+
+    bool isBusy() const;
+    const repo::ScanOptions &options() const { return m_options; }
+    prompt::Selection *selection() const { return m_selection.get(); }
+    repo::SnapshotPtr snapshot() const { return m_selection ? m_selection->snapshotPtr() : nullptr; }
+    const tokenize::Tokenizer &tokenizer() const { return *m_tokenizer; }
+    const prompt::PackFormat &packFormat() const { return m_format; }
+    qint64 fixedOverhead() const { return m_fixedOverhead; }
+    QThreadPool *pool() const { return m_pool; }
+    QString cacheProblem() const;
+
+Q_SIGNALS:
+    void scanStarted(const QString &path);
+    void scanFailed(const reposcope::Error &error);
+    // A new snapshot and selection are in place (the old ones are gone).
+    void opened(qint64 scanMs);
+    // Counts for these nodes arrived (their folders' sums changed too).
+    void countsApplied(const QList<int> &nodes);
+    void countingProgress(int done, int total);
+    void countingFinished(bool cancelled, qint64 elapsedMs);
+
+private:
+    void onScanFinished();
+    void startCounting();
+
+    QThreadPool *m_pool;
+    std::shared_ptr<const tokenize::Tokenizer> m_tokenizer;
+    std::shared_ptr<tokenize::TokenCache> m_cache;
+    prompt::PackFormat m_format{prompt::PackOptions{}};
+    repo::ScanOptions m_options;
+    std::shared_ptr<std::atomic_bool> m_scanCancel;
+    QFutureWatcher<Result<OpenedRepo>> m_scanWatcher;
+    std::unique_ptr<prompt::Selection> m_selection;
+    std::unique_ptr<tokenize::CountJob> m_countJob;
+    qint64 m_fixedOverhead = 0;
+    QElapsedTimer m_countTimer;
+};
+
+} // namespace reposcope::workspace

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+#include "codeviewer.h"
+
+#include "codeviewergutter.h"
+#include "gotolinedialog.h"
+
+#include <KSyntaxHighlighting/Definition>
+#include <KSyntaxHighlighting/Repository>
+#include <KSyntaxHighlighting/SyntaxHighlighter>
+#include <KSyntaxHighlighting/Theme>
+
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QMenu>
+#include <QPainter>
+#include <QTextBlock>
+
+namespace reposcope::ui {
+
+namespace {
+
+constexpr int GutterPadding = 6; // pixels left and right of the numbers
+
+QColor blend(const QColor &a, const QColor &b, qreal amountOfB) {
+    const qreal k = 1.0 - amountOfB;
+    return QColor::fromRgbF(a.redF() * k + b.redF() * amountOfB,
+                            a.greenF() * k + b.greenF() * amountOfB,
+                            a.blueF() * k + b.blueF() * amountOfB);
+}
+
+} // namespace
+
+CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *parent)
+    : QPlainTextEdit(parent)
+    , m_repository(repository)
+    , m_highlighter(new KSyntaxHighlighting::SyntaxHighlighter(document()))
+    , m_gutter(new CodeViewerGutter(this))
+    , m_goToLineAction(new QAction(tr("Go to Line…"), this)) {
+    setReadOnly(true);
+    // Read-only still lets the keyboard move the cursor, so Ctrl+G, arrows and
+    // cursorLineChanged() behave as in an editor.
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setUndoRedoEnabled(false);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setTabStopDistance(4 * fontMetrics().horizontalAdvance(QLatin1Char(' ')));
+
+    m_goToLineAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    m_goToLineAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_goToLineAction->setEnabled(false);
+    addAction(m_goToLineAction);
+    connect(m_goToLineAction, &QAction::triggered, this, [this] { askGoToLine(this); });
+
+    connect(this, &QPlainTextEdit::blockCountChanged, this, &CodeViewer::updateGutterGeometry);
+    connect(this, &QPlainTextEdit::updateRequest, this, &CodeViewer::onUpdateRequest);
+    connect(this, &QPlainTextEdit::cursorPositionChanged, this,
+            &CodeViewer::onCursorPositionChanged);
+
+    applyTheme();
+    updateGutterGeometry();
+}
+
+CodeViewer::~CodeViewer() = default;
+
+void CodeViewer::showText(const QString &path, const QString &text) {
+    m_path = path;
+    m_open = true;
+    m_rangeFirst = m_rangeLast = 0;
+    m_lastCursorLine = 0;
+    // Definition first, so the one highlighting pass that setPlainText() triggers
+    // already uses it.
+    m_highlighter->setDefinition(m_repository.definitionForFileName(path));
+    setDocumentTitle(path);
+    setPlainText(text);
+    m_goToLineAction->setEnabled(true);
+    updateGutterGeometry();
+    updateExtraSelections();
+}
+
+void CodeViewer::clear() {
+    m_path.clear();
+    m_open = false;
+    m_rangeFirst = m_rangeLast = 0;
+    m_highlighter->setDefinition(KSyntaxHighlighting::Definition());
+    setDocumentTitle(QString());
+    QPlainTextEdit::clear();
+    m_goToLineAction->setEnabled(false);
+    updateGutterGeometry();
+    updateExtraSelections();
+    viewport()->update();
+}
+
+bool CodeViewer::goToLine(int line) {
+    if (line < 1 || line > lineCount())
+        return false;
+    QTextCursor cursor(document()->findBlockByNumber(line - 1));
+    setTextCursor(cursor);
+    centerCursor();
+    return true;
+}
+
+void CodeViewer::highlightLines(int first, int last) {
+    const int count = lineCount();
+    if (count == 0)
+        return;
+    if (first > last)
+        std::swap(first, last);
+    m_rangeFirst = std::clamp(first, 1, count);
+    m_rangeLast = std::clamp(last, 1, count);
+    updateExtraSelections();
+    // Show the end first, then the start, so a range taller than the view shows its top.
+    setTextCursor(QTextCursor(document()->findBlockByNumber(m_rangeLast - 1)));
+    ensureCursorVisible();
+    goToLine(m_rangeFirst);
+}
+
+void CodeViewer::clearLineHighlight() {
+    m_rangeFirst = m_rangeLast = 0;
+    updateExtraSelections();
+}
+
+QString CodeViewer::currentPath() const {
+    return m_path;
+}
+
+int CodeViewer::lineCount() const {
+    return (!m_open || document()->isEmpty()) ? 0 : blockCount();
+}
+
+int CodeViewer::currentLine() const {
+    return textCursor().blockNumber() + 1;
+}
+
+QString CodeViewer::definitionName() const {
+    return m_highlighter->definition().isValid() ? m_highlighter->definition().name()
+                                                 : QString();
+}
+
+QString CodeViewer::themeName() const {
+    return m_highlighter->theme().name();
+}
+
+QAction *CodeViewer::goToLineAction() const {
+    return m_goToLineAction;
+}
+
+void CodeViewer::resizeEvent(QResizeEvent *event) {
+    QPlainTextEdit::resizeEvent(event);
+    const QRect cr = contentsRect();
+    m_gutter->setGeometry(QRect(cr.left(), cr.top(), gutterWidth(), cr.height()));
+}
+
+void CodeViewer::paintEvent(QPaintEvent *event) {
+    QPlainTextEdit::paintEvent(event);
+    if (m_open && !document()->isEmpty())
+        return;
+    // Painted overlay rather than setPlaceholderText(): an open but empty file must not
+    // claim that nothing is selected.
+    QPainter painter(viewport());
+    QColor color = palette().color(QPalette::Text);
+    color.setAlphaF(0.6);
+    painter.setPen(color);
+    painter.setFont(QGuiApplication::font()); // prose, not code
+    const QString message = m_open ? tr("This file is empty.")
+                                   : tr("Select a file in the repository tree to view it.");
+    painter.drawText(viewport()->rect().adjusted(12, 12, -12, -12),
+                     Qt::AlignCenter | Qt::TextWordWrap, message);
+}
+
+void CodeViewer::changeEvent(QEvent *event) {
+    QPlainTextEdit::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && !m_applyingTheme)
+        applyTheme();
+    else if (event->type() == QEvent::FontChange)
+        updateGutterGeometry();
+}
+
+void CodeViewer::contextMenuEvent(QContextMenuEvent *event) {
+    QMenu *menu = createStandardContextMenu(event->pos());
+    menu->addSeparator();
+    menu->addAction(m_goToLineAction);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
+}
+
+int CodeViewer::gutterWidth() const {
+    if (!m_open)
+        return 0;
+    int digits = 1;
+    for (int n = std::max(1, blockCount()); n >= 10; n /= 10)
+        ++digits;
+    digits = std::max(digits, 3); // steady width for small files
+    return 2 * GutterPadding + digits * fontMetrics().horizontalAdvance(QLatin1Char('9'));
+}
+
+void CodeViewer::paintGutter(QPaintEvent *event) {
+    QPainter painter(m_gutter);
+    painter.fillRect(event->rect(), m_gutterBackground);
+    if (!m_open)
+        return;
+    painter.setFont(font());
+    const int current = textCursor().blockNumber();
+    const int textWidth = m_gutter->width() - GutterPadding;
+    const int lineHeight = fontMetrics().height();
+    QTextBlock block = firstVisibleBlock();
+    int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
+    while (block.isValid() && top <= event->rect().bottom()) {
+        const int bottom = top + qRound(blockBoundingRect(block).height());
+        if (block.isVisible() && bottom >= event->rect().top()) {
+            const bool isCurrent = block.blockNumber() == current;
+            painter.setPen(isCurrent ? m_currentLineNumberColor : m_lineNumberColor);
+            QFont numberFont = font();
+            numberFont.setBold(isCurrent);
+            painter.setFont(numberFont);
+            painter.drawText(0, top, textWidth, lineHeight, Qt::AlignRight | Qt::AlignVCenter,
+                             QString::number(block.blockNumber() + 1));
+        }
+        block = block.next();
+        top = bottom;
+    }
+}
+
+void CodeViewer::updateGutterGeometry() {
+    setViewportMargins(gutterWidth(), 0, 0, 0);
+    const QRect cr = contentsRect();
+    m_gutter->setGeometry(QRect(cr.left(), cr.top(), gutterWidth(), cr.height()));
+    m_gutter->update();
+}
+
+void CodeViewer::onUpdateRequest(const QRect &rect, int dy) {
+    if (dy != 0)
+        m_gutter->scroll(0, dy);
+    else
+        m_gutter->update(0, rect.y(), m_gutter->width(), rect.height());
+    if (rect.contains(viewport()->rect()))
+        updateGutterGeometry();
+}
+
+void CodeViewer::onCursorPositionChanged() {
+    const int line = currentLine();
+    if (line == m_lastCursorLine)
+        return;
+    m_lastCursorLine = line;
+    updateExtraSelections();
+    m_gutter->update();
+    Q_EMIT cursorLineChanged(line);
+}
+
+void CodeViewer::applyTheme() {
+    using KSyntaxHighlighting::Repository;
+    using KSyntaxHighlighting::Theme;
+    // Decide from our own Base colour, which is never overridden below, so a later
+    // application palette switch is still seen.
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const Theme theme =
+        m_repository.defaultTheme(dark ? Repository::DarkTheme : Repository::LightTheme);
+
+    const QColor background = QColor::fromRgba(theme.editorColor(Theme::BackgroundColor));
+    const QColor text = QColor::fromRgba(theme.textColor(Theme::Normal));
+    const QColor selection = QColor::fromRgba(theme.editorColor(Theme::TextSelection));
+    m_currentLineColor = QColor::fromRgba(theme.editorColor(Theme::CurrentLine));
+    m_rangeColor = blend(background, selection, 0.55);
+    m_gutterBackground = QColor::fromRgba(theme.editorColor(Theme::IconBorder));
+    m_lineNumberColor = QColor::fromRgba(theme.editorColor(Theme::LineNumbers));
+    m_currentLineNumberColor = QColor::fromRgba(theme.editorColor(Theme::CurrentLineNumber));
+
+    m_applyingTheme = true;
+    QPalette own = palette();
+    own.setColor(QPalette::Text, text);
+    own.setColor(QPalette::Highlight, selection);
+    own.setColor(QPalette::HighlightedText, text);
+    setPalette(own);
+    // The background is painted by the viewport; giving it the theme colour there keeps
+    // our own Base (the light/dark signal) untouched.
+    QPalette view = viewport()->palette();
+    view.setColor(QPalette::Base, background);
+    view.setColor(QPalette::Window, background);
+    viewport()->setPalette(view);
+    m_applyingTheme = false;
+
+    if (m_highlighter->theme().name() != theme.name()) {
+        m_highlighter->setTheme(theme);
+        m_highlighter->rehighlight();
+    }
+    updateExtraSelections();
+    m_gutter->update();
+}
+
+void CodeViewer::updateExtraSelections() {
+    QList<QTextEdit::ExtraSelection> selections;
+    if (m_open) {
+        QTextEdit::ExtraSelection line;
+        line.format.setBackground(m_currentLineColor);
+        line.format.setProperty(QTextFormat::FullWidthSelection, true);
+        line.cursor = textCursor();
+        line.cursor.clearSelection();
+        selections.append(line);
+    }
+    if (m_open && m_rangeFirst > 0) {
+        QTextEdit::ExtraSelection range;
+        range.format.setBackground(m_rangeColor);
+        range.format.setProperty(QTextFormat::FullWidthSelection, true);
+        range.cursor = QTextCursor(document()->findBlockByNumber(m_rangeFirst - 1));
+        const QTextBlock lastBlock = document()->findBlockByNumber(m_rangeLast - 1);
+        range.cursor.setPosition(lastBlock.position() + lastBlock.length() - 1,
+                                 QTextCursor::KeepAnchor);
+        selections.append(range);
+    }
+    setExtraSelections(selections);
+}
+
+} // namespace reposcope::ui

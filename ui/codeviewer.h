@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QPlainTextEdit>
+
+class QAction;
+
+namespace KSyntaxHighlighting {
+class Repository;
+class SyntaxHighlighter;
+} // namespace KSyntaxHighlighting
+
+namespace reposcope::ui {
+
+class CodeViewerGutter;
+
+/// Read-only source viewer: KSyntaxHighlighting colours, a line-number gutter, a theme
+/// that follows the palette (light or dark, re-chosen on every palette change), "go to
+/// line" (Ctrl+G) and a highlighted line range for citations.
+///
+/// Ownership: the Repository is NOT owned and must outlive the viewer. Building one reads
+/// every syntax definition and theme (expensive, tens of milliseconds and megabytes), so
+/// the application builds exactly one in app/ and injects it into every viewer.
+///
+/// Threading: UI thread only.
+///
+/// Cost: showText() sets the whole text in one go (QPlainTextEdit lays out per block, and
+/// only the visible blocks are shaped), so a 50,000-line file opens and jumps quickly.
+/// Highlighting runs once over the text when it is set.
+class CodeViewer : public QPlainTextEdit {
+    Q_OBJECT
+public:
+    explicit CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *parent = nullptr);
+    ~CodeViewer() override;
+
+    /// Shows @p text; @p path (repository-relative) picks the syntax definition by its
+    /// file name and becomes the document title. Clears any highlighted line range.
+    void showText(const QString &path, const QString &text);
+    /// Closes the file: empty document, no path, the placeholder message is shown.
+    /// Hides QPlainTextEdit::clear() (not virtual); call it on a CodeViewer.
+    void clear();
+
+    /// Moves the cursor to the start of 1-based @p line and centres it. Returns false
+    /// (and moves nothing) when no file is shown or the line is out of range.
+    bool goToLine(int line);
+    /// Tints 1-based lines @p first..@p last (clamped to the document) across the full
+    /// width and scrolls them into view. A later call replaces the range.
+    void highlightLines(int first, int last);
+    /// Removes the range set by highlightLines().
+    void clearLineHighlight();
+
+    QString currentPath() const;
+    /// Number of lines of the shown text; 0 when nothing (or an empty file) is shown.
+    int lineCount() const;
+    /// 1-based line of the text cursor.
+    int currentLine() const;
+    /// Name of the syntax definition in use ("C++", "Python"); empty for plain text.
+    QString definitionName() const;
+    /// Name of the KSyntaxHighlighting theme in use ("Breeze Light", "Breeze Dark").
+    QString themeName() const;
+
+    /// "Go to Line…" (Ctrl+G, active while the viewer or a child has focus). Owned by the
+    /// viewer; menus may add it.
+    QAction *goToLineAction() const;
+
+Q_SIGNALS:
+    /// The text cursor moved to another 1-based line.
+    void cursorLineChanged(int line);
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void changeEvent(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+
+private:
+    friend class CodeViewerGutter;
+
+    int gutterWidth() const;
+    void paintGutter(QPaintEvent *event);
+    void updateGutterGeometry();
+    void onUpdateRequest(const QRect &rect, int dy);
+    void onCursorPositionChanged();
+    void applyTheme();
+    void updateExtraSelections();
+
+    KSyntaxHighlighting::Repository &m_repository;
+    KSyntaxHighlighting::SyntaxHighlighter *m_highlighter = nullptr;
+    CodeViewerGutter *m_gutter = nullptr;
+    QAction *m_goToLineAction = nullptr;
+    QString m_path;
+    bool m_open = false;
+    bool m_applyingTheme = false;
+    int m_lastCursorLine = 0;
+    int m_rangeFirst = 0; // 1-based, 0 = no range
+    int m_rangeLast = 0;
+    QColor m_currentLineColor;
+    QColor m_rangeColor;
+    QColor m_gutterBackground;
+    QColor m_lineNumberColor;
+    QColor m_currentLineNumberColor;
+};
+
+} // namespace reposcope::ui
