@@ -2,11 +2,11 @@
 #include "codeviewer.h"
 
 #include "codeviewergutter.h"
+#include "codeviewerhighlighter.h"
 #include "gotolinedialog.h"
 
 #include <KSyntaxHighlighting/Definition>
 #include <KSyntaxHighlighting/Repository>
-#include <KSyntaxHighlighting/SyntaxHighlighter>
 #include <KSyntaxHighlighting/Theme>
 
 #include <QAction>
@@ -35,7 +35,7 @@ QColor blend(const QColor &a, const QColor &b, qreal amountOfB) {
 CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *parent)
     : QPlainTextEdit(parent)
     , m_repository(repository)
-    , m_highlighter(new KSyntaxHighlighting::SyntaxHighlighter(document()))
+    , m_highlighter(new CodeViewerHighlighter(document(), this))
     , m_gutter(new CodeViewerGutter(this))
     , m_goToLineAction(new QAction(tr("Go to Line…"), this)) {
     setReadOnly(true);
@@ -69,11 +69,10 @@ void CodeViewer::showText(const QString &path, const QString &text) {
     m_open = true;
     m_rangeFirst = m_rangeLast = 0;
     m_lastCursorLine = 0;
-    // Definition first, so the one highlighting pass that setPlainText() triggers
-    // already uses it.
-    m_highlighter->setDefinition(m_repository.definitionForFileName(path));
     setDocumentTitle(path);
     setPlainText(text);
+    // After the text: setting the definition restarts the (lazy) highlighting.
+    m_highlighter->setDefinition(m_repository.definitionForFileName(path));
     m_goToLineAction->setEnabled(true);
     updateGutterGeometry();
     updateExtraSelections();
@@ -83,9 +82,9 @@ void CodeViewer::clear() {
     m_path.clear();
     m_open = false;
     m_rangeFirst = m_rangeLast = 0;
-    m_highlighter->setDefinition(KSyntaxHighlighting::Definition());
     setDocumentTitle(QString());
     QPlainTextEdit::clear();
+    m_highlighter->setDefinition(KSyntaxHighlighting::Definition());
     m_goToLineAction->setEnabled(false);
     updateGutterGeometry();
     updateExtraSelections();
@@ -134,12 +133,15 @@ int CodeViewer::currentLine() const {
 }
 
 QString CodeViewer::definitionName() const {
-    return m_highlighter->definition().isValid() ? m_highlighter->definition().name()
-                                                 : QString();
+    return m_highlighter->definition().isValid() ? m_highlighter->definition().name() : QString();
 }
 
 QString CodeViewer::themeName() const {
     return m_highlighter->theme().name();
+}
+
+int CodeViewer::highlightedLineCount() const {
+    return m_highlighter->highlightedBlockCount();
 }
 
 QAction *CodeViewer::goToLineAction() const {
@@ -153,6 +155,11 @@ void CodeViewer::resizeEvent(QResizeEvent *event) {
 }
 
 void CodeViewer::paintEvent(QPaintEvent *event) {
+    if (m_open) {
+        // No wrapping, so every line is one text line high.
+        const int visibleLines = viewport()->height() / fontMetrics().lineSpacing() + 1;
+        m_highlighter->highlightUpTo(firstVisibleBlock().blockNumber() + visibleLines);
+    }
     QPlainTextEdit::paintEvent(event);
     if (m_open && !document()->isEmpty())
         return;
@@ -163,8 +170,8 @@ void CodeViewer::paintEvent(QPaintEvent *event) {
     color.setAlphaF(0.6);
     painter.setPen(color);
     painter.setFont(QGuiApplication::font()); // prose, not code
-    const QString message = m_open ? tr("This file is empty.")
-                                   : tr("Select a file in the repository tree to view it.");
+    const QString message =
+        m_open ? tr("This file is empty.") : tr("Select a file in the repository tree to view it.");
     painter.drawText(viewport()->rect().adjusted(12, 12, -12, -12),
                      Qt::AlignCenter | Qt::TextWordWrap, message);
 }
@@ -220,6 +227,9 @@ void CodeViewer::paintGutter(QPaintEvent *event) {
         block = block.next();
         top = bottom;
     }
+    painter.setPen(m_separatorColor);
+    const int x = m_gutter->width() - 1;
+    painter.drawLine(x, event->rect().top(), x, event->rect().bottom());
 }
 
 void CodeViewer::updateGutterGeometry() {
@@ -265,6 +275,7 @@ void CodeViewer::applyTheme() {
     m_gutterBackground = QColor::fromRgba(theme.editorColor(Theme::IconBorder));
     m_lineNumberColor = QColor::fromRgba(theme.editorColor(Theme::LineNumbers));
     m_currentLineNumberColor = QColor::fromRgba(theme.editorColor(Theme::CurrentLineNumber));
+    m_separatorColor = QColor::fromRgba(theme.editorColor(Theme::Separator));
 
     m_applyingTheme = true;
     QPalette own = palette();
@@ -281,8 +292,8 @@ void CodeViewer::applyTheme() {
     m_applyingTheme = false;
 
     if (m_highlighter->theme().name() != theme.name()) {
-        m_highlighter->setTheme(theme);
-        m_highlighter->rehighlight();
+        m_highlighter->setTheme(theme); // restarts highlighting with the new colours
+        viewport()->update();
     }
     updateExtraSelections();
     m_gutter->update();
@@ -299,13 +310,19 @@ void CodeViewer::updateExtraSelections() {
         selections.append(line);
     }
     if (m_open && m_rangeFirst > 0) {
+        // A full-width selection is full width only on lines whose newline it covers, so
+        // the last line of the range gets its own empty (hence whole-line) selection.
         QTextEdit::ExtraSelection range;
         range.format.setBackground(m_rangeColor);
         range.format.setProperty(QTextFormat::FullWidthSelection, true);
-        range.cursor = QTextCursor(document()->findBlockByNumber(m_rangeFirst - 1));
         const QTextBlock lastBlock = document()->findBlockByNumber(m_rangeLast - 1);
-        range.cursor.setPosition(lastBlock.position() + lastBlock.length() - 1,
-                                 QTextCursor::KeepAnchor);
+        range.cursor = QTextCursor(lastBlock);
+        if (m_rangeFirst < m_rangeLast) {
+            QTextEdit::ExtraSelection lines = range;
+            lines.cursor.setPosition(document()->findBlockByNumber(m_rangeFirst - 1).position());
+            lines.cursor.setPosition(lastBlock.position(), QTextCursor::KeepAnchor);
+            selections.append(lines);
+        }
         selections.append(range);
     }
     setExtraSelections(selections);

@@ -7,12 +7,12 @@ class QAction;
 
 namespace KSyntaxHighlighting {
 class Repository;
-class SyntaxHighlighter;
 } // namespace KSyntaxHighlighting
 
 namespace reposcope::ui {
 
 class CodeViewerGutter;
+class CodeViewerHighlighter;
 
 /// Read-only source viewer: KSyntaxHighlighting colours, a line-number gutter, a theme
 /// that follows the palette (light or dark, re-chosen on every palette change), "go to
@@ -24,9 +24,11 @@ class CodeViewerGutter;
 ///
 /// Threading: UI thread only.
 ///
-/// Cost: showText() sets the whole text in one go (QPlainTextEdit lays out per block, and
-/// only the visible blocks are shaped), so a 50,000-line file opens and jumps quickly.
-/// Highlighting runs once over the text when it is set.
+/// Cost: showText() sets the whole text in one go (QPlainTextEdit lays out per block and
+/// shapes only what it paints). Highlighting is lazy: lines are highlighted up to the last
+/// visible one before painting, the rest in small idle-time chunks (CodeViewerHighlighter),
+/// so a 50,000-line file opens at once. Jumping far ahead before the idle pass got there
+/// highlights the lines in between first (syntax states chain line to line).
 class CodeViewer : public QPlainTextEdit {
     Q_OBJECT
 public:
@@ -44,7 +46,9 @@ public:
     /// (and moves nothing) when no file is shown or the line is out of range.
     bool goToLine(int line);
     /// Tints 1-based lines @p first..@p last (clamped to the document) across the full
-    /// width and scrolls them into view. A later call replaces the range.
+    /// width and scrolls them into view. A later call replaces the range. Implemented as
+    /// extra selections: one over first..last-1 (up to the start of line last) and an
+    /// empty one on line last (an empty full-width selection tints its whole line).
     void highlightLines(int first, int last);
     /// Removes the range set by highlightLines().
     void clearLineHighlight();
@@ -58,6 +62,8 @@ public:
     QString definitionName() const;
     /// Name of the KSyntaxHighlighting theme in use ("Breeze Light", "Breeze Dark").
     QString themeName() const;
+    /// Lines (from the top) already highlighted; for tests and diagnostics.
+    int highlightedLineCount() const;
 
     /// "Go to Line…" (Ctrl+G, active while the viewer or a child has focus). Owned by the
     /// viewer; menus may add it.
@@ -85,7 +91,7 @@ private:
     void updateExtraSelections();
 
     KSyntaxHighlighting::Repository &m_repository;
-    KSyntaxHighlighting::SyntaxHighlighter *m_highlighter = nullptr;
+    CodeViewerHighlighter *m_highlighter = nullptr;
     CodeViewerGutter *m_gutter = nullptr;
     QAction *m_goToLineAction = nullptr;
     QString m_path;
@@ -99,6 +105,7 @@ private:
     QColor m_gutterBackground;
     QColor m_lineNumberColor;
     QColor m_currentLineNumberColor;
+    QColor m_separatorColor;
 };
 
 } // namespace reposcope::ui

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+#include "clicommands.h"
+
+#include "prompt/packwriter.h"
+#include "tokenize/estimatortokenizer.h"
+#include "tokenize/tokencache.h"
+#include "workspace/workspace.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTextStream>
+#include <QThreadPool>
+
+#include <cstdio>
+
+namespace reposcope::cli {
+
+namespace {
+
+QTextStream &err() {
+    static QTextStream s(stderr);
+    return s;
+}
+
+QTextStream &out() {
+    static QTextStream s(stdout);
+    return s;
+}
+
+const char *kExitCodes = "Exit codes:\n"
+                         "  0    success\n"
+                         "  1    unexpected failure\n"
+                         "  2    bad command line (usage)\n"
+                         "  3    cannot open the path: missing, unreadable, corrupt repository or unknown ref\n"
+                         "  4    cannot write the output (disk full, permissions)\n"
+                         "  130  cancelled\n";
+
+// Selection flags shared by count and pack.
+struct SelectionFlags {
+    QCommandLineOption ref{QStringLiteral("ref"), QStringLiteral("Audit this commit, branch or tag instead of the working tree."),
+                           QStringLiteral("R")};
+    QCommandLineOption include{QStringLiteral("include"),
+                               QStringLiteral("Only files matching this glob (repeatable; gitignore-like: *.go, src/**)."),
+                               QStringLiteral("G")};
+    QCommandLineOption exclude{QStringLiteral("exclude"), QStringLiteral("Leave out files matching this glob (repeatable)."),
+                               QStringLiteral("G")};
+    QCommandLineOption sizeCap{QStringLiteral("size-cap"), QStringLiteral("Exclude files larger than N bytes (default 1048576)."),
+                               QStringLiteral("N")};
+    QCommandLineOption keepDefaults{QStringLiteral("no-default-excludes"),
+                                    QStringLiteral("Do not exclude lock files, generated/minified files and vendored folders.")};
+    QCommandLineOption cacheDir{QStringLiteral("cache-dir"), QStringLiteral("Token cache folder (default: the user cache)."),
+                                QStringLiteral("DIR")};
+    QCommandLineOption noCache{QStringLiteral("no-cache"), QStringLiteral("Do not read or write the token cache.")};
+
+    void addTo(QCommandLineParser &p) {
+        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache});
+    }
+};
+
+struct Opened {
+    std::unique_ptr<workspace::Workspace> workspace;
+    int exitCode = ExitOk;
+};
+
+// Parses, opens and counts; prints a clear error and sets exitCode on failure.
+Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
+                    const prompt::PackOptions &packOptions) {
+    Opened result;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        err() << "error: give exactly one PATH (see --help)\n";
+        result.exitCode = ExitUsage;
+        return result;
+    }
+    repo::ScanOptions options;
+    options.path = QFileInfo(positional.first()).absoluteFilePath();
+    options.ref = parser.value(flags.ref);
+    options.includeGlobs = parser.values(flags.include);
+    options.excludeGlobs = parser.values(flags.exclude);
+    if (parser.isSet(flags.sizeCap)) {
+        bool ok = false;
+        options.sizeCap = parser.value(flags.sizeCap).toLongLong(&ok);
+        if (!ok || options.sizeCap <= 0) {
+            err() << "error: --size-cap needs a positive number of bytes\n";
+            result.exitCode = ExitUsage;
+            return result;
+        }
+    }
+    if (parser.isSet(flags.keepDefaults))
+        options.excludeLockFiles = options.excludeGenerated = options.excludeVendored = false;
+    const QString cacheFolder = parser.isSet(flags.noCache) ? QString()
+                                : parser.isSet(flags.cacheDir) ? parser.value(flags.cacheDir)
+                                                               : tokenize::TokenCache::defaultFolder();
+
+    auto tokenizer = std::make_shared<const tokenize::EstimatorTokenizer>();
+    result.workspace = std::make_unique<workspace::Workspace>(pool, tokenizer, cacheFolder);
+    workspace::Workspace &ws = *result.workspace;
+    ws.setPackOptions(packOptions);
+    QEventLoop loop;
+    QObject::connect(&ws, &workspace::Workspace::scanFailed, &loop, [&](const Error &error) {
+        err() << "error: " << error.message << "\n";
+        result.exitCode = ExitOpen;
+        loop.quit();
+    });
+    QObject::connect(&ws, &workspace::Workspace::countingFinished, &loop, [&](bool cancelled, qint64) {
+        if (cancelled)
+            result.exitCode = ExitCancelled;
+        loop.quit();
+    });
+    ws.open(options);
+    loop.exec();
+    if (!ws.cacheProblem().isEmpty())
+        err() << "warning: " << ws.cacheProblem() << "\n";
+    return result;
+}
+
+QJsonObject totalsJson(const prompt::Totals &t) {
+    return QJsonObject{{QStringLiteral("tokens"), t.tokens},
+                       {QStringLiteral("bytes"), t.bytes},
+                       {QStringLiteral("lines"), t.lines},
+                       {QStringLiteral("files"), t.files}};
+}
+
+} // namespace
+
+QString mainHelp() {
+    return QStringLiteral("Usage: reposcope-cli COMMAND [options]\n\n"
+                          "Commands:\n"
+                          "  count PATH   token, byte and line table of the files that would be audited\n"
+                          "  pack PATH    write exactly the pack that would be sent to a model\n\n"
+                          "Run 'reposcope-cli COMMAND --help' for a command's flags.\n\n") +
+           QLatin1String(kExitCodes);
+}
+
+int runCount(const QStringList &arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Counts the tokens of every file and folder. Files excluded by default (binary, over the size cap, "
+                       "lock files, generated, vendored) are listed with their reason and not counted in the "
+                       "selected totals.\n\n") +
+        QLatin1String(kExitCodes));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder (a subfolder scopes the repository)."));
+    SelectionFlags flags;
+    flags.addTo(parser);
+    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of a table."));
+    parser.addOption(json);
+    if (!parser.parse(arguments)) {
+        err() << "error: " << parser.errorText() << "\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return ExitOk;
+    }
+    QThreadPool pool;
+    Opened opened = openAndCount(parser, flags, &pool, {});
+    if (opened.exitCode != ExitOk)
+        return opened.exitCode;
+    const workspace::Workspace &ws = *opened.workspace;
+    const prompt::Selection &sel = *ws.selection();
+    const repo::RepoSnapshot &snap = sel.snapshot();
+    const bool exact = ws.tokenizer().isExact();
+
+    if (parser.isSet(json)) {
+        QJsonArray files, folders;
+        for (int node = 0; node < snap.nodeCount(); ++node) {
+            const QString path = QString::fromUtf8(snap.path(node));
+            if (snap.isDirectory(node)) {
+                QJsonObject o{{QStringLiteral("path"), path}, {QStringLiteral("selected"), totalsJson(sel.selected(node))},
+                              {QStringLiteral("total"), totalsJson(sel.total(node))}};
+                folders.append(o);
+                continue;
+            }
+            const prompt::FileState &f = sel.file(node);
+            QJsonObject o{{QStringLiteral("path"), path},
+                          {QStringLiteral("tokens"), qint64(f.stats.tokens)},
+                          {QStringLiteral("bytes"), snap.file(node).size},
+                          {QStringLiteral("lines"), qint64(f.stats.lines)},
+                          {QStringLiteral("selected"), f.checked}};
+            if (f.exclusion != repo::Exclusion::None)
+                o.insert(QStringLiteral("excluded"), repo::exclusionLabel(f.exclusion));
+            if (!f.problem.isEmpty())
+                o.insert(QStringLiteral("problem"), f.problem);
+            files.append(o);
+        }
+        const repo::RepoInfo &info = snap.info();
+        QJsonObject root{{QStringLiteral("repository"), info.rootPath},
+                         {QStringLiteral("scope"), info.scopePrefix},
+                         {QStringLiteral("ref"), info.ref},
+                         {QStringLiteral("commit"), info.shortSha},
+                         {QStringLiteral("tokenizer"), ws.tokenizer().id()},
+                         {QStringLiteral("exact"), exact},
+                         {QStringLiteral("selected"), totalsJson(sel.selected(0))},
+                         {QStringLiteral("total"), totalsJson(sel.total(0))},
+                         {QStringLiteral("packOverheadTokens"), sel.selected(0).overhead + ws.fixedOverhead()},
+                         {QStringLiteral("files"), files},
+                         {QStringLiteral("folders"), folders}};
+        out() << QJsonDocument(root).toJson(QJsonDocument::Indented);
+        return ExitOk;
+    }
+
+    const QString approx = exact ? QString() : QStringLiteral("~");
+    out() << QStringLiteral("%1 %2 %3  %4\n").arg(QStringLiteral("tokens"), 12).arg(QStringLiteral("bytes"), 12)
+                 .arg(QStringLiteral("lines"), 9).arg(QStringLiteral("path"));
+    for (int node = 1; node < snap.nodeCount(); ++node) {
+        const QString indent(2 * (snap.depth(node) - 1), QLatin1Char(' '));
+        if (snap.isDirectory(node)) {
+            const prompt::Totals &t = sel.selected(node);
+            out() << QStringLiteral("%1 %2 %3  %4%5/\n").arg(approx + QString::number(t.tokens), 12).arg(t.bytes, 12)
+                         .arg(t.lines, 9).arg(indent, snap.name(node));
+            continue;
+        }
+        const prompt::FileState &f = sel.file(node);
+        QString note;
+        if (f.exclusion != repo::Exclusion::None)
+            note = QStringLiteral("  [") + (f.checked ? QStringLiteral("included: ") : QStringLiteral("excluded: ")) +
+                   repo::exclusionLabel(f.exclusion) + QLatin1Char(']');
+        if (!f.problem.isEmpty())
+            note += QStringLiteral("  [") + f.problem + QLatin1Char(']');
+        const QString tokens = f.checked ? approx + QString::number(f.stats.tokens) : QStringLiteral("-");
+        out() << QStringLiteral("%1 %2 %3  %4%5%6\n").arg(tokens, 12).arg(snap.file(node).size, 12)
+                     .arg(qint64(f.stats.lines), 9).arg(indent, snap.name(node), note);
+    }
+    const prompt::Totals &s = sel.selected(0);
+    const prompt::Totals &t = sel.total(0);
+    out() << QStringLiteral("\nselected: %1%2 tokens in %3 files (%4 bytes, %5 lines); pack overhead %1%6 tokens\n")
+                 .arg(approx).arg(s.tokens).arg(s.files).arg(s.bytes).arg(s.lines)
+                 .arg(s.overhead + ws.fixedOverhead());
+    out() << QStringLiteral("all files: %1%2 tokens in %3 files; tokenizer: %4\n")
+                 .arg(approx).arg(t.tokens).arg(t.files).arg(ws.tokenizer().displayName());
+    return ExitOk;
+}
+
+int runPack(const QStringList &arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Writes exactly the pack that would be sent: a preamble, the directory tree of the selected "
+                       "files, then each file in full.\n\n") +
+        QLatin1String(kExitCodes));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
+    SelectionFlags flags;
+    flags.addTo(parser);
+    QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                              QStringLiteral("Write the pack to FILE ('-' for standard output)."), QStringLiteral("FILE"));
+    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("xml (default) or markdown."), QStringLiteral("F"),
+                              QStringLiteral("xml"));
+    QCommandLineOption lineNumbers(QStringLiteral("line-numbers"), QStringLiteral("Prefix every line with its number."));
+    parser.addOptions({output, format, lineNumbers});
+    if (!parser.parse(arguments)) {
+        err() << "error: " << parser.errorText() << "\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return ExitOk;
+    }
+    if (!parser.isSet(output)) {
+        err() << "error: pack needs -o FILE (see --help)\n";
+        return ExitUsage;
+    }
+    const std::optional<prompt::PackOptions::Format> fmt = prompt::parseFormat(parser.value(format));
+    if (!fmt) {
+        err() << "error: --format must be xml or markdown\n";
+        return ExitUsage;
+    }
+    prompt::PackOptions packOptions;
+    packOptions.format = *fmt;
+    packOptions.lineNumbers = parser.isSet(lineNumbers);
+
+    QElapsedTimer timer;
+    timer.start();
+    QThreadPool pool;
+    Opened opened = openAndCount(parser, flags, &pool, packOptions);
+    if (opened.exitCode != ExitOk)
+        return opened.exitCode;
+    const workspace::Workspace &ws = *opened.workspace;
+    const prompt::Selection &sel = *ws.selection();
+    const prompt::PackFormat packFormat(packOptions);
+
+    const QString target = parser.value(output);
+    Result<prompt::PackStats> stats = Error{};
+    if (target == QLatin1String("-")) {
+        QFile stdoutFile;
+        if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
+            return ExitOutput;
+        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, stdoutFile, &pool);
+    } else {
+        QSaveFile file(target);
+        if (!file.open(QIODevice::WriteOnly)) {
+            err() << "error: cannot write " << target << ": " << file.errorString() << "\n";
+            return ExitOutput;
+        }
+        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, file, &pool);
+        if (stats && !file.commit()) {
+            err() << "error: cannot save " << target << ": " << file.errorString() << " (is the disk full?)\n";
+            return ExitOutput;
+        }
+    }
+    if (!stats) {
+        err() << "error: " << stats.error().message << "\n";
+        return ExitOutput;
+    }
+    for (const QString &problem : stats->problems)
+        err() << "warning: " << problem << "\n";
+    const QString approx = ws.tokenizer().isExact() ? QString() : QStringLiteral("~");
+    err() << QStringLiteral("packed %1 files, %2 bytes, %3%4 tokens (files %3%5 + overhead %3%6) in %7 ms\n")
+                 .arg(stats->files).arg(stats->bytes).arg(approx)
+                 .arg(sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead())
+                 .arg(sel.selected(0).tokens).arg(sel.selected(0).overhead + ws.fixedOverhead())
+                 .arg(timer.elapsed());
+    return ExitOk;
+}
+
+} // namespace reposcope::cli

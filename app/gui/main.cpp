@@ -1,2 +1,61 @@
 // SPDX-License-Identifier: MIT
-int main() { return 0; }
+// The GUI entry point: builds the services once and injects them. No logic here beyond
+// wiring and the optional measurement mode used by scripts/bench.
+#include "llm/modelcatalog.h"
+#include "mainwindow.h"
+#include "repotreemodel.h"
+#include "tokenize/estimatortokenizer.h"
+#include "tokenize/tokencache.h"
+#include "workspace/workspace.h"
+
+#include <KSyntaxHighlighting/Repository>
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QIcon>
+#include <QMessageBox>
+#include <QThreadPool>
+#include <QTimer>
+
+#include "benchprobe.h"
+
+int main(int argc, char **argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("RepoScope"));
+    QApplication::setApplicationName(QStringLiteral("RepoScope"));
+    QApplication::setApplicationVersion(QStringLiteral(REPOSCOPE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/reposcope/icons/reposcope.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Interactive audits of whole repositories with long-context LLMs."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("Repository or folder to open."));
+    QCommandLineOption refOption(QStringLiteral("ref"), QStringLiteral("Audit this commit, branch or tag."),
+                                 QStringLiteral("ref"));
+    parser.addOption(refOption);
+    parser.process(app);
+
+    QThreadPool pool; // all background work: scanning, counting, reading, packing
+    pool.setMaxThreadCount(QThread::idealThreadCount());
+    KSyntaxHighlighting::Repository syntax; // expensive: one per process
+    QStringList catalogWarnings;
+    reposcope::llm::ModelCatalog catalog =
+        reposcope::llm::ModelCatalog::load(reposcope::llm::ModelCatalog::defaultUserFile(), &catalogWarnings);
+    auto tokenizer = std::make_shared<const reposcope::tokenize::EstimatorTokenizer>();
+    reposcope::workspace::Workspace workspace(&pool, tokenizer, reposcope::tokenize::TokenCache::defaultFolder());
+
+    reposcope::ui::MainWindow window({&workspace, &catalog, &syntax});
+    window.resize(1500, 900);
+    window.show();
+    if (!catalogWarnings.isEmpty())
+        QMessageBox::warning(&window, QStringLiteral("Catalog"), catalogWarnings.join(QLatin1Char('\n')));
+
+    reposcope::app::installBenchProbe(&window, &workspace);
+    const QStringList args = parser.positionalArguments();
+    if (!args.isEmpty())
+        window.openPath(QFileInfo(args.first()).absoluteFilePath(), parser.value(refOption));
+    return QApplication::exec();
+}

@@ -43,8 +43,9 @@ QByteArray PackFormat::preamble(const QString &repoName) const {
                       "\": its directory structure, then the full content of each selected file.";
     if (m_options.lineNumbers)
         text += " Every line of file content starts with its line number.";
-    return isXml(m_options) ? "<repository_overview>\n" + text + "\n</repository_overview>\n\n"
-                            : "# Repository " + name + "\n\n" + text + "\n\n";
+    if (isXml(m_options))
+        return "<repository_overview>\n" + text + "\n</repository_overview>\n\n";
+    return "# Repository " + name + "\n\n" + text + "\n\n";
 }
 
 QByteArray PackFormat::treeBegin() const {
@@ -68,8 +69,9 @@ QByteArray PackFormat::filesEnd() const {
 }
 
 QByteArray PackFormat::fileBegin(const QByteArray &path) const {
-    return isXml(m_options) ? "<file path=\"" + xmlEscapeAttr(path) + "\">\n"
-                            : "### " + path + "\n\n````\n";
+    if (isXml(m_options))
+        return "<file path=\"" + xmlEscapeAttr(path) + "\">\n";
+    return "### " + path + "\n\n````\n";
 }
 
 QByteArray PackFormat::fileEnd() const {

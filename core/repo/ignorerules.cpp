@@ -97,7 +97,8 @@ IgnoreList::Verdict IgnoreList::match(const char *path, int pathLen, int nameOff
         bool hit;
         if (p.noDir) {
             if (p.literal)
-                hit = plen == nameLen && std::memcmp(p.pattern.constData(), name, size_t(plen)) == 0;
+                hit =
+                    plen == nameLen && std::memcmp(p.pattern.constData(), name, size_t(plen)) == 0;
             else if (p.endsWith)
                 hit = plen - 1 <= nameLen &&
                       std::memcmp(p.pattern.constData() + 1, name + nameLen - (plen - 1),

@@ -12,11 +12,11 @@ namespace reposcope::repo {
 // directories only, a '/' anywhere else anchors it to the file's folder, trailing
 // unescaped spaces trimmed, '\' escapes).
 struct IgnorePattern {
-    QByteArray pattern;   // without '!', the trailing '/' and a leading '/'
+    QByteArray pattern; // without '!', the trailing '/' and a leading '/'
     bool negative = false;
     bool mustBeDir = false;
-    bool noDir = false;   // no '/' in it: matched against the basename only
-    bool literal = false; // no wildcard at all: a plain comparison suffices
+    bool noDir = false;    // no '/' in it: matched against the basename only
+    bool literal = false;  // no wildcard at all: a plain comparison suffices
     bool endsWith = false; // "*literal": compare the tail (pattern without the '*')
 };
 

@@ -49,11 +49,11 @@ struct ScannedFile {
 };
 
 struct ScanOptions {
-    QString path;     // the folder dropped or given; may be a subfolder of a repository
-    QString ref;      // empty: the working tree; else a commit, branch or tag
+    QString path; // the folder dropped or given; may be a subfolder of a repository
+    QString ref;  // empty: the working tree; else a commit, branch or tag
     qint64 sizeCap = 1024 * 1024;
-    bool descendSubmodules = false;
-    QStringList includeGlobs; // empty: everything
+    bool descendSubmodules = false; // not implemented yet: submodules are always entries
+    QStringList includeGlobs;       // empty: everything
     QStringList excludeGlobs;
     // Default exclusion rules that can be switched off one by one.
     bool excludeLockFiles = true;
@@ -62,13 +62,18 @@ struct ScanOptions {
 };
 
 struct RepoInfo {
-    QString rootPath;     // absolute: the working tree of the repository, or the folder
-    QString scopePrefix;  // relative subfolder the scan is limited to ("" = whole repo)
+    QString rootPath;    // absolute: the working tree of the repository, or the folder
+    QString scopePrefix; // relative subfolder the scan is limited to ("" = whole repo)
     bool isGit = false;
-    QString ref;          // what was scanned: "" for the working tree, else the ref given
-    QString headName;     // branch name or "HEAD (detached)"
-    QString shortSha;     // commit of HEAD or of the ref
-    bool dirty = false;   // working tree differs from HEAD (only for working-tree scans)
+    QString ref;      // what was scanned: "" for the working tree, else the ref given
+    QString headName; // branch name or "HEAD (detached)"
+    QString shortSha; // commit of HEAD or of the ref
+    // Working-tree scans only, within the scope: true when there is an untracked file that
+    // is not ignored, a tracked file is missing or changed (size differs, or same size and
+    // newer mtime with different content — verified by hashing at most 256 such files;
+    // more stale index stats than that count as dirty), or the index differs from HEAD's
+    // tree (staged changes). Cheap: no per-file status call.
+    bool dirty = false;
     QStringList warnings; // things a person should know (e.g. skipped symlink loops)
 };
 

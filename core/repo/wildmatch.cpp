@@ -14,7 +14,9 @@ using uchar = unsigned char;
 
 enum { WmNoMatch = 1, WmMatch = 0, WmAbortAll = -1, WmAbortToStarStar = -2 };
 
-bool isGlobSpecial(uchar c) { return c == '*' || c == '?' || c == '[' || c == '\\'; }
+bool isGlobSpecial(uchar c) {
+    return c == '*' || c == '?' || c == '[' || c == '\\';
+}
 
 bool classMatches(const uchar *s, int len, uchar t, bool *known) {
     auto is = [&](const char *name) {

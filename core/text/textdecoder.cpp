@@ -143,7 +143,7 @@ DecodedText decodeText(QByteArrayView raw) {
         QStringDecoder decoder(out.encoding == Encoding::Utf16LE ? QStringConverter::Utf16LE
                                                                   : QStringConverter::Utf16BE,
                                QStringConverter::Flag::Stateless);
-        const QString s = decoder.decode(raw.mid(2));
+        const QString s = decoder.decode(raw.sliced(2));
         out.utf8 = s.toUtf8();
         out.replacedBytes = std::count(s.begin(), s.end(), QChar(QChar::ReplacementCharacter));
         return out;

@@ -63,14 +63,17 @@ qint64 EstimatorTokenizer::count(std::string_view utf8) const {
             break;
         case Space:
             // Indentation and runs of spaces merge; a single space usually joins the
-            // following word, so it costs nothing of its own.
+            // following word or operator (" {", " =", " x"), so it costs nothing of its own.
             while (p < end && kClass[*p] == Space)
                 ++p;
-            if (p - start > 1 || p == end || kClass[*p] != Letter)
+            if (p - start > 1 || p == end || kClass[*p] == Newline)
                 tokens += 1;
             break;
         case Newline:
+            // A newline run and the indentation after it are usually one token.
             while (p < end && kClass[*p] == Newline)
+                ++p;
+            while (p < end && kClass[*p] == Space)
                 ++p;
             tokens += 1;
             break;

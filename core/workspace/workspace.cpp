@@ -85,10 +85,10 @@ void Workspace::onScanFinished() {
         return;
     }
     m_countJob.reset();
-    OpenedRepo opened = std::move(result).value();
-    m_fixedOverhead = opened.fixedOverhead;
-    m_selection = std::make_unique<prompt::Selection>(opened.snapshot, std::move(opened.nodeOverheads));
-    Q_EMIT opened(opened.scanMs);
+    OpenedRepo repo = std::move(result).value();
+    m_fixedOverhead = repo.fixedOverhead;
+    m_selection = std::make_unique<prompt::Selection>(repo.snapshot, std::move(repo.nodeOverheads));
+    Q_EMIT opened(repo.scanMs);
     startCounting();
 }
 

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+#include "repotreemodel.h"
+
+#include "repo/scantypes.h"
+#include "text/textdecoder.h"
+#include "workspace/workspace.h"
+
+#include <QLocale>
+
+namespace reposcope::models {
+
+QString formatTokens(qint64 tokens) {
+    if (tokens < 1000)
+        return QString::number(tokens);
+    if (tokens < 1000000)
+        return QString::number(double(tokens) / 1e3, 'f', tokens < 10000 ? 2 : 1) + QLatin1Char('K');
+    return QString::number(double(tokens) / 1e6, 'f', tokens < 10000000 ? 2 : 1) + QLatin1Char('M');
+}
+
+QString formatBytes(qint64 bytes) {
+    return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+RepoTreeModel::RepoTreeModel(workspace::Workspace *workspace, QObject *parent)
+    : QAbstractItemModel(parent)
+    , m_workspace(workspace) {
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(100);
+    connect(&m_flushTimer, &QTimer::timeout, this, &RepoTreeModel::flushPending);
+    connect(workspace, &workspace::Workspace::opened, this, &RepoTreeModel::onOpened);
+    connect(workspace, &workspace::Workspace::countsApplied, this, &RepoTreeModel::onCountsApplied);
+    if (hasSelection())
+        onOpened();
+}
+
+void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
+    m_folderIcon = folder;
+    m_fileIcon = file;
+}
+
+bool RepoTreeModel::hasSelection() const { return m_workspace->selection() != nullptr; }
+
+void RepoTreeModel::onOpened() {
+    beginResetModel();
+    const int n = m_workspace->snapshot()->nodeCount();
+    m_seen.assign(size_t(n), false);
+    m_pendingMark.assign(size_t(n), false);
+    m_pendingParents.clear();
+    endResetModel();
+    Q_EMIT selectionTotalsChanged();
+}
+
+QModelIndex RepoTreeModel::index(int row, int column, const QModelIndex &parent) const {
+    if (!hasSelection() || row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    const int parentNode = parent.isValid() ? int(parent.internalId()) : 0;
+    if (row >= snap.childCount(parentNode))
+        return {};
+    return createIndex(row, column, quintptr(snap.child(parentNode, row)));
+}
+
+QModelIndex RepoTreeModel::parent(const QModelIndex &child) const {
+    if (!child.isValid() || !hasSelection())
+        return {};
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    const int p = snap.parent(int(child.internalId()));
+    if (p <= 0)
+        return {};
+    return createIndex(snap.row(p), 0, quintptr(p));
+}
+
+int RepoTreeModel::rowCount(const QModelIndex &parent) const {
+    if (!hasSelection() || (parent.isValid() && parent.column() != 0))
+        return 0;
+    const int node = parent.isValid() ? int(parent.internalId()) : 0;
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    if (!snap.isDirectory(node))
+        return 0;
+    m_seen[size_t(node)] = true;
+    return snap.childCount(node);
+}
+
+int RepoTreeModel::columnCount(const QModelIndex &) const { return ColumnCount; }
+
+QModelIndex RepoTreeModel::indexForNode(int node, int column) const {
+    if (!hasSelection() || node <= 0)
+        return {};
+    return createIndex(m_workspace->snapshot()->row(node), column, quintptr(node));
+}
+
+int RepoTreeModel::nodeForIndex(const QModelIndex &index) const {
+    return index.isValid() ? int(index.internalId()) : 0;
+}
+
+QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
+    if (!index.isValid() || !hasSelection())
+        return {};
+    const int node = int(index.internalId());
+    const prompt::Selection &sel = *m_workspace->selection();
+    const repo::RepoSnapshot &snap = sel.snapshot();
+    const bool dir = snap.isDirectory(node);
+    const prompt::Totals &selected = sel.selected(node);
+    const prompt::Totals &total = sel.total(node);
+    const bool exact = m_workspace->tokenizer().isExact();
+    const QString approx = exact ? QString() : QStringLiteral("≈");
+
+    switch (role) {
+    case NodeRole:
+        return node;
+    case PathRole:
+        return QString::fromUtf8(snap.path(node));
+    case IsDirectoryRole:
+        return dir;
+    case ExcludedRole:
+        return !dir && sel.exclusion(node) != repo::Exclusion::None;
+    default:
+        break;
+    }
+
+    const int column = index.column();
+    if (role == Qt::CheckStateRole && column == NameColumn)
+        return sel.checkState(node);
+    if (role == Qt::DecorationRole && column == NameColumn)
+        return dir ? m_folderIcon : m_fileIcon;
+    if (role == Qt::TextAlignmentRole && column != NameColumn && column != NoteColumn)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && !dir && sel.exclusion(node) != repo::Exclusion::None &&
+        !sel.file(node).checked)
+        return QColor(Qt::gray);
+
+    const prompt::FileState *file = dir ? nullptr : &sel.file(node);
+    if (role == SortRole) {
+        switch (column) {
+        case NameColumn:
+            return QString((dir ? QStringLiteral("0") : QStringLiteral("1")) + snap.name(node).toLower());
+        case TokensColumn:
+            return dir ? total.tokens : qint64(file->stats.tokens);
+        case BytesColumn:
+            return total.bytes;
+        case LinesColumn:
+            return total.lines;
+        case NoteColumn:
+            return data(index, Qt::DisplayRole);
+        }
+    }
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case NameColumn:
+            return snap.name(node);
+        case TokensColumn:
+            if (dir)
+                return QString(approx + formatTokens(selected.tokens) + QStringLiteral(" / ") +
+                               formatTokens(total.tokens));
+            if (!file->counted)
+                return snap.file(node).kind == repo::EntryKind::File ? QStringLiteral("…") : QString();
+            if (file->stats.binary || !file->problem.isEmpty())
+                return QStringLiteral("—");
+            return QString(approx + QLocale::system().toString(qint64(file->stats.tokens)));
+        case BytesColumn:
+            if (dir)
+                return QString(formatBytes(selected.bytes) + QStringLiteral(" / ") + formatBytes(total.bytes));
+            return formatBytes(total.bytes);
+        case LinesColumn:
+            if (!dir && !file->counted)
+                return QString();
+            return QLocale::system().toString(dir ? total.lines : qint64(file->stats.lines));
+        case NoteColumn: {
+            if (dir)
+                return selected.files == total.files
+                           ? QString()
+                           : QStringLiteral("%1 of %2 files").arg(selected.files).arg(total.files);
+            QStringList notes;
+            if (file->exclusion != repo::Exclusion::None)
+                notes << repo::exclusionLabel(file->exclusion) +
+                             (file->checked ? QStringLiteral(" (included by you)") : QString());
+            if (!file->problem.isEmpty())
+                notes << file->problem;
+            text::DecodedText decoded;
+            decoded.encoding = file->stats.encoding;
+            decoded.replacedBytes = file->stats.replacedBytes;
+            if (file->counted && !file->stats.binary && !decoded.note().isEmpty())
+                notes << decoded.note();
+            return notes.join(QStringLiteral("; "));
+        }
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        const QString path = QString::fromUtf8(snap.path(node));
+        QString tip = path.isEmpty() ? snap.name(node) : path;
+        tip += QStringLiteral("\nSelected: %1%2 tokens, %3 files\nTotal: %1%4 tokens, %5 files")
+                   .arg(approx, QLocale::system().toString(selected.tokens))
+                   .arg(selected.files)
+                   .arg(QLocale::system().toString(total.tokens))
+                   .arg(total.files);
+        if (!exact)
+            tip += QStringLiteral("\n≈: estimated with %1").arg(m_workspace->tokenizer().displayName());
+        const QString note = data(index.siblingAtColumn(NoteColumn), Qt::DisplayRole).toString();
+        if (!note.isEmpty())
+            tip += QLatin1Char('\n') + note;
+        return tip;
+    }
+    return {};
+}
+
+Qt::ItemFlags RepoTreeModel::flags(const QModelIndex &index) const {
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
+    if (index.column() == NameColumn)
+        f |= Qt::ItemIsUserCheckable;
+    const int node = int(index.internalId());
+    if (!m_workspace->snapshot()->isDirectory(node))
+        f |= Qt::ItemNeverHasChildren;
+    return f;
+}
+
+bool RepoTreeModel::setData(const QModelIndex &index, const QVariant &value, int role) {
+    if (!index.isValid() || role != Qt::CheckStateRole || index.column() != NameColumn)
+        return false;
+    const auto state = Qt::CheckState(value.toInt());
+    const int node = int(index.internalId());
+    // A partially checked folder becomes fully checked on click.
+    const bool checked = state == Qt::Checked ||
+                         (state == Qt::PartiallyChecked &&
+                          m_workspace->selection()->checkState(node) != Qt::Checked);
+    setNodeChecked(node, checked);
+    return true;
+}
+
+QVariant RepoTreeModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case NameColumn:
+        return tr("Name");
+    case TokensColumn:
+        return tr("Tokens (selected / total)");
+    case BytesColumn:
+        return tr("Size");
+    case LinesColumn:
+        return tr("Lines");
+    case NoteColumn:
+        return tr("Notes");
+    }
+    return {};
+}
+
+void RepoTreeModel::emitRowsChanged(const std::vector<int> &parents) {
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    for (int p : parents) {
+        if (!m_seen[size_t(p)] || snap.childCount(p) == 0)
+            continue;
+        const QModelIndex parentIndex = p == 0 ? QModelIndex() : indexForNode(p);
+        Q_EMIT dataChanged(index(0, 0, parentIndex), index(snap.childCount(p) - 1, ColumnCount - 1, parentIndex));
+    }
+}
+
+void RepoTreeModel::setNodeChecked(int node, bool checked) {
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    m_workspace->selection()->setChecked(node, checked);
+    // Rows that changed: every folder row inside the subtree, the node's own row, and
+    // the rows of its ancestors.
+    std::vector<int> parents;
+    for (int i = node, end = snap.subtreeEnd(node); i < end; ++i)
+        if (snap.isDirectory(i) && m_seen[size_t(i)])
+            parents.push_back(i);
+    for (int p = snap.parent(node); p >= 0; p = snap.parent(p))
+        parents.push_back(p);
+    emitRowsChanged(parents);
+    Q_EMIT selectionTotalsChanged();
+}
+
+void RepoTreeModel::refreshAll() {
+    if (!hasSelection())
+        return;
+    std::vector<int> parents;
+    for (size_t i = 0; i < m_seen.size(); ++i)
+        if (m_seen[i])
+            parents.push_back(int(i));
+    emitRowsChanged(parents);
+    Q_EMIT selectionTotalsChanged();
+}
+
+int RepoTreeModel::checkByGlob(const QString &glob, bool checked) {
+    const int n = m_workspace->selection()->setCheckedByGlob(glob, checked);
+    refreshAll();
+    return n;
+}
+
+void RepoTreeModel::invertSelection() {
+    m_workspace->selection()->invert();
+    refreshAll();
+}
+
+int RepoTreeModel::selectOnly(const QList<QByteArray> &paths) {
+    const int n = m_workspace->selection()->selectOnly(paths);
+    refreshAll();
+    return n;
+}
+
+void RepoTreeModel::onCountsApplied(const QList<int> &nodes) {
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    for (int node : nodes) {
+        for (int p = snap.parent(node); p >= 0 && !m_pendingMark[size_t(p)]; p = snap.parent(p)) {
+            m_pendingMark[size_t(p)] = true;
+            m_pendingParents.push_back(p);
+        }
+    }
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void RepoTreeModel::flushPending() {
+    std::vector<int> parents;
+    parents.swap(m_pendingParents);
+    for (int p : parents)
+        m_pendingMark[size_t(p)] = false;
+    emitRowsChanged(parents);
+    Q_EMIT selectionTotalsChanged();
+}
+
+} // namespace reposcope::models

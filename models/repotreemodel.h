@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QAbstractItemModel>
+#include <QIcon>
+#include <QTimer>
+
+#include <vector>
+
+namespace reposcope::workspace {
+class Workspace;
+}
+
+namespace reposcope::models {
+
+// The repository tree with tri-state check boxes and token / byte / line columns,
+// adapting a Workspace's snapshot and selection. Rows are snapshot nodes (the internal
+// id is the node index). Count updates are coalesced and published at most every
+// 100 ms, and only for folders a view has asked about, so a 78k-file tree stays fluid.
+class RepoTreeModel : public QAbstractItemModel {
+    Q_OBJECT
+public:
+    enum Column { NameColumn, TokensColumn, BytesColumn, LinesColumn, NoteColumn, ColumnCount };
+    enum Role {
+        SortRole = Qt::UserRole + 1, // numeric value for sorting
+        NodeRole,                    // snapshot node index
+        PathRole,                    // repository-relative path (QString)
+        IsDirectoryRole,
+        ExcludedRole,                // bool: excluded by a default rule or a glob
+    };
+
+    explicit RepoTreeModel(workspace::Workspace *workspace, QObject *parent = nullptr);
+
+    void setIcons(const QIcon &folder, const QIcon &file);
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    QModelIndex indexForNode(int node, int column = NameColumn) const;
+    int nodeForIndex(const QModelIndex &index) const;
+
+    // Selection edits that touch many files; each refreshes the views once.
+    void setNodeChecked(int node, bool checked);
+    int checkByGlob(const QString &glob, bool checked);
+    void invertSelection();
+    int selectOnly(const QList<QByteArray> &paths);
+    // Call after editing the workspace's selection directly (e.g. "Fit to budget").
+    void refreshAll();
+
+Q_SIGNALS:
+    // The selected totals changed (toggle, glob, counts arriving).
+    void selectionTotalsChanged();
+
+private:
+    void onOpened();
+    void onCountsApplied(const QList<int> &nodes);
+    void flushPending();
+    void emitRowsChanged(const std::vector<int> &parents);
+    bool hasSelection() const;
+
+    workspace::Workspace *m_workspace;
+    QIcon m_folderIcon;
+    QIcon m_fileIcon;
+    mutable std::vector<bool> m_seen; // folders whose rows a view has asked for
+    std::vector<int> m_pendingParents;
+    std::vector<bool> m_pendingMark;
+    QTimer m_flushTimer;
+};
+
+// Compact token figure: 987, 12.3K, 4.56M.
+QString formatTokens(qint64 tokens);
+QString formatBytes(qint64 bytes);
+
+} // namespace reposcope::models

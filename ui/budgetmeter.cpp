@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+#include "budgetmeter.h"
+
+#include "prompt/budget.h"
+#include "prompt/packformat.h"
+#include "prompt/systemprompt.h"
+#include "repotreemodel.h"
+#include "workspace/workspace.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace reposcope::ui {
+
+namespace {
+
+QString capKey(const QString &provider, const QString &model) {
+    return QStringLiteral("budget/cap/%1/%2").arg(provider, model).replace(QLatin1Char('/'), QLatin1Char('_'));
+}
+
+} // namespace
+
+BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *catalog, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+    , m_catalog(catalog)
+    , m_provider(new QComboBox(this))
+    , m_model(new QComboBox(this))
+    , m_cap(new QSpinBox(this))
+    , m_reserved(new QSpinBox(this))
+    , m_lineNumbers(new QCheckBox(tr("Line numbers in the pack"), this))
+    , m_bar(new QProgressBar(this))
+    , m_figures(new QLabel(this))
+    , m_fit(new QPushButton(tr("Fit to budget"), this)) {
+    m_cap->setRange(1024, 100'000'000);
+    m_cap->setSingleStep(1024);
+    m_cap->setGroupSeparatorShown(true);
+    m_cap->setSuffix(tr(" tokens"));
+    m_cap->setToolTip(tr("The model's context window. Set it to what your server was started with; "
+                         "it is remembered per model."));
+    m_reserved->setRange(0, 1'000'000);
+    m_reserved->setSingleStep(1024);
+    m_reserved->setGroupSeparatorShown(true);
+    m_reserved->setSuffix(tr(" tokens"));
+    m_reserved->setToolTip(tr("Room kept free for the answer"));
+    QSettings settings;
+    m_reserved->setValue(settings.value(QStringLiteral("budget/reserved"), 8192).toInt());
+    m_lineNumbers->setChecked(settings.value(QStringLiteral("budget/lineNumbers"), false).toBool());
+    m_bar->setRange(0, 1000);
+    m_bar->setTextVisible(true);
+    m_figures->setWordWrap(true);
+    m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fit->setToolTip(tr("Deselect generated files, then tests, then docs, then the largest files, "
+                         "until the request fits"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Provider"), m_provider);
+    form->addRow(tr("Model"), m_model);
+    form->addRow(tr("Context cap"), m_cap);
+    form->addRow(tr("Reserve for answer"), m_reserved);
+    form->addRow(QString(), m_lineNumbers);
+    auto *fitRow = new QHBoxLayout;
+    fitRow->addWidget(m_bar, 1);
+    fitRow->addWidget(m_fit);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(form);
+    layout->addLayout(fitRow);
+    layout->addWidget(m_figures);
+    layout->addStretch(1);
+
+    connect(m_provider, &QComboBox::currentIndexChanged, this, &BudgetMeter::onProviderChanged);
+    connect(m_model, &QComboBox::currentIndexChanged, this, &BudgetMeter::onModelChanged);
+    connect(m_cap, &QSpinBox::valueChanged, this, [this](int value) {
+        if (const llm::ModelEntry *m = currentModel())
+            QSettings().setValue(capKey(currentProviderId(), m->id), value);
+        refresh();
+    });
+    connect(m_reserved, &QSpinBox::valueChanged, this, [this](int value) {
+        QSettings().setValue(QStringLiteral("budget/reserved"), value);
+        refresh();
+    });
+    connect(m_lineNumbers, &QCheckBox::toggled, this, [this](bool on) {
+        QSettings().setValue(QStringLiteral("budget/lineNumbers"), on);
+        m_tokensPerLine = 0;
+        refresh();
+    });
+    connect(m_fit, &QPushButton::clicked, this, &BudgetMeter::requestFit);
+    reloadCatalog();
+}
+
+void BudgetMeter::reloadCatalog() {
+    const QString previous = currentProviderId();
+    QSignalBlocker block(m_provider);
+    m_provider->clear();
+    for (const llm::ProviderEntry &p : m_catalog->providers())
+        m_provider->addItem(p.name, p.id);
+    const QString wanted = previous.isEmpty()
+                               ? QSettings().value(QStringLiteral("budget/provider"), QStringLiteral("openrouter")).toString()
+                               : previous;
+    m_provider->setCurrentIndex(std::max(0, m_provider->findData(wanted)));
+    onProviderChanged();
+}
+
+QString BudgetMeter::currentProviderId() const { return m_provider->currentData().toString(); }
+
+const llm::ModelEntry *BudgetMeter::currentModel() const {
+    return m_catalog->model(currentProviderId(), m_model->currentData().toString());
+}
+
+void BudgetMeter::selectModel(const QString &providerId, const QString &modelId) {
+    m_provider->setCurrentIndex(std::max(0, m_provider->findData(providerId)));
+    m_model->setCurrentIndex(std::max(0, m_model->findData(modelId)));
+}
+
+bool BudgetMeter::lineNumbers() const { return m_lineNumbers->isChecked(); }
+
+qint64 BudgetMeter::contextCap() const { return m_cap->value(); }
+
+void BudgetMeter::onProviderChanged() {
+    const llm::ProviderEntry *p = m_catalog->provider(currentProviderId());
+    QSettings().setValue(QStringLiteral("budget/provider"), currentProviderId());
+    QSignalBlocker block(m_model);
+    m_model->clear();
+    if (p) {
+        for (const llm::ModelEntry &m : p->models) {
+            const QString label = m.status.isEmpty() ? m.name : m.name + QStringLiteral(" — ") + m.status;
+            m_model->addItem(label, m.id);
+        }
+        m_provider->setToolTip(p->note);
+    }
+    const QString saved = QSettings().value(QStringLiteral("budget/model/") + currentProviderId()).toString();
+    m_model->setCurrentIndex(std::max(0, m_model->findData(saved)));
+    m_model->setEnabled(m_model->count() > 0);
+    onModelChanged();
+}
+
+void BudgetMeter::onModelChanged() {
+    const llm::ModelEntry *m = currentModel();
+    if (m) {
+        QSettings().setValue(QStringLiteral("budget/model/") + currentProviderId(), m->id);
+        QSignalBlocker block(m_cap);
+        m_cap->setValue(int(QSettings().value(capKey(currentProviderId(), m->id), m->contextTokens).toLongLong()));
+        QString tip = tr("%1\nCatalog figures as of %2").arg(m->id, m->asOf);
+        if (!m->status.isEmpty())
+            tip += QLatin1Char('\n') + m->status;
+        if (!m->note.isEmpty())
+            tip += QLatin1Char('\n') + m->note;
+        m_model->setToolTip(tip);
+    }
+    m_fit->setEnabled(m != nullptr);
+    refresh();
+    Q_EMIT modelChanged();
+}
+
+qint64 BudgetMeter::fixedTokens() const {
+    const tokenize::Tokenizer &tok = m_workspace->tokenizer();
+    const QByteArray system = prompt::defaultSystemPrompt();
+    return m_workspace->fixedOverhead() + tok.count(std::string_view(system.constData(), size_t(system.size()))) +
+           m_reserved->value();
+}
+
+void BudgetMeter::refresh() {
+    const tokenize::Tokenizer &tok = m_workspace->tokenizer();
+    if (m_lineNumbers->isChecked() && m_tokensPerLine == 0) {
+        prompt::PackOptions o = m_workspace->packFormat().options();
+        o.lineNumbers = true;
+        m_tokensPerLine = prompt::PackFormat(o).tokensPerLinePrefix(tok);
+    }
+    const llm::ModelEntry *model = currentModel();
+    prompt::BudgetInput in;
+    const QByteArray system = prompt::defaultSystemPrompt();
+    in.systemPromptTokens = tok.count(std::string_view(system.constData(), size_t(system.size())));
+    in.reservedOutputTokens = m_reserved->value();
+    in.contextCap = contextCap();
+    if (model)
+        in.inputPricePerMillion = model->inputPerMillion;
+    const prompt::Selection *sel = m_workspace->selection();
+    if (sel) {
+        const prompt::Totals &t = sel->selected(0);
+        in.contentTokens = t.tokens;
+        in.packOverheadTokens = t.overhead + m_workspace->fixedOverhead();
+        in.lineNumberTokens = m_lineNumbers->isChecked() ? qint64(std::ceil(double(t.lines) * m_tokensPerLine)) : 0;
+    }
+    const prompt::BudgetFigures f = prompt::computeBudget(in);
+    const QString approx = tok.isExact() ? QString() : QStringLiteral("≈");
+    m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
+    m_bar->setFormat(QStringLiteral("%1%2 / %3 (%4%)")
+                         .arg(approx, models::formatTokens(f.usedTokens), models::formatTokens(f.contextCap))
+                         .arg(f.fraction * 100, 0, 'f', 1));
+    const char *colour = f.level == prompt::BudgetFigures::Level::Over   ? "#c0392b"
+                         : f.level == prompt::BudgetFigures::Level::Near ? "#d68910"
+                                                                         : "#2e86c1";
+    m_bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: %1; }").arg(QLatin1String(colour)));
+    m_bar->setProperty("level", int(f.level));
+
+    const QLocale loc = QLocale::system();
+    QString text = tr("Files %1%2 · pack overhead %1%3 · line numbers %1%4 · system prompt %1%5 · "
+                      "reserved for the answer %6")
+                       .arg(approx, loc.toString(in.contentTokens), loc.toString(in.packOverheadTokens),
+                            loc.toString(in.lineNumberTokens), loc.toString(in.systemPromptTokens),
+                            loc.toString(in.reservedOutputTokens));
+    if (f.level == prompt::BudgetFigures::Level::Over)
+        text += QStringLiteral("<br><b style='color:#c0392b'>%1</b>")
+                    .arg(tr("Over the cap by %1 tokens — deselect files or use Fit to budget.")
+                             .arg(loc.toString(f.overBy())));
+    if (f.inputCost)
+        text += QStringLiteral("<br>") + tr("Input cost of one request: %1$%2").arg(approx).arg(*f.inputCost, 0, 'f', 4);
+    else if (model)
+        text += QStringLiteral("<br>") + tr("Price unknown for this model (set it in your catalog.json)");
+    if (!tok.isExact())
+        text += QStringLiteral("<br><i>") + tr("≈ counts estimated (%1); exact tokenizers arrive with their own feature.")
+                                                .arg(tok.displayName()) + QStringLiteral("</i>");
+    m_figures->setText(text);
+    m_bar->setToolTip(m_figures->text());
+}
+
+void BudgetMeter::requestFit() {
+    refresh();
+    Q_EMIT fitRequested(fixedTokens(), contextCap(), m_tokensPerLine);
+}
+
+QString BudgetMeter::summaryText() const { return m_bar->format(); }
+
+} // namespace reposcope::ui

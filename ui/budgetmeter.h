@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "llm/modelcatalog.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace reposcope::workspace {
+class Workspace;
+}
+
+namespace reposcope::ui {
+
+// The budget meter: selected files + pack overhead + system prompt + reserved output
+// against the chosen model's context cap, with the percentage, a colour that turns
+// amber near the cap and red over it, the input cost of one request, and "Fit to
+// budget". Recomputes in O(1) from the selection's running sums.
+class BudgetMeter : public QWidget {
+    Q_OBJECT
+public:
+    BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *catalog, QWidget *parent = nullptr);
+
+    // Re-reads the selection's totals (connected to the tree model's totals signal).
+    void refresh();
+    void reloadCatalog();
+    const llm::ModelEntry *currentModel() const;
+    QString currentProviderId() const;
+    void selectModel(const QString &providerId, const QString &modelId);
+    bool lineNumbers() const;
+    // The cap in force: the catalog's, or the user's override for this model.
+    qint64 contextCap() const;
+    QString summaryText() const;
+    // Asks the main window to deselect files until the request fits (emits fitRequested).
+    void requestFit();
+
+Q_SIGNALS:
+    // The user asked to fit the selection; the main window runs it and reports what dropped.
+    void fitRequested(qint64 fixedTokens, qint64 cap, double tokensPerLine);
+    void modelChanged();
+
+private:
+    void onProviderChanged();
+    void onModelChanged();
+    qint64 fixedTokens() const;
+
+    workspace::Workspace *m_workspace;
+    llm::ModelCatalog *m_catalog;
+    QComboBox *m_provider;
+    QComboBox *m_model;
+    QSpinBox *m_cap;
+    QSpinBox *m_reserved;
+    QCheckBox *m_lineNumbers;
+    QProgressBar *m_bar;
+    QLabel *m_figures;
+    QPushButton *m_fit;
+    double m_tokensPerLine = 0;
+};
+
+} // namespace reposcope::ui

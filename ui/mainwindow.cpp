@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "budgetmeter.h"
+#include "chatpane.h"
+#include "codeviewer.h"
+#include "prompt/budget.h"
+#include "prompt/packwriter.h"
+#include "recentrepositories.h"
+#include "repo/contentreader.h"
+#include "repo/refs.h"
+#include "repopanel.h"
+#include "repotreemodel.h"
+#include "scanoptionsdialog.h"
+#include "text/textdecoder.h"
+#include "workspace/workspace.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileIconProvider>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSaveFile>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTreeView>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace reposcope::ui {
+
+namespace {
+
+QString localFolderFrom(const QMimeData *mime) {
+    if (!mime || !mime->hasUrls())
+        return {};
+    for (const QUrl &url : mime->urls()) {
+        if (!url.isLocalFile())
+            continue;
+        const QFileInfo info(url.toLocalFile());
+        if (info.isDir())
+            return info.absoluteFilePath();
+    }
+    return {};
+}
+
+// Runs `work` on the pool and hands its result to `done` on the UI thread.
+template <typename T, typename Work, typename Done>
+void runInBackground(QObject *context, QThreadPool *pool, Work work, Done done) {
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcher<T>::finished, context, [watcher, done] {
+        done(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(pool, std::move(work)));
+}
+
+} // namespace
+
+MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
+    : QMainWindow(parent)
+    , m_services(services)
+    , m_model(new models::RepoTreeModel(services.workspace, this))
+    , m_repoPanel(new RepoPanel(services.workspace, m_model, this))
+    , m_budget(new BudgetMeter(services.workspace, services.catalog, this))
+    , m_chat(new ChatPane(this))
+    , m_viewer(new CodeViewer(*services.syntax, this))
+    , m_statusLabel(new QLabel(this)) {
+    setWindowTitle(tr("RepoScope"));
+    setAcceptDrops(true);
+    QFileIconProvider icons;
+    m_model->setIcons(icons.icon(QFileIconProvider::Folder), icons.icon(QFileIconProvider::File));
+
+    setCentralWidget(m_viewer);
+    auto addDock = [this](QWidget *widget, const QString &title, const QString &name, Qt::DockWidgetArea area) {
+        auto *dock = new QDockWidget(title, this);
+        dock->setObjectName(name);
+        dock->setWidget(widget);
+        addDockWidget(area, dock);
+        return dock;
+    };
+    addDock(m_repoPanel, tr("Repository"), QStringLiteral("repositoryDock"), Qt::LeftDockWidgetArea);
+    addDock(m_budget, tr("Budget"), QStringLiteral("budgetDock"), Qt::LeftDockWidgetArea);
+    addDock(m_chat, tr("Chat"), QStringLiteral("chatDock"), Qt::RightDockWidgetArea);
+    statusBar()->addPermanentWidget(m_statusLabel);
+
+    connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget, &BudgetMeter::refresh);
+    connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
+    connect(m_repoPanel, &RepoPanel::fileActivated, this, &MainWindow::showFile);
+    connect(services.workspace, &workspace::Workspace::scanFailed, this, [this](const Error &error) {
+        QMessageBox::warning(this, tr("Could not open"), error.message);
+    });
+    connect(services.workspace, &workspace::Workspace::opened, this, [this] {
+        const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
+        setWindowTitle(tr("%1 — RepoScope").arg(QFileInfo(info.rootPath).fileName()));
+        m_statusLabel->setText(m_services.workspace->tokenizer().displayName());
+    });
+
+    createActions();
+    const QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::createActions() {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open Folder or Repository…"), QKeySequence::Open, this, &MainWindow::chooseFolder);
+    file->addAction(tr("Audit a &Commit, Branch or Tag…"), QKeySequence(tr("Ctrl+Shift+O")), this,
+                    &MainWindow::chooseRef);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addAction(tr("Files to &Scan…"), this, &MainWindow::editScanOptions);
+    file->addSeparator();
+    file->addAction(tr("&Export Pack…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportPack);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *select = menuBar()->addMenu(tr("&Selection"));
+    select->addAction(tr("&Select by Glob…"), QKeySequence(tr("Ctrl+Shift+A")), this, [this] { selectByGlob(true); });
+    select->addAction(tr("&Deselect by Glob…"), QKeySequence(tr("Ctrl+Shift+D")), this,
+                      [this] { selectByGlob(false); });
+    select->addAction(tr("&Invert Selection"), QKeySequence(tr("Ctrl+I")), this, [this] { m_model->invertSelection(); });
+    select->addAction(tr("Select Files &Changed Since…"), QKeySequence(tr("Ctrl+Shift+C")), this,
+                      &MainWindow::selectChangedSince);
+    select->addSeparator();
+    select->addAction(tr("&Fit to Budget"), QKeySequence(tr("Ctrl+Shift+F")), m_budget,
+                      &BudgetMeter::requestFit);
+    select->addAction(tr("Cancel Counting"), QKeySequence(Qt::Key_Escape), m_services.workspace,
+                      &workspace::Workspace::cancel);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_viewer->goToLineAction());
+    view->addAction(tr("&Filter Tree"), QKeySequence::Find, this, [this] {
+        if (auto *filter = m_repoPanel->findChild<QLineEdit *>())
+            filter->setFocus();
+    });
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RepoScope"), this, [this] {
+        QMessageBox::about(this, tr("About RepoScope"),
+                           tr("<b>RepoScope %1</b><p>Interactive audits of whole repositories with "
+                              "long-context language models.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = recentRepositories();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openPath(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openPath(const QString &path, const QString &ref) {
+    repo::ScanOptions options = loadScanOptions(QFileInfo(path).absoluteFilePath());
+    options.ref = ref;
+    addRecentRepository(options.path);
+    rebuildRecentMenu();
+    m_viewer->clear();
+    m_services.workspace->open(options);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+    if (!localFolderFrom(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+    const QString folder = localFolderFrom(event->mimeData());
+    if (folder.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openPath(folder);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    m_services.workspace->cancel();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::chooseFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Folder or Repository"));
+    if (!dir.isEmpty())
+        openPath(dir);
+}
+
+void MainWindow::chooseRef() {
+    const repo::SnapshotPtr snap = m_services.workspace->snapshot();
+    if (!snap || !snap->info().isGit) {
+        QMessageBox::information(this, tr("Audit a commit"), tr("Open a git repository first."));
+        return;
+    }
+    const QString path = m_services.workspace->options().path;
+    runInBackground<Result<QStringList>>(
+        this, m_services.workspace->pool(), [path] { return repo::listReferences(path); },
+        [this, path](const Result<QStringList> &refs) {
+            QStringList items{tr("(working tree)")};
+            if (refs)
+                items += *refs;
+            bool ok = false;
+            const QString choice = QInputDialog::getItem(
+                this, tr("Audit a Commit, Branch or Tag"),
+                tr("Contents then come from git's object database, not the disk.\nBranch, tag or commit:"),
+                items, 0, true, &ok);
+            if (ok)
+                openPath(path, choice == items.first() ? QString() : choice.trimmed());
+        });
+}
+
+void MainWindow::editScanOptions() {
+    ScanOptionsDialog dialog(m_services.workspace->options(), this);
+    if (m_services.workspace->options().path.isEmpty() || dialog.exec() != QDialog::Accepted)
+        return;
+    repo::ScanOptions options = dialog.options();
+    saveScanOptions(options);
+    m_services.workspace->open(options);
+}
+
+void MainWindow::selectByGlob(bool select) {
+    if (!m_services.workspace->selection())
+        return;
+    bool ok = false;
+    const QString glob = QInputDialog::getText(this, select ? tr("Select by Glob") : tr("Deselect by Glob"),
+                                               tr("Glob (e.g. *.go, src/**, **/test/*):"), QLineEdit::Normal,
+                                               QString(), &ok);
+    if (!ok || glob.trimmed().isEmpty())
+        return;
+    const int n = m_model->checkByGlob(glob, select);
+    statusBar()->showMessage(tr("%n file(s) changed", nullptr, n), 5000);
+}
+
+void MainWindow::selectChangedSince() {
+    const repo::SnapshotPtr snap = m_services.workspace->snapshot();
+    if (!snap || !snap->info().isGit)
+        return;
+    bool ok = false;
+    const QString ref = QInputDialog::getText(this, tr("Select Files Changed Since"),
+                                              tr("Branch, tag or commit to compare with (e.g. main):"),
+                                              QLineEdit::Normal, QStringLiteral("main"), &ok);
+    if (!ok || ref.trimmed().isEmpty())
+        return;
+    const QString path = snap->info().rootPath;
+    runInBackground<Result<QList<QByteArray>>>(
+        this, m_services.workspace->pool(), [path, ref] { return repo::changedFilesSince(path, ref.trimmed()); },
+        [this, ref](const Result<QList<QByteArray>> &changed) {
+            if (!changed) {
+                QMessageBox::warning(this, tr("Select Files Changed Since"), changed.error().message);
+                return;
+            }
+            const int n = m_model->selectOnly(*changed);
+            statusBar()->showMessage(tr("%n file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
+        });
+}
+
+void MainWindow::fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine) {
+    prompt::Selection *sel = m_services.workspace->selection();
+    if (!sel)
+        return;
+    const prompt::FitResult fit = prompt::fitToBudget(*sel, fixedTokens, cap, tokensPerLine);
+    m_model->refreshAll();
+    if (fit.dropped.isEmpty()) {
+        statusBar()->showMessage(tr("The selection already fits."), 5000);
+        return;
+    }
+    QMessageBox box(this);
+    box.setWindowTitle(tr("Fit to Budget"));
+    box.setText(fit.fits ? tr("Deselected %n file(s) to fit the budget.", nullptr, int(fit.dropped.size()))
+                         : tr("Deselected every file and it still does not fit: the fixed parts exceed the cap."));
+    box.setDetailedText(fit.dropped.join(QLatin1Char('\n')));
+    box.exec();
+}
+
+void MainWindow::exportPack() {
+    prompt::Selection *sel = m_services.workspace->selection();
+    if (!sel) {
+        QMessageBox::information(this, tr("Export Pack"), tr("Open a repository first."));
+        return;
+    }
+    const QString fileName = QFileDialog::getSaveFileName(this, tr("Export Pack"), QStringLiteral("pack.xml"),
+                                                          tr("XML pack (*.xml);;Markdown pack (*.md)"));
+    if (fileName.isEmpty())
+        return;
+    prompt::PackOptions options;
+    options.format = fileName.endsWith(QLatin1String(".md")) ? prompt::PackOptions::Format::Markdown
+                                                             : prompt::PackOptions::Format::Xml;
+    options.lineNumbers = m_budget->lineNumbers();
+    const repo::SnapshotPtr snap = sel->snapshotPtr();
+    const std::vector<int> files = sel->selectedFiles();
+    QThreadPool *pool = m_services.workspace->pool();
+    statusBar()->showMessage(tr("Writing %1…").arg(fileName));
+    runInBackground<Result<prompt::PackStats>>(
+        this, pool,
+        [snap, files, options, fileName, pool]() -> Result<prompt::PackStats> {
+            QSaveFile out(fileName);
+            if (!out.open(QIODevice::WriteOnly))
+                return Error::make(Error::Code::Io, QStringLiteral("cannot write %1: %2").arg(fileName, out.errorString()));
+            Result<prompt::PackStats> stats = prompt::writePack(*snap, files, prompt::PackFormat(options), out, pool);
+            if (stats && !out.commit())
+                return Error::make(Error::Code::Io, QStringLiteral("cannot save %1: %2 (is the disk full?)")
+                                                        .arg(fileName, out.errorString()));
+            return stats;
+        },
+        [this, fileName](const Result<prompt::PackStats> &stats) {
+            if (!stats) {
+                QMessageBox::warning(this, tr("Export Pack"), stats.error().message);
+                return;
+            }
+            QString text = tr("Wrote %n file(s) to %1", nullptr, stats->files).arg(fileName);
+            if (!stats->problems.isEmpty())
+                text += tr(" — %n skipped (see the log)", nullptr, int(stats->problems.size()));
+            statusBar()->showMessage(text, 10000);
+        });
+}
+
+void MainWindow::showFile(int node) {
+    const repo::SnapshotPtr snap = m_services.workspace->snapshot();
+    if (!snap)
+        return;
+    const repo::ScannedFile file = snap->file(node);
+    if (file.kind != repo::EntryKind::File)
+        return;
+    struct Loaded {
+        QString text;
+        QString problem;
+    };
+    const QString path = QString::fromUtf8(file.path);
+    runInBackground<Loaded>(
+        this, m_services.workspace->pool(),
+        [snap, file] {
+            Loaded out;
+            if (file.size > 64 * 1024 * 1024) {
+                out.problem = QStringLiteral("This file is too large to view (%1 MiB).").arg(file.size >> 20);
+                return out;
+            }
+            Result<QByteArray> raw = repo::makeContentReader(snap->info())->read(file);
+            if (!raw) {
+                out.problem = raw.error().message;
+                return out;
+            }
+            const text::DecodedText decoded = text::decodeText(*raw);
+            if (decoded.binary)
+                out.problem = QStringLiteral("This is a binary file; there is nothing to show.");
+            else
+                out.text = QString::fromUtf8(decoded.utf8);
+            return out;
+        },
+        [this, path](const Loaded &loaded) {
+            if (!loaded.problem.isEmpty()) {
+                m_viewer->clear();
+                statusBar()->showMessage(path + QStringLiteral(": ") + loaded.problem, 8000);
+                return;
+            }
+            m_viewer->showText(path, loaded.text);
+        });
+}
+
+} // namespace reposcope::ui

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QMenu;
+
+namespace KSyntaxHighlighting {
+class Repository;
+}
+namespace reposcope::workspace {
+class Workspace;
+}
+namespace reposcope::llm {
+class ModelCatalog;
+}
+namespace reposcope::models {
+class RepoTreeModel;
+}
+
+namespace reposcope::ui {
+
+class BudgetMeter;
+class ChatPane;
+class CodeViewer;
+class RepoPanel;
+
+// Services the window is built from; created once in app/ and injected.
+struct MainWindowServices {
+    workspace::Workspace *workspace = nullptr;
+    llm::ModelCatalog *catalog = nullptr;
+    KSyntaxHighlighting::Repository *syntax = nullptr; // expensive: one per process
+};
+
+// Assembles the docks (repository, budget, chat), the central code viewer, menus and
+// actions. Panels own their behaviour; this class wires them together and handles
+// opening (drop, File ▸ Open, recent list, command line).
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(const MainWindowServices &services, QWidget *parent = nullptr);
+
+    // Opens a folder or repository (a subfolder scopes the repository to it); ref empty
+    // means the working tree.
+    void openPath(const QString &path, const QString &ref = {});
+
+    RepoPanel *repoPanel() const { return m_repoPanel; }
+    BudgetMeter *budgetMeter() const { return m_budget; }
+    CodeViewer *codeViewer() const { return m_viewer; }
+    models::RepoTreeModel *treeModel() const { return m_model; }
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void rebuildRecentMenu();
+    void chooseFolder();
+    void chooseRef();
+    void editScanOptions();
+    void selectByGlob(bool select);
+    void selectChangedSince();
+    void fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine);
+    void exportPack();
+    void showFile(int node);
+
+    MainWindowServices m_services;
+    models::RepoTreeModel *m_model;
+    RepoPanel *m_repoPanel;
+    BudgetMeter *m_budget;
+    ChatPane *m_chat;
+    CodeViewer *m_viewer;
+    QMenu *m_recentMenu = nullptr;
+    QLabel *m_statusLabel;
+};
+
+} // namespace reposcope::ui

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include "repopanel.h"
+
+#include "repotreemodel.h"
+#include "workspace/workspace.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace reposcope::ui {
+
+RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+    , m_model(model)
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_header(new QLabel(this))
+    , m_filter(new QLineEdit(this))
+    , m_tree(new QTreeView(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_status(new QLabel(this)) {
+    m_header->setTextFormat(Qt::RichText);
+    m_header->setWordWrap(true);
+    m_header->setText(tr("<b>No repository open.</b> Drop a folder anywhere on this window, "
+                         "or use File ▸ Open (Ctrl+O)."));
+
+    m_filter->setPlaceholderText(tr("Filter by name (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+
+    m_proxy->setSourceModel(model);
+    m_proxy->setSortRole(models::RepoTreeModel::SortRole);
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(models::RepoTreeModel::NameColumn);
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text);
+        if (!text.isEmpty())
+            m_tree->expandAll();
+    });
+
+    m_tree->setModel(m_proxy);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(models::RepoTreeModel::NameColumn, Qt::AscendingOrder);
+    m_tree->setAlternatingRowColors(true);
+    m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->setSectionResizeMode(models::RepoTreeModel::NameColumn, QHeaderView::Interactive);
+    m_tree->setColumnWidth(models::RepoTreeModel::NameColumn, 260);
+    m_tree->setColumnWidth(models::RepoTreeModel::TokensColumn, 150);
+    m_tree->setColumnWidth(models::RepoTreeModel::BytesColumn, 140);
+    m_tree->setColumnWidth(models::RepoTreeModel::LinesColumn, 80);
+    connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &proxyIndex) {
+        const QModelIndex index = m_proxy->mapToSource(proxyIndex);
+        if (!index.data(models::RepoTreeModel::IsDirectoryRole).toBool())
+            Q_EMIT fileActivated(index.data(models::RepoTreeModel::NodeRole).toInt());
+    });
+
+    m_progress->setVisible(false);
+    m_progress->setTextVisible(true);
+    m_cancel->setVisible(false);
+    m_cancel->setToolTip(tr("Stop counting; counts found so far are kept (Esc)"));
+    connect(m_cancel, &QPushButton::clicked, m_workspace, &workspace::Workspace::cancel);
+    m_status->setWordWrap(true);
+
+    auto *progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_cancel);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_header);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_tree, 1);
+    layout->addLayout(progressRow);
+    layout->addWidget(m_status);
+
+    connect(workspace, &workspace::Workspace::scanStarted, this, [this](const QString &path) {
+        m_header->setText(tr("<b>Scanning</b> %1 …").arg(path.toHtmlEscaped()));
+        m_progress->setRange(0, 0);
+        m_progress->setVisible(true);
+        m_cancel->setVisible(true);
+        m_status->clear();
+    });
+    connect(workspace, &workspace::Workspace::scanFailed, this, [this](const Error &error) {
+        m_progress->setVisible(false);
+        m_cancel->setVisible(false);
+        m_header->setText(tr("<b>Could not open.</b> %1").arg(error.message.toHtmlEscaped()));
+    });
+    connect(workspace, &workspace::Workspace::opened, this, &RepoPanel::onOpened);
+    connect(workspace, &workspace::Workspace::countingProgress, this, &RepoPanel::onProgress);
+    connect(workspace, &workspace::Workspace::countingFinished, this, &RepoPanel::onCountingFinished);
+}
+
+QString RepoPanel::currentPath() const {
+    return m_proxy->mapToSource(m_tree->currentIndex()).data(models::RepoTreeModel::PathRole).toString();
+}
+
+void RepoPanel::onOpened(qint64 scanMs) {
+    const repo::RepoInfo &info = m_workspace->snapshot()->info();
+    QString what = info.rootPath.toHtmlEscaped();
+    if (!info.scopePrefix.isEmpty())
+        what += QStringLiteral(" ▸ ") + info.scopePrefix.toHtmlEscaped();
+    QString state;
+    if (!info.isGit)
+        state = tr("folder (not a git repository)");
+    else if (!info.ref.isEmpty())
+        state = tr("at <b>%1</b> (%2) — contents from git, not the disk")
+                    .arg(info.ref.toHtmlEscaped(), info.shortSha);
+    else
+        state = tr("working tree on <b>%1</b> @ %2%3")
+                    .arg(info.headName.toHtmlEscaped(), info.shortSha,
+                         info.dirty ? tr(", <span style='color:#c0392b'>modified</span>") : tr(", clean"));
+    m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(what, state));
+    m_header->setToolTip(info.warnings.join(QLatin1Char('\n')));
+    m_tree->expandToDepth(0);
+    m_status->setText(tr("%n file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
+                          .arg(scanMs) +
+                      (info.warnings.isEmpty() ? QString() : tr(" — %n warning(s), see tooltip", nullptr,
+                                                                int(info.warnings.size()))));
+}
+
+void RepoPanel::onProgress(int done, int total) {
+    m_progress->setRange(0, std::max(1, total));
+    m_progress->setValue(done);
+    m_progress->setFormat(tr("Counting tokens: %v / %m files"));
+    const bool busy = done < total;
+    m_progress->setVisible(busy);
+    m_cancel->setVisible(busy);
+}
+
+void RepoPanel::onCountingFinished(bool cancelled, qint64 elapsedMs) {
+    m_progress->setVisible(false);
+    m_cancel->setVisible(false);
+    QString text = m_status->text().section(QStringLiteral(" · "), 0, 0);
+    text += cancelled ? tr(" · counting cancelled; uncounted files show …")
+                      : tr(" · counted in %1 ms").arg(elapsedMs);
+    if (const QString problem = m_workspace->cacheProblem(); !problem.isEmpty())
+        text += QStringLiteral(" · ") + problem;
+    m_status->setText(text);
+}
+
+} // namespace reposcope::ui

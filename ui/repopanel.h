@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTreeView;
+
+namespace reposcope::workspace {
+class Workspace;
+}
+namespace reposcope::models {
+class RepoTreeModel;
+}
+
+namespace reposcope::ui {
+
+// The repository dock: what is open (path, ref, short SHA, dirty), the file tree with
+// check boxes and token columns, a name filter, and the counting progress with Cancel.
+// Owns its view and proxy; the model and workspace are injected.
+class RepoPanel : public QWidget {
+    Q_OBJECT
+public:
+    RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *model, QWidget *parent = nullptr);
+
+    QTreeView *treeView() const { return m_tree; }
+    // The repository-relative path of the current item, "" if none.
+    QString currentPath() const;
+
+Q_SIGNALS:
+    // A file was activated (double-click / Enter): show it in the viewer.
+    void fileActivated(int node);
+
+private:
+    void onOpened(qint64 scanMs);
+    void onProgress(int done, int total);
+    void onCountingFinished(bool cancelled, qint64 elapsedMs);
+
+    workspace::Workspace *m_workspace;
+    models::RepoTreeModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QLabel *m_header;
+    QLineEdit *m_filter;
+    QTreeView *m_tree;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+    QLabel *m_status;
+};
+
+} // namespace reposcope::ui
