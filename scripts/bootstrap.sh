@@ -26,7 +26,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6svg6-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
     libgl-dev libgit2-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
-    xvfb xauth imagemagick nodejs npm
+    xvfb xauth imagemagick nodejs npm golang-1.19-src
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -105,6 +105,12 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     });
 
     createActions();
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
+                 findChild<QDockWidget *>(QStringLiteral("chatDock"))},
+                {640, 380}, Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
+                 findChild<QDockWidget *>(QStringLiteral("budgetDock"))},
+                {640, 260}, Qt::Vertical);
     const QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());

@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
     reposcope::workspace::Workspace workspace(&pool, tokenizer, reposcope::tokenize::TokenCache::defaultFolder());
 
     reposcope::ui::MainWindow window({&workspace, &catalog, &syntax});
-    window.resize(1500, 900);
+    window.resize(1600, 1000);
     window.show();
     if (!catalogWarnings.isEmpty())
         QMessageBox::warning(&window, QStringLiteral("Catalog"), catalogWarnings.join(QLatin1Char('\n')));
