@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "budgetmeter.h"
 
+#include "custommodeldialog.h"
+
 #include "prompt/budget.h"
 #include "prompt/packformat.h"
 #include "prompt/systemprompt.h"
@@ -13,6 +15,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
+#include <QToolButton>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -64,9 +68,16 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     m_fit->setToolTip(tr("Deselect generated files, then tests, then docs, then the largest files, "
                          "until the request fits"));
 
+    auto *addModel = new QToolButton(this);
+    addModel->setText(tr("Custom…"));
+    addModel->setToolTip(tr("Add any model with its own context cap and prices"));
+    connect(addModel, &QToolButton::clicked, this, &BudgetMeter::addCustomModel);
+    auto *modelRow = new QHBoxLayout;
+    modelRow->addWidget(m_model, 1);
+    modelRow->addWidget(addModel);
     auto *form = new QFormLayout;
     form->addRow(tr("Provider"), m_provider);
-    form->addRow(tr("Model"), m_model);
+    form->addRow(tr("Model"), modelRow);
     form->addRow(tr("Context cap"), m_cap);
     form->addRow(tr("Reserve for answer"), m_reserved);
     form->addRow(QString(), m_lineNumbers);
@@ -224,6 +235,21 @@ void BudgetMeter::refresh() {
                                                 .arg(tok.displayName()) + QStringLiteral("</i>");
     m_figures->setText(text);
     m_bar->setToolTip(m_figures->text());
+}
+
+void BudgetMeter::addCustomModel() {
+    CustomModelDialog dialog(*m_catalog, currentProviderId(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const llm::ModelEntry model = dialog.model();
+    const Result<Ok> saved =
+        CustomModelDialog::saveToUserCatalog(llm::ModelCatalog::defaultUserFile(), dialog.providerId(), model);
+    if (!saved)
+        QMessageBox::warning(this, tr("Custom Model"),
+                             saved.error().message + tr("\nThe model is available until you quit."));
+    m_catalog->upsertModel(dialog.providerId(), model);
+    reloadCatalog();
+    selectModel(dialog.providerId(), model.id);
 }
 
 void BudgetMeter::requestFit() {

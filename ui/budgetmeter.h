@@ -47,6 +47,7 @@ Q_SIGNALS:
 
 private:
     void onProviderChanged();
+    void addCustomModel();
     void onModelChanged();
     qint64 fixedTokens() const;
 

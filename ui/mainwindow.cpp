@@ -94,7 +94,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
 
     connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget, &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
-    connect(m_repoPanel, &RepoPanel::fileActivated, this, &MainWindow::showFile);
+    connect(m_repoPanel, &RepoPanel::fileActivated, this, [this](int node) { showFile(node); });
     connect(services.workspace, &workspace::Workspace::scanFailed, this, [this](const Error &error) {
         QMessageBox::warning(this, tr("Could not open"), error.message);
     });
@@ -102,6 +102,8 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
         const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
         setWindowTitle(tr("%1 — RepoScope").arg(QFileInfo(info.rootPath).fileName()));
         m_statusLabel->setText(m_services.workspace->tokenizer().displayName());
+        if (!m_pendingView.isEmpty())
+            viewFile(std::exchange(m_pendingView, QString()), m_pendingLine);
     });
 
     createActions();
@@ -333,7 +335,22 @@ void MainWindow::exportPack() {
         });
 }
 
-void MainWindow::showFile(int node) {
+void MainWindow::viewFile(const QString &relativePath, int line) {
+    const repo::SnapshotPtr snap = m_services.workspace->snapshot();
+    if (!snap) {
+        m_pendingView = relativePath;
+        m_pendingLine = line;
+        return;
+    }
+    const int node = snap->find(relativePath.toUtf8());
+    if (node <= 0 || snap->isDirectory(node)) {
+        statusBar()->showMessage(tr("%1 is not a file of this repository").arg(relativePath), 8000);
+        return;
+    }
+    showFile(node, line);
+}
+
+void MainWindow::showFile(int node, int line) {
     const repo::SnapshotPtr snap = m_services.workspace->snapshot();
     if (!snap)
         return;
@@ -365,13 +382,15 @@ void MainWindow::showFile(int node) {
                 out.text = QString::fromUtf8(decoded.utf8);
             return out;
         },
-        [this, path](const Loaded &loaded) {
+        [this, path, line](const Loaded &loaded) {
             if (!loaded.problem.isEmpty()) {
                 m_viewer->clear();
                 statusBar()->showMessage(path + QStringLiteral(": ") + loaded.problem, 8000);
                 return;
             }
             m_viewer->showText(path, loaded.text);
+            if (line > 0)
+                m_viewer->goToLine(line);
         });
 }
 

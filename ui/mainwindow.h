@@ -45,6 +45,10 @@ public:
     // means the working tree.
     void openPath(const QString &path, const QString &ref = {});
 
+    // Shows a repository-relative file in the viewer, at `line` if given (> 0); if no
+    // repository is open yet, does so as soon as one is.
+    void viewFile(const QString &relativePath, int line = 0);
+
     RepoPanel *repoPanel() const { return m_repoPanel; }
     BudgetMeter *budgetMeter() const { return m_budget; }
     CodeViewer *codeViewer() const { return m_viewer; }
@@ -65,7 +69,7 @@ private:
     void selectChangedSince();
     void fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine);
     void exportPack();
-    void showFile(int node);
+    void showFile(int node, int line = 0);
 
     MainWindowServices m_services;
     models::RepoTreeModel *m_model;
@@ -75,6 +79,8 @@ private:
     CodeViewer *m_viewer;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_statusLabel;
+    QString m_pendingView;
+    int m_pendingLine = 0;
 };
 
 } // namespace reposcope::ui

@@ -4,7 +4,10 @@
 #include "repotreemodel.h"
 #include "workspace/workspace.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QHBoxLayout>
+#include <QMenu>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -64,6 +67,9 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
             Q_EMIT fileActivated(index.data(models::RepoTreeModel::NodeRole).toInt());
     });
 
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QTreeView::customContextMenuRequested, this, &RepoPanel::showContextMenu);
+
     m_progress->setVisible(false);
     m_progress->setTextVisible(true);
     m_cancel->setVisible(false);
@@ -101,6 +107,29 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
 
 QString RepoPanel::currentPath() const {
     return m_proxy->mapToSource(m_tree->currentIndex()).data(models::RepoTreeModel::PathRole).toString();
+}
+
+void RepoPanel::setSelectedRowsChecked(bool checked) {
+    for (const QModelIndex &proxyIndex : m_tree->selectionModel()->selectedRows())
+        m_model->setNodeChecked(m_proxy->mapToSource(proxyIndex).data(models::RepoTreeModel::NodeRole).toInt(),
+                                checked);
+}
+
+void RepoPanel::showContextMenu(const QPoint &pos) {
+    const QModelIndex index = m_proxy->mapToSource(m_tree->indexAt(pos));
+    if (!index.isValid())
+        return;
+    QMenu menu(this);
+    menu.addAction(tr("Include Selected Rows"), this, [this] { setSelectedRowsChecked(true); });
+    menu.addAction(tr("Exclude Selected Rows"), this, [this] { setSelectedRowsChecked(false); });
+    menu.addSeparator();
+    const QString path = index.data(models::RepoTreeModel::PathRole).toString();
+    menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
+    if (!index.data(models::RepoTreeModel::IsDirectoryRole).toBool()) {
+        const int node = index.data(models::RepoTreeModel::NodeRole).toInt();
+        menu.addAction(tr("View File"), this, [this, node] { Q_EMIT fileActivated(node); });
+    }
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }
 
 void RepoPanel::onOpened(qint64 scanMs) {

@@ -37,6 +37,9 @@ Q_SIGNALS:
 
 private:
     void onOpened(qint64 scanMs);
+    void showContextMenu(const QPoint &pos);
+    // Ticks or clears every selected row (Space toggles just the current one).
+    void setSelectedRowsChecked(bool checked);
     void onProgress(int done, int total);
     void onCountingFinished(bool cancelled, qint64 elapsedMs);
 

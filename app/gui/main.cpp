@@ -36,6 +36,10 @@ int main(int argc, char **argv) {
     QCommandLineOption refOption(QStringLiteral("ref"), QStringLiteral("Audit this commit, branch or tag."),
                                  QStringLiteral("ref"));
     parser.addOption(refOption);
+    QCommandLineOption viewOption(QStringLiteral("view"),
+                                  QStringLiteral("Show this repository-relative file in the viewer (FILE or FILE:LINE)."),
+                                  QStringLiteral("file"));
+    parser.addOption(viewOption);
     parser.process(app);
 
     QThreadPool pool; // all background work: scanning, counting, reading, packing
@@ -57,5 +61,12 @@ int main(int argc, char **argv) {
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openPath(QFileInfo(args.first()).absoluteFilePath(), parser.value(refOption));
+    if (parser.isSet(viewOption)) {
+        const QString view = parser.value(viewOption);
+        const qsizetype colon = view.lastIndexOf(QLatin1Char(':'));
+        bool ok = false;
+        const int line = colon > 0 ? view.mid(colon + 1).toInt(&ok) : 0;
+        window.viewFile(ok ? view.left(colon) : view, ok ? line : 0);
+    }
     return QApplication::exec();
 }

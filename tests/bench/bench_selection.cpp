@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+// Micro-benchmarks for the hot paths behind the targets:
+//  - the selection and budget update when the kernel's largest top-level folder is toggled
+//    (target: every meter updated in < 16 ms);
+//  - snapshot build and applyCounts on a kernel-shaped tree (tree on screen < 2 s);
+//  - the estimator tokenizer and the text decoder throughput (scan + estimate < 10 s cold).
+//
+// The Go corpus (.deps/corpora/go, see scripts/bench/prepare-corpora.sh) is used for the text
+// benchmarks when present; REPOSCOPE_BENCH_GO_DIR overrides its location. Otherwise the text is
+// synthetic Go-like source.
+#include "prompt/budget.h"
+#include "prompt/selection.h"
+#include "repo/reposnapshot.h"
+#include "repo/scantypes.h"
+#include "text/textdecoder.h"
+#include "tokenize/countjob.h"
+#include "tokenize/estimatortokenizer.h"
+
+#include <benchmark/benchmark.h>
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QList>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace reposcope;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// A synthetic snapshot shaped like Linux 6.1: ~78k files in ~5k folders, 20 top-level
+// folders whose share of files follows the real tree (drivers ≈ 40%, arch ≈ 22%, ...).
+
+constexpr int kFiles = 78'000;
+constexpr int kFolders = 5'000;
+
+struct TopLevel {
+    const char *name;
+    double share; // of files and folders
+};
+
+constexpr TopLevel kTop[] = {
+    {"drivers", 0.42}, {"arch", 0.22},     {"tools", 0.06},    {"Documentation", 0.07}, {"include", 0.06},
+    {"sound", 0.035},  {"fs", 0.03},       {"net", 0.025},     {"kernel", 0.008},       {"lib", 0.008},
+    {"mm", 0.002},     {"security", 0.004}, {"crypto", 0.002}, {"scripts", 0.007},      {"samples", 0.003},
+    {"block", 0.001},  {"init", 0.0005},   {"ipc", 0.0005},    {"virt", 0.0005},        {"usr", 0.0005},
+};
+
+repo::ScanResult kernelShapedScan() {
+    std::mt19937 rng(42);
+    repo::ScanResult scan;
+    scan.info.rootPath = QStringLiteral("/synthetic/linux");
+    scan.info.isGit = true;
+    scan.files.reserve(kFiles);
+    double shareSum = 0;
+    for (const TopLevel &t : kTop)
+        shareSum += t.share;
+    int filesLeft = kFiles;
+    for (size_t ti = 0; ti < std::size(kTop); ++ti) {
+        const TopLevel &t = kTop[ti];
+        const bool last = ti + 1 == std::size(kTop);
+        const int files = last ? filesLeft : std::max(1, int(kFiles * t.share / shareSum));
+        filesLeft -= files;
+        const int folders = std::max(1, int(kFolders * t.share / shareSum));
+        // Folder 0 is the top-level folder; each further folder hangs below a random earlier
+        // one (biased towards recent ones, so the tree gets a few levels deep).
+        std::vector<QByteArray> dirs;
+        dirs.reserve(size_t(folders));
+        dirs.push_back(QByteArray(t.name));
+        for (int d = 1; d < folders; ++d) {
+            std::uniform_int_distribution<int> pick(std::max(0, d - 40), d - 1);
+            const QByteArray &parent = dirs[size_t(pick(rng))];
+            dirs.push_back(parent + "/dir" + QByteArray::number(d));
+        }
+        std::uniform_int_distribution<int> pickDir(0, folders - 1);
+        std::lognormal_distribution<double> sizeDist(8.8, 1.2); // median ≈ 6.6 KB
+        for (int f = 0; f < files; ++f) {
+            repo::ScannedFile file;
+            file.path = dirs[size_t(pickDir(rng))] + "/file" + QByteArray::number(f) + (f % 5 ? ".c" : ".h");
+            file.size = std::min<qint64>(qint64(sizeDist(rng)), 4 * 1024 * 1024);
+            if (file.size > 1024 * 1024)
+                file.exclusion = repo::Exclusion::TooLarge;
+            scan.files.push_back(std::move(file));
+        }
+    }
+    return scan;
+}
+
+const repo::SnapshotPtr &kernelSnapshot() {
+    static const repo::SnapshotPtr snap = [] {
+        repo::SnapshotPtr s = repo::RepoSnapshot::build(kernelShapedScan());
+        std::fprintf(stderr, "synthetic kernel snapshot: %d nodes, %d files\n", s->nodeCount(), s->fileCount());
+        return s;
+    }();
+    return snap;
+}
+
+QList<QList<tokenize::FileCount>> fakeCounts(const repo::RepoSnapshot &snap, int batchSize) {
+    QList<QList<tokenize::FileCount>> batches;
+    QList<tokenize::FileCount> batch;
+    for (int node = 0; node < snap.nodeCount(); ++node) {
+        if (snap.isDirectory(node) || !tokenize::isCountable(snap.file(node)))
+            continue;
+        tokenize::FileCount fc;
+        fc.node = node;
+        fc.ok = true;
+        const qint64 size = snap.file(node).size;
+        fc.stats.tokens = quint32(size / 4 + 1);
+        fc.stats.lines = quint32(size / 30 + 1);
+        fc.stats.binary = node % 997 == 0;
+        fc.stats.generated = node % 1499 == 0;
+        batch.append(fc);
+        if (batch.size() == batchSize) {
+            batches.append(batch);
+            batch.clear();
+        }
+    }
+    if (!batch.isEmpty())
+        batches.append(batch);
+    return batches;
+}
+
+std::unique_ptr<prompt::Selection> countedSelection() {
+    const repo::SnapshotPtr &snap = kernelSnapshot();
+    auto sel = std::make_unique<prompt::Selection>(snap, std::vector<qint32>(size_t(snap->nodeCount()), 10));
+    for (const auto &b : fakeCounts(*snap, 1000))
+        sel->applyCounts(b);
+    return sel;
+}
+
+int largestTopLevel(const repo::RepoSnapshot &snap) {
+    int best = -1, bestSize = -1;
+    for (int r = 0; r < snap.childCount(0); ++r) {
+        const int c = snap.child(0, r);
+        const int size = snap.subtreeEnd(c) - c;
+        if (size > bestSize) {
+            bestSize = size;
+            best = c;
+        }
+    }
+    return best;
+}
+
+prompt::BudgetInput budgetInput(const prompt::Selection &sel) {
+    prompt::BudgetInput in;
+    in.contentTokens = sel.selected(0).tokens;
+    in.packOverheadTokens = sel.selected(0).overhead + 200;
+    in.systemPromptTokens = 500;
+    in.reservedOutputTokens = 8192;
+    in.contextCap = 200'000;
+    in.inputPricePerMillion = 3.0;
+    return in;
+}
+
+// ---------------------------------------------------------------------------------------
+
+void BM_SnapshotBuild_Kernel(benchmark::State &state) {
+    const repo::ScanResult scan = kernelShapedScan();
+    for (auto _ : state) {
+        repo::ScanResult copy = scan;
+        benchmark::DoNotOptimize(repo::RepoSnapshot::build(std::move(copy)));
+    }
+    state.SetItemsProcessed(state.iterations() * qint64(scan.files.size()));
+}
+BENCHMARK(BM_SnapshotBuild_Kernel)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_SelectionConstruct_Kernel(benchmark::State &state) {
+    const repo::SnapshotPtr &snap = kernelSnapshot();
+    for (auto _ : state) {
+        prompt::Selection sel(snap, std::vector<qint32>(size_t(snap->nodeCount()), 10));
+        benchmark::DoNotOptimize(sel.selected(0));
+    }
+}
+BENCHMARK(BM_SelectionConstruct_Kernel)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void BM_ApplyCounts_Kernel(benchmark::State &state) {
+    const repo::SnapshotPtr &snap = kernelSnapshot();
+    const auto batches = fakeCounts(*snap, int(state.range(0)));
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto sel = std::make_unique<prompt::Selection>(snap, std::vector<qint32>(size_t(snap->nodeCount()), 10));
+        state.ResumeTiming();
+        for (const auto &b : batches)
+            sel->applyCounts(b);
+        benchmark::DoNotOptimize(sel->selected(0));
+        state.PauseTiming();
+        sel.reset();
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(state.iterations() * snap->fileCount());
+}
+BENCHMARK(BM_ApplyCounts_Kernel)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// One toggle (off or on) of the largest top-level folder, then the budget figures: what
+// the UI does before it repaints the meters. Time per toggle.
+void BM_ToggleLargestTopLevel_Kernel(benchmark::State &state) {
+    auto sel = countedSelection();
+    const int node = largestTopLevel(sel->snapshot());
+    bool on = false;
+    for (auto _ : state) {
+        sel->setChecked(node, on);
+        benchmark::DoNotOptimize(prompt::computeBudget(budgetInput(*sel)));
+        on = !on;
+    }
+    state.counters["subtree_nodes"] = sel->snapshot().subtreeEnd(node) - node;
+    state.counters["files"] = sel->total(node).files;
+}
+BENCHMARK(BM_ToggleLargestTopLevel_Kernel)->Unit(benchmark::kMillisecond)->MinTime(0.3);
+
+// Toggling the root (every file): the worst single click.
+void BM_ToggleRoot_Kernel(benchmark::State &state) {
+    auto sel = countedSelection();
+    bool on = false;
+    for (auto _ : state) {
+        sel->setChecked(0, on);
+        benchmark::DoNotOptimize(sel->selected(0));
+        on = !on;
+    }
+}
+BENCHMARK(BM_ToggleRoot_Kernel)->Unit(benchmark::kMillisecond)->MinTime(0.3);
+
+void BM_ComputeBudget(benchmark::State &state) {
+    auto sel = countedSelection();
+    const prompt::BudgetInput in = budgetInput(*sel);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(prompt::computeBudget(in));
+}
+BENCHMARK(BM_ComputeBudget);
+
+void BM_SelectedFiles_Kernel(benchmark::State &state) {
+    auto sel = countedSelection();
+    for (auto _ : state)
+        benchmark::DoNotOptimize(sel->selectedFiles());
+}
+BENCHMARK(BM_SelectedFiles_Kernel)->Unit(benchmark::kMillisecond)->MinTime(0.2);
+
+// ---------------------------------------------------------------------------------------
+// Text: the Go corpus's .go files concatenated (capped), or synthetic Go-like source.
+
+constexpr qsizetype kTextCap = 24 * 1024 * 1024;
+
+QString goCorpusDir() {
+    const QByteArray env = qgetenv("REPOSCOPE_BENCH_GO_DIR");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env);
+#ifdef REPOSCOPE_SOURCE_DIR
+    return QStringLiteral(REPOSCOPE_SOURCE_DIR "/.deps/corpora/go");
+#else
+    return QStringLiteral(".deps/corpora/go");
+#endif
+}
+
+const QByteArray &goText() {
+    static const QByteArray text = [] {
+        QByteArray all;
+        const QString dir = goCorpusDir();
+        if (QDir(dir).exists()) {
+            QStringList files;
+            QDirIterator it(dir, {QStringLiteral("*.go")}, QDir::Files | QDir::NoSymLinks, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString f = it.next();
+                if (!f.contains(QLatin1String("/.git/")))
+                    files << f;
+            }
+            files.sort(); // deterministic subset under the cap
+            for (const QString &f : files) {
+                QFile file(f);
+                if (file.open(QIODevice::ReadOnly))
+                    all += file.readAll();
+                if (all.size() >= kTextCap)
+                    break;
+            }
+        }
+        if (all.isEmpty()) {
+            const QByteArray chunk =
+                "// Package sample does things.\npackage sample\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\n"
+                "func JoinNames(names []string, sep string) (string, error) {\n"
+                "\tif len(names) == 0 {\n\t\treturn \"\", fmt.Errorf(\"no names: %d\", 0x1F)\n\t}\n"
+                "\treturn strings.Join(names, sep), nil // joined\n}\n\n";
+            while (all.size() < 8 * 1024 * 1024)
+                all += chunk;
+            std::fprintf(stderr, "go corpus not found at %s: using %lld bytes of synthetic text\n",
+                         qPrintable(dir), static_cast<long long>(all.size()));
+        } else {
+            std::fprintf(stderr, "go corpus text: %lld bytes of .go files from %s\n",
+                         static_cast<long long>(all.size()), qPrintable(dir));
+        }
+        return all;
+    }();
+    return text;
+}
+
+void BM_EstimatorTokenizer_GoText(benchmark::State &state) {
+    const QByteArray &text = goText();
+    const tokenize::EstimatorTokenizer tok;
+    qint64 tokens = 0;
+    for (auto _ : state) {
+        tokens = tok.count(std::string_view(text.constData(), size_t(text.size())));
+        benchmark::DoNotOptimize(tokens);
+    }
+    state.SetBytesProcessed(state.iterations() * text.size());
+    state.counters["bytes_per_token"] = double(text.size()) / double(std::max<qint64>(tokens, 1));
+}
+BENCHMARK(BM_EstimatorTokenizer_GoText)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+void BM_DecodeText_GoText(benchmark::State &state) {
+    const QByteArray &text = goText();
+    for (auto _ : state)
+        benchmark::DoNotOptimize(text::decodeText(text));
+    state.SetBytesProcessed(state.iterations() * text.size());
+}
+BENCHMARK(BM_DecodeText_GoText)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+// Latin-1 text (not UTF-8): the legacy-decoding path.
+void BM_DecodeText_Legacy8Bit(benchmark::State &state) {
+    QByteArray text = goText().left(4 * 1024 * 1024);
+    for (qsizetype i = 0; i < text.size(); i += 97)
+        if (text[i] != '\n')
+            text[i] = char(0xE9); // é in Latin-1, invalid as UTF-8
+    for (auto _ : state)
+        benchmark::DoNotOptimize(text::decodeText(text));
+    state.SetBytesProcessed(state.iterations() * text.size());
+}
+BENCHMARK(BM_DecodeText_Legacy8Bit)->Unit(benchmark::kMillisecond)->MinTime(0.3);
+
+// The whole per-file path of the counter (decode, lines, tokens, generated check) on
+// file-sized pieces.
+void BM_CountJobAnalyse_GoText(benchmark::State &state) {
+    const QByteArray &text = goText();
+    const tokenize::EstimatorTokenizer tok;
+    constexpr qsizetype piece = 16 * 1024;
+    for (auto _ : state) {
+        for (qsizetype off = 0; off < text.size(); off += piece)
+            benchmark::DoNotOptimize(
+                tokenize::CountJob::analyse(QByteArrayView(text).sliced(off, std::min(piece, text.size() - off)), tok));
+    }
+    state.SetBytesProcessed(state.iterations() * text.size());
+}
+BENCHMARK(BM_CountJobAnalyse_GoText)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+} // namespace
+
+BENCHMARK_MAIN();

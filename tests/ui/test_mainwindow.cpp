@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+// The main window built from real services, driven the way a person does: a folder
+// dropped on the window opens, is counted, fills the tree and moves the budget meter.
+#include "mainwindow.h"
+
+#include "budgetmeter.h"
+#include "llm/modelcatalog.h"
+#include "prompt/budget.h"
+#include "prompt/systemprompt.h"
+#include "repopanel.h"
+#include "repotreemodel.h"
+#include "scratchrepo.h"
+#include "tokenize/estimatortokenizer.h"
+#include "workspace/workspace.h"
+
+#include <KSyntaxHighlighting/Repository>
+
+#include <QAction>
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThreadPool>
+#include <QTimer>
+#include <QTreeView>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+
+using reposcope::test::ScratchRepo;
+using reposcope::ui::MainWindow;
+namespace models = reposcope::models;
+namespace prompt = reposcope::prompt;
+namespace workspace = reposcope::workspace;
+
+namespace {
+
+// Spins the event loop until `done` holds (QTRY_-style). The deadline only turns a hang
+// into a failure; nothing is timed.
+bool processEventsUntil(const std::function<bool()> &done) {
+    const QDeadlineTimer deadline(60000);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+// Closes every modal dialog as soon as it is shown (QMessageBox::warning, exec()) and
+// remembers the message boxes' texts, so code that opens one does not block the test.
+class ModalCloser : public QObject {
+public:
+    ModalCloser() {
+        m_timer.setInterval(10);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            QWidget *modal = QApplication::activeModalWidget();
+            if (!modal)
+                return;
+            if (auto *box = qobject_cast<QMessageBox *>(modal))
+                m_texts << box->text();
+            else
+                m_texts << modal->windowTitle();
+            modal->close();
+        });
+        m_timer.start();
+    }
+    const QStringList &texts() const { return m_texts; }
+
+private:
+    QTimer m_timer;
+    QStringList m_texts;
+};
+
+void makeSampleRepo(ScratchRepo &repo) {
+    repo.initGit();
+    repo.write(QStringLiteral(".gitignore"), "*.log\n");
+    repo.write(QStringLiteral("README.md"), "# Sample\n\nDrop me on the window.\n");
+    repo.write(QStringLiteral("Cargo.lock"), "# lock\nversion = 3\n");
+    repo.write(QStringLiteral("src/main.cpp"), "int main() {\n    return 0;\n}\n");
+    repo.write(QStringLiteral("src/util/strings.h"), "#pragma once\nint answer();\n");
+    repo.write(QStringLiteral("docs/guide.md"), "# Guide\n\nSelect files, check the budget.\n");
+    repo.write(QStringLiteral("debug.log"), "ignored\n");
+    repo.commitAll();
+}
+
+class MainWindowTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { s_syntax = std::make_unique<KSyntaxHighlighting::Repository>(); }
+    static void TearDownTestSuite() { s_syntax.reset(); }
+
+    void SetUp() override {
+        QSettings().clear(); // test-mode settings: no remembered caps, geometry or recent list
+        ASSERT_TRUE(m_cacheDir.isValid());
+        QStringList warnings;
+        m_catalog = reposcope::llm::ModelCatalog::load(reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
+        EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
+        m_workspace = std::make_unique<workspace::Workspace>(
+            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(), m_cacheDir.path());
+        m_window = std::make_unique<MainWindow>(
+            reposcope::ui::MainWindowServices{m_workspace.get(), &m_catalog, s_syntax.get()});
+        m_window->resize(1200, 800);
+        m_window->show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void TearDown() override {
+        m_window.reset();
+        m_workspace.reset();
+        m_pool.waitForDone();
+    }
+
+    // Sends a drag-enter then a drop of `urls` to `target`, as the platform would.
+    // Returns whether the drop was accepted; `enterAccepted` reports the drag-enter.
+    static bool dropUrls(QWidget *target, const QList<QUrl> &urls, bool *enterAccepted = nullptr) {
+        QMimeData mime;
+        mime.setUrls(urls);
+        const QPoint pos = target->rect().center();
+        QDragEnterEvent enter(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &enter);
+        if (enterAccepted)
+            *enterAccepted = enter.isAccepted();
+        QDropEvent drop(QPointF(pos), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(target, &drop);
+        return drop.isAccepted();
+    }
+
+    // What the meter must show for the current selection with default settings.
+    QString expectedSummary() const {
+        const prompt::Selection &sel = *m_workspace->selection();
+        const QByteArray system = prompt::defaultSystemPrompt();
+        prompt::BudgetInput in;
+        in.contentTokens = sel.selected(0).tokens;
+        in.packOverheadTokens = sel.selected(0).overhead + m_workspace->fixedOverhead();
+        in.systemPromptTokens = m_workspace->tokenizer().count(std::string_view(system.constData(), size_t(system.size())));
+        in.reservedOutputTokens = 8192; // the default reserve
+        in.contextCap = m_window->budgetMeter()->contextCap();
+        const prompt::BudgetFigures f = prompt::computeBudget(in);
+        return QStringLiteral("≈%1 / %2 (%3%)")
+            .arg(models::formatTokens(f.usedTokens), models::formatTokens(f.contextCap))
+            .arg(f.fraction * 100, 0, 'f', 1);
+    }
+
+    QStringList topLevelNames() const {
+        const QAbstractItemModel *proxy = m_window->repoPanel()->treeView()->model();
+        QStringList names;
+        for (int r = 0; r < proxy->rowCount(); ++r)
+            names << proxy->index(r, models::RepoTreeModel::NameColumn).data().toString();
+        return names;
+    }
+
+    QString figuresText() const {
+        for (const QLabel *label : m_window->budgetMeter()->findChildren<QLabel *>())
+            if (label->text().startsWith(QStringLiteral("Files ")))
+                return label->text();
+        return {};
+    }
+
+    static inline std::unique_ptr<KSyntaxHighlighting::Repository> s_syntax;
+    QTemporaryDir m_cacheDir;
+    QThreadPool m_pool;
+    reposcope::llm::ModelCatalog m_catalog;
+    std::unique_ptr<workspace::Workspace> m_workspace;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+} // namespace
+
+TEST_F(MainWindowTest, DroppingAFolderOpensCountsAndFillsTreeAndMeter) {
+    ScratchRepo repo;
+    makeSampleRepo(repo);
+    ASSERT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), 0);
+    const QString summaryBefore = m_window->budgetMeter()->summaryText();
+
+    QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+    bool enterAccepted = false;
+    EXPECT_TRUE(dropUrls(m_window.get(), {QUrl::fromLocalFile(repo.path())}, &enterAccepted));
+    EXPECT_TRUE(enterAccepted);
+    ASSERT_TRUE(counted.wait(60000));
+    EXPECT_FALSE(counted.first().at(0).toBool());
+
+    // The tree shows the repository's top level (folders first, ignored files absent).
+    const auto *snap = m_workspace->snapshot().get();
+    ASSERT_NE(snap, nullptr);
+    EXPECT_EQ(QFileInfo(snap->info().rootPath).canonicalFilePath(), QFileInfo(repo.path()).canonicalFilePath());
+    EXPECT_EQ(topLevelNames(), (QStringList{QStringLiteral("docs"), QStringLiteral("src"), QStringLiteral(".gitignore"),
+                                            QStringLiteral("Cargo.lock"), QStringLiteral("README.md")}));
+    EXPECT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), snap->childCount(0));
+
+    // The meter reaches the selection's figures once the last coalesced update lands.
+    const qint64 selected = m_workspace->selection()->selected(0).tokens;
+    ASSERT_GT(selected, 0);
+    ASSERT_TRUE(processEventsUntil([&] { return m_window->budgetMeter()->summaryText() == expectedSummary(); }))
+        << "summary: " << m_window->budgetMeter()->summaryText().toStdString()
+        << " expected: " << expectedSummary().toStdString();
+    EXPECT_NE(m_window->budgetMeter()->summaryText(), summaryBefore);
+    EXPECT_TRUE(figuresText().startsWith(QStringLiteral("Files ≈") + QLocale::system().toString(selected) +
+                                         QStringLiteral(" ·")))
+        << figuresText().toStdString();
+    EXPECT_EQ(m_window->windowTitle(), QFileInfo(repo.path()).fileName() + QStringLiteral(" — RepoScope"));
+}
+
+TEST_F(MainWindowTest, FolderDroppedOnTheCodeViewerReachesTheWindow) {
+    ScratchRepo repo;
+    makeSampleRepo(repo);
+    QWidget *viewport = m_window->codeViewer()->viewport();
+    QSignalSpy started(m_workspace.get(), &workspace::Workspace::scanStarted);
+    QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+    EXPECT_TRUE(dropUrls(viewport, {QUrl::fromLocalFile(repo.path())}));
+    ASSERT_EQ(started.count(), 1);
+    ASSERT_TRUE(counted.wait(60000));
+    EXPECT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), 5);
+}
+
+TEST_F(MainWindowTest, DroppingAFileOrARemoteUrlDoesNothing) {
+    ScratchRepo repo;
+    makeSampleRepo(repo);
+    QSignalSpy started(m_workspace.get(), &workspace::Workspace::scanStarted);
+    const QString title = m_window->windowTitle();
+
+    bool enterAccepted = true;
+    EXPECT_FALSE(dropUrls(m_window.get(), {QUrl::fromLocalFile(repo.filePath(QStringLiteral("README.md")))},
+                          &enterAccepted));
+    EXPECT_FALSE(enterAccepted);
+    enterAccepted = true;
+    EXPECT_FALSE(dropUrls(m_window.get(), {QUrl(QStringLiteral("https://example.invalid/repo"))}, &enterAccepted));
+    EXPECT_FALSE(enterAccepted);
+    enterAccepted = true;
+    EXPECT_FALSE(dropUrls(m_window.get(), {}, &enterAccepted));
+    EXPECT_FALSE(enterAccepted);
+
+    QCoreApplication::processEvents();
+    EXPECT_EQ(started.count(), 0);
+    EXPECT_EQ(m_workspace->selection(), nullptr);
+    EXPECT_FALSE(m_workspace->isBusy());
+    EXPECT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), 0);
+    EXPECT_EQ(m_window->windowTitle(), title);
+
+    // A file among the URLs does not hide a folder after it.
+    QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+    EXPECT_TRUE(dropUrls(m_window.get(), {QUrl::fromLocalFile(repo.filePath(QStringLiteral("README.md"))),
+                                          QUrl::fromLocalFile(repo.filePath(QStringLiteral("src")))}));
+    ASSERT_TRUE(counted.wait(60000));
+    EXPECT_EQ(topLevelNames(), (QStringList{QStringLiteral("src")}));
+}
+
+TEST_F(MainWindowTest, OpeningAMissingFolderWarnsWithoutCrashing) {
+    QTemporaryDir parent;
+    const QString missing = parent.path() + QStringLiteral("/no-such-repository");
+    ModalCloser closer;
+    QSignalSpy failed(m_workspace.get(), &workspace::Workspace::scanFailed);
+    m_window->openPath(missing);
+    ASSERT_TRUE(failed.wait(60000));
+    ASSERT_TRUE(processEventsUntil([&] { return !closer.texts().isEmpty(); }));
+    EXPECT_TRUE(closer.texts().first().contains(QStringLiteral("does not exist"))) << closer.texts().first().toStdString();
+    EXPECT_EQ(QApplication::activeModalWidget(), nullptr);
+    EXPECT_TRUE(m_window->isVisible());
+    EXPECT_EQ(m_workspace->selection(), nullptr);
+    EXPECT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), 0);
+
+    // The window still opens a real repository afterwards.
+    ScratchRepo repo;
+    makeSampleRepo(repo);
+    QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+    m_window->openPath(repo.path());
+    ASSERT_TRUE(counted.wait(60000));
+    EXPECT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), 5);
+}
+
+TEST_F(MainWindowTest, FitToBudgetMenuActionDeselectsUntilItFits) {
+    ScratchRepo repo;
+    repo.initGit();
+    repo.write(QStringLiteral("src/engine.cpp"), QByteArray("int value = compute(alpha, beta);\n").repeated(300));
+    repo.write(QStringLiteral("tests/test_engine.cpp"), QByteArray("EXPECT_EQ(compute(1, 2), 3);\n").repeated(300));
+    repo.commitAll();
+    QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+    m_window->openPath(repo.path());
+    ASSERT_TRUE(counted.wait(60000));
+    ASSERT_TRUE(processEventsUntil([&] { return m_window->budgetMeter()->summaryText() == expectedSummary(); }));
+
+    const prompt::Selection &sel = *m_workspace->selection();
+    const qint64 testTokens = sel.file(sel.snapshot().find("tests/test_engine.cpp")).stats.tokens;
+    ASSERT_GT(testTokens, 1000);
+    const qint64 before = sel.selected(0).tokens;
+
+    // A cap just under what the request needs: dropping the tests is enough.
+    QAction *fit = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>())
+        if (action->text() == QStringLiteral("&Fit to Budget"))
+            fit = action;
+    ASSERT_NE(fit, nullptr);
+    QSignalSpy fitRequested(m_window->budgetMeter(), &reposcope::ui::BudgetMeter::fitRequested);
+    // Learn the fixed part the meter charges, then set the cap one token short.
+    m_window->budgetMeter()->requestFit(); // fits at the catalog cap: nothing changes
+    ASSERT_EQ(fitRequested.count(), 1);
+    EXPECT_EQ(sel.selected(0).tokens, before);
+    const qint64 fixed = fitRequested.first().at(0).toLongLong();
+    const qint64 needed = fixed + sel.selected(0).tokens + sel.selected(0).overhead;
+    ASSERT_GT(needed - 1, 1024);
+    QSpinBox *cap = nullptr;
+    for (QSpinBox *spin : m_window->budgetMeter()->findChildren<QSpinBox *>())
+        if (spin->toolTip().contains(QStringLiteral("context window")))
+            cap = spin;
+    ASSERT_NE(cap, nullptr);
+    cap->setValue(int(needed - 1));
+
+    ModalCloser closer;
+    fit->trigger();
+    ASSERT_TRUE(processEventsUntil([&] { return !closer.texts().isEmpty(); }));
+    EXPECT_EQ(closer.texts().first(), QStringLiteral("Deselected 1 file(s) to fit the budget."));
+    EXPECT_EQ(sel.selected(0).tokens, before - testTokens);
+    EXPECT_FALSE(sel.file(sel.snapshot().find("tests/test_engine.cpp")).checked);
+    EXPECT_TRUE(sel.file(sel.snapshot().find("src/engine.cpp")).checked);
+    EXPECT_EQ(m_window->budgetMeter()->summaryText(), expectedSummary());
+    const QModelIndex testsRow = m_window->treeModel()->indexForNode(sel.snapshot().find("tests"));
+    EXPECT_EQ(testsRow.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+}
