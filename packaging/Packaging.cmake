@@ -10,3 +10,5 @@ install(FILES ${CMAKE_SOURCE_DIR}/.deps/prefix/lib/libKF5SyntaxHighlighting.so.5
               ${CMAKE_SOURCE_DIR}/.deps/prefix/lib/libKF5SyntaxHighlighting.so.5.116.0
         DESTINATION lib/reposcope)
 include(CPack)
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/io.github.reposcope.RepoScope.metainfo.xml
+        DESTINATION share/metainfo)

@@ -24,7 +24,7 @@ fi
 packages=(
     cmake ninja-build g++ pkg-config git clang-format xz-utils ca-certificates
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    libqt6svg6-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
+    qt6-svg-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
     libgl-dev libgit2-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
     xvfb xauth imagemagick nodejs npm golang-1.19-src
 )
@@ -58,7 +58,14 @@ ksh_tar=ksyntax-highlighting_5.116.0.orig.tar.xz
 ksh_sha=6f8ccacebd0dc9ce050b2b23b715750c97938b3336fbbb80967920cb8c1dfaa7
 ecm_tar=kf6-extra-cmake-modules_6.13.0.orig.tar.xz
 ecm_sha=7006017c00c817ff4c056995146d271791d1487a398d39ea6cac1cd59a8bf402
-stamp="$prefix/.stamp-${ksh_sha:0:12}-${ecm_sha:0:12}"
+key="${ksh_sha:0:12}-${ecm_sha:0:12}"
+stamp="$prefix/.stamp-$key"
+# A machine-wide copy of the built prefix lets a fresh clone (CI) skip the build.
+shared_cache="${XDG_CACHE_HOME:-$HOME/.cache}/reposcope/deps-prefix-$key"
+if [ ! -f "$stamp" ] && [ -f "$shared_cache/.stamp-$key" ]; then
+    say "reusing the KSyntaxHighlighting build cached in $shared_cache"
+    rm -rf "$prefix" && mkdir -p "$deps" && cp -a "$shared_cache" "$prefix"
+fi
 
 if [ ! -f "$stamp" ]; then
     src="$deps/src"
@@ -115,5 +122,10 @@ SRC
         die "KSyntaxHighlighting was not linked against Qt 6; see $log"
     rm -rf "$work"
     touch "$stamp"
+fi
+if [ ! -f "$shared_cache/.stamp-$key" ]; then
+    { mkdir -p "$(dirname "$shared_cache")" && rm -rf "$shared_cache.tmp" &&
+      cp -a "$prefix" "$shared_cache.tmp" && rm -rf "$shared_cache" && mv "$shared_cache.tmp" "$shared_cache"; } ||
+        say "note: could not keep a machine-wide copy of the dependency build (harmless)"
 fi
 say "dependencies ready (prefix: .deps/prefix)"
