@@ -27,6 +27,11 @@ RepoTreeModel::RepoTreeModel(workspace::Workspace *workspace, QObject *parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(100);
     connect(&m_flushTimer, &QTimer::timeout, this, &RepoTreeModel::flushPending);
+    connect(workspace, &workspace::Workspace::aboutToReplace, this, [this] {
+        beginResetModel();
+        m_resetting = true;
+        m_flushTimer.stop();
+    });
     connect(workspace, &workspace::Workspace::opened, this, &RepoTreeModel::onOpened);
     connect(workspace, &workspace::Workspace::countsApplied, this, &RepoTreeModel::onCountsApplied);
     if (hasSelection())
@@ -38,10 +43,13 @@ void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
     m_fileIcon = file;
 }
 
-bool RepoTreeModel::hasSelection() const { return m_workspace->selection() != nullptr; }
+bool RepoTreeModel::hasSelection() const { return !m_resetting && m_workspace->selection() != nullptr; }
 
 void RepoTreeModel::onOpened() {
-    beginResetModel();
+    if (!m_resetting)
+        beginResetModel();
+    m_resetting = false;
+    m_flushTimer.stop();
     const int n = m_workspace->snapshot()->nodeCount();
     m_seen.assign(size_t(n), false);
     m_pendingMark.assign(size_t(n), false);

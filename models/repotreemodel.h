@@ -71,6 +71,7 @@ private:
     std::vector<int> m_pendingParents;
     std::vector<bool> m_pendingMark;
     QTimer m_flushTimer;
+    bool m_resetting = false;
 };
 
 // Compact token figure: 987, 12.3K, 4.56M.

@@ -84,6 +84,7 @@ void Workspace::onScanFinished() {
             Q_EMIT scanFailed(result.error());
         return;
     }
+    Q_EMIT aboutToReplace();
     m_countJob.reset();
     OpenedRepo repo = std::move(result).value();
     m_fixedOverhead = repo.fixedOverhead;

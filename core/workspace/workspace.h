@@ -59,6 +59,8 @@ public:
 Q_SIGNALS:
     void scanStarted(const QString &path);
     void scanFailed(const reposcope::Error &error);
+    // The snapshot and selection are about to be replaced (views must drop their indexes).
+    void aboutToReplace();
     // A new snapshot and selection are in place (the old ones are gone).
     void opened(qint64 scanMs);
     // Counts for these nodes arrived (their folders' sums changed too).
