@@ -13,7 +13,8 @@ QString formatTokens(qint64 tokens) {
     if (tokens < 1000)
         return QString::number(tokens);
     if (tokens < 1000000)
-        return QString::number(double(tokens) / 1e3, 'f', tokens < 10000 ? 2 : 1) + QLatin1Char('K');
+        return QString::number(double(tokens) / 1e3, 'f', tokens < 10000 ? 2 : 1) +
+               QLatin1Char('K');
     return QString::number(double(tokens) / 1e6, 'f', tokens < 10000000 ? 2 : 1) + QLatin1Char('M');
 }
 
@@ -43,7 +44,9 @@ void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
     m_fileIcon = file;
 }
 
-bool RepoTreeModel::hasSelection() const { return !m_resetting && m_workspace->selection() != nullptr; }
+bool RepoTreeModel::hasSelection() const {
+    return !m_resetting && m_workspace->selection() != nullptr;
+}
 
 void RepoTreeModel::onOpened() {
     if (!m_resetting)
@@ -89,7 +92,9 @@ int RepoTreeModel::rowCount(const QModelIndex &parent) const {
     return snap.childCount(node);
 }
 
-int RepoTreeModel::columnCount(const QModelIndex &) const { return ColumnCount; }
+int RepoTreeModel::columnCount(const QModelIndex &) const {
+    return ColumnCount;
+}
 
 QModelIndex RepoTreeModel::indexForNode(int node, int column) const {
     if (!hasSelection() || node <= 0)
@@ -141,7 +146,8 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
     if (role == SortRole) {
         switch (column) {
         case NameColumn:
-            return QString((dir ? QStringLiteral("0") : QStringLiteral("1")) + snap.name(node).toLower());
+            return QString((dir ? QStringLiteral("0") : QStringLiteral("1")) +
+                           snap.name(node).toLower());
         case TokensColumn:
             return dir ? total.tokens : qint64(file->stats.tokens);
         case BytesColumn:
@@ -161,13 +167,15 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
                 return QString(approx + formatTokens(selected.tokens) + QStringLiteral(" / ") +
                                formatTokens(total.tokens));
             if (!file->counted)
-                return snap.file(node).kind == repo::EntryKind::File ? QStringLiteral("…") : QString();
+                return snap.file(node).kind == repo::EntryKind::File ? QStringLiteral("…")
+                                                                     : QString();
             if (file->stats.binary || !file->problem.isEmpty())
                 return QStringLiteral("—");
             return QString(approx + QLocale::system().toString(qint64(file->stats.tokens)));
         case BytesColumn:
             if (dir)
-                return QString(formatBytes(selected.bytes) + QStringLiteral(" / ") + formatBytes(total.bytes));
+                return QString(formatBytes(selected.bytes) + QStringLiteral(" / ") +
+                               formatBytes(total.bytes));
             return formatBytes(total.bytes);
         case LinesColumn:
             if (!dir && !file->counted)
@@ -202,7 +210,8 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
                    .arg(QLocale::system().toString(total.tokens))
                    .arg(total.files);
         if (!exact)
-            tip += QStringLiteral("\n≈: estimated with %1").arg(m_workspace->tokenizer().displayName());
+            tip += QStringLiteral("\n≈: estimated with %1")
+                       .arg(m_workspace->tokenizer().displayName());
         const QString note = data(index.siblingAtColumn(NoteColumn), Qt::DisplayRole).toString();
         if (!note.isEmpty())
             tip += QLatin1Char('\n') + note;
@@ -229,9 +238,9 @@ bool RepoTreeModel::setData(const QModelIndex &index, const QVariant &value, int
     const auto state = Qt::CheckState(value.toInt());
     const int node = int(index.internalId());
     // A partially checked folder becomes fully checked on click.
-    const bool checked = state == Qt::Checked ||
-                         (state == Qt::PartiallyChecked &&
-                          m_workspace->selection()->checkState(node) != Qt::Checked);
+    const bool checked =
+        state == Qt::Checked || (state == Qt::PartiallyChecked &&
+                                 m_workspace->selection()->checkState(node) != Qt::Checked);
     setNodeChecked(node, checked);
     return true;
 }
@@ -260,7 +269,8 @@ void RepoTreeModel::emitRowsChanged(const std::vector<int> &parents) {
         if (!m_seen[size_t(p)] || snap.childCount(p) == 0)
             continue;
         const QModelIndex parentIndex = p == 0 ? QModelIndex() : indexForNode(p);
-        Q_EMIT dataChanged(index(0, 0, parentIndex), index(snap.childCount(p) - 1, ColumnCount - 1, parentIndex));
+        Q_EMIT dataChanged(index(0, 0, parentIndex),
+                           index(snap.childCount(p) - 1, ColumnCount - 1, parentIndex));
     }
 }
 

@@ -26,7 +26,7 @@ public:
         NodeRole,                    // snapshot node index
         PathRole,                    // repository-relative path (QString)
         IsDirectoryRole,
-        ExcludedRole,                // bool: excluded by a default rule or a glob
+        ExcludedRole, // bool: excluded by a default rule or a glob
     };
 
     explicit RepoTreeModel(workspace::Workspace *workspace, QObject *parent = nullptr);
@@ -40,7 +40,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
     QModelIndex indexForNode(int node, int column = NameColumn) const;
     int nodeForIndex(const QModelIndex &index) const;

@@ -16,11 +16,11 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
-#include <QToolButton>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -30,12 +30,15 @@ namespace reposcope::ui {
 namespace {
 
 QString capKey(const QString &provider, const QString &model) {
-    return QStringLiteral("budget/cap/%1/%2").arg(provider, model).replace(QLatin1Char('/'), QLatin1Char('_'));
+    return QStringLiteral("budget/cap/%1/%2")
+        .arg(provider, model)
+        .replace(QLatin1Char('/'), QLatin1Char('_'));
 }
 
 } // namespace
 
-BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *catalog, QWidget *parent)
+BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *catalog,
+                         QWidget *parent)
     : QWidget(parent)
     , m_workspace(workspace)
     , m_catalog(catalog)
@@ -117,14 +120,18 @@ void BudgetMeter::reloadCatalog() {
     m_provider->clear();
     for (const llm::ProviderEntry &p : m_catalog->providers())
         m_provider->addItem(p.name, p.id);
-    const QString wanted = previous.isEmpty()
-                               ? QSettings().value(QStringLiteral("budget/provider"), QStringLiteral("openrouter")).toString()
-                               : previous;
+    const QString wanted = previous.isEmpty() ? QSettings()
+                                                    .value(QStringLiteral("budget/provider"),
+                                                           QStringLiteral("openrouter"))
+                                                    .toString()
+                                              : previous;
     m_provider->setCurrentIndex(std::max(0, m_provider->findData(wanted)));
     onProviderChanged();
 }
 
-QString BudgetMeter::currentProviderId() const { return m_provider->currentData().toString(); }
+QString BudgetMeter::currentProviderId() const {
+    return m_provider->currentData().toString();
+}
 
 const llm::ModelEntry *BudgetMeter::currentModel() const {
     return m_catalog->model(currentProviderId(), m_model->currentData().toString());
@@ -135,9 +142,13 @@ void BudgetMeter::selectModel(const QString &providerId, const QString &modelId)
     m_model->setCurrentIndex(std::max(0, m_model->findData(modelId)));
 }
 
-bool BudgetMeter::lineNumbers() const { return m_lineNumbers->isChecked(); }
+bool BudgetMeter::lineNumbers() const {
+    return m_lineNumbers->isChecked();
+}
 
-qint64 BudgetMeter::contextCap() const { return m_cap->value(); }
+qint64 BudgetMeter::contextCap() const {
+    return m_cap->value();
+}
 
 void BudgetMeter::onProviderChanged() {
     const llm::ProviderEntry *p = m_catalog->provider(currentProviderId());
@@ -146,12 +157,14 @@ void BudgetMeter::onProviderChanged() {
     m_model->clear();
     if (p) {
         for (const llm::ModelEntry &m : p->models) {
-            const QString label = m.status.isEmpty() ? m.name : m.name + QStringLiteral(" — ") + m.status;
+            const QString label =
+                m.status.isEmpty() ? m.name : m.name + QStringLiteral(" — ") + m.status;
             m_model->addItem(label, m.id);
         }
         m_provider->setToolTip(p->note);
     }
-    const QString saved = QSettings().value(QStringLiteral("budget/model/") + currentProviderId()).toString();
+    const QString saved =
+        QSettings().value(QStringLiteral("budget/model/") + currentProviderId()).toString();
     m_model->setCurrentIndex(std::max(0, m_model->findData(saved)));
     m_model->setEnabled(m_model->count() > 0);
     onModelChanged();
@@ -162,7 +175,8 @@ void BudgetMeter::onModelChanged() {
     if (m) {
         QSettings().setValue(QStringLiteral("budget/model/") + currentProviderId(), m->id);
         QSignalBlocker block(m_cap);
-        m_cap->setValue(int(QSettings().value(capKey(currentProviderId(), m->id), m->contextTokens).toLongLong()));
+        m_cap->setValue(int(
+            QSettings().value(capKey(currentProviderId(), m->id), m->contextTokens).toLongLong()));
         QString tip = tr("%1\nCatalog figures as of %2").arg(m->id, m->asOf);
         if (!m->status.isEmpty())
             tip += QLatin1Char('\n') + m->status;
@@ -178,7 +192,8 @@ void BudgetMeter::onModelChanged() {
 qint64 BudgetMeter::fixedTokens() const {
     const tokenize::Tokenizer &tok = m_workspace->tokenizer();
     const QByteArray system = prompt::defaultSystemPrompt();
-    return m_workspace->fixedOverhead() + tok.count(std::string_view(system.constData(), size_t(system.size()))) +
+    return m_workspace->fixedOverhead() +
+           tok.count(std::string_view(system.constData(), size_t(system.size()))) +
            m_reserved->value();
 }
 
@@ -202,37 +217,45 @@ void BudgetMeter::refresh() {
         const prompt::Totals &t = sel->selected(0);
         in.contentTokens = t.tokens;
         in.packOverheadTokens = t.overhead + m_workspace->fixedOverhead();
-        in.lineNumberTokens = m_lineNumbers->isChecked() ? qint64(std::ceil(double(t.lines) * m_tokensPerLine)) : 0;
+        in.lineNumberTokens =
+            m_lineNumbers->isChecked() ? qint64(std::ceil(double(t.lines) * m_tokensPerLine)) : 0;
     }
     const prompt::BudgetFigures f = prompt::computeBudget(in);
     const QString approx = tok.isExact() ? QString() : QStringLiteral("≈");
     m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
-    m_bar->setFormat(QStringLiteral("%1%2 / %3 (%4%)")
-                         .arg(approx, models::formatTokens(f.usedTokens), models::formatTokens(f.contextCap))
-                         .arg(f.fraction * 100, 0, 'f', 1));
+    m_bar->setFormat(
+        QStringLiteral("%1%2 / %3 (%4%)")
+            .arg(approx, models::formatTokens(f.usedTokens), models::formatTokens(f.contextCap))
+            .arg(f.fraction * 100, 0, 'f', 1));
     const char *colour = f.level == prompt::BudgetFigures::Level::Over   ? "#c0392b"
                          : f.level == prompt::BudgetFigures::Level::Near ? "#d68910"
                                                                          : "#2e86c1";
-    m_bar->setStyleSheet(QStringLiteral("QProgressBar::chunk { background: %1; }").arg(QLatin1String(colour)));
+    m_bar->setStyleSheet(
+        QStringLiteral("QProgressBar::chunk { background: %1; }").arg(QLatin1String(colour)));
     m_bar->setProperty("level", int(f.level));
 
     const QLocale loc = QLocale::system();
-    QString text = tr("Files %1%2 · pack overhead %1%3 · line numbers %1%4 · system prompt %1%5 · "
-                      "reserved for the answer %6")
-                       .arg(approx, loc.toString(in.contentTokens), loc.toString(in.packOverheadTokens),
-                            loc.toString(in.lineNumberTokens), loc.toString(in.systemPromptTokens),
-                            loc.toString(in.reservedOutputTokens));
+    QString text =
+        tr("Files %1%2 · pack overhead %1%3 · line numbers %1%4 · system prompt %1%5 · "
+           "reserved for the answer %6")
+            .arg(approx, loc.toString(in.contentTokens), loc.toString(in.packOverheadTokens),
+                 loc.toString(in.lineNumberTokens), loc.toString(in.systemPromptTokens),
+                 loc.toString(in.reservedOutputTokens));
     if (f.level == prompt::BudgetFigures::Level::Over)
         text += QStringLiteral("<br><b style='color:#c0392b'>%1</b>")
                     .arg(tr("Over the cap by %1 tokens — deselect files or use Fit to budget.")
                              .arg(loc.toString(f.overBy())));
     if (f.inputCost)
-        text += QStringLiteral("<br>") + tr("Input cost of one request: %1$%2").arg(approx).arg(*f.inputCost, 0, 'f', 4);
+        text += QStringLiteral("<br>") +
+                tr("Input cost of one request: %1$%2").arg(approx).arg(*f.inputCost, 0, 'f', 4);
     else if (model)
-        text += QStringLiteral("<br>") + tr("Price unknown for this model (set it in your catalog.json)");
+        text += QStringLiteral("<br>") +
+                tr("Price unknown for this model (set it in your catalog.json)");
     if (!tok.isExact())
-        text += QStringLiteral("<br><i>") + tr("≈ counts estimated (%1); exact tokenizers arrive with their own feature.")
-                                                .arg(tok.displayName()) + QStringLiteral("</i>");
+        text += QStringLiteral("<br><i>") +
+                tr("≈ counts estimated (%1); exact tokenizers arrive with their own feature.")
+                    .arg(tok.displayName()) +
+                QStringLiteral("</i>");
     m_figures->setText(text);
     m_bar->setToolTip(m_figures->text());
 }
@@ -242,11 +265,12 @@ void BudgetMeter::addCustomModel() {
     if (dialog.exec() != QDialog::Accepted)
         return;
     const llm::ModelEntry model = dialog.model();
-    const Result<Ok> saved =
-        CustomModelDialog::saveToUserCatalog(llm::ModelCatalog::defaultUserFile(), dialog.providerId(), model);
+    const Result<Ok> saved = CustomModelDialog::saveToUserCatalog(
+        llm::ModelCatalog::defaultUserFile(), dialog.providerId(), model);
     if (!saved)
         QMessageBox::warning(this, tr("Custom Model"),
-                             saved.error().message + tr("\nThe model is available until you quit."));
+                             saved.error().message +
+                                 tr("\nThe model is available until you quit."));
     m_catalog->upsertModel(dialog.providerId(), model);
     reloadCatalog();
     selectModel(dialog.providerId(), model.id);
@@ -257,6 +281,8 @@ void BudgetMeter::requestFit() {
     Q_EMIT fitRequested(fixedTokens(), contextCap(), m_tokensPerLine);
 }
 
-QString BudgetMeter::summaryText() const { return m_bar->format(); }
+QString BudgetMeter::summaryText() const {
+    return m_bar->format();
+}
 
 } // namespace reposcope::ui

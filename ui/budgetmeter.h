@@ -25,7 +25,8 @@ namespace reposcope::ui {
 class BudgetMeter : public QWidget {
     Q_OBJECT
 public:
-    BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *catalog, QWidget *parent = nullptr);
+    BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *catalog,
+                QWidget *parent = nullptr);
 
     // Re-reads the selection's totals (connected to the tree model's totals signal).
     void refresh();

@@ -5,10 +5,10 @@
 #include <QComboBox>
 #include <QDate>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
-#include <QDir>
 #include <QFormLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +20,8 @@
 
 namespace reposcope::ui {
 
-CustomModelDialog::CustomModelDialog(const llm::ModelCatalog &catalog, const QString &providerId, QWidget *parent)
+CustomModelDialog::CustomModelDialog(const llm::ModelCatalog &catalog, const QString &providerId,
+                                     QWidget *parent)
     : QDialog(parent)
     , m_provider(new QComboBox(this))
     , m_id(new QLineEdit(this))
@@ -33,7 +34,8 @@ CustomModelDialog::CustomModelDialog(const llm::ModelCatalog &catalog, const QSt
     for (const llm::ProviderEntry &p : catalog.providers())
         m_provider->addItem(p.name, p.id);
     m_provider->setCurrentIndex(std::max(0, m_provider->findData(providerId)));
-    m_id->setPlaceholderText(tr("model id as the server expects it, e.g. meta-llama/llama-4-scout"));
+    m_id->setPlaceholderText(
+        tr("model id as the server expects it, e.g. meta-llama/llama-4-scout"));
     m_context->setRange(1024, 100'000'000);
     m_context->setGroupSeparatorShown(true);
     m_context->setValue(131072);
@@ -66,7 +68,9 @@ CustomModelDialog::CustomModelDialog(const llm::ModelCatalog &catalog, const QSt
     form->addRow(buttons);
 }
 
-QString CustomModelDialog::providerId() const { return m_provider->currentData().toString(); }
+QString CustomModelDialog::providerId() const {
+    return m_provider->currentData().toString();
+}
 
 llm::ModelEntry CustomModelDialog::model() const {
     llm::ModelEntry m;
@@ -91,7 +95,8 @@ Result<Ok> CustomModelDialog::saveToUserCatalog(const QString &file, const QStri
     QFile in(file);
     if (in.exists()) {
         if (!in.open(QIODevice::ReadOnly))
-            return Error::make(Error::Code::Io, QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
+            return Error::make(Error::Code::Io,
+                               QStringLiteral("cannot read %1: %2").arg(file, in.errorString()));
         QJsonParseError err{};
         root = QJsonDocument::fromJson(in.readAll(), &err).object();
         if (err.error != QJsonParseError::NoError)
@@ -107,15 +112,18 @@ Result<Ok> CustomModelDialog::saveToUserCatalog(const QString &file, const QStri
                   {QStringLiteral("tokenizer"), model.tokenizer},
                   {QStringLiteral("asOf"), model.asOf},
                   {QStringLiteral("note"), model.note}};
-    m.insert(QStringLiteral("inputPerM"), model.inputPerMillion ? QJsonValue(*model.inputPerMillion) : QJsonValue());
-    m.insert(QStringLiteral("outputPerM"), model.outputPerMillion ? QJsonValue(*model.outputPerMillion) : QJsonValue());
+    m.insert(QStringLiteral("inputPerM"),
+             model.inputPerMillion ? QJsonValue(*model.inputPerMillion) : QJsonValue());
+    m.insert(QStringLiteral("outputPerM"),
+             model.outputPerMillion ? QJsonValue(*model.outputPerMillion) : QJsonValue());
 
     QJsonArray providers = root.value(QStringLiteral("providers")).toArray();
     qsizetype index = -1;
     for (qsizetype i = 0; i < providers.size(); ++i)
         if (providers[i].toObject().value(QStringLiteral("id")).toString() == providerId)
             index = i;
-    QJsonObject provider = index >= 0 ? providers[index].toObject() : QJsonObject{{QStringLiteral("id"), providerId}};
+    QJsonObject provider =
+        index >= 0 ? providers[index].toObject() : QJsonObject{{QStringLiteral("id"), providerId}};
     QJsonArray models = provider.value(QStringLiteral("models")).toArray();
     for (qsizetype i = models.size() - 1; i >= 0; --i)
         if (models[i].toObject().value(QStringLiteral("id")).toString() == model.id)
@@ -130,8 +138,10 @@ Result<Ok> CustomModelDialog::saveToUserCatalog(const QString &file, const QStri
 
     QDir().mkpath(QFileInfo(file).absolutePath());
     QSaveFile out(file);
-    if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(root).toJson()) < 0 || !out.commit())
-        return Error::make(Error::Code::Io, QStringLiteral("cannot save %1: %2").arg(file, out.errorString()));
+    if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(root).toJson()) < 0 ||
+        !out.commit())
+        return Error::make(Error::Code::Io,
+                           QStringLiteral("cannot save %1: %2").arg(file, out.errorString()));
     return Ok{};
 }
 

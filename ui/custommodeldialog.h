@@ -18,13 +18,15 @@ namespace reposcope::ui {
 class CustomModelDialog : public QDialog {
     Q_OBJECT
 public:
-    CustomModelDialog(const llm::ModelCatalog &catalog, const QString &providerId, QWidget *parent = nullptr);
+    CustomModelDialog(const llm::ModelCatalog &catalog, const QString &providerId,
+                      QWidget *parent = nullptr);
 
     QString providerId() const;
     llm::ModelEntry model() const;
 
     // Writes the model into the user catalog file (creating it if needed).
-    static Result<Ok> saveToUserCatalog(const QString &file, const QString &providerId, const llm::ModelEntry &model);
+    static Result<Ok> saveToUserCatalog(const QString &file, const QString &providerId,
+                                        const llm::ModelEntry &model);
 
 private:
     QComboBox *m_provider;

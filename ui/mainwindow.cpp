@@ -80,24 +80,28 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     m_model->setIcons(icons.icon(QFileIconProvider::Folder), icons.icon(QFileIconProvider::File));
 
     setCentralWidget(m_viewer);
-    auto addDock = [this](QWidget *widget, const QString &title, const QString &name, Qt::DockWidgetArea area) {
+    auto addDock = [this](QWidget *widget, const QString &title, const QString &name,
+                          Qt::DockWidgetArea area) {
         auto *dock = new QDockWidget(title, this);
         dock->setObjectName(name);
         dock->setWidget(widget);
         addDockWidget(area, dock);
         return dock;
     };
-    addDock(m_repoPanel, tr("Repository"), QStringLiteral("repositoryDock"), Qt::LeftDockWidgetArea);
+    addDock(m_repoPanel, tr("Repository"), QStringLiteral("repositoryDock"),
+            Qt::LeftDockWidgetArea);
     addDock(m_budget, tr("Budget"), QStringLiteral("budgetDock"), Qt::LeftDockWidgetArea);
     addDock(m_chat, tr("Chat"), QStringLiteral("chatDock"), Qt::RightDockWidgetArea);
     statusBar()->addPermanentWidget(m_statusLabel);
 
-    connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget, &BudgetMeter::refresh);
+    connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget,
+            &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
     connect(m_repoPanel, &RepoPanel::fileActivated, this, [this](int node) { showFile(node); });
-    connect(services.workspace, &workspace::Workspace::scanFailed, this, [this](const Error &error) {
-        QMessageBox::warning(this, tr("Could not open"), error.message);
-    });
+    connect(services.workspace, &workspace::Workspace::scanFailed, this,
+            [this](const Error &error) {
+                QMessageBox::warning(this, tr("Could not open"), error.message);
+            });
     connect(services.workspace, &workspace::Workspace::opened, this, [this] {
         const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
         setWindowTitle(tr("%1 — RepoScope").arg(QFileInfo(info.rootPath).fileName()));
@@ -120,7 +124,8 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
 
 void MainWindow::createActions() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Folder or Repository…"), QKeySequence::Open, this, &MainWindow::chooseFolder);
+    file->addAction(tr("&Open Folder or Repository…"), QKeySequence::Open, this,
+                    &MainWindow::chooseFolder);
     file->addAction(tr("Audit a &Commit, Branch or Tag…"), QKeySequence(tr("Ctrl+Shift+O")), this,
                     &MainWindow::chooseRef);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
@@ -132,10 +137,12 @@ void MainWindow::createActions() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *select = menuBar()->addMenu(tr("&Selection"));
-    select->addAction(tr("&Select by Glob…"), QKeySequence(tr("Ctrl+Shift+A")), this, [this] { selectByGlob(true); });
+    select->addAction(tr("&Select by Glob…"), QKeySequence(tr("Ctrl+Shift+A")), this,
+                      [this] { selectByGlob(true); });
     select->addAction(tr("&Deselect by Glob…"), QKeySequence(tr("Ctrl+Shift+D")), this,
                       [this] { selectByGlob(false); });
-    select->addAction(tr("&Invert Selection"), QKeySequence(tr("Ctrl+I")), this, [this] { m_model->invertSelection(); });
+    select->addAction(tr("&Invert Selection"), QKeySequence(tr("Ctrl+I")), this,
+                      [this] { m_model->invertSelection(); });
     select->addAction(tr("Select Files &Changed Since…"), QKeySequence(tr("Ctrl+Shift+C")), this,
                       &MainWindow::selectChangedSince);
     select->addSeparator();
@@ -221,10 +228,11 @@ void MainWindow::chooseRef() {
             if (refs)
                 items += *refs;
             bool ok = false;
-            const QString choice = QInputDialog::getItem(
-                this, tr("Audit a Commit, Branch or Tag"),
-                tr("Contents then come from git's object database, not the disk.\nBranch, tag or commit:"),
-                items, 0, true, &ok);
+            const QString choice =
+                QInputDialog::getItem(this, tr("Audit a Commit, Branch or Tag"),
+                                      tr("Contents then come from git's object database, not the "
+                                         "disk.\nBranch, tag or commit:"),
+                                      items, 0, true, &ok);
             if (ok)
                 openPath(path, choice == items.first() ? QString() : choice.trimmed());
         });
@@ -243,9 +251,9 @@ void MainWindow::selectByGlob(bool select) {
     if (!m_services.workspace->selection())
         return;
     bool ok = false;
-    const QString glob = QInputDialog::getText(this, select ? tr("Select by Glob") : tr("Deselect by Glob"),
-                                               tr("Glob (e.g. *.go, src/**, **/test/*):"), QLineEdit::Normal,
-                                               QString(), &ok);
+    const QString glob = QInputDialog::getText(
+        this, select ? tr("Select by Glob") : tr("Deselect by Glob"),
+        tr("Glob (e.g. *.go, src/**, **/test/*):"), QLineEdit::Normal, QString(), &ok);
     if (!ok || glob.trimmed().isEmpty())
         return;
     const int n = m_model->checkByGlob(glob, select);
@@ -257,21 +265,25 @@ void MainWindow::selectChangedSince() {
     if (!snap || !snap->info().isGit)
         return;
     bool ok = false;
-    const QString ref = QInputDialog::getText(this, tr("Select Files Changed Since"),
-                                              tr("Branch, tag or commit to compare with (e.g. main):"),
-                                              QLineEdit::Normal, QStringLiteral("main"), &ok);
+    const QString ref =
+        QInputDialog::getText(this, tr("Select Files Changed Since"),
+                              tr("Branch, tag or commit to compare with (e.g. main):"),
+                              QLineEdit::Normal, QStringLiteral("main"), &ok);
     if (!ok || ref.trimmed().isEmpty())
         return;
     const QString path = snap->info().rootPath;
     runInBackground<Result<QList<QByteArray>>>(
-        this, m_services.workspace->pool(), [path, ref] { return repo::changedFilesSince(path, ref.trimmed()); },
+        this, m_services.workspace->pool(),
+        [path, ref] { return repo::changedFilesSince(path, ref.trimmed()); },
         [this, ref](const Result<QList<QByteArray>> &changed) {
             if (!changed) {
-                QMessageBox::warning(this, tr("Select Files Changed Since"), changed.error().message);
+                QMessageBox::warning(this, tr("Select Files Changed Since"),
+                                     changed.error().message);
                 return;
             }
             const int n = m_model->selectOnly(*changed);
-            statusBar()->showMessage(tr("%n file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
+            statusBar()->showMessage(
+                tr("%n file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
         });
 }
 
@@ -287,8 +299,10 @@ void MainWindow::fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLin
     }
     QMessageBox box(this);
     box.setWindowTitle(tr("Fit to Budget"));
-    box.setText(fit.fits ? tr("Deselected %n file(s) to fit the budget.", nullptr, int(fit.dropped.size()))
-                         : tr("Deselected every file and it still does not fit: the fixed parts exceed the cap."));
+    box.setText(
+        fit.fits ? tr("Deselected %n file(s) to fit the budget.", nullptr, int(fit.dropped.size()))
+                 : tr("Deselected every file and it still does not fit: the fixed parts exceed the "
+                      "cap."));
     box.setDetailedText(fit.dropped.join(QLatin1Char('\n')));
     box.exec();
 }
@@ -299,8 +313,9 @@ void MainWindow::exportPack() {
         QMessageBox::information(this, tr("Export Pack"), tr("Open a repository first."));
         return;
     }
-    const QString fileName = QFileDialog::getSaveFileName(this, tr("Export Pack"), QStringLiteral("pack.xml"),
-                                                          tr("XML pack (*.xml);;Markdown pack (*.md)"));
+    const QString fileName =
+        QFileDialog::getSaveFileName(this, tr("Export Pack"), QStringLiteral("pack.xml"),
+                                     tr("XML pack (*.xml);;Markdown pack (*.md)"));
     if (fileName.isEmpty())
         return;
     prompt::PackOptions options;
@@ -316,11 +331,15 @@ void MainWindow::exportPack() {
         [snap, files, options, fileName, pool]() -> Result<prompt::PackStats> {
             QSaveFile out(fileName);
             if (!out.open(QIODevice::WriteOnly))
-                return Error::make(Error::Code::Io, QStringLiteral("cannot write %1: %2").arg(fileName, out.errorString()));
-            Result<prompt::PackStats> stats = prompt::writePack(*snap, files, prompt::PackFormat(options), out, pool);
+                return Error::make(
+                    Error::Code::Io,
+                    QStringLiteral("cannot write %1: %2").arg(fileName, out.errorString()));
+            Result<prompt::PackStats> stats =
+                prompt::writePack(*snap, files, prompt::PackFormat(options), out, pool);
             if (stats && !out.commit())
-                return Error::make(Error::Code::Io, QStringLiteral("cannot save %1: %2 (is the disk full?)")
-                                                        .arg(fileName, out.errorString()));
+                return Error::make(Error::Code::Io,
+                                   QStringLiteral("cannot save %1: %2 (is the disk full?)")
+                                       .arg(fileName, out.errorString()));
             return stats;
         },
         [this, fileName](const Result<prompt::PackStats> &stats) {
@@ -367,7 +386,8 @@ void MainWindow::showFile(int node, int line) {
         [snap, file] {
             Loaded out;
             if (file.size > 64 * 1024 * 1024) {
-                out.problem = QStringLiteral("This file is too large to view (%1 MiB).").arg(file.size >> 20);
+                out.problem =
+                    QStringLiteral("This file is too large to view (%1 MiB).").arg(file.size >> 20);
                 return out;
             }
             Result<QByteArray> raw = repo::makeContentReader(snap->info())->read(file);

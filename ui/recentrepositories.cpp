@@ -10,7 +10,9 @@ const QString kKey = QStringLiteral("recentRepositories");
 constexpr qsizetype kMax = 10;
 } // namespace
 
-QStringList recentRepositories() { return QSettings().value(kKey).toStringList(); }
+QStringList recentRepositories() {
+    return QSettings().value(kKey).toStringList();
+}
 
 void addRecentRepository(const QString &path) {
     QStringList list = recentRepositories();

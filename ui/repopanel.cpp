@@ -7,10 +7,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
-#include <QMenu>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -56,7 +56,8 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->setSectionResizeMode(models::RepoTreeModel::NameColumn, QHeaderView::Interactive);
+    m_tree->header()->setSectionResizeMode(models::RepoTreeModel::NameColumn,
+                                           QHeaderView::Interactive);
     m_tree->setColumnWidth(models::RepoTreeModel::NameColumn, 260);
     m_tree->setColumnWidth(models::RepoTreeModel::TokensColumn, 150);
     m_tree->setColumnWidth(models::RepoTreeModel::BytesColumn, 140);
@@ -102,17 +103,21 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     });
     connect(workspace, &workspace::Workspace::opened, this, &RepoPanel::onOpened);
     connect(workspace, &workspace::Workspace::countingProgress, this, &RepoPanel::onProgress);
-    connect(workspace, &workspace::Workspace::countingFinished, this, &RepoPanel::onCountingFinished);
+    connect(workspace, &workspace::Workspace::countingFinished, this,
+            &RepoPanel::onCountingFinished);
 }
 
 QString RepoPanel::currentPath() const {
-    return m_proxy->mapToSource(m_tree->currentIndex()).data(models::RepoTreeModel::PathRole).toString();
+    return m_proxy->mapToSource(m_tree->currentIndex())
+        .data(models::RepoTreeModel::PathRole)
+        .toString();
 }
 
 void RepoPanel::setSelectedRowsChecked(bool checked) {
     for (const QModelIndex &proxyIndex : m_tree->selectionModel()->selectedRows())
-        m_model->setNodeChecked(m_proxy->mapToSource(proxyIndex).data(models::RepoTreeModel::NodeRole).toInt(),
-                                checked);
+        m_model->setNodeChecked(
+            m_proxy->mapToSource(proxyIndex).data(models::RepoTreeModel::NodeRole).toInt(),
+            checked);
 }
 
 void RepoPanel::showContextMenu(const QPoint &pos) {
@@ -146,14 +151,17 @@ void RepoPanel::onOpened(qint64 scanMs) {
     else
         state = tr("working tree on <b>%1</b> @ %2%3")
                     .arg(info.headName.toHtmlEscaped(), info.shortSha,
-                         info.dirty ? tr(", <span style='color:#c0392b'>modified</span>") : tr(", clean"));
+                         info.dirty ? tr(", <span style='color:#c0392b'>modified</span>")
+                                    : tr(", clean"));
     m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(what, state));
     m_header->setToolTip(info.warnings.join(QLatin1Char('\n')));
     m_tree->expandToDepth(0);
-    m_status->setText(tr("%n file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
-                          .arg(scanMs) +
-                      (info.warnings.isEmpty() ? QString() : tr(" — %n warning(s), see tooltip", nullptr,
-                                                                int(info.warnings.size()))));
+    m_status->setText(
+        tr("%n file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
+            .arg(scanMs) +
+        (info.warnings.isEmpty()
+             ? QString()
+             : tr(" — %n warning(s), see tooltip", nullptr, int(info.warnings.size()))));
 }
 
 void RepoPanel::onProgress(int done, int total) {

@@ -25,7 +25,8 @@ namespace reposcope::ui {
 class RepoPanel : public QWidget {
     Q_OBJECT
 public:
-    RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *model, QWidget *parent = nullptr);
+    RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *model,
+              QWidget *parent = nullptr);
 
     QTreeView *treeView() const { return m_tree; }
     // The repository-relative path of the current item, "" if none.

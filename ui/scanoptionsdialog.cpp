@@ -16,7 +16,8 @@ namespace {
 
 QString groupFor(const QString &path) {
     return QStringLiteral("repositories/") +
-           QString::fromLatin1(QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
+           QString::fromLatin1(
+               QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
 }
 
 QStringList lines(const QPlainTextEdit *edit) {
@@ -65,9 +66,11 @@ ScanOptionsDialog::ScanOptionsDialog(const repo::ScanOptions &options, QWidget *
     , m_sizeCapKiB(new QSpinBox(this))
     , m_lockFiles(new QCheckBox(tr("Lock files (package-lock.json, Cargo.lock, go.sum, …)"), this))
     , m_generated(new QCheckBox(tr("Minified or generated files"), this))
-    , m_vendored(new QCheckBox(tr("Vendored dependency folders (node_modules, vendor, third_party, …)"), this)) {
+    , m_vendored(new QCheckBox(
+          tr("Vendored dependency folders (node_modules, vendor, third_party, …)"), this)) {
     setWindowTitle(tr("Files to scan — %1").arg(options.path));
-    m_include->setPlaceholderText(tr("One glob per line, e.g. src/**  or  *.go  (empty: everything)"));
+    m_include->setPlaceholderText(
+        tr("One glob per line, e.g. src/**  or  *.go  (empty: everything)"));
     m_exclude->setPlaceholderText(tr("One glob per line, e.g. **/testdata/**"));
     m_include->setPlainText(options.includeGlobs.join(QLatin1Char('\n')));
     m_exclude->setPlainText(options.excludeGlobs.join(QLatin1Char('\n')));
@@ -79,8 +82,10 @@ ScanOptionsDialog::ScanOptionsDialog(const repo::ScanOptions &options, QWidget *
     m_vendored->setChecked(options.excludeVendored);
 
     auto *form = new QFormLayout(this);
-    form->addRow(new QLabel(tr("Excluded files stay visible in the tree with their reason; tick one to "
-                               "include it anyway."), this));
+    form->addRow(
+        new QLabel(tr("Excluded files stay visible in the tree with their reason; tick one to "
+                      "include it anyway."),
+                   this));
     form->addRow(tr("Include globs"), m_include);
     form->addRow(tr("Exclude globs"), m_exclude);
     form->addRow(tr("Exclude files larger than"), m_sizeCapKiB);

@@ -34,30 +34,41 @@ QTextStream &out() {
     return s;
 }
 
-const char *kExitCodes = "Exit codes:\n"
-                         "  0    success\n"
-                         "  1    unexpected failure\n"
-                         "  2    bad command line (usage)\n"
-                         "  3    cannot open the path: missing, unreadable, corrupt repository or unknown ref\n"
-                         "  4    cannot write the output (disk full, permissions)\n"
-                         "  130  cancelled\n";
+const char *kExitCodes =
+    "Exit codes:\n"
+    "  0    success\n"
+    "  1    unexpected failure\n"
+    "  2    bad command line (usage)\n"
+    "  3    cannot open the path: missing, unreadable, corrupt repository or unknown ref\n"
+    "  4    cannot write the output (disk full, permissions)\n"
+    "  130  cancelled\n";
 
 // Selection flags shared by count and pack.
 struct SelectionFlags {
-    QCommandLineOption ref{QStringLiteral("ref"), QStringLiteral("Audit this commit, branch or tag instead of the working tree."),
-                           QStringLiteral("R")};
-    QCommandLineOption include{QStringLiteral("include"),
-                               QStringLiteral("Only files matching this glob (repeatable; gitignore-like: *.go, src/**)."),
+    QCommandLineOption ref{
+        QStringLiteral("ref"),
+        QStringLiteral("Audit this commit, branch or tag instead of the working tree."),
+        QStringLiteral("R")};
+    QCommandLineOption include{
+        QStringLiteral("include"),
+        QStringLiteral("Only files matching this glob (repeatable; gitignore-like: *.go, src/**)."),
+        QStringLiteral("G")};
+    QCommandLineOption exclude{QStringLiteral("exclude"),
+                               QStringLiteral("Leave out files matching this glob (repeatable)."),
                                QStringLiteral("G")};
-    QCommandLineOption exclude{QStringLiteral("exclude"), QStringLiteral("Leave out files matching this glob (repeatable)."),
-                               QStringLiteral("G")};
-    QCommandLineOption sizeCap{QStringLiteral("size-cap"), QStringLiteral("Exclude files larger than N bytes (default 1048576)."),
-                               QStringLiteral("N")};
-    QCommandLineOption keepDefaults{QStringLiteral("no-default-excludes"),
-                                    QStringLiteral("Do not exclude lock files, generated/minified files and vendored folders.")};
-    QCommandLineOption cacheDir{QStringLiteral("cache-dir"), QStringLiteral("Token cache folder (default: the user cache)."),
+    QCommandLineOption sizeCap{
+        QStringLiteral("size-cap"),
+        QStringLiteral("Exclude files larger than N bytes (default 1048576)."),
+        QStringLiteral("N")};
+    QCommandLineOption keepDefaults{
+        QStringLiteral("no-default-excludes"),
+        QStringLiteral(
+            "Do not exclude lock files, generated/minified files and vendored folders.")};
+    QCommandLineOption cacheDir{QStringLiteral("cache-dir"),
+                                QStringLiteral("Token cache folder (default: the user cache)."),
                                 QStringLiteral("DIR")};
-    QCommandLineOption noCache{QStringLiteral("no-cache"), QStringLiteral("Do not read or write the token cache.")};
+    QCommandLineOption noCache{QStringLiteral("no-cache"),
+                               QStringLiteral("Do not read or write the token cache.")};
 
     void addTo(QCommandLineParser &p) {
         p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache});
@@ -96,8 +107,9 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
     if (parser.isSet(flags.keepDefaults))
         options.excludeLockFiles = options.excludeGenerated = options.excludeVendored = false;
     const QString cacheFolder = parser.isSet(flags.noCache) ? QString()
-                                : parser.isSet(flags.cacheDir) ? parser.value(flags.cacheDir)
-                                                               : tokenize::TokenCache::defaultFolder();
+                                : parser.isSet(flags.cacheDir)
+                                    ? parser.value(flags.cacheDir)
+                                    : tokenize::TokenCache::defaultFolder();
 
     auto tokenizer = std::make_shared<const tokenize::EstimatorTokenizer>();
     result.workspace = std::make_unique<workspace::Workspace>(pool, tokenizer, cacheFolder);
@@ -109,11 +121,12 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
         result.exitCode = ExitOpen;
         loop.quit();
     });
-    QObject::connect(&ws, &workspace::Workspace::countingFinished, &loop, [&](bool cancelled, qint64) {
-        if (cancelled)
-            result.exitCode = ExitCancelled;
-        loop.quit();
-    });
+    QObject::connect(&ws, &workspace::Workspace::countingFinished, &loop,
+                     [&](bool cancelled, qint64) {
+                         if (cancelled)
+                             result.exitCode = ExitCancelled;
+                         loop.quit();
+                     });
     ws.open(options);
     loop.exec();
     if (!ws.cacheProblem().isEmpty())
@@ -131,26 +144,32 @@ QJsonObject totalsJson(const prompt::Totals &t) {
 } // namespace
 
 QString mainHelp() {
-    return QStringLiteral("Usage: reposcope-cli COMMAND [options]\n\n"
-                          "Commands:\n"
-                          "  count PATH   token, byte and line table of the files that would be audited\n"
-                          "  pack PATH    write exactly the pack that would be sent to a model\n\n"
-                          "Run 'reposcope-cli COMMAND --help' for a command's flags.\n\n") +
+    return QStringLiteral(
+               "Usage: reposcope-cli COMMAND [options]\n\n"
+               "Commands:\n"
+               "  count PATH   token, byte and line table of the files that would be audited\n"
+               "  pack PATH    write exactly the pack that would be sent to a model\n\n"
+               "Run 'reposcope-cli COMMAND --help' for a command's flags.\n\n") +
            QLatin1String(kExitCodes);
 }
 
 int runCount(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Counts the tokens of every file and folder. Files excluded by default (binary, over the size cap, "
-                       "lock files, generated, vendored) are listed with their reason and not counted in the "
-                       "selected totals.\n\n") +
+        QStringLiteral(
+            "Counts the tokens of every file and folder. Files excluded by default (binary, over "
+            "the size cap, "
+            "lock files, generated, vendored) are listed with their reason and not counted in the "
+            "selected totals.\n\n") +
         QLatin1String(kExitCodes));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder (a subfolder scopes the repository)."));
+    parser.addPositionalArgument(
+        QStringLiteral("PATH"),
+        QStringLiteral("Repository or folder (a subfolder scopes the repository)."));
     SelectionFlags flags;
     flags.addTo(parser);
-    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON instead of a table."));
+    QCommandLineOption json(QStringLiteral("json"),
+                            QStringLiteral("Print JSON instead of a table."));
     parser.addOption(json);
     if (!parser.parse(arguments)) {
         err() << "error: " << parser.errorText() << "\n";
@@ -174,7 +193,8 @@ int runCount(const QStringList &arguments) {
         for (int node = 0; node < snap.nodeCount(); ++node) {
             const QString path = QString::fromUtf8(snap.path(node));
             if (snap.isDirectory(node)) {
-                QJsonObject o{{QStringLiteral("path"), path}, {QStringLiteral("selected"), totalsJson(sel.selected(node))},
+                QJsonObject o{{QStringLiteral("path"), path},
+                              {QStringLiteral("selected"), totalsJson(sel.selected(node))},
                               {QStringLiteral("total"), totalsJson(sel.total(node))}};
                 folders.append(o);
                 continue;
@@ -192,68 +212,91 @@ int runCount(const QStringList &arguments) {
             files.append(o);
         }
         const repo::RepoInfo &info = snap.info();
-        QJsonObject root{{QStringLiteral("repository"), info.rootPath},
-                         {QStringLiteral("scope"), info.scopePrefix},
-                         {QStringLiteral("ref"), info.ref},
-                         {QStringLiteral("commit"), info.shortSha},
-                         {QStringLiteral("tokenizer"), ws.tokenizer().id()},
-                         {QStringLiteral("exact"), exact},
-                         {QStringLiteral("selected"), totalsJson(sel.selected(0))},
-                         {QStringLiteral("total"), totalsJson(sel.total(0))},
-                         {QStringLiteral("packOverheadTokens"), sel.selected(0).overhead + ws.fixedOverhead()},
-                         {QStringLiteral("files"), files},
-                         {QStringLiteral("folders"), folders}};
+        QJsonObject root{
+            {QStringLiteral("repository"), info.rootPath},
+            {QStringLiteral("scope"), info.scopePrefix},
+            {QStringLiteral("ref"), info.ref},
+            {QStringLiteral("commit"), info.shortSha},
+            {QStringLiteral("tokenizer"), ws.tokenizer().id()},
+            {QStringLiteral("exact"), exact},
+            {QStringLiteral("selected"), totalsJson(sel.selected(0))},
+            {QStringLiteral("total"), totalsJson(sel.total(0))},
+            {QStringLiteral("packOverheadTokens"), sel.selected(0).overhead + ws.fixedOverhead()},
+            {QStringLiteral("files"), files},
+            {QStringLiteral("folders"), folders}};
         out() << QJsonDocument(root).toJson(QJsonDocument::Indented);
         return ExitOk;
     }
 
     const QString approx = exact ? QString() : QStringLiteral("~");
-    out() << QStringLiteral("%1 %2 %3  %4\n").arg(QStringLiteral("tokens"), 12).arg(QStringLiteral("bytes"), 12)
-                 .arg(QStringLiteral("lines"), 9).arg(QStringLiteral("path"));
+    out() << QStringLiteral("%1 %2 %3  %4\n")
+                 .arg(QStringLiteral("tokens"), 12)
+                 .arg(QStringLiteral("bytes"), 12)
+                 .arg(QStringLiteral("lines"), 9)
+                 .arg(QStringLiteral("path"));
     for (int node = 1; node < snap.nodeCount(); ++node) {
         const QString indent(2 * (snap.depth(node) - 1), QLatin1Char(' '));
         if (snap.isDirectory(node)) {
             const prompt::Totals &t = sel.selected(node);
-            out() << QStringLiteral("%1 %2 %3  %4%5/\n").arg(approx + QString::number(t.tokens), 12).arg(t.bytes, 12)
-                         .arg(t.lines, 9).arg(indent, snap.name(node));
+            out() << QStringLiteral("%1 %2 %3  %4%5/\n")
+                         .arg(approx + QString::number(t.tokens), 12)
+                         .arg(t.bytes, 12)
+                         .arg(t.lines, 9)
+                         .arg(indent, snap.name(node));
             continue;
         }
         const prompt::FileState &f = sel.file(node);
         QString note;
         if (f.exclusion != repo::Exclusion::None)
-            note = QStringLiteral("  [") + (f.checked ? QStringLiteral("included: ") : QStringLiteral("excluded: ")) +
+            note = QStringLiteral("  [") +
+                   (f.checked ? QStringLiteral("included: ") : QStringLiteral("excluded: ")) +
                    repo::exclusionLabel(f.exclusion) + QLatin1Char(']');
         if (!f.problem.isEmpty())
             note += QStringLiteral("  [") + f.problem + QLatin1Char(']');
-        const QString tokens = f.checked ? approx + QString::number(f.stats.tokens) : QStringLiteral("-");
-        out() << QStringLiteral("%1 %2 %3  %4%5%6\n").arg(tokens, 12).arg(snap.file(node).size, 12)
-                     .arg(qint64(f.stats.lines), 9).arg(indent, snap.name(node), note);
+        const QString tokens =
+            f.checked ? approx + QString::number(f.stats.tokens) : QStringLiteral("-");
+        out() << QStringLiteral("%1 %2 %3  %4%5%6\n")
+                     .arg(tokens, 12)
+                     .arg(snap.file(node).size, 12)
+                     .arg(qint64(f.stats.lines), 9)
+                     .arg(indent, snap.name(node), note);
     }
     const prompt::Totals &s = sel.selected(0);
     const prompt::Totals &t = sel.total(0);
-    out() << QStringLiteral("\nselected: %1%2 tokens in %3 files (%4 bytes, %5 lines); pack overhead %1%6 tokens\n")
-                 .arg(approx).arg(s.tokens).arg(s.files).arg(s.bytes).arg(s.lines)
+    out() << QStringLiteral("\nselected: %1%2 tokens in %3 files (%4 bytes, %5 lines); pack "
+                            "overhead %1%6 tokens\n")
+                 .arg(approx)
+                 .arg(s.tokens)
+                 .arg(s.files)
+                 .arg(s.bytes)
+                 .arg(s.lines)
                  .arg(s.overhead + ws.fixedOverhead());
     out() << QStringLiteral("all files: %1%2 tokens in %3 files; tokenizer: %4\n")
-                 .arg(approx).arg(t.tokens).arg(t.files).arg(ws.tokenizer().displayName());
+                 .arg(approx)
+                 .arg(t.tokens)
+                 .arg(t.files)
+                 .arg(ws.tokenizer().displayName());
     return ExitOk;
 }
 
 int runPack(const QStringList &arguments) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Writes exactly the pack that would be sent: a preamble, the directory tree of the selected "
-                       "files, then each file in full.\n\n") +
-        QLatin1String(kExitCodes));
+    parser.setApplicationDescription(QStringLiteral("Writes exactly the pack that would be sent: a "
+                                                    "preamble, the directory tree of the selected "
+                                                    "files, then each file in full.\n\n") +
+                                     QLatin1String(kExitCodes));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
     SelectionFlags flags;
     flags.addTo(parser);
     QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                              QStringLiteral("Write the pack to FILE ('-' for standard output)."), QStringLiteral("FILE"));
-    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("xml (default) or markdown."), QStringLiteral("F"),
+                              QStringLiteral("Write the pack to FILE ('-' for standard output)."),
+                              QStringLiteral("FILE"));
+    QCommandLineOption format(QStringLiteral("format"),
+                              QStringLiteral("xml (default) or markdown."), QStringLiteral("F"),
                               QStringLiteral("xml"));
-    QCommandLineOption lineNumbers(QStringLiteral("line-numbers"), QStringLiteral("Prefix every line with its number."));
+    QCommandLineOption lineNumbers(QStringLiteral("line-numbers"),
+                                   QStringLiteral("Prefix every line with its number."));
     parser.addOptions({output, format, lineNumbers});
     if (!parser.parse(arguments)) {
         err() << "error: " << parser.errorText() << "\n";
@@ -267,7 +310,8 @@ int runPack(const QStringList &arguments) {
         err() << "error: pack needs -o FILE (see --help)\n";
         return ExitUsage;
     }
-    const std::optional<prompt::PackOptions::Format> fmt = prompt::parseFormat(parser.value(format));
+    const std::optional<prompt::PackOptions::Format> fmt =
+        prompt::parseFormat(parser.value(format));
     if (!fmt) {
         err() << "error: --format must be xml or markdown\n";
         return ExitUsage;
@@ -292,7 +336,8 @@ int runPack(const QStringList &arguments) {
         QFile stdoutFile;
         if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
             return ExitOutput;
-        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, stdoutFile, &pool);
+        stats =
+            prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, stdoutFile, &pool);
     } else {
         QSaveFile file(target);
         if (!file.open(QIODevice::WriteOnly)) {
@@ -301,7 +346,8 @@ int runPack(const QStringList &arguments) {
         }
         stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, file, &pool);
         if (stats && !file.commit()) {
-            err() << "error: cannot save " << target << ": " << file.errorString() << " (is the disk full?)\n";
+            err() << "error: cannot save " << target << ": " << file.errorString()
+                  << " (is the disk full?)\n";
             return ExitOutput;
         }
     }
@@ -312,10 +358,14 @@ int runPack(const QStringList &arguments) {
     for (const QString &problem : stats->problems)
         err() << "warning: " << problem << "\n";
     const QString approx = ws.tokenizer().isExact() ? QString() : QStringLiteral("~");
-    err() << QStringLiteral("packed %1 files, %2 bytes, %3%4 tokens (files %3%5 + overhead %3%6) in %7 ms\n")
-                 .arg(stats->files).arg(stats->bytes).arg(approx)
+    err() << QStringLiteral(
+                 "packed %1 files, %2 bytes, %3%4 tokens (files %3%5 + overhead %3%6) in %7 ms\n")
+                 .arg(stats->files)
+                 .arg(stats->bytes)
+                 .arg(approx)
                  .arg(sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead())
-                 .arg(sel.selected(0).tokens).arg(sel.selected(0).overhead + ws.fixedOverhead())
+                 .arg(sel.selected(0).tokens)
+                 .arg(sel.selected(0).overhead + ws.fixedOverhead())
                  .arg(timer.elapsed());
     return ExitOk;
 }

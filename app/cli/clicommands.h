@@ -8,10 +8,10 @@ namespace reposcope::cli {
 // Exit codes, documented in --help.
 enum ExitCode {
     ExitOk = 0,
-    ExitFailure = 1,  // unexpected failure
-    ExitUsage = 2,    // bad command line
-    ExitOpen = 3,     // path missing, not readable, corrupt repository, unknown ref
-    ExitOutput = 4,   // could not write the output (disk full, permissions)
+    ExitFailure = 1, // unexpected failure
+    ExitUsage = 2,   // bad command line
+    ExitOpen = 3,    // path missing, not readable, corrupt repository, unknown ref
+    ExitOutput = 4,  // could not write the output (disk full, permissions)
     ExitCancelled = 130,
 };
 

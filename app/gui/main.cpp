@@ -29,16 +29,20 @@ int main(int argc, char **argv) {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/reposcope/icons/reposcope.svg")));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Interactive audits of whole repositories with long-context LLMs."));
+    parser.setApplicationDescription(
+        QStringLiteral("Interactive audits of whole repositories with long-context LLMs."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("Repository or folder to open."));
-    QCommandLineOption refOption(QStringLiteral("ref"), QStringLiteral("Audit this commit, branch or tag."),
+    parser.addPositionalArgument(QStringLiteral("path"),
+                                 QStringLiteral("Repository or folder to open."));
+    QCommandLineOption refOption(QStringLiteral("ref"),
+                                 QStringLiteral("Audit this commit, branch or tag."),
                                  QStringLiteral("ref"));
     parser.addOption(refOption);
-    QCommandLineOption viewOption(QStringLiteral("view"),
-                                  QStringLiteral("Show this repository-relative file in the viewer (FILE or FILE:LINE)."),
-                                  QStringLiteral("file"));
+    QCommandLineOption viewOption(
+        QStringLiteral("view"),
+        QStringLiteral("Show this repository-relative file in the viewer (FILE or FILE:LINE)."),
+        QStringLiteral("file"));
     parser.addOption(viewOption);
     parser.process(app);
 
@@ -46,16 +50,18 @@ int main(int argc, char **argv) {
     pool.setMaxThreadCount(QThread::idealThreadCount());
     KSyntaxHighlighting::Repository syntax; // expensive: one per process
     QStringList catalogWarnings;
-    reposcope::llm::ModelCatalog catalog =
-        reposcope::llm::ModelCatalog::load(reposcope::llm::ModelCatalog::defaultUserFile(), &catalogWarnings);
+    reposcope::llm::ModelCatalog catalog = reposcope::llm::ModelCatalog::load(
+        reposcope::llm::ModelCatalog::defaultUserFile(), &catalogWarnings);
     auto tokenizer = std::make_shared<const reposcope::tokenize::EstimatorTokenizer>();
-    reposcope::workspace::Workspace workspace(&pool, tokenizer, reposcope::tokenize::TokenCache::defaultFolder());
+    reposcope::workspace::Workspace workspace(&pool, tokenizer,
+                                              reposcope::tokenize::TokenCache::defaultFolder());
 
     reposcope::ui::MainWindow window({&workspace, &catalog, &syntax});
     window.resize(1600, 1000);
     window.show();
     if (!catalogWarnings.isEmpty())
-        QMessageBox::warning(&window, QStringLiteral("Catalog"), catalogWarnings.join(QLatin1Char('\n')));
+        QMessageBox::warning(&window, QStringLiteral("Catalog"),
+                             catalogWarnings.join(QLatin1Char('\n')));
 
     reposcope::app::installBenchProbe(&window, &workspace);
     const QStringList args = parser.positionalArguments();

@@ -32,8 +32,10 @@ struct Error {
 // Expected-like result: either a value or an Error. No exceptions cross layers.
 template <typename T> class Result {
 public:
-    Result(T value) : m_data(std::move(value)) {} // NOLINT(google-explicit-constructor)
-    Result(Error error) : m_data(std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(T value)
+        : m_data(std::move(value)) {} // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : m_data(std::move(error)) {} // NOLINT(google-explicit-constructor)
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

@@ -21,12 +21,14 @@ Result<ModelEntry> parseModel(const QJsonObject &o, const QString &where) {
     ModelEntry m;
     m.id = o.value(QLatin1String("id")).toString();
     if (m.id.isEmpty())
-        return Error::make(Error::Code::InvalidData, where + QStringLiteral(": a model has no \"id\""));
+        return Error::make(Error::Code::InvalidData,
+                           where + QStringLiteral(": a model has no \"id\""));
     m.name = o.value(QLatin1String("name")).toString(m.id);
     m.contextTokens = qint64(o.value(QLatin1String("context")).toDouble());
     if (m.contextTokens <= 0)
-        return Error::make(Error::Code::InvalidData,
-                           where + QStringLiteral(": model \"%1\" needs a positive \"context\"").arg(m.id));
+        return Error::make(
+            Error::Code::InvalidData,
+            where + QStringLiteral(": model \"%1\" needs a positive \"context\"").arg(m.id));
     m.maxOutputTokens = qint64(o.value(QLatin1String("maxOutput")).toDouble(8192));
     m.inputPerMillion = optionalNumber(o.value(QLatin1String("inputPerM")));
     m.outputPerMillion = optionalNumber(o.value(QLatin1String("outputPerM")));
@@ -49,21 +51,33 @@ Result<ModelCatalog> ModelCatalog::fromJson(const QByteArray &json) {
                            QStringLiteral("catalog is not valid JSON (offset %1: %2)")
                                .arg(err.offset)
                                .arg(err.errorString()));
-    const QJsonArray providers = doc.object().value(QLatin1String("providers")).toArray();
+    // A document of the wrong shape would otherwise read as an empty catalog and a
+    // user's override file would be ignored without a word.
+    if (!doc.isObject())
+        return Error::make(
+            Error::Code::InvalidData,
+            QStringLiteral("catalog: the top level must be an object with \"providers\""));
+    const QJsonValue providersValue = doc.object().value(QLatin1String("providers"));
+    if (!providersValue.isUndefined() && !providersValue.isArray())
+        return Error::make(Error::Code::InvalidData,
+                           QStringLiteral("catalog: \"providers\" must be a list"));
+    const QJsonArray providers = providersValue.toArray();
     ModelCatalog catalog;
     for (const QJsonValue &pv : providers) {
         const QJsonObject po = pv.toObject();
         ProviderEntry p;
         p.id = po.value(QLatin1String("id")).toString();
         if (p.id.isEmpty())
-            return Error::make(Error::Code::InvalidData, QStringLiteral("catalog: a provider has no \"id\""));
+            return Error::make(Error::Code::InvalidData,
+                               QStringLiteral("catalog: a provider has no \"id\""));
         p.name = po.value(QLatin1String("name")).toString(p.id);
         p.kind = po.value(QLatin1String("kind")).toString(QStringLiteral("cloud"));
         p.baseUrl = po.value(QLatin1String("baseUrl")).toString();
         p.asOf = po.value(QLatin1String("asOf")).toString();
         p.note = po.value(QLatin1String("note")).toString();
         for (const QJsonValue &mv : po.value(QLatin1String("models")).toArray()) {
-            Result<ModelEntry> m = parseModel(mv.toObject(), QStringLiteral("provider \"%1\"").arg(p.id));
+            Result<ModelEntry> m =
+                parseModel(mv.toObject(), QStringLiteral("provider \"%1\"").arg(p.id));
             if (!m)
                 return m.error();
             if (m->asOf.isEmpty())

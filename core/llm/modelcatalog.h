@@ -14,17 +14,17 @@ namespace reposcope::llm {
 // One model as a provider serves it. Figures are dated data ("asOf"): hosted offers
 // change, so the app prefers what a live server reports where it can.
 struct ModelEntry {
-    QString id;          // the id sent in requests
-    QString name;        // shown to people
+    QString id;   // the id sent in requests
+    QString name; // shown to people
     qint64 contextTokens = 0;
     qint64 maxOutputTokens = 0;
-    std::optional<double> inputPerMillion;  // dollars; empty when unknown
+    std::optional<double> inputPerMillion; // dollars; empty when unknown
     std::optional<double> outputPerMillion;
     bool vision = false;
-    QString tokenizer;   // e.g. "o200k", "llama3", "estimate"; see docs/tokenizers.md
+    QString tokenizer;           // e.g. "o200k", "llama3", "estimate"; see docs/tokenizers.md
     bool tokenizerExact = false; // the named tokenizer is the model's own
-    QString asOf;        // YYYY-MM-DD the figures were checked
-    QString status;      // "" = available; e.g. "retired 2026-07-17"
+    QString asOf;                // YYYY-MM-DD the figures were checked
+    QString status;              // "" = available; e.g. "retired 2026-07-17"
     QString note;
 };
 

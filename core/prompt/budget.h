@@ -26,7 +26,7 @@ struct BudgetFigures {
     qint64 inputTokens = 0; // what is sent
     qint64 usedTokens = 0;  // sent + reserved output
     qint64 contextCap = 0;
-    double fraction = 0;    // used / cap
+    double fraction = 0; // used / cap
     Level level = Level::Comfortable;
     std::optional<double> inputCost; // dollars for one request's input
     qint64 overBy() const { return usedTokens > contextCap ? usedTokens - contextCap : 0; }
@@ -49,6 +49,7 @@ struct FitResult {
 // Deselects files by DropPriority until `selection`'s tokens plus `fixedTokens` (everything
 // that does not depend on the selection) fit in `cap`. tokensPerLine adds the
 // line-number cost per line when line numbers are on.
-FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap, double tokensPerLine = 0);
+FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap,
+                      double tokensPerLine = 0);
 
 } // namespace reposcope::prompt

@@ -14,17 +14,28 @@ QByteArray xmlEscapeAttr(const QByteArray &s) {
     out.reserve(s.size());
     for (const char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
 }
 
-bool isXml(const PackOptions &o) { return o.format == PackOptions::Format::Xml; }
+bool isXml(const PackOptions &o) {
+    return o.format == PackOptions::Format::Xml;
+}
 
 } // namespace
 
@@ -49,7 +60,8 @@ QByteArray PackFormat::preamble(const QString &repoName) const {
 }
 
 QByteArray PackFormat::treeBegin() const {
-    return isXml(m_options) ? QByteArray("<directory_structure>\n") : QByteArray("## Directory structure\n\n```\n");
+    return isXml(m_options) ? QByteArray("<directory_structure>\n")
+                            : QByteArray("## Directory structure\n\n```\n");
 }
 
 QByteArray PackFormat::treeEnd() const {

@@ -25,7 +25,8 @@ std::optional<PackOptions::Format> parseFormat(const QString &name);
 // budget's overhead figure is what the writer produces.
 class PackFormat {
 public:
-    explicit PackFormat(PackOptions options) : m_options(options) {}
+    explicit PackFormat(PackOptions options)
+        : m_options(options) {}
     const PackOptions &options() const { return m_options; }
 
     QByteArray preamble(const QString &repoName) const;
@@ -43,7 +44,8 @@ public:
 
     // Tokens the pack spends on a node besides its content: its tree line, and for files
     // the file header and footer.
-    qint32 nodeOverhead(const repo::RepoSnapshot &snap, int node, const tokenize::Tokenizer &tok) const;
+    qint32 nodeOverhead(const repo::RepoSnapshot &snap, int node,
+                        const tokenize::Tokenizer &tok) const;
     // Tokens of the fixed parts (preamble, tree and files wrappers).
     qint64 fixedOverhead(const QString &repoName, const tokenize::Tokenizer &tok) const;
     // Average tokens one line-number prefix costs (0 when line numbers are off).

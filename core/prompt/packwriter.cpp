@@ -82,7 +82,8 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
             chain.push_back(p);
         std::reverse(chain.begin(), chain.end());
         size_t common = 0;
-        while (common < chain.size() && common < openDirs.size() && chain[common] == openDirs[common])
+        while (common < chain.size() && common < openDirs.size() &&
+               chain[common] == openDirs[common])
             ++common;
         openDirs.resize(common);
         for (size_t i = common; i < chain.size(); ++i) {
@@ -100,13 +101,15 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
     constexpr size_t kBatch = 512;
     for (size_t start = 0; start < files.size(); start += kBatch) {
         if (cancel && *cancel)
-            return Error::make(Error::Code::Cancelled, QStringLiteral("writing the pack was cancelled"));
+            return Error::make(Error::Code::Cancelled,
+                               QStringLiteral("writing the pack was cancelled"));
         const size_t end = std::min(files.size(), start + kBatch);
         const size_t per = (end - start + size_t(threads) - 1) / size_t(threads);
         QList<QFuture<std::vector<Loaded>>> parts;
         for (size_t s = start; s < end; s += per) {
             const size_t e = std::min(end, s + per);
-            parts.append(QtConcurrent::run(pool, [&snap, &files, s, e] { return loadSlice(snap, files, s, e); }));
+            parts.append(QtConcurrent::run(
+                pool, [&snap, &files, s, e] { return loadSlice(snap, files, s, e); }));
         }
         size_t index = start;
         for (QFuture<std::vector<Loaded>> &part : parts) {

@@ -165,7 +165,9 @@ Qt::CheckState Selection::checkState(int node) const {
     return Qt::PartiallyChecked;
 }
 
-void Selection::setFileChecked(int node, bool checked) { m_files[node].checked = checked; }
+void Selection::setFileChecked(int node, bool checked) {
+    m_files[node].checked = checked;
+}
 
 void Selection::setChecked(int node, bool checked) {
     const repo::RepoSnapshot &snap = *m_snapshot;

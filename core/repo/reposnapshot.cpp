@@ -14,8 +14,15 @@ bool pathLess(const QByteArray &a, const QByteArray &b) {
     qsizetype i = 0;
     while (i < n && a[i] == b[i])
         ++i;
-    if (i == a.size() || i == b.size())
+    if (i == a.size() || i == b.size()) {
+        // One path is a prefix of the other, so the shorter one is a file ("a" next to
+        // "a.txt" or "a-b/x"). The longer one still comes first when its differing
+        // component is a folder; otherwise the shorter name sorts first.
+        const QByteArray &longer = a.size() < b.size() ? b : a;
+        if (longer.indexOf('/', i) >= 0)
+            return a.size() > b.size();
         return a.size() < b.size();
+    }
     // Start of the differing component in both strings.
     const bool aIsDir = a.indexOf('/', i) >= 0;
     const bool bIsDir = b.indexOf('/', i) >= 0;
@@ -34,9 +41,10 @@ std::shared_ptr<const RepoSnapshot> RepoSnapshot::build(ScanResult scan) {
     std::vector<ScannedFile> &files = scan.files;
     std::sort(files.begin(), files.end(),
               [](const ScannedFile &a, const ScannedFile &b) { return pathLess(a.path, b.path); });
-    files.erase(std::unique(files.begin(), files.end(),
-                            [](const ScannedFile &a, const ScannedFile &b) { return a.path == b.path; }),
-                files.end());
+    files.erase(
+        std::unique(files.begin(), files.end(),
+                    [](const ScannedFile &a, const ScannedFile &b) { return a.path == b.path; }),
+        files.end());
 
     std::vector<Node> &nodes = snap->m_nodes;
     nodes.reserve(files.size() + files.size() / 8 + 1);

@@ -20,9 +20,9 @@ QString encodingLabel(Encoding encoding);
 // What the decoder did with a file's bytes. Pure function of the input; thread-safe.
 struct DecodedText {
     Encoding encoding = Encoding::Utf8;
-    bool binary = false;        // content looks binary; utf8 is empty
-    qint64 replacedBytes = 0;   // invalid bytes replaced by U+FFFD (UTF-8 with a few bad bytes)
-    QByteArray utf8;            // the text as valid UTF-8, BOM removed
+    bool binary = false;      // content looks binary; utf8 is empty
+    qint64 replacedBytes = 0; // invalid bytes replaced by U+FFFD (UTF-8 with a few bad bytes)
+    QByteArray utf8;          // the text as valid UTF-8, BOM removed
 
     // One line for the tree's tooltip, e.g. "UTF-16 LE (converted)"; "" for plain UTF-8.
     QString note() const;
@@ -35,6 +35,8 @@ struct DecodedText {
 //  - otherwise an 8-bit legacy encoding, decoded as Windows-1252.
 // Never fails, never drops content silently: the caller reports note().
 DecodedText decodeText(QByteArrayView raw);
+// Same, but valid UTF-8 without a BOM shares `raw`'s buffer instead of copying it.
+DecodedText decodeText(const QByteArray &raw);
 
 // Fast check used by the decoder and the tokenizers.
 bool isValidUtf8(QByteArrayView bytes);

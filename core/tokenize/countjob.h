@@ -19,7 +19,7 @@ namespace reposcope::tokenize {
 // The outcome for one file node.
 struct FileCount {
     int node = -1;
-    bool ok = false;      // false: could not be read (error says why) or too large to count
+    bool ok = false; // false: could not be read (error says why) or too large to count
     bool fromCache = false;
     ContentStats stats;
     QString error;
@@ -46,7 +46,7 @@ public:
     int done() const { return m_done; }
 
     // Counts one piece of content the way the job does (decode, count, classify).
-    static ContentStats analyse(QByteArrayView raw, const Tokenizer &tokenizer);
+    static ContentStats analyse(const QByteArray &raw, const Tokenizer &tokenizer);
 
 Q_SIGNALS:
     void batchReady(const QList<reposcope::tokenize::FileCount> &batch);

@@ -32,11 +32,15 @@ constexpr auto kClass = makeClasses();
 
 // Typical BPE cost of a letter run of length n: common words are one token,
 // long identifiers split every ~6 letters (camelCase and snake_case pieces).
-inline qint64 letterCost(qint64 n) { return n <= 7 ? 1 : 1 + (n - 2) / 6; }
+inline qint64 letterCost(qint64 n) {
+    return n <= 7 ? 1 : 1 + (n - 2) / 6;
+}
 
 } // namespace
 
-QString EstimatorTokenizer::id() const { return QStringLiteral("estimate-v1"); }
+QString EstimatorTokenizer::id() const {
+    return QStringLiteral("estimate-v1");
+}
 
 QString EstimatorTokenizer::displayName() const {
     return QStringLiteral("Estimate (≈, no exact tokenizer)");

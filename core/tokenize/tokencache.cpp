@@ -37,7 +37,9 @@ QByteArray keyBytes(const ContentKey &key) {
 QString sanitize(const QString &id) {
     QString out;
     for (const QChar c : id)
-        out += (c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('.')) ? c : QLatin1Char('_');
+        out += (c.isLetterOrNumber() || c == QLatin1Char('-') || c == QLatin1Char('.'))
+                   ? c
+                   : QLatin1Char('_');
     return out;
 }
 
@@ -53,7 +55,8 @@ ContentKey contentKey(QByteArrayView bytes) {
 }
 
 QString TokenCache::defaultFolder() {
-    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/tokens");
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+           QStringLiteral("/tokens");
 }
 
 TokenCache::TokenCache(const QString &folder, const QString &tokenizerId) {
@@ -64,7 +67,9 @@ TokenCache::TokenCache(const QString &folder, const QString &tokenizerId) {
     load();
 }
 
-TokenCache::~TokenCache() { flush(); }
+TokenCache::~TokenCache() {
+    flush();
+}
 
 void TokenCache::load() {
     if (m_file.open(QIODevice::ReadOnly)) {
@@ -92,9 +97,11 @@ void TokenCache::load() {
                     m_problem = m_file.errorString();
                 return;
             }
-            qCWarning(lcTokenCache) << "token cache" << m_file.fileName() << "was truncated; rewriting";
+            qCWarning(lcTokenCache)
+                << "token cache" << m_file.fileName() << "was truncated; rewriting";
         } else if (!data.isEmpty()) {
-            qCWarning(lcTokenCache) << "token cache" << m_file.fileName() << "is not a cache file; rewriting";
+            qCWarning(lcTokenCache)
+                << "token cache" << m_file.fileName() << "is not a cache file; rewriting";
         }
     }
     // Start a fresh file holding what survived.
@@ -154,8 +161,9 @@ void TokenCache::flush() {
     m_pending.clear();
     if (!ok) {
         // Most likely a full disk: keep counting in memory, say why once.
-        m_problem = QStringLiteral("token cache not saved (%1): counts will be recomputed next time")
-                        .arg(m_file.errorString());
+        m_problem =
+            QStringLiteral("token cache not saved (%1): counts will be recomputed next time")
+                .arg(m_file.errorString());
         qCWarning(lcTokenCache) << m_problem;
         m_file.close();
     }

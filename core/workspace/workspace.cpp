@@ -8,8 +8,10 @@
 
 namespace reposcope::workspace {
 
-Result<OpenedRepo> openRepository(const repo::ScanOptions &options, const tokenize::Tokenizer &tokenizer,
-                                  const prompt::PackFormat &format, const std::atomic_bool *cancel) {
+Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
+                                  const tokenize::Tokenizer &tokenizer,
+                                  const prompt::PackFormat &format,
+                                  const std::atomic_bool *cancel) {
     QElapsedTimer timer;
     timer.start();
     Result<repo::ScanResult> scanned = repo::scanRepository(options, cancel);
@@ -48,7 +50,9 @@ bool Workspace::isBusy() const {
     return m_scanWatcher.isRunning() || (m_countJob && m_countJob->isRunning());
 }
 
-QString Workspace::cacheProblem() const { return m_cache->persistenceProblem(); }
+QString Workspace::cacheProblem() const {
+    return m_cache->persistenceProblem();
+}
 
 void Workspace::cancel() {
     if (m_scanCancel)
@@ -94,8 +98,8 @@ void Workspace::onScanFinished() {
 }
 
 void Workspace::startCounting() {
-    m_countJob = std::make_unique<tokenize::CountJob>(m_selection->snapshotPtr(), m_tokenizer, m_cache,
-                                                      m_pool);
+    m_countJob = std::make_unique<tokenize::CountJob>(m_selection->snapshotPtr(), m_tokenizer,
+                                                      m_cache, m_pool);
     const bool excludeGenerated = m_options.excludeGenerated;
     connect(m_countJob.get(), &tokenize::CountJob::batchReady, this,
             [this, excludeGenerated](const QList<tokenize::FileCount> &batch) {
@@ -106,7 +110,8 @@ void Workspace::startCounting() {
                     nodes.append(fc.node);
                 Q_EMIT countsApplied(nodes);
             });
-    connect(m_countJob.get(), &tokenize::CountJob::progressChanged, this, &Workspace::countingProgress);
+    connect(m_countJob.get(), &tokenize::CountJob::progressChanged, this,
+            &Workspace::countingProgress);
     connect(m_countJob.get(), &tokenize::CountJob::finished, this,
             [this](bool cancelled) { Q_EMIT countingFinished(cancelled, m_countTimer.elapsed()); });
     m_countTimer.start();

@@ -29,7 +29,8 @@ struct OpenedRepo {
 
 // Open a repository or folder: scan, build the snapshot, price each node's pack overhead.
 // Blocking; used by Workspace on the pool and directly by the CLI.
-Result<OpenedRepo> openRepository(const repo::ScanOptions &options, const tokenize::Tokenizer &tokenizer,
+Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
+                                  const tokenize::Tokenizer &tokenizer,
                                   const prompt::PackFormat &format, const std::atomic_bool *cancel);
 
 // The open repository: drives the scan and the background count, owns the selection.
@@ -49,7 +50,9 @@ public:
     bool isBusy() const;
     const repo::ScanOptions &options() const { return m_options; }
     prompt::Selection *selection() const { return m_selection.get(); }
-    repo::SnapshotPtr snapshot() const { return m_selection ? m_selection->snapshotPtr() : nullptr; }
+    repo::SnapshotPtr snapshot() const {
+        return m_selection ? m_selection->snapshotPtr() : nullptr;
+    }
     const tokenize::Tokenizer &tokenizer() const { return *m_tokenizer; }
     const prompt::PackFormat &packFormat() const { return m_format; }
     qint64 fixedOverhead() const { return m_fixedOverhead; }

@@ -51,7 +51,8 @@ protected:
 } // namespace
 
 TEST_F(CliTest, CountJsonListsFilesFoldersAndReasons) {
-    const CliRun r = runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--json")}));
+    const CliRun r =
+        runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--json")}));
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     const QJsonObject root = QJsonDocument::fromJson(r.out).object();
     QStringList paths;
@@ -80,9 +81,10 @@ TEST_F(CliTest, CountJsonListsFilesFoldersAndReasons) {
 }
 
 TEST_F(CliTest, CountHonoursIncludeAndExcludeGlobs) {
-    const CliRun r = runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--json"),
-                                    QStringLiteral("--include"), QStringLiteral("src/**"),
-                                    QStringLiteral("--exclude"), QStringLiteral("**/util/*")}));
+    const CliRun r =
+        runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--json"),
+                          QStringLiteral("--include"), QStringLiteral("src/**"),
+                          QStringLiteral("--exclude"), QStringLiteral("**/util/*")}));
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     const QJsonObject root = QJsonDocument::fromJson(r.out).object();
     QStringList selected;
@@ -103,16 +105,20 @@ TEST_F(CliTest, CountTableEndsWithTotals) {
 TEST_F(CliTest, PackXmlHasTreeAndFilesInOrder) {
     QTemporaryDir outDir;
     const QString outFile = outDir.filePath(QStringLiteral("pack.xml"));
-    const CliRun r = runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), outFile}));
+    const CliRun r =
+        runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), outFile}));
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     QFile f(outFile);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));
     const QByteArray pack = f.readAll();
-    const QByteArray tree = "<directory_structure>\nsrc/\n  util/\n    strings.c\n  main.c\n.gitignore\nREADME.md\n"
-                            "</directory_structure>\n";
+    const QByteArray tree =
+        "<directory_structure>\nsrc/\n  util/\n    strings.c\n  main.c\n.gitignore\nREADME.md\n"
+        "</directory_structure>\n";
     EXPECT_TRUE(pack.contains(tree)) << pack.toStdString();
-    const qsizetype a = pack.indexOf("<file path=\"src/util/strings.c\">\n/* util */\nint len(const char *s);\n</file>");
-    const qsizetype b = pack.indexOf("<file path=\"src/main.c\">\nint main(void) {\n    return 0;\n}\n</file>");
+    const qsizetype a = pack.indexOf(
+        "<file path=\"src/util/strings.c\">\n/* util */\nint len(const char *s);\n</file>");
+    const qsizetype b =
+        pack.indexOf("<file path=\"src/main.c\">\nint main(void) {\n    return 0;\n}\n</file>");
     const qsizetype c = pack.indexOf("<file path=\"README.md\">\n# Demo\n</file>");
     EXPECT_GE(a, 0);
     EXPECT_GT(b, a);
@@ -125,14 +131,16 @@ TEST_F(CliTest, PackXmlHasTreeAndFilesInOrder) {
 TEST_F(CliTest, PackMarkdownWithLineNumbers) {
     QTemporaryDir outDir;
     const QString outFile = outDir.filePath(QStringLiteral("pack.md"));
-    const CliRun r = runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), outFile,
-                                    QStringLiteral("--format"), QStringLiteral("markdown"),
-                                    QStringLiteral("--line-numbers")}));
+    const CliRun r =
+        runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), outFile,
+                          QStringLiteral("--format"), QStringLiteral("markdown"),
+                          QStringLiteral("--line-numbers")}));
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     QFile f(outFile);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));
     const QByteArray pack = f.readAll();
-    EXPECT_TRUE(pack.contains("### src/main.c\n\n````\n1: int main(void) {\n2:     return 0;\n3: }\n````\n"))
+    EXPECT_TRUE(pack.contains(
+        "### src/main.c\n\n````\n1: int main(void) {\n2:     return 0;\n3: }\n````\n"))
         << pack.toStdString();
 }
 
@@ -141,7 +149,7 @@ TEST_F(CliTest, PackAtARefReadsFromGitNotTheDisk) {
     QTemporaryDir outDir;
     const QString outFile = outDir.filePath(QStringLiteral("pack.xml"));
     const CliRun r = runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("--ref"),
-                                    QStringLiteral("HEAD"), QStringLiteral("-o"), outFile}));
+                                       QStringLiteral("HEAD"), QStringLiteral("-o"), outFile}));
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     QFile f(outFile);
     ASSERT_TRUE(f.open(QIODevice::ReadOnly));
@@ -155,18 +163,21 @@ TEST_F(CliTest, ExitCodesAreDistinct) {
     EXPECT_EQ(runCli({QStringLiteral("frobnicate")}).exitCode, 2);
     EXPECT_EQ(runCli({QStringLiteral("count")}).exitCode, 2);
     EXPECT_EQ(runCli({QStringLiteral("pack"), repo.path()}).exitCode, 2); // no -o
-    EXPECT_EQ(runCli({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), QStringLiteral("x"),
-                      QStringLiteral("--format"), QStringLiteral("pdf")})
+    EXPECT_EQ(runCli({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"),
+                      QStringLiteral("x"), QStringLiteral("--format"), QStringLiteral("pdf")})
                   .exitCode,
               2);
-    const CliRun missing = runCli(withCache({QStringLiteral("count"), repo.path() + QStringLiteral("/nope")}));
+    const CliRun missing =
+        runCli(withCache({QStringLiteral("count"), repo.path() + QStringLiteral("/nope")}));
     EXPECT_EQ(missing.exitCode, 3);
     EXPECT_TRUE(missing.err.startsWith("error: ")) << missing.err.toStdString();
-    const CliRun badRef = runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--ref"),
-                                         QStringLiteral("no-such-branch")}));
+    const CliRun badRef =
+        runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--ref"),
+                          QStringLiteral("no-such-branch")}));
     EXPECT_EQ(badRef.exitCode, 3);
-    const CliRun unwritable = runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"),
-                                             repo.path() + QStringLiteral("/no/such/dir/pack.xml")}));
+    const CliRun unwritable =
+        runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"),
+                          repo.path() + QStringLiteral("/no/such/dir/pack.xml")}));
     EXPECT_EQ(unwritable.exitCode, 4);
     EXPECT_TRUE(unwritable.err.contains("cannot write")) << unwritable.err.toStdString();
 }

@@ -10,7 +10,9 @@
 
 namespace reposcope::test {
 
-ScratchRepo::ScratchRepo() { EXPECT_TRUE(m_dir.isValid()); }
+ScratchRepo::ScratchRepo() {
+    EXPECT_TRUE(m_dir.isValid());
+}
 
 QString ScratchRepo::filePath(const QString &relative) const {
     return m_dir.path() + QLatin1Char('/') + relative;
@@ -39,8 +41,10 @@ QByteArray ScratchRepo::git(const QStringList &args) const {
 }
 
 void ScratchRepo::initGit() {
-    git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main")});
-    git({QStringLiteral("config"), QStringLiteral("user.email"), QStringLiteral("t@example.invalid")});
+    git({QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"),
+         QStringLiteral("main")});
+    git({QStringLiteral("config"), QStringLiteral("user.email"),
+         QStringLiteral("t@example.invalid")});
     git({QStringLiteral("config"), QStringLiteral("user.name"), QStringLiteral("Test")});
     git({QStringLiteral("config"), QStringLiteral("core.quotePath"), QStringLiteral("false")});
 }
@@ -52,9 +56,9 @@ void ScratchRepo::commitAll(const QString &message) {
 }
 
 QStringList ScratchRepo::gitLsFiles() const {
-    const QByteArray out = git({QStringLiteral("ls-files"), QStringLiteral("-z"),
-                                QStringLiteral("--cached"), QStringLiteral("--others"),
-                                QStringLiteral("--exclude-standard")});
+    const QByteArray out =
+        git({QStringLiteral("ls-files"), QStringLiteral("-z"), QStringLiteral("--cached"),
+             QStringLiteral("--others"), QStringLiteral("--exclude-standard")});
     QStringList files;
     for (const QByteArray &p : out.split('\0'))
         if (!p.isEmpty())

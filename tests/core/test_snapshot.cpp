@@ -31,7 +31,8 @@ ScanResult scanOf(const QList<QByteArray> &paths, const QString &root = QStringL
 
 // The expected listing "path" or "path/" per node in pre-order, built independently:
 // recursive walk where each folder lists subfolders first, then files, both by bytes.
-void expectedOrder(const QList<QByteArray> &files, const QByteArray &prefix, QList<QByteArray> &out) {
+void expectedOrder(const QList<QByteArray> &files, const QByteArray &prefix,
+                   QList<QByteArray> &out) {
     QSet<QByteArray> dirs, leaves;
     for (const QByteArray &f : files) {
         if (!f.startsWith(prefix))
@@ -76,10 +77,8 @@ void checkInvariants(const RepoSnapshot &s) {
             EXPECT_EQ(s.parent(c), n);
             EXPECT_EQ(s.row(c), r);
             EXPECT_EQ(s.depth(c), s.depth(n) + 1);
-            if (r == 0)
-                EXPECT_EQ(c, n + 1);
-            else
-                EXPECT_EQ(c, s.subtreeEnd(s.child(n, r - 1)));
+            const int expectedChild = r == 0 ? n + 1 : s.subtreeEnd(s.child(n, r - 1));
+            EXPECT_EQ(c, expectedChild);
         }
         if (!s.isDirectory(n)) {
             EXPECT_EQ(s.childCount(n), 0);
@@ -94,8 +93,9 @@ void checkInvariants(const RepoSnapshot &s) {
             EXPECT_EQ(below, m >= n && m < s.subtreeEnd(n)) << n << " " << m;
         }
         EXPECT_EQ(s.find(s.path(n)), n) << s.path(n).constData();
-        if (n > 0)
+        if (n > 0) {
             EXPECT_EQ(s.name(n).toUtf8(), s.path(n).mid(s.path(n).lastIndexOf('/') + 1));
+        }
     }
     EXPECT_EQ(s.fileCount(), files);
 }
@@ -116,13 +116,12 @@ TEST(RepoSnapshot, EmptyScanHasOnlyTheRoot) {
 }
 
 TEST(RepoSnapshot, PreOrderFoldersFirstThenByName) {
-    const QList<QByteArray> paths{"b.txt", "a/z.txt", "a/b/c.txt", "A.txt", "a/a.txt",
-                                  "c/d/e/f.txt", "a.b", "a-b/x", "a/b.txt", "c/d/e/a"};
+    const QList<QByteArray> paths{"b.txt",       "a/z.txt", "a/b/c.txt", "A.txt",   "a/a.txt",
+                                  "c/d/e/f.txt", "a.b",     "a-b/x",     "a/b.txt", "c/d/e/a"};
     const auto s = RepoSnapshot::build(scanOf(paths));
-    const QList<QByteArray> expected{"a/",     "a/b/",   "a/b/c.txt",   "a/a.txt",   "a/b.txt",
-                                     "a/z.txt", "a-b/",  "a-b/x",       "c/",        "c/d/",
-                                     "c/d/e/", "c/d/e/a", "c/d/e/f.txt", "A.txt",     "a.b",
-                                     "b.txt"};
+    const QList<QByteArray> expected{
+        "a/", "a/b/", "a/b/c.txt", "a/a.txt", "a/b.txt",     "a/z.txt", "a-b/", "a-b/x",
+        "c/", "c/d/", "c/d/e/",    "c/d/e/a", "c/d/e/f.txt", "A.txt",   "a.b",  "b.txt"};
     EXPECT_EQ(actualOrder(*s), expected);
     checkInvariants(*s);
     EXPECT_EQ(s->fileCount(), 10);
@@ -142,6 +141,20 @@ TEST(RepoSnapshot, PreOrderFoldersFirstThenByName) {
     EXPECT_EQ(s->find("c/d"), s->find("c") + 1);
 }
 
+// A file whose name is a prefix of a folder's name ("x/a" next to "x/a-b/"): the folder
+// still comes first, and the ordering stays consistent (a cycle here used to break sort).
+TEST(RepoSnapshot, FileNamedAsPrefixOfAFolderComesAfterIt) {
+    const QList<QByteArray> paths{"a", "a-b/x", "b/y", "x/a", "x/a-b/c", "x/a.txt", "x/ab"};
+    const QList<QByteArray> expected{"a-b/",    "a-b/x", "b/",      "b/y",  "x/", "x/a-b/",
+                                     "x/a-b/c", "x/a",   "x/a.txt", "x/ab", "a"};
+    QList<QByteArray> order = paths;
+    do {
+        const auto s = RepoSnapshot::build(scanOf(order));
+        ASSERT_EQ(actualOrder(*s), expected);
+        checkInvariants(*s);
+    } while (std::next_permutation(order.begin(), order.end()) && !::testing::Test::HasFailure());
+}
+
 TEST(RepoSnapshot, DuplicatePathsAreKeptOnce) {
     const auto s = RepoSnapshot::build(scanOf({"x/y", "x/y", "z", "z"}));
     EXPECT_EQ(actualOrder(*s), (QList<QByteArray>{"x/", "x/y", "z"}));
@@ -150,9 +163,10 @@ TEST(RepoSnapshot, DuplicatePathsAreKeptOnce) {
 }
 
 TEST(RepoSnapshot, NonAsciiNamesSortByBytes) {
-    const auto s = RepoSnapshot::build(scanOf({"\xC3\xA9t\xC3\xA9/a", "z/a", "\xC3\xA9.txt", "Z.txt"}));
-    EXPECT_EQ(actualOrder(*s), (QList<QByteArray>{"z/", "z/a", "\xC3\xA9t\xC3\xA9/", "\xC3\xA9t\xC3\xA9/a",
-                                                   "Z.txt", "\xC3\xA9.txt"}));
+    const auto s =
+        RepoSnapshot::build(scanOf({"\xC3\xA9t\xC3\xA9/a", "z/a", "\xC3\xA9.txt", "Z.txt"}));
+    EXPECT_EQ(actualOrder(*s), (QList<QByteArray>{"z/", "z/a", "\xC3\xA9t\xC3\xA9/",
+                                                  "\xC3\xA9t\xC3\xA9/a", "Z.txt", "\xC3\xA9.txt"}));
     EXPECT_EQ(s->name(s->find("\xC3\xA9t\xC3\xA9")), QString::fromUtf8("\xC3\xA9t\xC3\xA9"));
     checkInvariants(*s);
 }
@@ -171,7 +185,7 @@ TEST(RepoSnapshot, RandomTreesMatchRecursiveWalk) {
             for (int d = 0; d <= depth; ++d) {
                 if (d)
                     p += '/';
-                p += names[int(rng.bounded(names.size()))];
+                p += names[int(rng.bounded(int(names.size())))];
             }
             paths << p;
         }
@@ -220,7 +234,7 @@ TEST(RepoSnapshot, BuiltFromARealScanHoldsExactlyGitsFiles) {
             listed << QString::fromUtf8(s->path(n));
     listed.sort();
     EXPECT_EQ(listed, repo.gitLsFiles());
-    EXPECT_EQ(actualOrder(*s), (QList<QByteArray>{"src/", "src/lib/", "src/lib/util.c", "src/main.c",
-                                                   ".gitignore", "README"}));
+    EXPECT_EQ(actualOrder(*s), (QList<QByteArray>{"src/", "src/lib/", "src/lib/util.c",
+                                                  "src/main.c", ".gitignore", "README"}));
     EXPECT_EQ(s->file(s->find("README")).size, 3);
 }

@@ -45,12 +45,16 @@ bool processEventsUntil(const std::function<bool()> &done) {
 void makeSampleRepo(ScratchRepo &repo) {
     repo.initGit();
     repo.write(QStringLiteral(".gitignore"), "*.log\nbuild/\n");
-    repo.write(QStringLiteral("README.md"), "# Sample\n\nA small repository for the model tests.\n");
-    repo.write(QStringLiteral("Cargo.lock"), "# lock\n[[package]]\nname = \"sample\"\nversion = \"0.1.0\"\n");
-    repo.write(QStringLiteral("assets/logo.bin"), QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01", 21));
+    repo.write(QStringLiteral("README.md"),
+               "# Sample\n\nA small repository for the model tests.\n");
+    repo.write(QStringLiteral("Cargo.lock"),
+               "# lock\n[[package]]\nname = \"sample\"\nversion = \"0.1.0\"\n");
+    repo.write(QStringLiteral("assets/logo.bin"),
+               QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01", 21));
     repo.write(QStringLiteral("src/main.cpp"),
                "#include \"util/strings.h\"\n\nint main() {\n    return util::answer();\n}\n");
-    repo.write(QStringLiteral("src/util/strings.h"), "#pragma once\nnamespace util {\nint answer();\n}\n");
+    repo.write(QStringLiteral("src/util/strings.h"),
+               "#pragma once\nnamespace util {\nint answer();\n}\n");
     repo.write(QStringLiteral("src/util/strings.cpp"),
                "#include \"strings.h\"\nnamespace util {\nint answer() { return 42; }\n}\n");
     repo.write(QStringLiteral("docs/guide.md"), "# Guide\n\nOpen a folder, pick files, send.\n");
@@ -64,7 +68,8 @@ protected:
     void SetUp() override {
         ASSERT_TRUE(m_cacheDir.isValid());
         m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(), m_cacheDir.path());
+            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
+            m_cacheDir.path());
         m_model = std::make_unique<RepoTreeModel>(m_workspace.get());
         m_tester = std::make_unique<QAbstractItemModelTester>(
             m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
@@ -120,14 +125,16 @@ protected:
     // Walks the whole model and compares every level with the snapshot.
     void expectTreeMatchesSnapshot(const QModelIndex &parent, int parentNode) const {
         const auto &snap = snapshot();
-        ASSERT_EQ(m_model->rowCount(parent), snap.childCount(parentNode)) << snap.path(parentNode).constData();
+        ASSERT_EQ(m_model->rowCount(parent), snap.childCount(parentNode))
+            << snap.path(parentNode).constData();
         for (int r = 0; r < snap.childCount(parentNode); ++r) {
             const int child = snap.child(parentNode, r);
             const QModelIndex index = m_model->index(r, RepoTreeModel::NameColumn, parent);
             ASSERT_TRUE(index.isValid());
             EXPECT_EQ(m_model->nodeForIndex(index), child);
             EXPECT_EQ(index.data().toString(), snap.name(child));
-            EXPECT_EQ(index.data(RepoTreeModel::PathRole).toString(), QString::fromUtf8(snap.path(child)));
+            EXPECT_EQ(index.data(RepoTreeModel::PathRole).toString(),
+                      QString::fromUtf8(snap.path(child)));
             EXPECT_EQ(index.data(RepoTreeModel::IsDirectoryRole).toBool(), snap.isDirectory(child));
             if (snap.isDirectory(child))
                 expectTreeMatchesSnapshot(index, child);
@@ -141,15 +148,18 @@ protected:
         for (int n = 1; n < snap.nodeCount(); ++n) {
             const QModelIndex name = m_model->indexForNode(n);
             const QModelIndex tokens = m_model->indexForNode(n, RepoTreeModel::TokensColumn);
-            EXPECT_EQ(name.data(Qt::CheckStateRole).toInt(), int(sel.checkState(n))) << snap.path(n).constData();
+            EXPECT_EQ(name.data(Qt::CheckStateRole).toInt(), int(sel.checkState(n)))
+                << snap.path(n).constData();
             if (snap.isDirectory(n)) {
                 EXPECT_EQ(tokens.data(RepoTreeModel::SortRole).toLongLong(), sel.total(n).tokens);
-                EXPECT_EQ(tokens.data().toString(), QStringLiteral("≈") +
-                                                        reposcope::models::formatTokens(sel.selected(n).tokens) +
-                                                        QStringLiteral(" / ") +
-                                                        reposcope::models::formatTokens(sel.total(n).tokens));
+                EXPECT_EQ(tokens.data().toString(),
+                          QStringLiteral("≈") +
+                              reposcope::models::formatTokens(sel.selected(n).tokens) +
+                              QStringLiteral(" / ") +
+                              reposcope::models::formatTokens(sel.total(n).tokens));
             } else {
-                EXPECT_EQ(tokens.data(RepoTreeModel::SortRole).toLongLong(), qint64(sel.file(n).stats.tokens));
+                EXPECT_EQ(tokens.data(RepoTreeModel::SortRole).toLongLong(),
+                          qint64(sel.file(n).stats.tokens));
             }
         }
     }
@@ -180,7 +190,8 @@ TEST_F(RepoTreeModelTest, EmptyBeforeAnythingIsOpened) {
     EXPECT_EQ(m_model->rowCount(), 0);
     EXPECT_EQ(m_model->columnCount(), int(RepoTreeModel::ColumnCount));
     EXPECT_FALSE(m_model->index(0, 0).isValid());
-    EXPECT_EQ(m_model->headerData(RepoTreeModel::NoteColumn, Qt::Horizontal).toString(), QStringLiteral("Notes"));
+    EXPECT_EQ(m_model->headerData(RepoTreeModel::NoteColumn, Qt::Horizontal).toString(),
+              QStringLiteral("Notes"));
 }
 
 TEST_F(RepoTreeModelTest, RowsMatchTheSnapshotAndGitignoreIsHonoured) {
@@ -191,11 +202,14 @@ TEST_F(RepoTreeModelTest, RowsMatchTheSnapshotAndGitignoreIsHonoured) {
     EXPECT_EQ(reset.count(), 1);
 
     // Folders first, then files, each by name; ignored entries are not listed.
-    EXPECT_EQ(childNames({}), (QStringList{QStringLiteral("assets"), QStringLiteral("docs"), QStringLiteral("src"),
-                                           QStringLiteral(".gitignore"), QStringLiteral("Cargo.lock"),
-                                           QStringLiteral("README.md")}));
-    EXPECT_EQ(childNames(indexOf("src")), (QStringList{QStringLiteral("util"), QStringLiteral("main.cpp")}));
-    EXPECT_EQ(childNames(indexOf("src/util")), (QStringList{QStringLiteral("strings.cpp"), QStringLiteral("strings.h")}));
+    EXPECT_EQ(childNames({}),
+              (QStringList{QStringLiteral("assets"), QStringLiteral("docs"), QStringLiteral("src"),
+                           QStringLiteral(".gitignore"), QStringLiteral("Cargo.lock"),
+                           QStringLiteral("README.md")}));
+    EXPECT_EQ(childNames(indexOf("src")),
+              (QStringList{QStringLiteral("util"), QStringLiteral("main.cpp")}));
+    EXPECT_EQ(childNames(indexOf("src/util")),
+              (QStringList{QStringLiteral("strings.cpp"), QStringLiteral("strings.h")}));
     expectTreeMatchesSnapshot({}, 0);
     EXPECT_EQ(snapshot().find("debug.log"), -1);
     EXPECT_EQ(snapshot().find("build/out.o"), -1);
@@ -217,13 +231,16 @@ TEST_F(RepoTreeModelTest, ExcludedFilesCarryTheirReason) {
     const QModelIndex lock = indexOf("Cargo.lock");
     EXPECT_TRUE(lock.data(RepoTreeModel::ExcludedRole).toBool());
     EXPECT_EQ(lock.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
-    EXPECT_EQ(indexOf("Cargo.lock", RepoTreeModel::NoteColumn).data().toString(), QStringLiteral("lock file"));
+    EXPECT_EQ(indexOf("Cargo.lock", RepoTreeModel::NoteColumn).data().toString(),
+              QStringLiteral("lock file"));
 
     const QModelIndex binary = indexOf("assets/logo.bin");
     EXPECT_TRUE(binary.data(RepoTreeModel::ExcludedRole).toBool());
     EXPECT_EQ(binary.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
-    EXPECT_EQ(indexOf("assets/logo.bin", RepoTreeModel::NoteColumn).data().toString(), QStringLiteral("binary"));
-    EXPECT_EQ(indexOf("assets/logo.bin", RepoTreeModel::TokensColumn).data().toString(), QStringLiteral("—"));
+    EXPECT_EQ(indexOf("assets/logo.bin", RepoTreeModel::NoteColumn).data().toString(),
+              QStringLiteral("binary"));
+    EXPECT_EQ(indexOf("assets/logo.bin", RepoTreeModel::TokensColumn).data().toString(),
+              QStringLiteral("—"));
     EXPECT_EQ(checkState("assets"), Qt::Unchecked);
 
     const QModelIndex source = indexOf("src/main.cpp");
@@ -249,7 +266,8 @@ TEST_F(RepoTreeModelTest, TokenFiguresEqualTheSelection) {
     const int mainCpp = node("src/main.cpp");
     EXPECT_GT(sel.file(mainCpp).stats.tokens, 0);
     EXPECT_EQ(indexOf("src/main.cpp", RepoTreeModel::TokensColumn).data().toString(),
-              QStringLiteral("≈") + QLocale::system().toString(qint64(sel.file(mainCpp).stats.tokens)));
+              QStringLiteral("≈") +
+                  QLocale::system().toString(qint64(sel.file(mainCpp).stats.tokens)));
     // A folder's figure is the sum of its files.
     EXPECT_EQ(sel.total(node("src")).tokens,
               sel.file(mainCpp).stats.tokens + sel.total(node("src/util")).tokens);
@@ -319,7 +337,8 @@ TEST_F(RepoTreeModelTest, TogglingAFolderUpdatesEveryVisibleRowBelow) {
     EXPECT_EQ(checkState("src/util/strings.h"), Qt::Checked);
 
     // Only the check state of the name column is editable.
-    EXPECT_FALSE(m_model->setData(indexOf("src", RepoTreeModel::TokensColumn), Qt::Unchecked, Qt::CheckStateRole));
+    EXPECT_FALSE(m_model->setData(indexOf("src", RepoTreeModel::TokensColumn), Qt::Unchecked,
+                                  Qt::CheckStateRole));
     EXPECT_FALSE(m_model->setData(src, QStringLiteral("renamed"), Qt::EditRole));
     EXPECT_EQ(checkState("src"), Qt::Checked);
     expectFiguresMatchSelection();
@@ -407,6 +426,39 @@ TEST_F(RepoTreeModelTest, OpeningASecondRepositoryResetsTheModel) {
     EXPECT_EQ(reset.count(), 2);
     expectTreeMatchesSnapshot({}, 0);
     EXPECT_EQ(checkState("src"), Qt::Checked);
+}
+
+// Views and proxies query the model while it announces a reset; at that moment it must
+// still describe the old tree, never the new snapshot through the old structure.
+TEST_F(RepoTreeModelTest, AnnouncesAResetWhileStillShowingTheOldTree) {
+    ScratchRepo first;
+    makeSampleRepo(first);
+    openAndCount(first.path());
+    const QStringList oldNames = childNames({});
+    const QPersistentModelIndex oldFolder(indexOf("assets")); // node 1: a folder
+    ASSERT_EQ(m_model->nodeForIndex(oldFolder), 1);
+
+    ScratchRepo second; // node 1 is a file here
+    second.initGit();
+    second.write(QStringLiteral("a.txt"), "alpha\n");
+    second.write(QStringLiteral("b.txt"), "beta\n");
+    second.commitAll();
+
+    QStringList namesDuringReset;
+    QVariant folderNameDuringReset;
+    Qt::ItemFlags folderFlagsDuringReset;
+    QObject::connect(m_model.get(), &QAbstractItemModel::modelAboutToBeReset, m_model.get(), [&] {
+        namesDuringReset = childNames({});
+        folderNameDuringReset = oldFolder.data();
+        folderFlagsDuringReset = m_model->flags(oldFolder);
+    });
+    openAndCount(second.path());
+    EXPECT_EQ(namesDuringReset, oldNames);
+    EXPECT_EQ(folderNameDuringReset.toString(), QStringLiteral("assets"));
+    EXPECT_FALSE(folderFlagsDuringReset & Qt::ItemNeverHasChildren);
+    // After the reset the old index is gone and the new tree is in place.
+    EXPECT_FALSE(oldFolder.isValid());
+    EXPECT_EQ(childNames({}), (QStringList{QStringLiteral("a.txt"), QStringLiteral("b.txt")}));
 }
 
 TEST_F(RepoTreeModelTest, StaysConsistentWhileToggledDuringCounting) {

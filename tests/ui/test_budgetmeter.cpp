@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThreadPool>
 
@@ -35,23 +36,34 @@ constexpr int kLevelOver = int(prompt::BudgetFigures::Level::Over);
 class BudgetMeterTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        QSettings().clear(); // test-mode settings: no remembered provider, model or caps
+        // Settings of this test only, so parallel test processes never see each other's
+        // remembered caps, reserve or recent list.
+        ASSERT_TRUE(m_settingsDir.isValid());
+        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
+            QSettings::setPath(format, QSettings::UserScope, m_settingsDir.path());
+        ASSERT_TRUE(QSettings().fileName().startsWith(m_settingsDir.path()))
+            << QSettings().fileName().toStdString();
         ASSERT_TRUE(m_cacheDir.isValid());
         QStringList warnings;
-        m_catalog = reposcope::llm::ModelCatalog::load(reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
+        m_catalog = reposcope::llm::ModelCatalog::load(
+            reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
         m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(), m_cacheDir.path());
+            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
+            m_cacheDir.path());
         m_model = std::make_unique<models::RepoTreeModel>(m_workspace.get());
         m_meter = std::make_unique<BudgetMeter>(m_workspace.get(), &m_catalog);
         // Wired as the main window wires them.
-        QObject::connect(m_model.get(), &models::RepoTreeModel::selectionTotalsChanged, m_meter.get(),
-                         &BudgetMeter::refresh);
+        QObject::connect(m_model.get(), &models::RepoTreeModel::selectionTotalsChanged,
+                         m_meter.get(), &BudgetMeter::refresh);
 
         m_repo.initGit();
         // Source, tests and docs of known, distinct sizes: "Fit to budget" drops tests first.
-        m_repo.write(QStringLiteral("src/engine.cpp"), QByteArray("int value = compute(alpha, beta);\n").repeated(400));
-        m_repo.write(QStringLiteral("tests/test_engine.cpp"), QByteArray("EXPECT_EQ(compute(1, 2), 3);\n").repeated(300));
-        m_repo.write(QStringLiteral("docs/design.md"), QByteArray("The engine computes values.\n").repeated(200));
+        m_repo.write(QStringLiteral("src/engine.cpp"),
+                     QByteArray("int value = compute(alpha, beta);\n").repeated(400));
+        m_repo.write(QStringLiteral("tests/test_engine.cpp"),
+                     QByteArray("EXPECT_EQ(compute(1, 2), 3);\n").repeated(300));
+        m_repo.write(QStringLiteral("docs/design.md"),
+                     QByteArray("The engine computes values.\n").repeated(200));
         m_repo.commitAll();
         QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
         reposcope::repo::ScanOptions options;
@@ -67,6 +79,10 @@ protected:
         m_model.reset();
         m_workspace.reset();
         m_pool.waitForDone();
+        const QString standard =
+            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
+            QSettings::setPath(format, QSettings::UserScope, standard);
     }
 
     QSpinBox *capSpin() const {
@@ -93,8 +109,11 @@ protected:
     }
     const prompt::Selection &selection() const { return *m_workspace->selection(); }
     // What one request needs for the current selection, given the meter's fixed part.
-    qint64 needed(qint64 fixed) const { return fixed + selection().selected(0).tokens + selection().selected(0).overhead; }
+    qint64 needed(qint64 fixed) const {
+        return fixed + selection().selected(0).tokens + selection().selected(0).overhead;
+    }
 
+    QTemporaryDir m_settingsDir;
     QTemporaryDir m_cacheDir;
     QThreadPool m_pool;
     ScratchRepo m_repo;
@@ -110,23 +129,28 @@ TEST_F(BudgetMeterTest, ChoosingAModelTakesItsCapFromTheCatalog) {
     ASSERT_NE(capSpin(), nullptr);
     QSignalSpy changed(m_meter.get(), &BudgetMeter::modelChanged);
 
+    m_meter->selectModel(QStringLiteral("ollama"), QStringLiteral("llama4:scout"));
+    ASSERT_NE(m_meter->currentModel(), nullptr);
+    EXPECT_EQ(m_meter->currentProviderId(), QStringLiteral("ollama"));
+    EXPECT_EQ(m_meter->currentModel()->id, QStringLiteral("llama4:scout"));
+    EXPECT_EQ(m_meter->contextCap(), 4096);
+    EXPECT_GE(changed.count(), 1);
+    EXPECT_TRUE(m_meter->summaryText().contains(QStringLiteral(" / ") + models::formatTokens(4096)))
+        << m_meter->summaryText().toStdString();
+
+    changed.clear();
     m_meter->selectModel(QStringLiteral("openrouter"), QStringLiteral("meta-llama/llama-4-scout"));
     ASSERT_NE(m_meter->currentModel(), nullptr);
     EXPECT_EQ(m_meter->currentProviderId(), QStringLiteral("openrouter"));
     EXPECT_EQ(m_meter->currentModel()->id, QStringLiteral("meta-llama/llama-4-scout"));
     EXPECT_EQ(m_meter->contextCap(), 1048576);
-    EXPECT_EQ(m_meter->contextCap(), m_catalog.model(QStringLiteral("openrouter"),
-                                                     QStringLiteral("meta-llama/llama-4-scout"))->contextTokens);
+    EXPECT_EQ(
+        m_meter->contextCap(),
+        m_catalog.model(QStringLiteral("openrouter"), QStringLiteral("meta-llama/llama-4-scout"))
+            ->contextTokens);
     EXPECT_EQ(capSpin()->value(), 1048576);
-    EXPECT_TRUE(m_meter->summaryText().contains(QStringLiteral(" / 1.05M ("))) << m_meter->summaryText().toStdString();
     EXPECT_GE(changed.count(), 1);
-
-    changed.clear();
-    m_meter->selectModel(QStringLiteral("ollama"), QStringLiteral("llama4:scout"));
-    EXPECT_EQ(m_meter->contextCap(), 4096);
-    EXPECT_EQ(m_meter->currentModel()->id, QStringLiteral("llama4:scout"));
-    EXPECT_GE(changed.count(), 1);
-    EXPECT_TRUE(m_meter->summaryText().contains(QStringLiteral(" / ") + models::formatTokens(4096)))
+    EXPECT_TRUE(m_meter->summaryText().contains(QStringLiteral(" / 1.05M (")))
         << m_meter->summaryText().toStdString();
 }
 
@@ -146,7 +170,8 @@ TEST_F(BudgetMeterTest, ASmallCapTurnsTheMeterRedAndSaysByHowMuch) {
     EXPECT_NE(level(), kLevelOver);
     EXPECT_FALSE(figuresText().contains(QStringLiteral("Over the cap")));
     const QLocale loc = QLocale::system();
-    EXPECT_TRUE(figuresText().startsWith(QStringLiteral("Files ≈") + loc.toString(selection().selected(0).tokens)))
+    EXPECT_TRUE(figuresText().startsWith(QStringLiteral("Files ≈") +
+                                         loc.toString(selection().selected(0).tokens)))
         << figuresText().toStdString();
 
     QSignalSpy fit(m_meter.get(), &BudgetMeter::fitRequested);
@@ -157,11 +182,13 @@ TEST_F(BudgetMeterTest, ASmallCapTurnsTheMeterRedAndSaysByHowMuch) {
 
     capSpin()->setValue(int(needed(fixed) - 1));
     EXPECT_EQ(level(), kLevelOver);
-    EXPECT_TRUE(figuresText().contains(QStringLiteral("Over the cap by 1 tokens"))) << figuresText().toStdString();
+    EXPECT_TRUE(figuresText().contains(QStringLiteral("Over the cap by 1 tokens")))
+        << figuresText().toStdString();
 
     capSpin()->setValue(1024);
     EXPECT_EQ(level(), kLevelOver);
-    EXPECT_TRUE(figuresText().contains(QStringLiteral("Over the cap by %1 tokens").arg(loc.toString(needed(fixed) - 1024))))
+    EXPECT_TRUE(figuresText().contains(
+        QStringLiteral("Over the cap by %1 tokens").arg(loc.toString(needed(fixed) - 1024))))
         << figuresText().toStdString();
 
     capSpin()->setValue(int(needed(fixed)));
@@ -175,7 +202,8 @@ TEST_F(BudgetMeterTest, FitToBudgetDropsTestsFirstUntilTheRequestFits) {
     int fits = 0;
     QObject::connect(m_meter.get(), &BudgetMeter::fitRequested, m_model.get(),
                      [&](qint64 fixedTokens, qint64 cap, double tokensPerLine) {
-                         result = prompt::fitToBudget(*m_workspace->selection(), fixedTokens, cap, tokensPerLine);
+                         result = prompt::fitToBudget(*m_workspace->selection(), fixedTokens, cap,
+                                                      tokensPerLine);
                          m_model->refreshAll();
                          ++fits;
                      });
@@ -218,7 +246,8 @@ TEST_F(BudgetMeterTest, FitToBudgetDropsTestsFirstUntilTheRequestFits) {
     EXPECT_EQ(selection().selected(0).files, 1);
     EXPECT_LE(needed(fixed), m_meter->contextCap());
     EXPECT_NE(level(), kLevelOver);
-    EXPECT_EQ(m_model->indexForNode(snap.find("docs")).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    EXPECT_EQ(m_model->indexForNode(snap.find("docs")).data(Qt::CheckStateRole).toInt(),
+              int(Qt::Unchecked));
 }
 
 TEST_F(BudgetMeterTest, TheReserveForTheAnswerCounts) {
@@ -231,6 +260,7 @@ TEST_F(BudgetMeterTest, TheReserveForTheAnswerCounts) {
     m_meter->requestFit();
     ASSERT_EQ(fit.count(), 2);
     EXPECT_EQ(fit.at(1).at(0).toLongLong() - fit.at(0).at(0).toLongLong(), 100000);
-    EXPECT_TRUE(figuresText().contains(QStringLiteral("reserved for the answer ") + QLocale::system().toString(100000)))
+    EXPECT_TRUE(figuresText().contains(QStringLiteral("reserved for the answer ") +
+                                       QLocale::system().toString(100000)))
         << figuresText().toStdString();
 }

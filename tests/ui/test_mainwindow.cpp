@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 
 #include "budgetmeter.h"
+#include "codeviewer.h"
 #include "llm/modelcatalog.h"
 #include "prompt/budget.h"
 #include "prompt/systemprompt.h"
@@ -30,6 +31,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThreadPool>
@@ -104,13 +106,21 @@ protected:
     static void TearDownTestSuite() { s_syntax.reset(); }
 
     void SetUp() override {
-        QSettings().clear(); // test-mode settings: no remembered caps, geometry or recent list
+        // Settings of this test only, so parallel test processes never see each other's
+        // remembered caps, reserve or recent list.
+        ASSERT_TRUE(m_settingsDir.isValid());
+        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
+            QSettings::setPath(format, QSettings::UserScope, m_settingsDir.path());
+        ASSERT_TRUE(QSettings().fileName().startsWith(m_settingsDir.path()))
+            << QSettings().fileName().toStdString();
         ASSERT_TRUE(m_cacheDir.isValid());
         QStringList warnings;
-        m_catalog = reposcope::llm::ModelCatalog::load(reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
+        m_catalog = reposcope::llm::ModelCatalog::load(
+            reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
         EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
         m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(), m_cacheDir.path());
+            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
+            m_cacheDir.path());
         m_window = std::make_unique<MainWindow>(
             reposcope::ui::MainWindowServices{m_workspace.get(), &m_catalog, s_syntax.get()});
         m_window->resize(1200, 800);
@@ -122,6 +132,10 @@ protected:
         m_window.reset();
         m_workspace.reset();
         m_pool.waitForDone();
+        const QString standard =
+            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
+        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
+            QSettings::setPath(format, QSettings::UserScope, standard);
     }
 
     // Sends a drag-enter then a drop of `urls` to `target`, as the platform would.
@@ -146,7 +160,8 @@ protected:
         prompt::BudgetInput in;
         in.contentTokens = sel.selected(0).tokens;
         in.packOverheadTokens = sel.selected(0).overhead + m_workspace->fixedOverhead();
-        in.systemPromptTokens = m_workspace->tokenizer().count(std::string_view(system.constData(), size_t(system.size())));
+        in.systemPromptTokens = m_workspace->tokenizer().count(
+            std::string_view(system.constData(), size_t(system.size())));
         in.reservedOutputTokens = 8192; // the default reserve
         in.contextCap = m_window->budgetMeter()->contextCap();
         const prompt::BudgetFigures f = prompt::computeBudget(in);
@@ -171,6 +186,7 @@ protected:
     }
 
     static inline std::unique_ptr<KSyntaxHighlighting::Repository> s_syntax;
+    QTemporaryDir m_settingsDir;
     QTemporaryDir m_cacheDir;
     QThreadPool m_pool;
     reposcope::llm::ModelCatalog m_catalog;
@@ -196,22 +212,61 @@ TEST_F(MainWindowTest, DroppingAFolderOpensCountsAndFillsTreeAndMeter) {
     // The tree shows the repository's top level (folders first, ignored files absent).
     const auto *snap = m_workspace->snapshot().get();
     ASSERT_NE(snap, nullptr);
-    EXPECT_EQ(QFileInfo(snap->info().rootPath).canonicalFilePath(), QFileInfo(repo.path()).canonicalFilePath());
-    EXPECT_EQ(topLevelNames(), (QStringList{QStringLiteral("docs"), QStringLiteral("src"), QStringLiteral(".gitignore"),
-                                            QStringLiteral("Cargo.lock"), QStringLiteral("README.md")}));
+    EXPECT_EQ(QFileInfo(snap->info().rootPath).canonicalFilePath(),
+              QFileInfo(repo.path()).canonicalFilePath());
+    EXPECT_EQ(
+        topLevelNames(),
+        (QStringList{QStringLiteral("docs"), QStringLiteral("src"), QStringLiteral(".gitignore"),
+                     QStringLiteral("Cargo.lock"), QStringLiteral("README.md")}));
     EXPECT_EQ(m_window->repoPanel()->treeView()->model()->rowCount(), snap->childCount(0));
 
     // The meter reaches the selection's figures once the last coalesced update lands.
     const qint64 selected = m_workspace->selection()->selected(0).tokens;
     ASSERT_GT(selected, 0);
-    ASSERT_TRUE(processEventsUntil([&] { return m_window->budgetMeter()->summaryText() == expectedSummary(); }))
-        << "summary: " << m_window->budgetMeter()->summaryText().toStdString()
+    ASSERT_TRUE(processEventsUntil([&] {
+        return m_window->budgetMeter()->summaryText() == expectedSummary();
+    })) << "summary: "
+        << m_window->budgetMeter()->summaryText().toStdString()
         << " expected: " << expectedSummary().toStdString();
     EXPECT_NE(m_window->budgetMeter()->summaryText(), summaryBefore);
-    EXPECT_TRUE(figuresText().startsWith(QStringLiteral("Files ≈") + QLocale::system().toString(selected) +
-                                         QStringLiteral(" ·")))
+    EXPECT_TRUE(figuresText().startsWith(
+        QStringLiteral("Files ≈") + QLocale::system().toString(selected) + QStringLiteral(" ·")))
         << figuresText().toStdString();
-    EXPECT_EQ(m_window->windowTitle(), QFileInfo(repo.path()).fileName() + QStringLiteral(" — RepoScope"));
+    EXPECT_EQ(m_window->windowTitle(),
+              QFileInfo(repo.path()).fileName() + QStringLiteral(" — RepoScope"));
+}
+
+TEST_F(MainWindowTest, DroppingASecondRepositoryReplacesTheTree) {
+    ScratchRepo first;
+    makeSampleRepo(first);
+    QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+    ASSERT_TRUE(dropUrls(m_window.get(), {QUrl::fromLocalFile(first.path())}));
+    ASSERT_TRUE(counted.wait(60000));
+
+    // A person has expanded, selected and filtered before dropping the next repository.
+    QTreeView *tree = m_window->repoPanel()->treeView();
+    tree->expandAll();
+    const QAbstractItemModel *proxy = tree->model();
+    const QModelIndex src = proxy->index(1, 0);
+    ASSERT_EQ(src.data().toString(), QStringLiteral("src"));
+    tree->setCurrentIndex(proxy->index(0, 0, proxy->index(0, 0, src)));
+    ASSERT_EQ(m_window->repoPanel()->currentPath(), QStringLiteral("src/util/strings.h"));
+
+    ScratchRepo second;
+    second.initGit();
+    second.write(QStringLiteral("lib/only.py"), "def only():\n    return 1\n");
+    second.write(QStringLiteral("setup.py"), "setup()\n");
+    second.commitAll();
+    counted.clear();
+    ASSERT_TRUE(dropUrls(m_window.get(), {QUrl::fromLocalFile(second.path())}));
+    ASSERT_TRUE(counted.wait(60000));
+    EXPECT_EQ(topLevelNames(), (QStringList{QStringLiteral("lib"), QStringLiteral("setup.py")}));
+    EXPECT_TRUE(m_window->repoPanel()->currentPath().isEmpty());
+    ASSERT_TRUE(processEventsUntil([&] {
+        return m_window->budgetMeter()->summaryText() == expectedSummary();
+    })) << m_window->budgetMeter()->summaryText().toStdString();
+    EXPECT_EQ(m_window->windowTitle(),
+              QFileInfo(second.path()).fileName() + QStringLiteral(" — RepoScope"));
 }
 
 TEST_F(MainWindowTest, FolderDroppedOnTheCodeViewerReachesTheWindow) {
@@ -233,11 +288,13 @@ TEST_F(MainWindowTest, DroppingAFileOrARemoteUrlDoesNothing) {
     const QString title = m_window->windowTitle();
 
     bool enterAccepted = true;
-    EXPECT_FALSE(dropUrls(m_window.get(), {QUrl::fromLocalFile(repo.filePath(QStringLiteral("README.md")))},
+    EXPECT_FALSE(dropUrls(m_window.get(),
+                          {QUrl::fromLocalFile(repo.filePath(QStringLiteral("README.md")))},
                           &enterAccepted));
     EXPECT_FALSE(enterAccepted);
     enterAccepted = true;
-    EXPECT_FALSE(dropUrls(m_window.get(), {QUrl(QStringLiteral("https://example.invalid/repo"))}, &enterAccepted));
+    EXPECT_FALSE(dropUrls(m_window.get(), {QUrl(QStringLiteral("https://example.invalid/repo"))},
+                          &enterAccepted));
     EXPECT_FALSE(enterAccepted);
     enterAccepted = true;
     EXPECT_FALSE(dropUrls(m_window.get(), {}, &enterAccepted));
@@ -252,8 +309,9 @@ TEST_F(MainWindowTest, DroppingAFileOrARemoteUrlDoesNothing) {
 
     // A file among the URLs does not hide a folder after it.
     QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
-    EXPECT_TRUE(dropUrls(m_window.get(), {QUrl::fromLocalFile(repo.filePath(QStringLiteral("README.md"))),
-                                          QUrl::fromLocalFile(repo.filePath(QStringLiteral("src")))}));
+    EXPECT_TRUE(
+        dropUrls(m_window.get(), {QUrl::fromLocalFile(repo.filePath(QStringLiteral("README.md"))),
+                                  QUrl::fromLocalFile(repo.filePath(QStringLiteral("src")))}));
     ASSERT_TRUE(counted.wait(60000));
     EXPECT_EQ(topLevelNames(), (QStringList{QStringLiteral("src")}));
 }
@@ -266,7 +324,8 @@ TEST_F(MainWindowTest, OpeningAMissingFolderWarnsWithoutCrashing) {
     m_window->openPath(missing);
     ASSERT_TRUE(failed.wait(60000));
     ASSERT_TRUE(processEventsUntil([&] { return !closer.texts().isEmpty(); }));
-    EXPECT_TRUE(closer.texts().first().contains(QStringLiteral("does not exist"))) << closer.texts().first().toStdString();
+    EXPECT_TRUE(closer.texts().first().contains(QStringLiteral("does not exist")))
+        << closer.texts().first().toStdString();
     EXPECT_EQ(QApplication::activeModalWidget(), nullptr);
     EXPECT_TRUE(m_window->isVisible());
     EXPECT_EQ(m_workspace->selection(), nullptr);
@@ -284,13 +343,16 @@ TEST_F(MainWindowTest, OpeningAMissingFolderWarnsWithoutCrashing) {
 TEST_F(MainWindowTest, FitToBudgetMenuActionDeselectsUntilItFits) {
     ScratchRepo repo;
     repo.initGit();
-    repo.write(QStringLiteral("src/engine.cpp"), QByteArray("int value = compute(alpha, beta);\n").repeated(300));
-    repo.write(QStringLiteral("tests/test_engine.cpp"), QByteArray("EXPECT_EQ(compute(1, 2), 3);\n").repeated(300));
+    repo.write(QStringLiteral("src/engine.cpp"),
+               QByteArray("int value = compute(alpha, beta);\n").repeated(300));
+    repo.write(QStringLiteral("tests/test_engine.cpp"),
+               QByteArray("EXPECT_EQ(compute(1, 2), 3);\n").repeated(300));
     repo.commitAll();
     QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
     m_window->openPath(repo.path());
     ASSERT_TRUE(counted.wait(60000));
-    ASSERT_TRUE(processEventsUntil([&] { return m_window->budgetMeter()->summaryText() == expectedSummary(); }));
+    ASSERT_TRUE(processEventsUntil(
+        [&] { return m_window->budgetMeter()->summaryText() == expectedSummary(); }));
 
     const prompt::Selection &sel = *m_workspace->selection();
     const qint64 testTokens = sel.file(sel.snapshot().find("tests/test_engine.cpp")).stats.tokens;

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+// writePack: the exact bytes of a pack for small scratch folders, in both formats.
+#include "prompt/packwriter.h"
+#include "prompt/selection.h"
+#include "repo/reposcanner.h"
+#include "scratchrepo.h"
+
+#include <QBuffer>
+#include <QFileInfo>
+#include <QThreadPool>
+
+#include <gtest/gtest.h>
+
+using namespace reposcope::prompt;
+using namespace reposcope::repo;
+using reposcope::Error;
+using reposcope::test::ScratchRepo;
+
+namespace {
+
+SnapshotPtr scanned(const QString &path) {
+    ScanOptions opts;
+    opts.path = path;
+    auto r = scanRepository(opts);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message.toStdString());
+    return RepoSnapshot::build(r.ok() ? std::move(r).value() : ScanResult{});
+}
+
+std::vector<int> nodes(const RepoSnapshot &s, const QList<QByteArray> &paths) {
+    std::vector<int> out;
+    for (const QByteArray &p : paths) {
+        out.push_back(s.find(p));
+        EXPECT_GE(out.back(), 0) << p.constData();
+    }
+    return out;
+}
+
+struct Written {
+    QByteArray text;
+    PackStats stats;
+};
+
+Written write(const RepoSnapshot &s, const std::vector<int> &files, PackOptions options,
+              int threads = 2) {
+    QThreadPool pool;
+    pool.setMaxThreadCount(threads);
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    auto r = writePack(s, files, PackFormat(options), buffer, &pool);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message.toStdString());
+    Written w;
+    w.text = buffer.data();
+    if (r.ok())
+        w.stats = *r;
+    return w;
+}
+
+void writeSmallRepo(ScratchRepo &repo) {
+    repo.write(QStringLiteral("README.md"), "# Hi\n");
+    repo.write(QStringLiteral("src/main.c"), "int main() {}\n");
+    repo.write(QStringLiteral("src/util/a&b\"<c>.h"), "x"); // no final newline
+    repo.write(QStringLiteral("src/bin.dat"), QByteArray("\0\1\2", 3));
+    repo.write(QStringLiteral("docs/x.md"), "doc\n");
+}
+
+const QList<QByteArray> kSelected{"src/util/a&b\"<c>.h", "src/bin.dat", "src/main.c", "README.md"};
+
+} // namespace
+
+TEST(PackWriter, XmlPackIsExactlyAsSpecified) {
+    ScratchRepo repo;
+    writeSmallRepo(repo);
+    const SnapshotPtr snap = scanned(repo.path());
+    const QByteArray name = QFileInfo(repo.path()).fileName().toUtf8();
+    ASSERT_EQ(snap->name(0).toUtf8(), name);
+
+    const Written w = write(*snap, nodes(*snap, kSelected), PackOptions{});
+    const QByteArray expected = "<repository_overview>\n"
+                                "This is the repository \"" +
+                                name +
+                                "\": its directory structure, then the full content "
+                                "of each selected file.\n"
+                                "</repository_overview>\n"
+                                "\n"
+                                "<directory_structure>\n"
+                                "src/\n"
+                                "  util/\n"
+                                "    a&b\"<c>.h\n"
+                                "  bin.dat\n"
+                                "  main.c\n"
+                                "README.md\n"
+                                "</directory_structure>\n"
+                                "\n"
+                                "<files>\n"
+                                "<file path=\"src/util/a&amp;b&quot;&lt;c&gt;.h\">\n"
+                                "x\n"
+                                "</file>\n"
+                                "\n"
+                                "<file path=\"src/main.c\">\n"
+                                "int main() {}\n"
+                                "</file>\n"
+                                "\n"
+                                "<file path=\"README.md\">\n"
+                                "# Hi\n"
+                                "</file>\n"
+                                "\n"
+                                "</files>\n";
+    EXPECT_EQ(w.text.toStdString(), expected.toStdString());
+    EXPECT_EQ(w.stats.files, 3);
+    EXPECT_EQ(w.stats.bytes, expected.size());
+    EXPECT_EQ(w.stats.problems,
+              QStringList{QStringLiteral("src/bin.dat: binary content, skipped")});
+}
+
+TEST(PackWriter, MarkdownPackIsExactlyAsSpecified) {
+    ScratchRepo repo;
+    writeSmallRepo(repo);
+    const SnapshotPtr snap = scanned(repo.path());
+    const QByteArray name = snap->name(0).toUtf8();
+    PackOptions options;
+    options.format = PackOptions::Format::Markdown;
+    const Written w = write(*snap, nodes(*snap, {"src/main.c", "README.md"}), options);
+    const QByteArray expected = "# Repository " + name +
+                                "\n"
+                                "\n"
+                                "This is the repository \"" +
+                                name +
+                                "\": its directory structure, then the full content "
+                                "of each selected file.\n"
+                                "\n"
+                                "## Directory structure\n"
+                                "\n"
+                                "```\n"
+                                "src/\n"
+                                "  main.c\n"
+                                "README.md\n"
+                                "```\n"
+                                "\n"
+                                "## Files\n"
+                                "\n"
+                                "### src/main.c\n"
+                                "\n"
+                                "````\n"
+                                "int main() {}\n"
+                                "````\n"
+                                "\n"
+                                "### README.md\n"
+                                "\n"
+                                "````\n"
+                                "# Hi\n"
+                                "````\n"
+                                "\n";
+    EXPECT_EQ(w.text.toStdString(), expected.toStdString());
+    EXPECT_EQ(w.stats.files, 2);
+    EXPECT_TRUE(w.stats.problems.isEmpty());
+}
+
+TEST(PackWriter, LineNumbersArePaddedToTheFilesWidth) {
+    ScratchRepo repo;
+    QByteArray ten;
+    for (int i = 1; i <= 10; ++i)
+        ten += "line " + QByteArray::number(i) + "\n";
+    repo.write(QStringLiteral("ten.txt"), ten);
+    repo.write(QStringLiteral("one.txt"), "only");
+    repo.write(QStringLiteral("empty.txt"), "");
+    const SnapshotPtr snap = scanned(repo.path());
+    PackOptions options;
+    options.lineNumbers = true;
+    const Written w = write(*snap, nodes(*snap, {"empty.txt", "one.txt", "ten.txt"}), options);
+    const QByteArray name = snap->name(0).toUtf8();
+    QByteArray expected =
+        "<repository_overview>\n"
+        "This is the repository \"" +
+        name +
+        "\": its directory structure, then the full content "
+        "of each selected file. Every line of file content starts with its line number.\n"
+        "</repository_overview>\n\n"
+        "<directory_structure>\nempty.txt\none.txt\nten.txt\n</directory_structure>\n\n"
+        "<files>\n"
+        "<file path=\"empty.txt\">\n</file>\n\n"
+        "<file path=\"one.txt\">\n1: only\n</file>\n\n"
+        "<file path=\"ten.txt\">\n";
+    for (int i = 1; i <= 10; ++i)
+        expected +=
+            (i < 10 ? " " : "") + QByteArray::number(i) + ": line " + QByteArray::number(i) + "\n";
+    expected += "</file>\n\n</files>\n";
+    EXPECT_EQ(w.text.toStdString(), expected.toStdString());
+}
+
+TEST(PackWriter, ConvertsEncodingsAndReportsUnreadableFiles) {
+    ScratchRepo repo;
+    repo.write(QStringLiteral("bom.txt"), "\xEF\xBB\xBFwith bom\n");
+    repo.write(QStringLiteral("utf16.txt"), QByteArray("\xFF\xFEh\0i\0\n\0", 8));
+    repo.write(QStringLiteral("latin1.txt"), "caf\xE9\n");
+    repo.write(QStringLiteral("gone.txt"), "soon gone\n");
+    const SnapshotPtr snap = scanned(repo.path());
+    ASSERT_TRUE(QFile::remove(repo.filePath(QStringLiteral("gone.txt"))));
+    PackOptions options;
+    options.format = PackOptions::Format::Markdown;
+    const Written w =
+        write(*snap, nodes(*snap, {"bom.txt", "gone.txt", "latin1.txt", "utf16.txt"}), options);
+    const qsizetype files = w.text.indexOf("## Files\n\n");
+    ASSERT_GE(files, 0);
+    EXPECT_EQ(w.text.mid(files).toStdString(), "## Files\n\n"
+                                               "### bom.txt\n\n````\nwith bom\n````\n\n"
+                                               "### latin1.txt\n\n````\ncaf\xC3\xA9\n````\n\n"
+                                               "### utf16.txt\n\n````\nhi\n````\n\n");
+    ASSERT_EQ(w.stats.problems.size(), 1);
+    EXPECT_TRUE(w.stats.problems.first().startsWith(QStringLiteral("gone.txt: ")))
+        << w.stats.problems.first().toStdString();
+    EXPECT_EQ(w.stats.files, 3);
+}
+
+// More files than one read batch, several threads: blocks stay in pre-order.
+TEST(PackWriter, ManyFilesKeepTheirOrderAcrossBatchesAndThreads) {
+    ScratchRepo repo;
+    for (int i = 0; i < 1100; ++i)
+        repo.write(QStringLiteral("d%1/f%2.txt").arg(i % 7).arg(i, 4, 10, QLatin1Char('0')),
+                   "file " + QByteArray::number(i) + "\n");
+    const SnapshotPtr snap = scanned(repo.path());
+    std::vector<int> all;
+    for (int n = 0; n < snap->nodeCount(); ++n)
+        if (!snap->isDirectory(n))
+            all.push_back(n);
+    ASSERT_EQ(all.size(), 1100u);
+    QByteArray expectedFiles = "<files>\n";
+    for (int n : all) {
+        const QByteArray path = snap->path(n);
+        const int number = path.mid(path.indexOf("/f") + 2, 4).toInt();
+        expectedFiles +=
+            "<file path=\"" + path + "\">\nfile " + QByteArray::number(number) + "\n</file>\n\n";
+    }
+    expectedFiles += "</files>\n";
+    for (int threads : {1, 3, 8}) {
+        const Written w = write(*snap, all, PackOptions{}, threads);
+        const qsizetype at = w.text.indexOf("<files>\n");
+        ASSERT_GE(at, 0);
+        EXPECT_TRUE(w.text.mid(at) == expectedFiles) << "threads " << threads;
+        EXPECT_EQ(w.stats.files, 1100);
+        // The tree lists each folder once, before its files.
+        EXPECT_EQ(w.text.count("\nd3/\n"), 1);
+    }
+}
+
+TEST(PackWriter, EmptySelectionStillWritesTheFrame) {
+    ScratchRepo repo;
+    repo.write(QStringLiteral("a.txt"), "a\n");
+    const SnapshotPtr snap = scanned(repo.path());
+    const Written w = write(*snap, {}, PackOptions{});
+    EXPECT_TRUE(
+        w.text.endsWith("<directory_structure>\n</directory_structure>\n\n<files>\n</files>\n"));
+    EXPECT_EQ(w.stats.files, 0);
+}
+
+TEST(PackWriter, WriteFailureAndCancelAreErrors) {
+    ScratchRepo repo;
+    repo.write(QStringLiteral("a.txt"), "a\n");
+    const SnapshotPtr snap = scanned(repo.path());
+    QThreadPool pool;
+    QBuffer readOnly;
+    readOnly.setData("existing");
+    readOnly.open(QIODevice::ReadOnly);
+    auto r = writePack(*snap, nodes(*snap, {"a.txt"}), PackFormat(PackOptions{}), readOnly, &pool);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Error::Code::Io);
+
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    const std::atomic_bool cancel{true};
+    auto c =
+        writePack(*snap, nodes(*snap, {"a.txt"}), PackFormat(PackOptions{}), out, &pool, &cancel);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.error().code, Error::Code::Cancelled);
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+// The repository dock: header, name filter over the proxy, activation of files.
+#include "repopanel.h"
+
+#include "repotreemodel.h"
+#include "scratchrepo.h"
+#include "tokenize/estimatortokenizer.h"
+#include "workspace/workspace.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThreadPool>
+#include <QTreeView>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+using reposcope::test::ScratchRepo;
+using reposcope::ui::RepoPanel;
+namespace models = reposcope::models;
+namespace workspace = reposcope::workspace;
+
+namespace {
+
+class RepoPanelTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(m_cacheDir.isValid());
+        m_workspace = std::make_unique<workspace::Workspace>(
+            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
+            m_cacheDir.path());
+        m_model = std::make_unique<models::RepoTreeModel>(m_workspace.get());
+        m_panel = std::make_unique<RepoPanel>(m_workspace.get(), m_model.get());
+        m_panel->resize(900, 700);
+        m_panel->show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_panel.get()));
+
+        m_repo.initGit();
+        m_repo.write(QStringLiteral("README.md"), "# Panel\n");
+        m_repo.write(QStringLiteral("src/main.cpp"), "int main() { return 0; }\n");
+        m_repo.write(QStringLiteral("src/util/Strings.cpp"), "int answer() { return 42; }\n");
+        m_repo.write(QStringLiteral("src/util/strings.h"), "int answer();\n");
+        m_repo.write(QStringLiteral("docs/guide.md"), "# Guide\n");
+        m_repo.write(QStringLiteral("docs/api/strings.md"), "# Strings\n");
+        m_repo.commitAll();
+        QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+        reposcope::repo::ScanOptions options;
+        options.path = m_repo.path();
+        m_workspace->open(options);
+        ASSERT_TRUE(counted.wait(60000));
+    }
+
+    void TearDown() override {
+        m_panel.reset();
+        m_model.reset();
+        m_workspace.reset();
+        m_pool.waitForDone();
+    }
+
+    QTreeView *tree() const { return m_panel->treeView(); }
+    QAbstractItemModel *proxy() const { return tree()->model(); }
+    QLineEdit *filter() const { return m_panel->findChild<QLineEdit *>(); }
+    int node(const char *path) const { return m_workspace->snapshot()->find(QByteArray(path)); }
+
+    QStringList names(const QModelIndex &parent = {}) const {
+        QStringList out;
+        for (int r = 0; r < proxy()->rowCount(parent); ++r)
+            out << proxy()->index(r, models::RepoTreeModel::NameColumn, parent).data().toString();
+        return out;
+    }
+    // The proxy row for a repository-relative path, or an invalid index.
+    QModelIndex proxyIndex(const QString &path, const QModelIndex &parent = {}) const {
+        for (int r = 0; r < proxy()->rowCount(parent); ++r) {
+            const QModelIndex index = proxy()->index(r, models::RepoTreeModel::NameColumn, parent);
+            const QString here = index.data(models::RepoTreeModel::PathRole).toString();
+            if (here == path)
+                return index;
+            if (path.startsWith(here + QLatin1Char('/')))
+                return proxyIndex(path, index);
+        }
+        return {};
+    }
+    // Every file path the proxy shows, depth first.
+    QStringList visibleFiles(const QModelIndex &parent = {}) const {
+        QStringList out;
+        for (int r = 0; r < proxy()->rowCount(parent); ++r) {
+            const QModelIndex index = proxy()->index(r, 0, parent);
+            if (index.data(models::RepoTreeModel::IsDirectoryRole).toBool())
+                out << visibleFiles(index);
+            else
+                out << index.data(models::RepoTreeModel::PathRole).toString();
+        }
+        return out;
+    }
+
+    // What the platform delivers for a double-click: press, release, double-click, release.
+    // (QTest::mouseDClick alone sends only the double-click event.)
+    void doubleClick(const QPoint &pos) const {
+        QWidget *viewport = tree()->viewport();
+        QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, pos);
+        QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, pos);
+        QTest::mouseDClick(viewport, Qt::LeftButton, Qt::NoModifier, pos);
+        QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, pos);
+    }
+
+    QTemporaryDir m_cacheDir;
+    QThreadPool m_pool;
+    ScratchRepo m_repo;
+    std::unique_ptr<workspace::Workspace> m_workspace;
+    std::unique_ptr<models::RepoTreeModel> m_model;
+    std::unique_ptr<RepoPanel> m_panel;
+};
+
+} // namespace
+
+TEST_F(RepoPanelTest, ShowsWhatIsOpenAndTheTopLevelExpanded) {
+    const QString header = m_panel->findChild<QLabel *>()->text();
+    EXPECT_TRUE(header.contains(QStringLiteral("working tree on <b>main</b>")))
+        << header.toStdString();
+    EXPECT_TRUE(header.contains(QStringLiteral("clean"))) << header.toStdString();
+    EXPECT_EQ(names(), (QStringList{QStringLiteral("docs"), QStringLiteral("src"),
+                                    QStringLiteral("README.md")}));
+    EXPECT_TRUE(tree()->isExpanded(proxyIndex(QStringLiteral("src"))));
+    EXPECT_FALSE(tree()->isExpanded(proxyIndex(QStringLiteral("src/util"))));
+}
+
+TEST_F(RepoPanelTest, FilterKeepsMatchesAndTheirFolders) {
+    ASSERT_NE(filter(), nullptr);
+    filter()->setText(QStringLiteral("strings"));
+    // Recursive, case-insensitive: folders stay when something below matches.
+    EXPECT_EQ(names(), (QStringList{QStringLiteral("docs"), QStringLiteral("src")}));
+    EXPECT_EQ(visibleFiles(), (QStringList{QStringLiteral("docs/api/strings.md"),
+                                           QStringLiteral("src/util/Strings.cpp"),
+                                           QStringLiteral("src/util/strings.h")}));
+    EXPECT_EQ(names(proxyIndex(QStringLiteral("src"))), QStringList{QStringLiteral("util")});
+    // Filtering expands the tree so the matches are visible.
+    EXPECT_TRUE(tree()->isExpanded(proxyIndex(QStringLiteral("src/util"))));
+    EXPECT_TRUE(tree()->isExpanded(proxyIndex(QStringLiteral("docs/api"))));
+
+    filter()->setText(QStringLiteral("MAIN.CPP"));
+    EXPECT_EQ(visibleFiles(), QStringList{QStringLiteral("src/main.cpp")});
+
+    filter()->setText(QStringLiteral("nothing-matches-this"));
+    EXPECT_EQ(proxy()->rowCount(), 0);
+
+    filter()->clear();
+    EXPECT_EQ(visibleFiles().size(), m_workspace->snapshot()->fileCount());
+}
+
+TEST_F(RepoPanelTest, ActivatingAFileEmitsItsNode) {
+    QSignalSpy activated(m_panel.get(), &RepoPanel::fileActivated);
+    const QModelIndex mainCpp = proxyIndex(QStringLiteral("src/main.cpp"));
+    ASSERT_TRUE(mainCpp.isValid());
+    const QRect rect = tree()->visualRect(mainCpp);
+    ASSERT_TRUE(rect.isValid());
+    ASSERT_TRUE(tree()->viewport()->rect().contains(rect.center()));
+
+    // Double-click on the name.
+    doubleClick(rect.center());
+    ASSERT_EQ(activated.count(), 1);
+    EXPECT_EQ(activated.first().at(0).toInt(), node("src/main.cpp"));
+    // Double-clicking does not toggle the check box.
+    EXPECT_EQ(m_model->indexForNode(node("src/main.cpp")).data(Qt::CheckStateRole).toInt(),
+              int(Qt::Checked));
+
+    // Enter on the current item.
+    activated.clear();
+    tree()->setFocus();
+    tree()->setCurrentIndex(proxyIndex(QStringLiteral("README.md")));
+    QTest::keyClick(tree(), Qt::Key_Return);
+    ASSERT_EQ(activated.count(), 1);
+    EXPECT_EQ(activated.first().at(0).toInt(), node("README.md"));
+    EXPECT_EQ(m_panel->currentPath(), QStringLiteral("README.md"));
+
+    // A folder is never "activated" as a file.
+    activated.clear();
+    Q_EMIT tree()->activated(proxyIndex(QStringLiteral("src")));
+    EXPECT_EQ(activated.count(), 0);
+}
+
+TEST_F(RepoPanelTest, ActivationMapsThroughTheFilteredProxy) {
+    filter()->setText(QStringLiteral("strings.h"));
+    QSignalSpy activated(m_panel.get(), &RepoPanel::fileActivated);
+    const QModelIndex header = proxyIndex(QStringLiteral("src/util/strings.h"));
+    ASSERT_TRUE(header.isValid());
+    // Filtered rows sit at other proxy rows than their source rows; the node must still match.
+    EXPECT_NE(header.row(), m_model->indexForNode(node("src/util/strings.h")).row());
+    const QRect rect = tree()->visualRect(header);
+    ASSERT_TRUE(tree()->viewport()->rect().contains(rect.center()));
+    doubleClick(rect.center());
+    ASSERT_EQ(activated.count(), 1);
+    EXPECT_EQ(activated.first().at(0).toInt(), node("src/util/strings.h"));
+}
