@@ -55,6 +55,7 @@ void RepoTreeModel::onOpened() {
     m_flushTimer.stop();
     const int n = m_workspace->snapshot()->nodeCount();
     m_seen.assign(size_t(n), false);
+    m_expanded.assign(size_t(n), false);
     m_pendingMark.assign(size_t(n), false);
     m_pendingParents.clear();
     endResetModel();
@@ -263,10 +264,26 @@ QVariant RepoTreeModel::headerData(int section, Qt::Orientation orientation, int
     return {};
 }
 
+void RepoTreeModel::setExpanded(int node, bool expanded) {
+    if (node < 0 || size_t(node) >= m_expanded.size())
+        return;
+    m_tracksExpansion = true;
+    m_expanded[size_t(node)] = expanded;
+}
+
+void RepoTreeModel::stopTrackingExpansion() {
+    m_tracksExpansion = false;
+    std::fill(m_expanded.begin(), m_expanded.end(), false);
+}
+
 void RepoTreeModel::emitRowsChanged(const std::vector<int> &parents) {
     const repo::RepoSnapshot &snap = *m_workspace->snapshot();
     for (int p : parents) {
         if (!m_seen[size_t(p)] || snap.childCount(p) == 0)
+            continue;
+        // Each notification costs the view a walk over its expanded rows: tell it only
+        // about rows it shows.
+        if (m_tracksExpansion && p != 0 && !m_expanded[size_t(p)])
             continue;
         const QModelIndex parentIndex = p == 0 ? QModelIndex() : indexForNode(p);
         Q_EMIT dataChanged(index(0, 0, parentIndex),

@@ -53,6 +53,13 @@ public:
     int selectOnly(const QList<QByteArray> &paths);
     // Call after editing the workspace's selection directly (e.g. "Fit to budget").
     void refreshAll();
+    // Views report which folders are expanded: only visible rows get change notifications
+    // (rows of collapsed folders are read afresh when they are expanded). Without any
+    // report every folder a view has asked about is notified.
+    void setExpanded(int node, bool expanded);
+    // Forget the expansion reports and notify every folder (e.g. after a view's expandAll(),
+    // which reports nothing); the next setExpanded() starts tracking again.
+    void stopTrackingExpansion();
 
 Q_SIGNALS:
     // The selected totals changed (toggle, glob, counts arriving).
@@ -69,6 +76,8 @@ private:
     QIcon m_folderIcon;
     QIcon m_fileIcon;
     mutable std::vector<bool> m_seen; // folders whose rows a view has asked for
+    std::vector<bool> m_expanded;     // folders a view shows expanded
+    bool m_tracksExpansion = false;
     std::vector<int> m_pendingParents;
     std::vector<bool> m_pendingMark;
     QTimer m_flushTimer;

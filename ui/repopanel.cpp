@@ -45,8 +45,13 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     m_proxy->setFilterKeyColumn(models::RepoTreeModel::NameColumn);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterFixedString(text);
-        if (!text.isEmpty())
-            m_tree->expandAll();
+        m_model->stopTrackingExpansion();
+        if (!text.isEmpty()) {
+            m_tree->expandAll(); // reports no expansions: every folder gets notified
+        } else {
+            m_tree->collapseAll();
+            expandTopLevel();
+        }
     });
 
     m_tree->setModel(m_proxy);
@@ -68,6 +73,15 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
             Q_EMIT fileActivated(index.data(models::RepoTreeModel::NodeRole).toInt());
     });
 
+    auto reportExpansion = [this](const QModelIndex &proxyIndex, bool expanded) {
+        m_model->setExpanded(
+            m_proxy->mapToSource(proxyIndex).data(models::RepoTreeModel::NodeRole).toInt(),
+            expanded);
+    };
+    connect(m_tree, &QTreeView::expanded, this,
+            [reportExpansion](const QModelIndex &i) { reportExpansion(i, true); });
+    connect(m_tree, &QTreeView::collapsed, this,
+            [reportExpansion](const QModelIndex &i) { reportExpansion(i, false); });
     m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_tree, &QTreeView::customContextMenuRequested, this, &RepoPanel::showContextMenu);
 
@@ -113,6 +127,12 @@ QString RepoPanel::currentPath() const {
         .toString();
 }
 
+void RepoPanel::expandTopLevel() {
+    // expand() (unlike expandToDepth) emits expanded(), which the model tracks.
+    for (int row = 0, rows = m_proxy->rowCount(); row < rows; ++row)
+        m_tree->expand(m_proxy->index(row, 0));
+}
+
 void RepoPanel::setSelectedRowsChecked(bool checked) {
     for (const QModelIndex &proxyIndex : m_tree->selectionModel()->selectedRows())
         m_model->setNodeChecked(
@@ -155,7 +175,7 @@ void RepoPanel::onOpened(qint64 scanMs) {
                                     : tr(", clean"));
     m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(what, state));
     m_header->setToolTip(info.warnings.join(QLatin1Char('\n')));
-    m_tree->expandToDepth(0);
+    expandTopLevel();
     m_status->setText(
         tr("%n file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
             .arg(scanMs) +

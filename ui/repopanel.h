@@ -39,6 +39,7 @@ Q_SIGNALS:
 private:
     void onOpened(qint64 scanMs);
     void showContextMenu(const QPoint &pos);
+    void expandTopLevel();
     // Ticks or clears every selected row (Space toggles just the current one).
     void setSelectedRowsChecked(bool checked);
     void onProgress(int done, int total);

@@ -180,6 +180,7 @@ int runCount(const QStringList &arguments) {
         return ExitOk;
     }
     QThreadPool pool;
+    pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
     Opened opened = openAndCount(parser, flags, &pool, {});
     if (opened.exitCode != ExitOk)
         return opened.exitCode;
@@ -323,6 +324,7 @@ int runPack(const QStringList &arguments) {
     QElapsedTimer timer;
     timer.start();
     QThreadPool pool;
+    pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
     Opened opened = openAndCount(parser, flags, &pool, packOptions);
     if (opened.exitCode != ExitOk)
         return opened.exitCode;

@@ -47,7 +47,8 @@ int main(int argc, char **argv) {
     parser.process(app);
 
     QThreadPool pool; // all background work: scanning, counting, reading, packing
-    pool.setMaxThreadCount(QThread::idealThreadCount());
+    // Twice the cores: counting is often waiting on the disk, not the CPU.
+    pool.setMaxThreadCount(2 * QThread::idealThreadCount());
     KSyntaxHighlighting::Repository syntax; // expensive: one per process
     QStringList catalogWarnings;
     reposcope::llm::ModelCatalog catalog = reposcope::llm::ModelCatalog::load(

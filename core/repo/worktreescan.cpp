@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QFile>
 
+#include <future>
+
 #include <sys/stat.h>
 
 namespace reposcope::repo::detail {
@@ -83,6 +85,27 @@ bool indexDiffersFromHead(git_repository *repo, git_index *index, const QByteArr
     return git_diff_num_deltas(diff.get()) > 0;
 }
 
+// indexDiffersFromHead on a handle of its own, on its own thread: it reads tree objects
+// while the walk stats files, so a cold open pays for the slower of the two, not both.
+std::future<bool> indexDiffersFromHeadAsync(git_repository *repo, const QByteArray &scope) {
+    const QByteArray gitDir(git_repository_path(repo));
+    return std::async(std::launch::async, [gitDir, scope] {
+        git_repository *raw = nullptr;
+        if (git_repository_open(&raw, gitDir.constData()) != 0) {
+            git_error_clear();
+            return true; // cannot tell: say dirty rather than clean
+        }
+        const git::Repository own(raw);
+        git_index *rawIndex = nullptr;
+        if (git_repository_index(&rawIndex, own.get()) != 0) {
+            git_error_clear();
+            return true;
+        }
+        const git::Index index(rawIndex);
+        return indexDiffersFromHead(own.get(), index.get(), scope);
+    });
+}
+
 // Reads the ignore lists that do not live in the tree: core.excludesFile, info/exclude.
 void addGlobalIgnores(git_repository *repo, IgnoreStack &ignores) {
     ignores.addGlobal(IgnoreList::parse(readFile(excludesFilePath(repo)), {}));
@@ -103,6 +126,7 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
     const git::Index index(rawIndex);
     const QByteArray root = QFile::encodeName(info.rootPath);
     const QByteArray scope = info.scopePrefix.toUtf8();
+    std::future<bool> stagedChanges = indexDiffersFromHeadAsync(repo, scope);
 
     // Unique index paths (conflicted paths have several stages; git lists them once).
     std::vector<const git_index_entry *> entries;
@@ -203,9 +227,8 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
             dirty = true;
         }
     }
-    if (!dirty)
-        dirty = indexDiffersFromHead(repo, index.get(), scope);
-    info.dirty = dirty;
+    const bool staged = stagedChanges.get();
+    info.dirty = dirty || staged;
     return files;
 }
 

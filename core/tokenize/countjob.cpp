@@ -99,9 +99,8 @@ void CountJob::start() {
         }
         m_state->queue.push_back(node);
     }
-    // Small files first: the tree fills in quickly, big files come last.
-    std::sort(m_state->queue.begin(), m_state->queue.end(),
-              [&](int a, int b) { return snap.file(a).size < snap.file(b).size; });
+    // The queue stays in pre-order: files of one folder are read together, which is what
+    // a cold disk and the kernel's read-ahead reward, and the tree fills in folder by folder.
     m_state->pending = std::move(cached);
     m_running = true;
 
