@@ -94,28 +94,80 @@ QString ModelCatalog::defaultUserFile() {
            QStringLiteral("/catalog.json");
 }
 
-ModelCatalog ModelCatalog::load(const QString &userFile, QStringList *warnings) {
-    QFile builtIn(QStringLiteral(":/reposcope/catalog.json"));
-    ModelCatalog catalog;
-    if (builtIn.open(QIODevice::ReadOnly)) {
-        Result<ModelCatalog> parsed = fromJson(builtIn.readAll());
-        if (parsed)
-            catalog = *parsed;
-        else if (warnings)
-            *warnings << QStringLiteral("built-in catalog: ") + parsed.error().message;
-    }
-    QFile user(userFile);
-    if (!userFile.isEmpty() && user.exists()) {
-        if (!user.open(QIODevice::ReadOnly)) {
-            if (warnings)
-                *warnings << QStringLiteral("%1: %2").arg(userFile, user.errorString());
-        } else if (Result<ModelCatalog> parsed = fromJson(user.readAll())) {
-            catalog.merge(*parsed);
-        } else if (warnings) {
-            *warnings << QStringLiteral("%1: %2 (the built-in catalog is used instead)")
-                             .arg(userFile, parsed.error().message);
+namespace {
+
+// Overlays `overlay` on `base` field by field; arrays of objects with an "id" are merged
+// by id (so a user file can change one model's context without restating the rest).
+QJsonObject overlayJson(QJsonObject base, const QJsonObject &overlay) {
+    for (auto it = overlay.begin(); it != overlay.end(); ++it) {
+        const QJsonValue current = base.value(it.key());
+        if (it->isObject() && current.isObject()) {
+            base.insert(it.key(), overlayJson(current.toObject(), it->toObject()));
+        } else if (it->isArray() && current.isArray()) {
+            QJsonArray merged = current.toArray();
+            for (const QJsonValue &item : it->toArray()) {
+                const QString id = item.toObject().value(QLatin1String("id")).toString();
+                qsizetype match = -1;
+                for (qsizetype i = 0; !id.isEmpty() && i < merged.size(); ++i)
+                    if (merged[i].toObject().value(QLatin1String("id")).toString() == id)
+                        match = i;
+                if (match >= 0)
+                    merged[match] = overlayJson(merged[match].toObject(), item.toObject());
+                else
+                    merged.append(item);
+            }
+            base.insert(it.key(), merged);
+        } else {
+            base.insert(it.key(), *it);
         }
     }
+    return base;
+}
+
+} // namespace
+
+ModelCatalog ModelCatalog::load(const QString &userFile, QStringList *warnings) {
+    QFile builtInFile(QStringLiteral(":/reposcope/catalog.json"));
+    QByteArray builtIn;
+    if (builtInFile.open(QIODevice::ReadOnly))
+        builtIn = builtInFile.readAll();
+    ModelCatalog catalog;
+    if (Result<ModelCatalog> parsed = fromJson(builtIn))
+        catalog = *parsed;
+    else if (warnings)
+        *warnings << QStringLiteral("built-in catalog: ") + parsed.error().message;
+
+    QFile user(userFile);
+    if (userFile.isEmpty() || !user.exists())
+        return catalog;
+    if (!user.open(QIODevice::ReadOnly)) {
+        if (warnings)
+            *warnings << QStringLiteral("%1: %2").arg(userFile, user.errorString());
+        return catalog;
+    }
+    QJsonParseError err{};
+    const QJsonDocument userDoc = QJsonDocument::fromJson(user.readAll(), &err);
+    Result<ModelCatalog> merged = Error::make(
+        Error::Code::InvalidData,
+        QStringLiteral("not valid JSON (offset %1: %2)").arg(err.offset).arg(err.errorString()));
+    if (err.error == QJsonParseError::NoError) {
+        if (!userDoc.isObject())
+            merged = Error::make(Error::Code::InvalidData,
+                                 QStringLiteral("the top level must be a JSON object"));
+        else if (userDoc.object().contains(QLatin1String("providers")) &&
+                 !userDoc.object().value(QLatin1String("providers")).isArray())
+            merged = Error::make(Error::Code::InvalidData,
+                                 QStringLiteral("\"providers\" must be a list"));
+        else
+            merged = fromJson(QJsonDocument(overlayJson(QJsonDocument::fromJson(builtIn).object(),
+                                                        userDoc.object()))
+                                  .toJson());
+    }
+    if (merged)
+        return *merged;
+    if (warnings)
+        *warnings << QStringLiteral("%1: %2 (the built-in catalog is used instead)")
+                         .arg(userFile, merged.error().message);
     return catalog;
 }
 
@@ -148,25 +200,6 @@ void ModelCatalog::upsertModel(const QString &providerId, const ModelEntry &mode
         }
         p.models.append(model);
         return;
-    }
-}
-
-void ModelCatalog::merge(const ModelCatalog &other) {
-    for (const ProviderEntry &incoming : other.m_providers) {
-        ProviderEntry *existing = nullptr;
-        for (ProviderEntry &p : m_providers)
-            if (p.id == incoming.id)
-                existing = &p;
-        if (!existing) {
-            m_providers.append(incoming);
-            continue;
-        }
-        if (!incoming.baseUrl.isEmpty())
-            existing->baseUrl = incoming.baseUrl;
-        if (!incoming.note.isEmpty())
-            existing->note = incoming.note;
-        for (const ModelEntry &m : incoming.models)
-            upsertModel(incoming.id, m);
     }
 }
 

@@ -38,8 +38,9 @@ struct ProviderEntry {
     QList<ModelEntry> models;
 };
 
-// The provider/model catalog: the built-in JSON resource, merged with a user file that
-// can add providers or models and replace any field (same ids win). Immutable value.
+// The provider/model catalog: the built-in JSON resource, overlaid field by field with a
+// user file that can add providers or models and replace any field (providers and models
+// are matched by id).
 class ModelCatalog {
 public:
     static Result<ModelCatalog> fromJson(const QByteArray &json);
@@ -54,7 +55,6 @@ public:
 
     // Adds or replaces a provider's model (e.g. a custom model with the user's own cap).
     void upsertModel(const QString &providerId, const ModelEntry &model);
-    void merge(const ModelCatalog &other);
 
 private:
     QList<ProviderEntry> m_providers;

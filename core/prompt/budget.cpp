@@ -33,7 +33,7 @@ DropPriority dropPriority(const QByteArray &path) {
     if (dir.contains("/test/") || dir.contains("/tests/") || dir.contains("/testdata/") ||
         dir.contains("/__tests__/") || dir.contains("/spec/") || name.startsWith("test_") ||
         name.contains("_test.") || name.contains(".test.") || name.contains(".spec.") ||
-        name.contains("tests."))
+        name.startsWith("tests."))
         return DropPriority::Test;
     if (dir.contains("/docs/") || dir.contains("/doc/") || dir.contains("/documentation/") ||
         name.endsWith(".md") || name.endsWith(".rst") || name.endsWith(".txt") ||

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "tokenize/tokencache.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QLoggingCategory>
 #include <QStandardPaths>
@@ -109,7 +108,8 @@ void TokenCache::load() {
         m_problem = m_file.errorString();
         return;
     }
-    m_file.write(kMagic, 8);
+    if (m_file.write(kMagic, 8) != 8 || !m_file.flush())
+        m_problem = m_file.errorString();
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
         ContentKey key{};
         std::memcpy(key.data(), it.key().constData(), 20);

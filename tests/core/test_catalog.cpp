@@ -211,3 +211,22 @@ TEST(ModelCatalog, UpsertModelAddsOrReplaces) {
     EXPECT_EQ(c.provider(QStringLiteral("custom"))->models.size(), 1);
     EXPECT_EQ(c.model(QStringLiteral("custom"), QStringLiteral("mine"))->contextTokens, 999);
 }
+
+TEST(ModelCatalog, UserFileOverridesSingleFieldsOfAModel) {
+    QTemporaryDir dir;
+    // Only the context: name, prices, vision and date of the built-in entry must survive.
+    const QString file = writeFile(dir, R"({"providers": [{"id": "openrouter", "models": [
+        {"id": "meta-llama/llama-4-scout", "context": 327680}]}]})");
+    QStringList warnings;
+    const ModelCatalog c = ModelCatalog::load(file, &warnings);
+    EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
+    const ModelEntry *scout =
+        c.model(QStringLiteral("openrouter"), QStringLiteral("meta-llama/llama-4-scout"));
+    ASSERT_NE(scout, nullptr);
+    EXPECT_EQ(scout->contextTokens, 327680);
+    EXPECT_EQ(scout->name, QStringLiteral("Llama 4 Scout"));
+    EXPECT_DOUBLE_EQ(scout->inputPerMillion.value_or(-1), 0.08);
+    EXPECT_TRUE(scout->vision);
+    EXPECT_EQ(scout->asOf, QStringLiteral("2026-09-01"));
+    EXPECT_EQ(c.provider(QStringLiteral("openrouter"))->models.size(), 1);
+}
