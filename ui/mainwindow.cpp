@@ -113,7 +113,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     createActions();
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("chatDock"))},
-                {640, 380}, Qt::Horizontal);
+                {640, 320}, Qt::Horizontal);
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("budgetDock"))},
                 {640, 260}, Qt::Vertical);
@@ -366,6 +366,7 @@ void MainWindow::viewFile(const QString &relativePath, int line) {
         statusBar()->showMessage(tr("%1 is not a file of this repository").arg(relativePath), 8000);
         return;
     }
+    m_repoPanel->revealNode(node);
     showFile(node, line);
 }
 

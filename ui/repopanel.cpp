@@ -127,10 +127,26 @@ QString RepoPanel::currentPath() const {
         .toString();
 }
 
+void RepoPanel::revealNode(int node) {
+    const QModelIndex index = m_proxy->mapFromSource(m_model->indexForNode(node));
+    if (!index.isValid())
+        return;
+    for (QModelIndex p = index.parent(); p.isValid(); p = p.parent())
+        m_tree->expand(p);
+    m_tree->setCurrentIndex(index);
+    m_tree->scrollTo(index);
+}
+
 void RepoPanel::expandTopLevel() {
     // expand() (unlike expandToDepth) emits expanded(), which the model tracks.
     for (int row = 0, rows = m_proxy->rowCount(); row < rows; ++row)
         m_tree->expand(m_proxy->index(row, 0));
+    // A scoped open (a subfolder of a repository) shows the way down to that subfolder.
+    const repo::SnapshotPtr snap = m_workspace->snapshot();
+    if (!snap || snap->info().scopePrefix.isEmpty())
+        return;
+    for (int node = snap->find(snap->info().scopePrefix.toUtf8()); node > 0; node = snap->parent(node))
+        m_tree->expand(m_proxy->mapFromSource(m_model->indexForNode(node)));
 }
 
 void RepoPanel::setSelectedRowsChecked(bool checked) {

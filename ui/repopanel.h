@@ -31,6 +31,8 @@ public:
     QTreeView *treeView() const { return m_tree; }
     // The repository-relative path of the current item, "" if none.
     QString currentPath() const;
+    // Makes `node` the current row (expanding its folders) without activating it.
+    void revealNode(int node);
 
 Q_SIGNALS:
     // A file was activated (double-click / Enter): show it in the viewer.
