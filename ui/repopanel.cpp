@@ -145,7 +145,8 @@ void RepoPanel::expandTopLevel() {
     const repo::SnapshotPtr snap = m_workspace->snapshot();
     if (!snap || snap->info().scopePrefix.isEmpty())
         return;
-    for (int node = snap->find(snap->info().scopePrefix.toUtf8()); node > 0; node = snap->parent(node))
+    for (int node = snap->find(snap->info().scopePrefix.toUtf8()); node > 0;
+         node = snap->parent(node))
         m_tree->expand(m_proxy->mapFromSource(m_model->indexForNode(node)));
 }
 
