@@ -25,7 +25,7 @@ packages=(
     cmake ninja-build g++ pkg-config git clang-format xz-utils ca-certificates
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-svg-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
-    libgl-dev libgit2-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
+    libgl-dev libgit2-dev libxxhash-dev libpcre2-dev libgtest-dev libgmock-dev libbenchmark-dev
     xvfb xauth imagemagick nodejs npm golang-1.19-src
 )
 missing=()
