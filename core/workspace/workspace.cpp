@@ -36,7 +36,8 @@ Workspace::Workspace(QThreadPool *pool, std::shared_ptr<const tokenize::Tokenize
     : QObject(parent)
     , m_pool(pool)
     , m_tokenizer(std::move(tokenizer))
-    , m_cache(std::make_shared<tokenize::TokenCache>(cacheFolder, m_tokenizer->id())) {
+    , m_cache(std::make_shared<tokenize::TokenCache>(cacheFolder, m_tokenizer->id()))
+    , m_cacheFolder(std::move(cacheFolder)) {
     connect(&m_scanWatcher, &QFutureWatcher<Result<OpenedRepo>>::finished, this,
             &Workspace::onScanFinished);
 }
@@ -63,6 +64,8 @@ void Workspace::cancel() {
 
 void Workspace::open(const repo::ScanOptions &options) {
     cancel();
+    if (options.path != m_options.path || options.ref != m_options.ref)
+        m_restoreSelection.reset(); // a different repository: nothing to keep
     m_options = options;
     m_scanCancel = std::make_shared<std::atomic_bool>(false);
     Q_EMIT scanStarted(options.path);
@@ -72,10 +75,29 @@ void Workspace::open(const repo::ScanOptions &options) {
         }));
 }
 
+void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer) {
+    if (!tokenizer || tokenizer->id() == m_tokenizer->id())
+        return;
+    m_countJob.reset(); // it holds the old cache
+    m_tokenizer = std::move(tokenizer);
+    m_cache = std::make_shared<tokenize::TokenCache>(m_cacheFolder, m_tokenizer->id());
+    reopenKeepingSelection();
+}
+
+void Workspace::reopenKeepingSelection() {
+    if (!m_selection)
+        return;
+    QList<QByteArray> checked;
+    const repo::RepoSnapshot &snap = m_selection->snapshot();
+    for (int node : m_selection->selectedFiles())
+        checked.append(snap.file(node).path);
+    m_restoreSelection = std::move(checked);
+    open(m_options);
+}
+
 void Workspace::setPackOptions(const prompt::PackOptions &options) {
     m_format = prompt::PackFormat(options);
-    if (m_selection)
-        open(m_options);
+    reopenKeepingSelection();
 }
 
 void Workspace::onScanFinished() {
@@ -93,6 +115,8 @@ void Workspace::onScanFinished() {
     OpenedRepo repo = std::move(result).value();
     m_fixedOverhead = repo.fixedOverhead;
     m_selection = std::make_unique<prompt::Selection>(repo.snapshot, std::move(repo.nodeOverheads));
+    if (m_restoreSelection)
+        m_selection->selectOnly(*std::exchange(m_restoreSelection, std::nullopt));
     Q_EMIT opened(repo.scanMs);
     startCounting();
 }

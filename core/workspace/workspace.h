@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 class QThreadPool;
 
@@ -45,7 +46,11 @@ public:
 
     void open(const repo::ScanOptions &options);
     void cancel();
-    void setPackOptions(const prompt::PackOptions &options); // re-opens to re-price overhead
+    // Re-opens to re-price the overhead; keeps the user's selection.
+    void setPackOptions(const prompt::PackOptions &options);
+    // Counts with another tokenizer from now on: re-prices and re-counts (from its own
+    // cache) and keeps the user's selection. No-op for the same tokenizer id.
+    void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer);
 
     bool isBusy() const;
     const repo::ScanOptions &options() const { return m_options; }
@@ -74,6 +79,7 @@ Q_SIGNALS:
 private:
     void onScanFinished();
     void startCounting();
+    void reopenKeepingSelection();
 
     QThreadPool *m_pool;
     std::shared_ptr<const tokenize::Tokenizer> m_tokenizer;
@@ -85,6 +91,8 @@ private:
     std::unique_ptr<prompt::Selection> m_selection;
     std::unique_ptr<tokenize::CountJob> m_countJob;
     qint64 m_fixedOverhead = 0;
+    QString m_cacheFolder;
+    std::optional<QList<QByteArray>> m_restoreSelection; // checked paths to keep across a re-open
     QElapsedTimer m_countTimer;
 };
 

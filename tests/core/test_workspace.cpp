@@ -238,3 +238,40 @@ TEST(Workspace, OpenRepositoryPricesEveryNode) {
     ASSERT_FALSE(cancelled.ok());
     EXPECT_EQ(cancelled.error().code, reposcope::Error::Code::Cancelled);
 }
+
+TEST(WorkspaceTokenizer, SwitchingTokenizerKeepsTheSelectionAndRecounts) {
+    using namespace reposcope;
+    test::ScratchRepo repo;
+    repo.initGit();
+    repo.write(QStringLiteral("a.txt"), "alpha beta gamma\n");
+    repo.write(QStringLiteral("b.txt"), "delta\n");
+    repo.write(QStringLiteral("c/d.txt"), "epsilon zeta\n");
+    repo.commitAll();
+    QTemporaryDir cache;
+    QThreadPool pool;
+    workspace::Workspace ws(&pool, std::make_shared<const tokenize::EstimatorTokenizer>(),
+                            cache.path());
+    QSignalSpy finished(&ws, &workspace::Workspace::countingFinished);
+    repo::ScanOptions options;
+    options.path = repo.path();
+    ws.open(options);
+    ASSERT_TRUE(finished.wait(60000));
+    ws.selection()->setChecked(ws.snapshot()->find("b.txt"), false);
+
+    // A tokenizer that counts bytes: different id, different figures.
+    struct ByteCounter final : tokenize::Tokenizer {
+        QString id() const override { return QStringLiteral("bytes-v1"); }
+        QString displayName() const override { return QStringLiteral("bytes"); }
+        bool isExact() const override { return true; }
+        qint64 count(std::string_view utf8) const override { return qint64(utf8.size()); }
+    };
+    ws.setTokenizer(std::make_shared<const ByteCounter>());
+    ASSERT_TRUE(finished.wait(60000));
+    EXPECT_EQ(ws.tokenizer().id(), QStringLiteral("bytes-v1"));
+    const prompt::Selection &sel = *ws.selection();
+    EXPECT_TRUE(sel.file(ws.snapshot()->find("a.txt")).checked);
+    EXPECT_FALSE(sel.file(ws.snapshot()->find("b.txt")).checked);
+    EXPECT_TRUE(sel.file(ws.snapshot()->find("c/d.txt")).checked);
+    EXPECT_EQ(sel.selected(0).tokens,
+              qint64(sizeof("alpha beta gamma\n") - 1 + sizeof("epsilon zeta\n") - 1));
+}
