@@ -116,7 +116,7 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
     const bool dir = snap.isDirectory(node);
     const prompt::Totals &selected = sel.selected(node);
     const prompt::Totals &total = sel.total(node);
-    const bool exact = m_workspace->tokenizer().isExact();
+    const bool exact = m_workspace->countsAreExact();
     const QString approx = exact ? QString() : QStringLiteral("≈");
 
     switch (role) {

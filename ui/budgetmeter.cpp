@@ -11,6 +11,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -29,10 +30,11 @@ namespace reposcope::ui {
 
 namespace {
 
-QString capKey(const QString &provider, const QString &model) {
-    return QStringLiteral("budget/cap/%1/%2")
-        .arg(provider, model)
-        .replace(QLatin1Char('/'), QLatin1Char('_'));
+// Per-model settings ("cap", "tokenizerFile") under one key scheme.
+QString modelSettingKey(const QString &what, const QString &provider, const QString &model) {
+    QString id = provider + QLatin1Char('_') + model;
+    id.replace(QLatin1Char('/'), QLatin1Char('_'));
+    return QStringLiteral("budget/") + what + QLatin1Char('/') + id;
 }
 
 } // namespace
@@ -75,9 +77,15 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     addModel->setText(tr("Custom…"));
     addModel->setToolTip(tr("Add any model with its own context cap and prices"));
     connect(addModel, &QToolButton::clicked, this, &BudgetMeter::addCustomModel);
+    auto *tokenizerFile = new QToolButton(this);
+    tokenizerFile->setText(tr("Tokenizer…"));
+    tokenizerFile->setToolTip(
+        tr("Choose this model's own tokenizer.json or GGUF for exact counts"));
+    connect(tokenizerFile, &QToolButton::clicked, this, &BudgetMeter::chooseTokenizerFile);
     auto *modelRow = new QHBoxLayout;
     modelRow->addWidget(m_model, 1);
     modelRow->addWidget(addModel);
+    modelRow->addWidget(tokenizerFile);
     auto *form = new QFormLayout;
     form->addRow(tr("Provider"), m_provider);
     form->addRow(tr("Model"), modelRow);
@@ -98,7 +106,8 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     connect(m_model, &QComboBox::currentIndexChanged, this, &BudgetMeter::onModelChanged);
     connect(m_cap, &QSpinBox::valueChanged, this, [this](int value) {
         if (const llm::ModelEntry *m = currentModel())
-            QSettings().setValue(capKey(currentProviderId(), m->id), value);
+            QSettings().setValue(modelSettingKey(QStringLiteral("cap"), currentProviderId(), m->id),
+                                 value);
         refresh();
     });
     connect(m_reserved, &QSpinBox::valueChanged, this, [this](int value) {
@@ -175,8 +184,11 @@ void BudgetMeter::onModelChanged() {
     if (m) {
         QSettings().setValue(QStringLiteral("budget/model/") + currentProviderId(), m->id);
         QSignalBlocker block(m_cap);
-        m_cap->setValue(int(
-            QSettings().value(capKey(currentProviderId(), m->id), m->contextTokens).toLongLong()));
+        m_cap->setValue(
+            int(QSettings()
+                    .value(modelSettingKey(QStringLiteral("cap"), currentProviderId(), m->id),
+                           m->contextTokens)
+                    .toLongLong()));
         QString tip = tr("%1\nCatalog figures as of %2").arg(m->id, m->asOf);
         if (!m->status.isEmpty())
             tip += QLatin1Char('\n') + m->status;
@@ -210,18 +222,20 @@ void BudgetMeter::refresh() {
     in.systemPromptTokens = tok.count(std::string_view(system.constData(), size_t(system.size())));
     in.reservedOutputTokens = m_reserved->value();
     in.contextCap = contextCap();
+    const double correction =
+        !m_workspace->countsAreExact() && m_correction.samples > 0 ? m_correction.factor : 1.0;
     if (model)
         in.inputPricePerMillion = model->inputPerMillion;
     const prompt::Selection *sel = m_workspace->selection();
     if (sel) {
         const prompt::Totals &t = sel->selected(0);
-        in.contentTokens = t.tokens;
+        in.contentTokens = qint64(std::llround(double(t.tokens) * correction));
         in.packOverheadTokens = t.overhead + m_workspace->fixedOverhead();
         in.lineNumberTokens =
             m_lineNumbers->isChecked() ? qint64(std::ceil(double(t.lines) * m_tokensPerLine)) : 0;
     }
     const prompt::BudgetFigures f = prompt::computeBudget(in);
-    const QString approx = tok.isExact() ? QString() : QStringLiteral("≈");
+    const QString approx = m_workspace->countsAreExact() ? QString() : QStringLiteral("≈");
     m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
     m_bar->setFormat(
         QStringLiteral("%1%2 / %3 (%4%)")
@@ -251,13 +265,60 @@ void BudgetMeter::refresh() {
     else if (model)
         text += QStringLiteral("<br>") +
                 tr("Price unknown for this model (set it in your catalog.json)");
-    if (!tok.isExact())
-        text += QStringLiteral("<br><i>") +
-                tr("≈ counts estimated (%1); exact tokenizers arrive with their own feature.")
-                    .arg(tok.displayName()) +
-                QStringLiteral("</i>");
+    text += QStringLiteral("<br><i>") + tokenizerLine().toHtmlEscaped() + QStringLiteral("</i>");
     m_figures->setText(text);
-    m_bar->setToolTip(m_figures->text());
+    QString tip = text;
+    tip += QStringLiteral("<br>");
+    if (m_workspace->countsAreExact())
+        tip += tr("Exact counts: no correction needed.");
+    else if (m_correction.samples == 0)
+        tip += tr(
+            "No correction learned yet: it is learned from the prompt tokens the backend reports.");
+    else
+        tip +=
+            tr("Correction ×%1 applied, learned from %n request(s).", nullptr, m_correction.samples)
+                .arg(m_correction.factor, 0, 'f', 3);
+    m_bar->setToolTip(tip);
+}
+
+QString BudgetMeter::tokenizerLine() const {
+    const tokenize::Tokenizer &tok = m_workspace->tokenizer();
+    if (m_workspace->countsAreExact())
+        return tr("Exact counts with the model's own tokenizer (%1).").arg(tok.displayName());
+    QString line = tr("≈ Counted with %1.").arg(tok.displayName());
+    if (!m_tokenizerNote.isEmpty())
+        line += QLatin1Char(' ') + m_tokenizerNote;
+    return line;
+}
+
+void BudgetMeter::setTokenizerInfo(const QString &note, const tokenize::Correction &correction) {
+    m_tokenizerNote = note;
+    m_correction = correction;
+    refresh();
+}
+
+QString BudgetMeter::tokenizerFileSetting() const {
+    const llm::ModelEntry *m = currentModel();
+    return m ? QSettings()
+                   .value(
+                       modelSettingKey(QStringLiteral("tokenizerFile"), currentProviderId(), m->id))
+                   .toString()
+             : QString();
+}
+
+void BudgetMeter::chooseTokenizerFile() {
+    const llm::ModelEntry *m = currentModel();
+    if (!m)
+        return;
+    const QString key =
+        modelSettingKey(QStringLiteral("tokenizerFile"), currentProviderId(), m->id);
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Tokenizer for %1").arg(m->name), QString(),
+                                     tr("Tokenizers (tokenizer.json *.gguf);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    QSettings().setValue(key, file);
+    Q_EMIT modelChanged();
 }
 
 void BudgetMeter::addCustomModel() {

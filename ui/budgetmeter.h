@@ -2,6 +2,7 @@
 #pragma once
 
 #include "llm/modelcatalog.h"
+#include "tokenize/correctionstore.h"
 
 #include <QWidget>
 
@@ -38,6 +39,11 @@ public:
     // The cap in force: the catalog's, or the user's override for this model.
     qint64 contextCap() const;
     QString summaryText() const;
+    // What the counts rest on: why they are approximate, and the learned correction.
+    void setTokenizerInfo(const QString &note, const tokenize::Correction &correction);
+    // The tokenizer file the user chose for the current model ("" for none).
+    QString tokenizerFileSetting() const;
+    QString tokenizerLine() const;
     // Asks the main window to deselect files until the request fits (emits fitRequested).
     void requestFit();
 
@@ -49,6 +55,7 @@ Q_SIGNALS:
 private:
     void onProviderChanged();
     void addCustomModel();
+    void chooseTokenizerFile();
     void onModelChanged();
     qint64 fixedTokens() const;
 
@@ -63,6 +70,8 @@ private:
     QLabel *m_figures;
     QPushButton *m_fit;
     double m_tokensPerLine = 0;
+    QString m_tokenizerNote;
+    tokenize::Correction m_correction;
 };
 
 } // namespace reposcope::ui

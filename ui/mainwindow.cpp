@@ -13,6 +13,8 @@
 #include "repotreemodel.h"
 #include "scanoptionsdialog.h"
 #include "text/textdecoder.h"
+#include "tokenize/correctionstore.h"
+#include "tokenize/tokenizerregistry.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -97,6 +99,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget,
             &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
+    connect(m_budget, &BudgetMeter::modelChanged, this, &MainWindow::applyModelTokenizer);
     connect(m_repoPanel, &RepoPanel::fileActivated, this, [this](int node) { showFile(node); });
     connect(services.workspace, &workspace::Workspace::scanFailed, this,
             [this](const Error &error) {
@@ -105,7 +108,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     connect(services.workspace, &workspace::Workspace::opened, this, [this] {
         const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
         setWindowTitle(tr("%1 — RepoScope").arg(QFileInfo(info.rootPath).fileName()));
-        m_statusLabel->setText(m_services.workspace->tokenizer().displayName());
+        m_statusLabel->setText(m_budget->tokenizerLine());
         if (!m_pendingView.isEmpty())
             viewFile(std::exchange(m_pendingView, QString()), m_pendingLine);
     });
@@ -117,6 +120,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("budgetDock"))},
                 {640, 260}, Qt::Vertical);
+    applyModelTokenizer();
     const QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -351,6 +355,35 @@ void MainWindow::exportPack() {
             if (!stats->problems.isEmpty())
                 text += tr(" — %n skipped (see the log)", nullptr, int(stats->problems.size()));
             statusBar()->showMessage(text, 10000);
+        });
+}
+
+void MainWindow::applyModelTokenizer() {
+    const llm::ModelEntry *model = m_budget->currentModel();
+    if (!m_services.tokenizers || !model)
+        return;
+    const int request = ++m_tokenizerRequest;
+    const QString name = model->tokenizer;
+    const bool exact = model->tokenizerExact;
+    const QString userFile = m_budget->tokenizerFileSetting();
+    const QString key = m_budget->currentProviderId() + QLatin1Char('|') + model->id;
+    tokenize::TokenizerRegistry *registry = m_services.tokenizers;
+    statusBar()->showMessage(
+        tr("Loading the %1 tokenizer…").arg(userFile.isEmpty() ? name : userFile));
+    runInBackground<tokenize::TokenizerChoice>(
+        this, m_services.workspace->pool(),
+        [registry, name, exact, userFile] { return registry->resolve(name, exact, userFile); },
+        [this, request, key](const tokenize::TokenizerChoice &choice) {
+            if (request != m_tokenizerRequest)
+                return; // the user picked another model meanwhile
+            statusBar()->clearMessage();
+            m_services.workspace->setTokenizer(choice.tokenizer, choice.exactForModel);
+            tokenize::Correction correction;
+            if (m_services.corrections)
+                correction = m_services.corrections->correction(key + QLatin1Char('|') +
+                                                                choice.tokenizer->id());
+            m_budget->setTokenizerInfo(choice.note, correction);
+            m_statusLabel->setText(m_budget->tokenizerLine());
         });
 }
 

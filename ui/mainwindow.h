@@ -18,6 +18,10 @@ class ModelCatalog;
 namespace reposcope::models {
 class RepoTreeModel;
 }
+namespace reposcope::tokenize {
+class CorrectionStore;
+class TokenizerRegistry;
+} // namespace reposcope::tokenize
 
 namespace reposcope::ui {
 
@@ -31,6 +35,8 @@ struct MainWindowServices {
     workspace::Workspace *workspace = nullptr;
     llm::ModelCatalog *catalog = nullptr;
     KSyntaxHighlighting::Repository *syntax = nullptr; // expensive: one per process
+    tokenize::TokenizerRegistry *tokenizers = nullptr; // optional: without it, the estimator
+    tokenize::CorrectionStore *corrections = nullptr;  // optional
 };
 
 // Assembles the docks (repository, budget, chat), the central code viewer, menus and
@@ -70,6 +76,8 @@ private:
     void fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine);
     void exportPack();
     void showFile(int node, int line = 0);
+    // Loads the chosen model's tokenizer off the UI thread and counts with it.
+    void applyModelTokenizer();
 
     MainWindowServices m_services;
     models::RepoTreeModel *m_model;
@@ -81,6 +89,7 @@ private:
     QLabel *m_statusLabel;
     QString m_pendingView;
     int m_pendingLine = 0;
+    int m_tokenizerRequest = 0; // only the latest model choice is applied
 };
 
 } // namespace reposcope::ui

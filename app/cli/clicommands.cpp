@@ -2,8 +2,8 @@
 #include "clicommands.h"
 
 #include "prompt/packwriter.h"
-#include "tokenize/estimatortokenizer.h"
 #include "tokenize/tokencache.h"
+#include "tokenize/tokenizerregistry.h"
 #include "workspace/workspace.h"
 
 #include <QCommandLineParser>
@@ -70,8 +70,15 @@ struct SelectionFlags {
     QCommandLineOption noCache{QStringLiteral("no-cache"),
                                QStringLiteral("Do not read or write the token cache.")};
 
+    QCommandLineOption tokenizer{
+        QStringLiteral("tokenizer"),
+        QStringLiteral("Count with NAME (o200k, cl100k, llama3, qwen3, deepseek_v3, estimate) or a "
+                       "tokenizer.json "
+                       "/ GGUF file. Default: o200k; the estimator if the vocabulary is missing."),
+        QStringLiteral("NAME|FILE"), QStringLiteral("o200k")};
+
     void addTo(QCommandLineParser &p) {
-        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache});
+        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache, tokenizer});
     }
 };
 
@@ -111,8 +118,21 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
                                     ? parser.value(flags.cacheDir)
                                     : tokenize::TokenCache::defaultFolder();
 
-    auto tokenizer = std::make_shared<const tokenize::EstimatorTokenizer>();
-    result.workspace = std::make_unique<workspace::Workspace>(pool, tokenizer, cacheFolder);
+    tokenize::TokenizerRegistry registry(tokenize::TokenizerRegistry::defaultDataFolder());
+    const QString wanted = parser.value(flags.tokenizer);
+    const bool isFile = wanted.contains(QLatin1Char('/')) ||
+                        wanted.endsWith(QLatin1String(".json")) ||
+                        wanted.endsWith(QLatin1String(".gguf"));
+    if (!isFile && wanted != QLatin1String("estimate") && registry.fileForName(wanted).isEmpty()) {
+        err() << "error: unknown tokenizer '" << wanted << "' (see --help)\n";
+        result.exitCode = ExitUsage;
+        return result;
+    }
+    tokenize::TokenizerChoice choice =
+        registry.resolve(isFile ? QString() : wanted, true, isFile ? wanted : QString());
+    if (!choice.exactForModel && wanted != QLatin1String("estimate"))
+        err() << "warning: " << choice.note << "\n";
+    result.workspace = std::make_unique<workspace::Workspace>(pool, choice.tokenizer, cacheFolder);
     workspace::Workspace &ws = *result.workspace;
     ws.setPackOptions(packOptions);
     QEventLoop loop;
@@ -187,7 +207,7 @@ int runCount(const QStringList &arguments) {
     const workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();
     const repo::RepoSnapshot &snap = sel.snapshot();
-    const bool exact = ws.tokenizer().isExact();
+    const bool exact = ws.countsAreExact();
 
     if (parser.isSet(json)) {
         QJsonArray files, folders;
@@ -359,7 +379,7 @@ int runPack(const QStringList &arguments) {
     }
     for (const QString &problem : stats->problems)
         err() << "warning: " << problem << "\n";
-    const QString approx = ws.tokenizer().isExact() ? QString() : QStringLiteral("~");
+    const QString approx = ws.countsAreExact() ? QString() : QStringLiteral("~");
     err() << QStringLiteral(
                  "packed %1 files, %2 bytes, %3%4 tokens (files %3%5 + overhead %3%6) in %7 ms\n")
                  .arg(stats->files)

@@ -4,8 +4,10 @@
 #include "llm/modelcatalog.h"
 #include "mainwindow.h"
 #include "repotreemodel.h"
+#include "tokenize/correctionstore.h"
 #include "tokenize/estimatortokenizer.h"
 #include "tokenize/tokencache.h"
+#include "tokenize/tokenizerregistry.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>
@@ -57,7 +59,11 @@ int main(int argc, char **argv) {
     reposcope::workspace::Workspace workspace(&pool, tokenizer,
                                               reposcope::tokenize::TokenCache::defaultFolder());
 
-    reposcope::ui::MainWindow window({&workspace, &catalog, &syntax});
+    reposcope::tokenize::TokenizerRegistry tokenizers(
+        reposcope::tokenize::TokenizerRegistry::defaultDataFolder());
+    reposcope::tokenize::CorrectionStore corrections(
+        reposcope::tokenize::CorrectionStore::defaultFile());
+    reposcope::ui::MainWindow window({&workspace, &catalog, &syntax, &tokenizers, &corrections});
     window.resize(1600, 1000);
     window.show();
     if (!catalogWarnings.isEmpty())

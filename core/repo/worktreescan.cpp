@@ -7,6 +7,7 @@
 #include <QFile>
 
 #include <future>
+#include <optional>
 
 #include <sys/stat.h>
 
@@ -113,6 +114,20 @@ void addGlobalIgnores(git_repository *repo, IgnoreStack &ignores) {
     ignores.addGlobal(IgnoreList::parse(readFile(common + QStringLiteral("info/exclude")), {}));
 }
 
+// Runs `walk` over info.rootPath. Returns the error to give back when the folder could
+// not be read or the walk was cancelled; otherwise adds the walk's warnings to `info`.
+std::optional<Error> runWalk(DirWalk &walk, RepoInfo &info) {
+    if (!walk.run())
+        return Error::make(Error::Code::Unreadable,
+                           QStringLiteral("Could not read the folder %1 (%2). Check its "
+                                          "permissions.")
+                               .arg(info.rootPath, QString::fromLocal8Bit(strerror(errno))));
+    if (walk.cancelled)
+        return cancelledError();
+    info.warnings << walk.warnings;
+    return std::nullopt;
+}
+
 } // namespace
 
 Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &info,
@@ -153,14 +168,8 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
     walk.tracked = &tracked;
     walk.ignores = &ignores;
     walk.cancel = cancel;
-    if (!walk.run())
-        return Error::make(Error::Code::Unreadable,
-                           QStringLiteral("Could not read the folder %1 (%2). Check its "
-                                          "permissions.")
-                               .arg(info.rootPath, QString::fromLocal8Bit(strerror(errno))));
-    if (walk.cancelled)
-        return cancelledError();
-    info.warnings << walk.warnings;
+    if (std::optional<Error> failed = runWalk(walk, info))
+        return *std::move(failed);
     std::vector<ScannedFile> files = std::move(walk.files);
     const bool untracked = !files.empty();
 
@@ -238,14 +247,8 @@ Result<std::vector<ScannedFile>> scanPlainFolder(RepoInfo &info, const std::atom
     walk.root = QFile::encodeName(info.rootPath);
     walk.ignores = &ignores;
     walk.cancel = cancel;
-    if (!walk.run())
-        return Error::make(Error::Code::Unreadable,
-                           QStringLiteral("Could not read the folder %1 (%2). Check its "
-                                          "permissions.")
-                               .arg(info.rootPath, QString::fromLocal8Bit(strerror(errno))));
-    if (walk.cancelled)
-        return cancelledError();
-    info.warnings << walk.warnings;
+    if (std::optional<Error> failed = runWalk(walk, info))
+        return *std::move(failed);
     return std::move(walk.files);
 }
 

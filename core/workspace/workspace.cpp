@@ -37,7 +37,8 @@ Workspace::Workspace(QThreadPool *pool, std::shared_ptr<const tokenize::Tokenize
     , m_pool(pool)
     , m_tokenizer(std::move(tokenizer))
     , m_cache(std::make_shared<tokenize::TokenCache>(cacheFolder, m_tokenizer->id()))
-    , m_cacheFolder(std::move(cacheFolder)) {
+    , m_cacheFolder(std::move(cacheFolder))
+    , m_exact(m_tokenizer->isExact()) {
     connect(&m_scanWatcher, &QFutureWatcher<Result<OpenedRepo>>::finished, this,
             &Workspace::onScanFinished);
 }
@@ -75,9 +76,17 @@ void Workspace::open(const repo::ScanOptions &options) {
         }));
 }
 
-void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer) {
-    if (!tokenizer || tokenizer->id() == m_tokenizer->id())
+void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer,
+                             bool exactForModel) {
+    if (!tokenizer)
         return;
+    const bool exactChanged = exactForModel != m_exact;
+    m_exact = exactForModel && tokenizer->isExact();
+    if (tokenizer->id() == m_tokenizer->id()) {
+        if (exactChanged && m_selection)
+            Q_EMIT countsApplied({}); // same figures, different "≈"
+        return;
+    }
     m_countJob.reset(); // it holds the old cache
     m_tokenizer = std::move(tokenizer);
     m_cache = std::make_shared<tokenize::TokenCache>(m_cacheFolder, m_tokenizer->id());

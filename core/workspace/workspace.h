@@ -50,7 +50,9 @@ public:
     void setPackOptions(const prompt::PackOptions &options);
     // Counts with another tokenizer from now on: re-prices and re-counts (from its own
     // cache) and keeps the user's selection. No-op for the same tokenizer id.
-    void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer);
+    // exactForModel: the tokenizer is the chosen model's own (counts shown without "≈").
+    void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer, bool exactForModel);
+    bool countsAreExact() const { return m_exact; }
 
     bool isBusy() const;
     const repo::ScanOptions &options() const { return m_options; }
@@ -92,6 +94,7 @@ private:
     std::unique_ptr<tokenize::CountJob> m_countJob;
     qint64 m_fixedOverhead = 0;
     QString m_cacheFolder;
+    bool m_exact = false;
     std::optional<QList<QByteArray>> m_restoreSelection; // checked paths to keep across a re-open
     QElapsedTimer m_countTimer;
 };

@@ -95,11 +95,30 @@ TEST_F(CliTest, CountHonoursIncludeAndExcludeGlobs) {
 }
 
 TEST_F(CliTest, CountTableEndsWithTotals) {
-    const CliRun r = runCli(withCache({QStringLiteral("count"), repo.path()}));
+    const CliRun r = runCli(withCache({QStringLiteral("count"), repo.path(),
+                                       QStringLiteral("--tokenizer"), QStringLiteral("estimate")}));
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     EXPECT_TRUE(r.out.contains("src/")) << r.out.toStdString();
     EXPECT_TRUE(r.out.contains("[excluded: lock file]"));
-    EXPECT_TRUE(r.out.contains("selected: ~"));
+    EXPECT_TRUE(r.out.contains("selected: ~")) << "estimates are marked";
+    EXPECT_TRUE(r.err.isEmpty()) << r.err.toStdString();
+}
+
+TEST_F(CliTest, UnknownTokenizerIsAUsageError) {
+    const CliRun r = runCli(withCache({QStringLiteral("count"), repo.path(),
+                                       QStringLiteral("--tokenizer"), QStringLiteral("klingon")}));
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains("unknown tokenizer")) << r.err.toStdString();
+}
+
+TEST_F(CliTest, BrokenTokenizerFileFallsBackToTheEstimateWithAWarning) {
+    repo.write(QStringLiteral("broken/tokenizer.json"), "{\"model\": ");
+    const CliRun r =
+        runCli(withCache({QStringLiteral("count"), repo.path(), QStringLiteral("--tokenizer"),
+                          repo.filePath(QStringLiteral("broken/tokenizer.json"))}));
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.err.startsWith("warning: ")) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains("selected: ~")) << "the fallback is marked as an estimate";
 }
 
 TEST_F(CliTest, PackXmlHasTreeAndFilesInOrder) {

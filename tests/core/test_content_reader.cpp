@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "repo/contentreader.h"
 #include "repo/reposcanner.h"
+#include "scanhelpers.h"
 #include "scratchrepo.h"
 
 #include <QFile>
@@ -9,18 +10,9 @@
 
 using namespace reposcope::repo;
 using reposcope::Error;
+using reposcope::test::findFile;
+using reposcope::test::scanAt;
 using reposcope::test::ScratchRepo;
-
-namespace {
-
-const ScannedFile *find(const ScanResult &r, const QByteArray &path) {
-    for (const ScannedFile &f : r.files)
-        if (f.path == path)
-            return &f;
-    return nullptr;
-}
-
-} // namespace
 
 TEST(ContentReader, ReadsWorkingTreeFiles) {
     ScratchRepo repo;
@@ -31,18 +23,16 @@ TEST(ContentReader, ReadsWorkingTreeFiles) {
     ASSERT_TRUE(big.open(QIODevice::WriteOnly));
     ASSERT_TRUE(big.resize(200LL * 1024 * 1024));
     big.close();
-    ScanOptions opts;
-    opts.path = repo.path();
-    const auto r = scanRepository(opts);
+    const auto r = scanAt(repo.path());
     ASSERT_TRUE(r.ok());
     auto reader = makeContentReader(r->info);
-    auto a = reader->read(*find(*r, "a.txt"));
+    auto a = reader->read(*findFile(*r, "a.txt"));
     ASSERT_TRUE(a.ok()) << a.error().message.toStdString();
     EXPECT_EQ(*a, QByteArray("hello\n"));
-    auto e = reader->read(*find(*r, "empty"));
+    auto e = reader->read(*findFile(*r, "empty"));
     ASSERT_TRUE(e.ok());
     EXPECT_TRUE(e->isEmpty());
-    auto b = reader->read(*find(*r, "big.bin"));
+    auto b = reader->read(*findFile(*r, "big.bin"));
     ASSERT_FALSE(b.ok());
     EXPECT_TRUE(b.error().message.contains(QStringLiteral("too large")));
     ScannedFile gone;
@@ -60,13 +50,10 @@ TEST(ContentReader, ReadsBlobsAtARef) {
     repo.git({QStringLiteral("tag"), QStringLiteral("v1")});
     repo.write(QStringLiteral("a.txt"), "new\n");
     repo.commitAll();
-    ScanOptions opts;
-    opts.path = repo.path();
-    opts.ref = QStringLiteral("v1");
-    const auto r = scanRepository(opts);
+    const auto r = scanAt(repo.path(), QStringLiteral("v1"));
     ASSERT_TRUE(r.ok()) << r.error().message.toStdString();
     auto reader = makeContentReader(r->info);
-    auto a = reader->read(*find(*r, "a.txt"));
+    auto a = reader->read(*findFile(*r, "a.txt"));
     ASSERT_TRUE(a.ok()) << a.error().message.toStdString();
     EXPECT_EQ(*a, QByteArray("old\n"));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // CountJob: background counting on a pool, batches on the owner's thread, the cache.
 #include "repo/reposcanner.h"
+#include "scanhelpers.h"
 #include "scratchrepo.h"
 #include "tokenize/countjob.h"
 #include "tokenize/estimatortokenizer.h"
@@ -16,17 +17,11 @@
 
 using namespace reposcope::repo;
 using namespace reposcope::tokenize;
+using reposcope::test::scanAt;
+using reposcope::test::scanned;
 using reposcope::test::ScratchRepo;
 
 namespace {
-
-SnapshotPtr scanned(const QString &path) {
-    ScanOptions opts;
-    opts.path = path;
-    auto r = scanRepository(opts);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message.toStdString());
-    return RepoSnapshot::build(r.ok() ? std::move(r).value() : ScanResult{});
-}
 
 struct JobRun {
     std::map<int, FileCount> counts; // by node
@@ -253,9 +248,7 @@ TEST(CountJob, MissingAndOversizedFilesAreReportedNotCounted) {
     ScratchRepo repo;
     repo.write(QStringLiteral("ok.txt"), "fine\n");
     repo.write(QStringLiteral("gone.txt"), "soon deleted\n");
-    ScanOptions opts;
-    opts.path = repo.path();
-    auto r = scanRepository(opts);
+    auto r = scanAt(repo.path());
     ASSERT_TRUE(r.ok());
     ScanResult scan = std::move(r).value();
     ScannedFile huge;

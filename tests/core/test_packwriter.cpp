@@ -3,6 +3,7 @@
 #include "prompt/packwriter.h"
 #include "prompt/selection.h"
 #include "repo/reposcanner.h"
+#include "scanhelpers.h"
 #include "scratchrepo.h"
 
 #include <QBuffer>
@@ -14,17 +15,10 @@
 using namespace reposcope::prompt;
 using namespace reposcope::repo;
 using reposcope::Error;
+using reposcope::test::scanned;
 using reposcope::test::ScratchRepo;
 
 namespace {
-
-SnapshotPtr scanned(const QString &path) {
-    ScanOptions opts;
-    opts.path = path;
-    auto r = scanRepository(opts);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message.toStdString());
-    return RepoSnapshot::build(r.ok() ? std::move(r).value() : ScanResult{});
-}
 
 std::vector<int> nodes(const RepoSnapshot &s, const QList<QByteArray> &paths) {
     std::vector<int> out;

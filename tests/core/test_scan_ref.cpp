@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Ref audits and error handling of the scanner.
 #include "repo/reposcanner.h"
+#include "scanhelpers.h"
 #include "scratchrepo.h"
 
 #include <QFile>
@@ -9,24 +10,11 @@
 
 using namespace reposcope::repo;
 using reposcope::Error;
+using reposcope::test::scanAt;
 using reposcope::test::ScratchRepo;
+using reposcope::test::sortedPaths;
 
 namespace {
-
-reposcope::Result<ScanResult> scanAt(const QString &path, const QString &ref = {}) {
-    ScanOptions opts;
-    opts.path = path;
-    opts.ref = ref;
-    return scanRepository(opts);
-}
-
-QStringList paths(const ScanResult &r) {
-    QStringList out;
-    for (const ScannedFile &f : r.files)
-        out << QString::fromUtf8(f.path);
-    out.sort();
-    return out;
-}
 
 QStringList lsTree(const ScratchRepo &repo, const QString &ref) {
     const QByteArray out = repo.git({QStringLiteral("ls-tree"), QStringLiteral("-r"),
@@ -69,7 +57,7 @@ TEST(ScanRef, CommitBranchAndTagMatchLsTree) {
                                QStringLiteral("v1"), sha, sha.left(10), QStringLiteral("HEAD~1")}) {
         const auto r = scanAt(repo.path(), ref);
         ASSERT_TRUE(r.ok()) << r.error().message.toStdString();
-        EXPECT_EQ(paths(*r), lsTree(repo, ref)) << ref.toStdString();
+        EXPECT_EQ(sortedPaths(*r), lsTree(repo, ref)) << ref.toStdString();
         EXPECT_EQ(r->info.ref, ref);
         const QString expectSha =
             QString::fromLatin1(repo.git({QStringLiteral("rev-parse"), QStringLiteral("--short=7"),
@@ -96,7 +84,7 @@ TEST(ScanRef, SubfolderScopeAtRef) {
     makeHistory(repo);
     const auto r = scanAt(repo.filePath(QStringLiteral("dir")), QStringLiteral("v1"));
     ASSERT_TRUE(r.ok()) << r.error().message.toStdString();
-    EXPECT_EQ(paths(*r), QStringList{QStringLiteral("dir/b.txt")});
+    EXPECT_EQ(sortedPaths(*r), QStringList{QStringLiteral("dir/b.txt")});
     EXPECT_EQ(r->info.scopePrefix, QStringLiteral("dir"));
 }
 

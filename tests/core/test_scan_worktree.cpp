@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Working-tree scans compared against the git command line itself.
 #include "repo/reposcanner.h"
+#include "scanhelpers.h"
 #include "scratchrepo.h"
 
 #include <QDir>
@@ -13,26 +14,12 @@
 
 using namespace reposcope::repo;
 using reposcope::Error;
+using reposcope::test::findFile;
+using reposcope::test::scan;
 using reposcope::test::ScratchRepo;
+using reposcope::test::sortedPaths;
 
 namespace {
-
-ScanResult scan(const QString &path, const QString &ref = {}) {
-    ScanOptions opts;
-    opts.path = path;
-    opts.ref = ref;
-    auto r = scanRepository(opts);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message.toStdString());
-    return r.ok() ? std::move(r).value() : ScanResult{};
-}
-
-QStringList paths(const ScanResult &r) {
-    QStringList out;
-    for (const ScannedFile &f : r.files)
-        out << QString::fromUtf8(f.path);
-    out.sort();
-    return out;
-}
 
 // git lists untracked nested repositories as "dir/"; we list them as "dir".
 QStringList normalized(QStringList list) {
@@ -41,13 +28,6 @@ QStringList normalized(QStringList list) {
             s.chop(1);
     list.sort();
     return list;
-}
-
-const ScannedFile *find(const ScanResult &r, const QByteArray &path) {
-    for (const ScannedFile &f : r.files)
-        if (f.path == path)
-            return &f;
-    return nullptr;
 }
 
 } // namespace
@@ -103,15 +83,15 @@ TEST(ScanWorktree, TrickyIgnoreRulesMatchGit) {
     repo.write(QStringLiteral("u.txt"), "x");
 
     const ScanResult r = scan(repo.path());
-    EXPECT_EQ(paths(r), repo.gitLsFiles());
+    EXPECT_EQ(sortedPaths(r), repo.gitLsFiles());
     EXPECT_TRUE(r.info.isGit);
     EXPECT_EQ(r.info.headName, QStringLiteral("main"));
     EXPECT_EQ(r.info.shortSha.size(), 7);
     EXPECT_TRUE(r.info.dirty); // untracked files
     EXPECT_EQ(r.info.rootPath, QDir(repo.path()).canonicalPath());
-    ASSERT_NE(find(r, "tracked.log"), nullptr);
-    EXPECT_FALSE(isNull(find(r, "tracked.log")->blobId));
-    EXPECT_TRUE(isNull(find(r, "u.txt")->blobId));
+    ASSERT_NE(findFile(r, "tracked.log"), nullptr);
+    EXPECT_FALSE(isNull(findFile(r, "tracked.log")->blobId));
+    EXPECT_TRUE(isNull(findFile(r, "u.txt")->blobId));
 }
 
 TEST(ScanWorktree, DefaultXdgIgnoreFile) {
@@ -130,7 +110,7 @@ TEST(ScanWorktree, DefaultXdgIgnoreFile) {
     else
         qputenv("XDG_CONFIG_HOME", old);
     EXPECT_EQ(expected, QStringList{QStringLiteral("b.txt")});
-    EXPECT_EQ(paths(r), expected);
+    EXPECT_EQ(sortedPaths(r), expected);
 }
 
 TEST(ScanWorktree, CleanRepoHasBlobIdsAndIsNotDirty) {
@@ -145,21 +125,21 @@ TEST(ScanWorktree, CleanRepoHasBlobIdsAndIsNotDirty) {
     repo.git({QStringLiteral("update-index"), QStringLiteral("--really-refresh")});
     repo.git({QStringLiteral("update-index"), QStringLiteral("--force-write-index")});
     ScanResult r = scan(repo.path());
-    EXPECT_EQ(paths(r), repo.gitLsFiles());
+    EXPECT_EQ(sortedPaths(r), repo.gitLsFiles());
     EXPECT_FALSE(r.info.dirty);
     const QByteArray lsFiles = repo.git({QStringLiteral("ls-files"), QStringLiteral("-s")});
     for (const ScannedFile &f : r.files) {
         EXPECT_TRUE(lsFiles.contains(QByteArray(toHex(f.blobId).toLatin1() + " 0\t" + f.path)))
             << f.path.data();
     }
-    EXPECT_EQ(find(r, "empty")->size, 0);
-    EXPECT_EQ(find(r, "a.txt")->size, 6);
+    EXPECT_EQ(findFile(r, "empty")->size, 0);
+    EXPECT_EQ(findFile(r, "a.txt")->size, 6);
 
     // A staged change makes it dirty; so does a modified file.
     repo.write(QStringLiteral("a.txt"), "changed\n");
     r = scan(repo.path());
     EXPECT_TRUE(r.info.dirty);
-    EXPECT_TRUE(isNull(find(r, "a.txt")->blobId));
+    EXPECT_TRUE(isNull(findFile(r, "a.txt")->blobId));
     repo.git({QStringLiteral("add"), QStringLiteral("a.txt")});
     EXPECT_TRUE(scan(repo.path()).info.dirty);
 }
@@ -180,7 +160,7 @@ TEST(ScanWorktree, SubfolderScope) {
     EXPECT_EQ(r.info.rootPath, QDir(repo.path()).canonicalPath());
     const QStringList expected{QStringLiteral("sub/a.txt"), QStringLiteral("sub/inner/b.txt"),
                                QStringLiteral("sub/untracked.txt")};
-    EXPECT_EQ(paths(r), expected);
+    EXPECT_EQ(sortedPaths(r), expected);
 }
 
 TEST(ScanWorktree, PlainFolderHonoursGitignore) {
@@ -198,7 +178,7 @@ TEST(ScanWorktree, PlainFolderHonoursGitignore) {
     const QStringList expected{QStringLiteral(".git-not-a-repo/x"), QStringLiteral(".gitignore"),
                                QStringLiteral("a.txt"), QStringLiteral("src/.gitignore"),
                                QStringLiteral("src/keep.tmp")};
-    EXPECT_EQ(paths(r), expected);
+    EXPECT_EQ(sortedPaths(r), expected);
 }
 
 TEST(ScanWorktree, SymlinksUnicodeEmptyAndLoops) {
@@ -216,14 +196,14 @@ TEST(ScanWorktree, SymlinksUnicodeEmptyAndLoops) {
               0);
     repo.git({QStringLiteral("add"), QStringLiteral("dir/link")});
     const ScanResult r = scan(repo.path());
-    EXPECT_EQ(paths(r), repo.gitLsFiles());
-    ASSERT_NE(find(r, "loop"), nullptr);
-    EXPECT_EQ(find(r, "loop")->kind, EntryKind::Symlink);
-    EXPECT_EQ(find(r, "loop")->exclusion, Exclusion::Symlink);
-    EXPECT_EQ(find(r, "dir/link")->kind, EntryKind::Symlink);
-    EXPECT_EQ(find(r, "empty.txt")->size, 0);
-    EXPECT_EQ(find(r, "empty.txt")->exclusion, Exclusion::None);
-    EXPECT_NE(find(r, QStringLiteral("ünïcødé/日本語.txt").toUtf8()), nullptr);
+    EXPECT_EQ(sortedPaths(r), repo.gitLsFiles());
+    ASSERT_NE(findFile(r, "loop"), nullptr);
+    EXPECT_EQ(findFile(r, "loop")->kind, EntryKind::Symlink);
+    EXPECT_EQ(findFile(r, "loop")->exclusion, Exclusion::Symlink);
+    EXPECT_EQ(findFile(r, "dir/link")->kind, EntryKind::Symlink);
+    EXPECT_EQ(findFile(r, "empty.txt")->size, 0);
+    EXPECT_EQ(findFile(r, "empty.txt")->exclusion, Exclusion::None);
+    EXPECT_NE(findFile(r, QStringLiteral("ünïcødé/日本語.txt").toUtf8()), nullptr);
 }
 
 TEST(ScanWorktree, NonUtf8NamesAreByteExact) {
@@ -248,10 +228,10 @@ TEST(ScanWorktree, HugeSparseFileIsTooLarge) {
     ASSERT_TRUE(big.resize(200LL * 1024 * 1024));
     big.close();
     const ScanResult r = scan(repo.path());
-    ASSERT_NE(find(r, "big.bin"), nullptr);
-    EXPECT_EQ(find(r, "big.bin")->size, 200LL * 1024 * 1024);
-    EXPECT_EQ(find(r, "big.bin")->exclusion, Exclusion::TooLarge);
-    EXPECT_EQ(find(r, "small.txt")->exclusion, Exclusion::None);
+    ASSERT_NE(findFile(r, "big.bin"), nullptr);
+    EXPECT_EQ(findFile(r, "big.bin")->size, 200LL * 1024 * 1024);
+    EXPECT_EQ(findFile(r, "big.bin")->exclusion, Exclusion::TooLarge);
+    EXPECT_EQ(findFile(r, "small.txt")->exclusion, Exclusion::None);
 }
 
 TEST(ScanWorktree, SubmodulesAndNestedRepos) {
@@ -271,12 +251,12 @@ TEST(ScanWorktree, SubmodulesAndNestedRepos) {
     repo.git({QStringLiteral("-C"), repo.filePath(QStringLiteral("nested")), QStringLiteral("init"),
               QStringLiteral("-q")});
     const ScanResult r = scan(repo.path());
-    EXPECT_EQ(paths(r), normalized(repo.gitLsFiles()));
-    ASSERT_NE(find(r, "sub"), nullptr);
-    EXPECT_EQ(find(r, "sub")->kind, EntryKind::Submodule);
-    EXPECT_EQ(find(r, "sub")->exclusion, Exclusion::SubmoduleEntry);
-    ASSERT_NE(find(r, "nested"), nullptr);
-    EXPECT_EQ(find(r, "nested")->kind, EntryKind::Submodule);
+    EXPECT_EQ(sortedPaths(r), normalized(repo.gitLsFiles()));
+    ASSERT_NE(findFile(r, "sub"), nullptr);
+    EXPECT_EQ(findFile(r, "sub")->kind, EntryKind::Submodule);
+    EXPECT_EQ(findFile(r, "sub")->exclusion, Exclusion::SubmoduleEntry);
+    ASSERT_NE(findFile(r, "nested"), nullptr);
+    EXPECT_EQ(findFile(r, "nested")->kind, EntryKind::Submodule);
 }
 
 TEST(ScanWorktree, UnreadableFilesAndFolders) {
@@ -292,9 +272,9 @@ TEST(ScanWorktree, UnreadableFilesAndFolders) {
     const ScanResult r = scan(repo.path());
     const QStringList expected = repo.gitLsFiles();
     chmod(QFile::encodeName(repo.filePath(QStringLiteral("closed"))).constData(), 0755);
-    EXPECT_EQ(paths(r), expected);
-    ASSERT_NE(find(r, "secret.txt"), nullptr);
-    EXPECT_EQ(find(r, "secret.txt")->exclusion, Exclusion::Unreadable);
+    EXPECT_EQ(sortedPaths(r), expected);
+    ASSERT_NE(findFile(r, "secret.txt"), nullptr);
+    EXPECT_EQ(findFile(r, "secret.txt")->exclusion, Exclusion::Unreadable);
     EXPECT_FALSE(r.info.warnings.isEmpty());
 }
 

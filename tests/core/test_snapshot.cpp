@@ -2,6 +2,7 @@
 // RepoSnapshot: the flat pre-order tree built from a scan.
 #include "repo/reposcanner.h"
 #include "repo/reposnapshot.h"
+#include "scanhelpers.h"
 #include "scratchrepo.h"
 
 #include <QRandomGenerator>
@@ -12,6 +13,7 @@
 #include <algorithm>
 
 using namespace reposcope::repo;
+using reposcope::test::scanAt;
 using reposcope::test::ScratchRepo;
 
 namespace {
@@ -222,9 +224,7 @@ TEST(RepoSnapshot, BuiltFromARealScanHoldsExactlyGitsFiles) {
     repo.write(QStringLiteral(".gitignore"), "*.o\n");
     repo.write(QStringLiteral("src/main.o"), "obj");
     repo.commitAll();
-    ScanOptions opts;
-    opts.path = repo.path();
-    auto scanned = scanRepository(opts);
+    auto scanned = scanAt(repo.path());
     ASSERT_TRUE(scanned.ok()) << scanned.error().message.toStdString();
     const auto s = RepoSnapshot::build(std::move(scanned).value());
     checkInvariants(*s);

@@ -265,7 +265,8 @@ TEST(WorkspaceTokenizer, SwitchingTokenizerKeepsTheSelectionAndRecounts) {
         bool isExact() const override { return true; }
         qint64 count(std::string_view utf8) const override { return qint64(utf8.size()); }
     };
-    ws.setTokenizer(std::make_shared<const ByteCounter>());
+    ws.setTokenizer(std::make_shared<const ByteCounter>(), true);
+    EXPECT_TRUE(ws.countsAreExact());
     ASSERT_TRUE(finished.wait(60000));
     EXPECT_EQ(ws.tokenizer().id(), QStringLiteral("bytes-v1"));
     const prompt::Selection &sel = *ws.selection();

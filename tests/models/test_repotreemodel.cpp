@@ -4,42 +4,27 @@
 // a second repository (model reset) must never break the model contract.
 #include "repotreemodel.h"
 
+#include "eventloop.h"
 #include "prompt/selection.h"
 #include "scratchrepo.h"
-#include "tokenize/estimatortokenizer.h"
 #include "workspace/workspace.h"
+#include "workspacetest.h"
 
 #include <QAbstractItemModelTester>
-#include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QLocale>
 #include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QThreadPool>
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 
 using reposcope::models::RepoTreeModel;
+using reposcope::test::processEventsUntil;
 using reposcope::test::ScratchRepo;
 namespace prompt = reposcope::prompt;
 namespace workspace = reposcope::workspace;
 
 namespace {
-
-// Spins the event loop until `done` holds (QTRY_-style). The deadline only turns a hang
-// into a failure; nothing is timed.
-bool processEventsUntil(const std::function<bool()> &done) {
-    const QDeadlineTimer deadline(60000);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
-}
 
 // Nested folders, a binary file, a .gitignore with ignored entries, a lock file.
 void makeSampleRepo(ScratchRepo &repo) {
@@ -63,13 +48,10 @@ void makeSampleRepo(ScratchRepo &repo) {
     repo.commitAll();
 }
 
-class RepoTreeModelTest : public ::testing::Test {
+class RepoTreeModelTest : public reposcope::test::WorkspaceTest {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(m_cacheDir.isValid());
-        m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
-            m_cacheDir.path());
+        ASSERT_NO_FATAL_FAILURE(WorkspaceTest::SetUp());
         m_model = std::make_unique<RepoTreeModel>(m_workspace.get());
         m_tester = std::make_unique<QAbstractItemModelTester>(
             m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
@@ -78,19 +60,15 @@ protected:
     void TearDown() override {
         m_tester.reset();
         m_model.reset();
-        m_workspace.reset();
-        m_pool.waitForDone();
+        WorkspaceTest::TearDown();
     }
 
     // Opens `path` and waits until every file is counted and the model has published
     // the last coalesced update.
     void openAndCount(const QString &path) {
-        QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
-        reposcope::repo::ScanOptions options;
-        options.path = path;
-        m_workspace->open(options);
-        ASSERT_TRUE(counted.wait(60000)) << "counting never finished for " << path.toStdString();
-        ASSERT_FALSE(counted.first().at(0).toBool()) << "counting was cancelled";
+        bool cancelled = true;
+        ASSERT_NO_FATAL_FAILURE(openAndWaitForCounting(path, &cancelled));
+        ASSERT_FALSE(cancelled) << "counting was cancelled";
         ASSERT_NE(m_workspace->selection(), nullptr);
         EXPECT_TRUE(m_workspace->selection()->fullyCounted());
         QSignalSpy totals(m_model.get(), &RepoTreeModel::selectionTotalsChanged);
@@ -164,9 +142,6 @@ protected:
         }
     }
 
-    QTemporaryDir m_cacheDir;
-    QThreadPool m_pool;
-    std::unique_ptr<workspace::Workspace> m_workspace;
     std::unique_ptr<RepoTreeModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };

@@ -6,18 +6,14 @@
 #include "prompt/budget.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
-#include "tokenize/estimatortokenizer.h"
+#include "uitestsupport.h"
 #include "workspace/workspace.h"
 
 #include <QLabel>
 #include <QLocale>
 #include <QProgressBar>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
-#include <QTemporaryDir>
-#include <QThreadPool>
 
 #include <gtest/gtest.h>
 
@@ -33,23 +29,10 @@ namespace {
 
 constexpr int kLevelOver = int(prompt::BudgetFigures::Level::Over);
 
-class BudgetMeterTest : public ::testing::Test {
+class BudgetMeterTest : public reposcope::test::ServicesTest {
 protected:
     void SetUp() override {
-        // Settings of this test only, so parallel test processes never see each other's
-        // remembered caps, reserve or recent list.
-        ASSERT_TRUE(m_settingsDir.isValid());
-        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
-            QSettings::setPath(format, QSettings::UserScope, m_settingsDir.path());
-        ASSERT_TRUE(QSettings().fileName().startsWith(m_settingsDir.path()))
-            << QSettings().fileName().toStdString();
-        ASSERT_TRUE(m_cacheDir.isValid());
-        QStringList warnings;
-        m_catalog = reposcope::llm::ModelCatalog::load(
-            reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
-        m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
-            m_cacheDir.path());
+        ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
         m_model = std::make_unique<models::RepoTreeModel>(m_workspace.get());
         m_meter = std::make_unique<BudgetMeter>(m_workspace.get(), &m_catalog);
         // Wired as the main window wires them.
@@ -65,11 +48,7 @@ protected:
         m_repo.write(QStringLiteral("docs/design.md"),
                      QByteArray("The engine computes values.\n").repeated(200));
         m_repo.commitAll();
-        QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
-        reposcope::repo::ScanOptions options;
-        options.path = m_repo.path();
-        m_workspace->open(options);
-        ASSERT_TRUE(counted.wait(60000));
+        ASSERT_NO_FATAL_FAILURE(openAndWaitForCounting(m_repo.path()));
         ASSERT_TRUE(m_workspace->selection()->fullyCounted());
         m_meter->refresh();
     }
@@ -77,12 +56,7 @@ protected:
     void TearDown() override {
         m_meter.reset();
         m_model.reset();
-        m_workspace.reset();
-        m_pool.waitForDone();
-        const QString standard =
-            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
-        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
-            QSettings::setPath(format, QSettings::UserScope, standard);
+        ServicesTest::TearDown();
     }
 
     QSpinBox *capSpin() const {
@@ -113,12 +87,7 @@ protected:
         return fixed + selection().selected(0).tokens + selection().selected(0).overhead;
     }
 
-    QTemporaryDir m_settingsDir;
-    QTemporaryDir m_cacheDir;
-    QThreadPool m_pool;
     ScratchRepo m_repo;
-    reposcope::llm::ModelCatalog m_catalog;
-    std::unique_ptr<workspace::Workspace> m_workspace;
     std::unique_ptr<models::RepoTreeModel> m_model;
     std::unique_ptr<BudgetMeter> m_meter;
 };

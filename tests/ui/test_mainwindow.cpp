@@ -5,44 +5,40 @@
 
 #include "budgetmeter.h"
 #include "codeviewer.h"
+#include "eventloop.h"
 #include "llm/modelcatalog.h"
 #include "prompt/budget.h"
 #include "prompt/systemprompt.h"
 #include "repopanel.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
-#include "tokenize/estimatortokenizer.h"
+#include "uitestsupport.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>
 
 #include <QAction>
 #include <QApplication>
-#include <QDeadlineTimer>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThreadPool>
-#include <QTimer>
 #include <QTreeView>
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 
+using reposcope::test::ModalCloser;
+using reposcope::test::processEventsUntil;
 using reposcope::test::ScratchRepo;
 using reposcope::ui::MainWindow;
 namespace models = reposcope::models;
@@ -50,43 +46,6 @@ namespace prompt = reposcope::prompt;
 namespace workspace = reposcope::workspace;
 
 namespace {
-
-// Spins the event loop until `done` holds (QTRY_-style). The deadline only turns a hang
-// into a failure; nothing is timed.
-bool processEventsUntil(const std::function<bool()> &done) {
-    const QDeadlineTimer deadline(60000);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
-}
-
-// Closes every modal dialog as soon as it is shown (QMessageBox::warning, exec()) and
-// remembers the message boxes' texts, so code that opens one does not block the test.
-class ModalCloser : public QObject {
-public:
-    ModalCloser() {
-        m_timer.setInterval(10);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            QWidget *modal = QApplication::activeModalWidget();
-            if (!modal)
-                return;
-            if (auto *box = qobject_cast<QMessageBox *>(modal))
-                m_texts << box->text();
-            else
-                m_texts << modal->windowTitle();
-            modal->close();
-        });
-        m_timer.start();
-    }
-    const QStringList &texts() const { return m_texts; }
-
-private:
-    QTimer m_timer;
-    QStringList m_texts;
-};
 
 void makeSampleRepo(ScratchRepo &repo) {
     repo.initGit();
@@ -100,27 +59,15 @@ void makeSampleRepo(ScratchRepo &repo) {
     repo.commitAll();
 }
 
-class MainWindowTest : public ::testing::Test {
+class MainWindowTest : public reposcope::test::ServicesTest {
 protected:
     static void SetUpTestSuite() { s_syntax = std::make_unique<KSyntaxHighlighting::Repository>(); }
     static void TearDownTestSuite() { s_syntax.reset(); }
 
     void SetUp() override {
-        // Settings of this test only, so parallel test processes never see each other's
-        // remembered caps, reserve or recent list.
-        ASSERT_TRUE(m_settingsDir.isValid());
-        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
-            QSettings::setPath(format, QSettings::UserScope, m_settingsDir.path());
-        ASSERT_TRUE(QSettings().fileName().startsWith(m_settingsDir.path()))
-            << QSettings().fileName().toStdString();
-        ASSERT_TRUE(m_cacheDir.isValid());
-        QStringList warnings;
-        m_catalog = reposcope::llm::ModelCatalog::load(
-            reposcope::llm::ModelCatalog::defaultUserFile(), &warnings);
-        EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
-        m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
-            m_cacheDir.path());
+        ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
+        EXPECT_TRUE(m_catalogWarnings.isEmpty())
+            << m_catalogWarnings.join(QLatin1Char('\n')).toStdString();
         m_window = std::make_unique<MainWindow>(
             reposcope::ui::MainWindowServices{m_workspace.get(), &m_catalog, s_syntax.get()});
         m_window->resize(1200, 800);
@@ -130,12 +77,7 @@ protected:
 
     void TearDown() override {
         m_window.reset();
-        m_workspace.reset();
-        m_pool.waitForDone();
-        const QString standard =
-            QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation);
-        for (QSettings::Format format : {QSettings::NativeFormat, QSettings::IniFormat})
-            QSettings::setPath(format, QSettings::UserScope, standard);
+        ServicesTest::TearDown();
     }
 
     // Sends a drag-enter then a drop of `urls` to `target`, as the platform would.
@@ -186,11 +128,6 @@ protected:
     }
 
     static inline std::unique_ptr<KSyntaxHighlighting::Repository> s_syntax;
-    QTemporaryDir m_settingsDir;
-    QTemporaryDir m_cacheDir;
-    QThreadPool m_pool;
-    reposcope::llm::ModelCatalog m_catalog;
-    std::unique_ptr<workspace::Workspace> m_workspace;
     std::unique_ptr<MainWindow> m_window;
 };
 

@@ -4,15 +4,13 @@
 
 #include "repotreemodel.h"
 #include "scratchrepo.h"
-#include "tokenize/estimatortokenizer.h"
 #include "workspace/workspace.h"
+#include "workspacetest.h"
 
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QThreadPool>
 #include <QTreeView>
 
 #include <gtest/gtest.h>
@@ -26,13 +24,10 @@ namespace workspace = reposcope::workspace;
 
 namespace {
 
-class RepoPanelTest : public ::testing::Test {
+class RepoPanelTest : public reposcope::test::WorkspaceTest {
 protected:
     void SetUp() override {
-        ASSERT_TRUE(m_cacheDir.isValid());
-        m_workspace = std::make_unique<workspace::Workspace>(
-            &m_pool, std::make_shared<const reposcope::tokenize::EstimatorTokenizer>(),
-            m_cacheDir.path());
+        ASSERT_NO_FATAL_FAILURE(WorkspaceTest::SetUp());
         m_model = std::make_unique<models::RepoTreeModel>(m_workspace.get());
         m_panel = std::make_unique<RepoPanel>(m_workspace.get(), m_model.get());
         m_panel->resize(900, 700);
@@ -47,18 +42,13 @@ protected:
         m_repo.write(QStringLiteral("docs/guide.md"), "# Guide\n");
         m_repo.write(QStringLiteral("docs/api/strings.md"), "# Strings\n");
         m_repo.commitAll();
-        QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
-        reposcope::repo::ScanOptions options;
-        options.path = m_repo.path();
-        m_workspace->open(options);
-        ASSERT_TRUE(counted.wait(60000));
+        ASSERT_NO_FATAL_FAILURE(openAndWaitForCounting(m_repo.path()));
     }
 
     void TearDown() override {
         m_panel.reset();
         m_model.reset();
-        m_workspace.reset();
-        m_pool.waitForDone();
+        WorkspaceTest::TearDown();
     }
 
     QTreeView *tree() const { return m_panel->treeView(); }
@@ -107,10 +97,7 @@ protected:
         QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, pos);
     }
 
-    QTemporaryDir m_cacheDir;
-    QThreadPool m_pool;
     ScratchRepo m_repo;
-    std::unique_ptr<workspace::Workspace> m_workspace;
     std::unique_ptr<models::RepoTreeModel> m_model;
     std::unique_ptr<RepoPanel> m_panel;
 };

@@ -17,7 +17,7 @@ namespace reposcope::tokenize {
 // and consumed by BpeTokenizer. Tokens are raw bytes (loaders undo GPT-2's
 // bytes-to-unicode mapping).
 struct BpeSpec {
-    QString id;          // stable: includes a hash of the vocabulary file, e.g. "o200k_base:3f2a9c1d"
+    QString id; // stable: includes a hash of the vocabulary file, e.g. "o200k_base:3f2a9c1d"
     QString displayName; // e.g. "o200k_base (tiktoken)"
 
     enum class Normalization { None, NFC, NFKC };
@@ -41,7 +41,7 @@ struct BpeSpec {
 };
 
 // Loaders. Each names what is wrong in a malformed or truncated file.
-Result<BpeSpec> loadTiktokenJson(const QString &path);   // tiktoken@1.0.22 encoders/*.json
+Result<BpeSpec> loadTiktokenJson(const QString &path);    // tiktoken@1.0.22 encoders/*.json
 Result<BpeSpec> loadHfTokenizerJson(const QString &path); // Hugging Face tokenizer.json (BPE)
 Result<BpeSpec> loadGgufVocabulary(const QString &path);  // tokenizer.ggml.* of a GGUF file
 
