@@ -193,9 +193,13 @@ std::pair<std::vector<QByteArray>, std::vector<QString>> hardStrings() {
         add(name + QStringLiteral(" after letters"), fromCodePoints(sample, QStringLiteral("ab")));
         add(name + QStringLiteral(" after digits"), fromCodePoints(sample, QStringLiteral("7 ")));
     }
-    add(QStringLiteral("emoji"), utf8(QStringLiteral("👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽👍🏿 🇺🇸🇫🇷🇯🇵 "
-                                                     "❤️‍🔥 🧑🏻‍💻 😀😃😄 "
-                                                     "✈️ ☕ 1️⃣ #️⃣ 🫠")));
+    // clang-format off (clang-format 14 is not idempotent on ZWJ sequences)
+    add(QStringLiteral("emoji"),
+        utf8(QStringLiteral(
+            "👨‍👩‍👧‍👦 🏳️‍🌈 👍🏽👍🏿 🇺🇸🇫🇷🇯🇵 "
+            "❤️‍🔥 🧑🏻‍💻 😀😃😄 "
+            "✈️ ☕ 1️⃣ #️⃣ 🫠")));
+    // clang-format on
     add(QStringLiteral("CJK"),
         utf8(QStringLiteral(
             "漢字かなカナ한국어 中文测试，标点。日本語の文章です。「引用」『二重』ｶﾀｶﾅ ㈱ ㍻")));
