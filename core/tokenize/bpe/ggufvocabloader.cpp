@@ -3,6 +3,7 @@
 // any weights.
 #include "llm/ggufreader.h"
 #include "tokenize/bpe/bpespec.h"
+#include "tokenize/bpe/bytelevel.h"
 
 #include <QCryptographicHash>
 #include <QFileInfo>
@@ -62,34 +63,6 @@ std::optional<PreType> preTypeFor(const QString &pre) {
                         QStringLiteral(R"(\p{N}+)"), QStringLiteral("[0-9][0-9][0-9]")},
                        false};
     return std::nullopt;
-}
-
-// GPT-2's bytes_to_unicode, inverted: code point -> byte, -1 where none.
-const std::array<int, 324> &byteLevelDecoder() {
-    static const std::array<int, 324> table = [] {
-        std::array<int, 324> t;
-        t.fill(-1);
-        int next = 256;
-        for (int b = 0; b < 256; ++b) {
-            const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
-            t[size_t(printable ? b : next++)] = b;
-        }
-        return t;
-    }();
-    return table;
-}
-
-bool decodeByteLevel(QByteArrayView utf8, QByteArray &out) {
-    const auto &table = byteLevelDecoder();
-    out.clear();
-    const QString token = QString::fromUtf8(utf8);
-    for (QChar ch : token) {
-        const ushort u = ch.unicode();
-        if (u >= table.size() || table[u] < 0)
-            return false;
-        out.append(char(table[u]));
-    }
-    return true;
 }
 
 Error unsupported(const QString &path, const QString &what) {
@@ -175,7 +148,7 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path) {
         }
         if (type == Unused)
             continue;
-        if (!decodeByteLevel(text, raw)) {
+        if (!decodeByteLevel(QString::fromUtf8(text), raw)) {
             if (type == Unknown)
                 continue;
             return bad(path, QStringLiteral("token %1 \"%2\" is not in byte-level form")
@@ -193,8 +166,8 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path) {
         // Byte-level tokens never contain a space (it is "Ġ"), so the first one separates.
         const qsizetype space = m.indexOf(' ', 1);
         if (space <= 0 || space == m.size() - 1 ||
-            !decodeByteLevel(QByteArrayView(m).first(space), left) ||
-            !decodeByteLevel(QByteArrayView(m).sliced(space + 1), right))
+            !decodeByteLevel(QString::fromUtf8(QByteArrayView(m).first(space)), left) ||
+            !decodeByteLevel(QString::fromUtf8(QByteArrayView(m).sliced(space + 1)), right))
             return bad(path, QStringLiteral("merge %1 \"%2\" is not two byte-level tokens "
                                             "separated by a space")
                                  .arg(i)

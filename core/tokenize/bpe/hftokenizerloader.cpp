@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Hugging Face tokenizer.json (model.type "BPE", byte-level pre-tokenization) -> BpeSpec.
 #include "tokenize/bpe/bpespec.h"
+#include "tokenize/bpe/bytelevel.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -23,35 +24,6 @@ constexpr qint64 kMaxFileSize = 512ll * 1024 * 1024;
 // GPT-2's pre-tokenization pattern (what ByteLevel with use_regex applies).
 const char *const kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-
-// GPT-2's bytes_to_unicode, inverted: code point -> byte, -1 where none.
-const std::array<int, 324> &byteLevelDecoder() {
-    static const std::array<int, 324> table = [] {
-        std::array<int, 324> t;
-        t.fill(-1);
-        int next = 256;
-        for (int b = 0; b < 256; ++b) {
-            const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
-            t[size_t(printable ? b : next++)] = b;
-        }
-        return t;
-    }();
-    return table;
-}
-
-// A token in byte-level form to its raw bytes; false if a character is outside the map.
-bool decodeByteLevel(const QString &token, QByteArray &out) {
-    const auto &table = byteLevelDecoder();
-    out.clear();
-    out.reserve(token.size());
-    for (QChar ch : token) {
-        const ushort u = ch.unicode();
-        if (u >= table.size() || table[u] < 0)
-            return false;
-        out.append(char(table[u]));
-    }
-    return true;
-}
 
 Error bad(const QString &path, const QString &what) {
     return Error::make(Error::Code::InvalidData,
