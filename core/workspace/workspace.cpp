@@ -94,6 +94,10 @@ void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenize
 }
 
 void Workspace::reopenKeepingSelection() {
+    if (m_scanWatcher.isRunning()) {
+        open(m_options); // the running scan prices its overhead with the old settings
+        return;          // and the selection on screen (if any) is not this scan's
+    }
     if (!m_selection)
         return;
     QList<QByteArray> checked;
