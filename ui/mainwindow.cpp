@@ -183,6 +183,11 @@ void MainWindow::rebuildRecentMenu() {
 }
 
 void MainWindow::openPath(const QString &path, const QString &ref) {
+    if (m_tokenizerLoading) {
+        // Opening now would count with the old tokenizer and again once the new one is in.
+        m_openAfterTokenizer.emplace(path, ref);
+        return;
+    }
     repo::ScanOptions options = loadScanOptions(QFileInfo(path).absoluteFilePath());
     options.ref = ref;
     addRecentRepository(options.path);
@@ -363,6 +368,7 @@ void MainWindow::applyModelTokenizer() {
     if (!m_services.tokenizers || !model)
         return;
     const int request = ++m_tokenizerRequest;
+    m_tokenizerLoading = true;
     const QString name = model->tokenizer;
     const bool exact = model->tokenizerExact;
     const QString userFile = m_budget->tokenizerFileSetting();
@@ -376,14 +382,21 @@ void MainWindow::applyModelTokenizer() {
         [this, request, key](const tokenize::TokenizerChoice &choice) {
             if (request != m_tokenizerRequest)
                 return; // the user picked another model meanwhile
+            m_tokenizerLoading = false;
             statusBar()->clearMessage();
-            m_services.workspace->setTokenizer(choice.tokenizer, choice.exactForModel);
+            // With an open waiting, count once: with the new tokenizer, in the new repository.
+            m_services.workspace->setTokenizer(choice.tokenizer, choice.exactForModel,
+                                               !m_openAfterTokenizer.has_value());
             tokenize::Correction correction;
             if (m_services.corrections)
                 correction = m_services.corrections->correction(key + QLatin1Char('|') +
                                                                 choice.tokenizer->id());
             m_budget->setTokenizerInfo(choice.note, correction);
             m_statusLabel->setText(m_budget->tokenizerLine());
+            if (m_openAfterTokenizer) {
+                const auto [path, ref] = *std::exchange(m_openAfterTokenizer, std::nullopt);
+                openPath(path, ref);
+            }
         });
 }
 

@@ -3,6 +3,9 @@
 
 #include <QMainWindow>
 
+#include <optional>
+#include <utility>
+
 class QLabel;
 class QMenu;
 
@@ -90,6 +93,8 @@ private:
     QString m_pendingView;
     int m_pendingLine = 0;
     int m_tokenizerRequest = 0; // only the latest model choice is applied
+    bool m_tokenizerLoading = false;
+    std::optional<std::pair<QString, QString>> m_openAfterTokenizer; // path, ref
 };
 
 } // namespace reposcope::ui

@@ -77,7 +77,7 @@ void Workspace::open(const repo::ScanOptions &options) {
 }
 
 void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer,
-                             bool exactForModel) {
+                             bool exactForModel, bool recount) {
     if (!tokenizer)
         return;
     const bool exactChanged = exactForModel != m_exact;
@@ -90,7 +90,8 @@ void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenize
     m_countJob.reset(); // it holds the old cache
     m_tokenizer = std::move(tokenizer);
     m_cache = std::make_shared<tokenize::TokenCache>(m_cacheFolder, m_tokenizer->id());
-    reopenKeepingSelection();
+    if (recount)
+        reopenKeepingSelection();
 }
 
 void Workspace::reopenKeepingSelection() {

@@ -51,7 +51,10 @@ public:
     // Counts with another tokenizer from now on: re-prices and re-counts (from its own
     // cache) and keeps the user's selection. No-op for the same tokenizer id.
     // exactForModel: the tokenizer is the chosen model's own (counts shown without "≈").
-    void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer, bool exactForModel);
+    // recount false: the caller opens another repository right away, so the current one
+    // is not re-counted (its figures stay those of the old tokenizer until then).
+    void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer, bool exactForModel,
+                      bool recount = true);
     bool countsAreExact() const { return m_exact; }
 
     bool isBusy() const;

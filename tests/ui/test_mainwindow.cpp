@@ -12,6 +12,7 @@
 #include "repopanel.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
+#include "tokenize/tokenizerregistry.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 
@@ -327,4 +328,42 @@ TEST_F(MainWindowTest, FitToBudgetMenuActionDeselectsUntilItFits) {
     EXPECT_EQ(m_window->budgetMeter()->summaryText(), expectedSummary());
     const QModelIndex testsRow = m_window->treeModel()->indexForNode(sel.snapshot().find("tests"));
     EXPECT_EQ(testsRow.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+}
+
+// With a tokenizer registry the window counts with the chosen model's vocabulary: a path
+// opened while that vocabulary is still loading is opened once, with it. A missing
+// vocabulary falls back to the estimator and the meter says why.
+TEST_F(MainWindowTest, OpensOnceWithTheModelsTokenizerOrSaysWhyNot) {
+    ScratchRepo repo;
+    makeSampleRepo(repo);
+    for (const bool dataPresent : {true, false}) {
+        const QString folder = dataPresent
+                                   ? reposcope::tokenize::TokenizerRegistry::defaultDataFolder()
+                                   : repo.path() + QStringLiteral("/no-such-folder");
+        if (dataPresent &&
+            !QFileInfo::exists(folder + QStringLiteral("/tiktoken/encoders/o200k_base.json")))
+            continue; // the bootstrap installs it; without it only the fallback can be checked
+        reposcope::tokenize::TokenizerRegistry registry(folder);
+        m_window.reset();
+        m_window = std::make_unique<MainWindow>(reposcope::ui::MainWindowServices{
+            m_workspace.get(), &m_catalog, s_syntax.get(), &registry});
+        m_window->budgetMeter()->selectModel(QStringLiteral("openrouter"),
+                                             QStringLiteral("meta-llama/llama-4-scout"));
+        QSignalSpy started(m_workspace.get(), &workspace::Workspace::scanStarted);
+        QSignalSpy counted(m_workspace.get(), &workspace::Workspace::countingFinished);
+        m_window->openPath(repo.path());
+        ASSERT_TRUE(counted.wait(60000));
+        EXPECT_FALSE(started.wait(200)) << "no second scan follows";
+        EXPECT_EQ(started.count(), 1);
+        EXPECT_FALSE(m_workspace->countsAreExact()) << "Scout's own tokenizer is not available";
+        const QString line = m_window->budgetMeter()->tokenizerLine();
+        if (dataPresent) {
+            EXPECT_TRUE(m_workspace->tokenizer().id().startsWith(QStringLiteral("o200k_base:")));
+            EXPECT_TRUE(line.contains(QStringLiteral("closest vocabulary"))) << line.toStdString();
+        } else {
+            EXPECT_EQ(m_workspace->tokenizer().id(), QStringLiteral("estimate-v1"));
+            EXPECT_TRUE(line.contains(QStringLiteral("could not be loaded"))) << line.toStdString();
+        }
+        m_window.reset();
+    }
 }
