@@ -12,11 +12,18 @@ enum ExitCode {
     ExitUsage = 2,   // bad command line
     ExitOpen = 3,    // path missing, not readable, corrupt repository, unknown ref
     ExitOutput = 4,  // could not write the output (disk full, permissions)
+    ExitNetwork = 5, // ask: DNS, refused, TLS, timeout, dropped connection
+    ExitAuth = 6,    // ask: 401/403/402
+    ExitContext = 7, // ask: context overflow, or a prompt over the account's TPM limit
+    ExitRateLimited = 8,
+    ExitServer = 9, // ask: model not found, 5xx, error inside the stream, protocol
+
     ExitCancelled = 130,
 };
 
 int runCount(const QStringList &arguments);
 int runPack(const QStringList &arguments);
+int runAsk(const QStringList &arguments);
 QString mainHelp();
 
 } // namespace reposcope::cli

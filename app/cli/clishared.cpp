@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#include "clishared.h"
+
+#include "clicommands.h"
+#include "tokenize/tokencache.h"
+#include "tokenize/tokenizerregistry.h"
+
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QThreadPool>
+
+#include <cstdio>
+
+namespace reposcope::cli {
+
+QTextStream &err() {
+    static QTextStream s(stderr);
+    return s;
+}
+
+QTextStream &out() {
+    static QTextStream s(stdout);
+    return s;
+}
+
+const char *const kExitCodes =
+    "Exit codes:\n"
+    "  0    success\n"
+    "  1    unexpected failure\n"
+    "  2    bad command line (usage)\n"
+    "  3    cannot open the path: missing, unreadable, corrupt repository or unknown ref\n"
+    "  4    cannot write the output (disk full, permissions)\n"
+    "  5    ask: network failure (DNS, refused, TLS, timeout, connection dropped)\n"
+    "  6    ask: authentication (missing, wrong or insufficient API key; credits)\n"
+    "  7    ask: the prompt does not fit the model's context or the account's token limit\n"
+    "  8    ask: rate limited, still after the retries\n"
+    "  9    ask: the server failed or refused the request (model id, 5xx, error in the stream)\n"
+    "  130  cancelled\n";
+
+// Parses, opens and counts; prints a clear error and sets exitCode on failure.
+Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
+                    const prompt::PackOptions &packOptions) {
+    Opened result;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        err() << "error: give exactly one PATH (see --help)\n";
+        result.exitCode = ExitUsage;
+        return result;
+    }
+    repo::ScanOptions options;
+    options.path = QFileInfo(positional.first()).absoluteFilePath();
+    options.ref = parser.value(flags.ref);
+    options.includeGlobs = parser.values(flags.include);
+    options.excludeGlobs = parser.values(flags.exclude);
+    if (parser.isSet(flags.sizeCap)) {
+        bool ok = false;
+        options.sizeCap = parser.value(flags.sizeCap).toLongLong(&ok);
+        if (!ok || options.sizeCap <= 0) {
+            err() << "error: --size-cap needs a positive number of bytes\n";
+            result.exitCode = ExitUsage;
+            return result;
+        }
+    }
+    if (parser.isSet(flags.keepDefaults))
+        options.excludeLockFiles = options.excludeGenerated = options.excludeVendored = false;
+    const QString cacheFolder = parser.isSet(flags.noCache) ? QString()
+                                : parser.isSet(flags.cacheDir)
+                                    ? parser.value(flags.cacheDir)
+                                    : tokenize::TokenCache::defaultFolder();
+
+    tokenize::TokenizerRegistry registry(tokenize::TokenizerRegistry::defaultDataFolder());
+    const QString wanted = parser.value(flags.tokenizer);
+    const bool isFile = wanted.contains(QLatin1Char('/')) ||
+                        wanted.endsWith(QLatin1String(".json")) ||
+                        wanted.endsWith(QLatin1String(".gguf"));
+    if (!isFile && wanted != QLatin1String("estimate") && registry.fileForName(wanted).isEmpty()) {
+        err() << "error: unknown tokenizer '" << wanted << "' (see --help)\n";
+        result.exitCode = ExitUsage;
+        return result;
+    }
+    tokenize::TokenizerChoice choice =
+        registry.resolve(isFile ? QString() : wanted, true, isFile ? wanted : QString());
+    if (!choice.exactForModel && wanted != QLatin1String("estimate"))
+        err() << "warning: " << choice.note << "\n";
+    result.workspace = std::make_unique<workspace::Workspace>(pool, choice.tokenizer, cacheFolder);
+    workspace::Workspace &ws = *result.workspace;
+    ws.setPackOptions(packOptions);
+    QEventLoop loop;
+    QObject::connect(&ws, &workspace::Workspace::scanFailed, &loop, [&](const Error &error) {
+        err() << "error: " << error.message << "\n";
+        result.exitCode = ExitOpen;
+        loop.quit();
+    });
+    QObject::connect(&ws, &workspace::Workspace::countingFinished, &loop,
+                     [&](bool cancelled, qint64) {
+                         if (cancelled)
+                             result.exitCode = ExitCancelled;
+                         loop.quit();
+                     });
+    ws.open(options);
+    loop.exec();
+    if (!ws.cacheProblem().isEmpty())
+        err() << "warning: " << ws.cacheProblem() << "\n";
+    return result;
+}
+
+QJsonObject totalsJson(const prompt::Totals &t) {
+    return QJsonObject{{QStringLiteral("tokens"), t.tokens},
+                       {QStringLiteral("bytes"), t.bytes},
+                       {QStringLiteral("lines"), t.lines},
+                       {QStringLiteral("files"), t.files}};
+}
+
+} // namespace reposcope::cli

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "prompt/packformat.h"
+#include "prompt/selection.h"
+#include "workspace/workspace.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <memory>
+
+class QThreadPool;
+
+// Pieces shared by the CLI commands: output streams, the selection flags and opening a
+// repository with counting.
+namespace reposcope::cli {
+
+QTextStream &err();
+QTextStream &out();
+
+extern const char *const kExitCodes;
+
+// Selection flags shared by count, pack and ask.
+struct SelectionFlags {
+    QCommandLineOption ref{
+        QStringLiteral("ref"),
+        QStringLiteral("Audit this commit, branch or tag instead of the working tree."),
+        QStringLiteral("R")};
+    QCommandLineOption include{
+        QStringLiteral("include"),
+        QStringLiteral("Only files matching this glob (repeatable; gitignore-like: *.go, src/**)."),
+        QStringLiteral("G")};
+    QCommandLineOption exclude{QStringLiteral("exclude"),
+                               QStringLiteral("Leave out files matching this glob (repeatable)."),
+                               QStringLiteral("G")};
+    QCommandLineOption sizeCap{
+        QStringLiteral("size-cap"),
+        QStringLiteral("Exclude files larger than N bytes (default 1048576)."),
+        QStringLiteral("N")};
+    QCommandLineOption keepDefaults{
+        QStringLiteral("no-default-excludes"),
+        QStringLiteral(
+            "Do not exclude lock files, generated/minified files and vendored folders.")};
+    QCommandLineOption cacheDir{QStringLiteral("cache-dir"),
+                                QStringLiteral("Token cache folder (default: the user cache)."),
+                                QStringLiteral("DIR")};
+    QCommandLineOption noCache{QStringLiteral("no-cache"),
+                               QStringLiteral("Do not read or write the token cache.")};
+
+    QCommandLineOption tokenizer{
+        QStringLiteral("tokenizer"),
+        QStringLiteral("Count with NAME (o200k, cl100k, llama3, qwen3, deepseek_v3, estimate) or a "
+                       "tokenizer.json "
+                       "/ GGUF file. Default: o200k; the estimator if the vocabulary is missing."),
+        QStringLiteral("NAME|FILE"), QStringLiteral("o200k")};
+
+    void addTo(QCommandLineParser &p) {
+        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache, tokenizer});
+    }
+};
+
+struct Opened {
+    std::unique_ptr<workspace::Workspace> workspace;
+    int exitCode = 0;
+};
+
+// Parses, opens and counts; prints a clear error and sets exitCode on failure.
+Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
+                    const prompt::PackOptions &packOptions);
+
+QJsonObject totalsJson(const prompt::Totals &t);
+
+} // namespace reposcope::cli
