@@ -17,6 +17,7 @@ struct CountJob::State {
     std::atomic<size_t> cursor{0};
     std::atomic_bool cancel{false};
     std::atomic<int> workersLeft{0};
+    std::atomic<int> flushers{0}; // workers yet to finish; the last one saves the cache
     QMutex mutex;
     QList<FileCount> pending;
 };
@@ -91,12 +92,8 @@ void CountJob::start() {
             cached.append(fc);
             continue;
         }
-        if (!repo::isNull(file.blobId)) {
-            if (auto hit = m_cache->find(file.blobId)) {
-                cached.append(FileCount{node, true, true, *hit, {}});
-                continue;
-            }
-        }
+        // Cache lookups happen on the workers: the first one loads the cache file, which
+        // is disk I/O the UI thread must not do.
         m_state->queue.push_back(node);
     }
     // The queue stays in pre-order: files of one folder are read together, which is what
@@ -107,6 +104,7 @@ void CountJob::start() {
     const int workers =
         std::max(1, std::min<int>(m_pool->maxThreadCount(), int(m_state->queue.size())));
     m_state->workersLeft = m_state->queue.empty() ? 0 : workers;
+    m_state->flushers = m_state->workersLeft.load();
     for (int w = 0; w < workers && !m_state->queue.empty(); ++w) {
         m_workers.append(QtConcurrent::run(m_pool, [state = m_state, snapshot = m_snapshot,
                                                     tokenizer = m_tokenizer, cache = m_cache] {
@@ -120,8 +118,15 @@ void CountJob::start() {
                 const repo::ScannedFile &file = snapshot->file(node);
                 FileCount fc;
                 fc.node = node;
-                Result<QByteArray> raw = reader->read(file);
-                if (!raw) {
+                std::optional<ContentStats> known;
+                if (!repo::isNull(file.blobId))
+                    known = cache->find(file.blobId);
+                Result<QByteArray> raw =
+                    known ? Result<QByteArray>(QByteArray()) : reader->read(file);
+                if (known) {
+                    fc.ok = fc.fromCache = true;
+                    fc.stats = *known;
+                } else if (!raw) {
                     fc.error = raw.error().message;
                 } else {
                     const ContentKey key =
@@ -142,6 +147,9 @@ void CountJob::start() {
                     local.clear();
                 }
             }
+            // The last worker out saves the new entries, off the UI thread.
+            if (state->flushers.fetch_sub(1) == 1)
+                cache->flush();
             QMutexLocker lock(&state->mutex);
             state->pending.append(std::move(local));
             --state->workersLeft;
@@ -175,7 +183,6 @@ void CountJob::drain() {
     if (allDone) {
         m_timer.stop();
         m_running = false;
-        m_cache->flush();
         Q_EMIT finished(m_state->cancel.load());
     }
 }

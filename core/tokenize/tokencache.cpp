@@ -2,6 +2,7 @@
 #include "tokenize/tokencache.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
@@ -61,16 +62,25 @@ QString TokenCache::defaultFolder() {
 TokenCache::TokenCache(const QString &folder, const QString &tokenizerId) {
     if (folder.isEmpty())
         return;
-    QDir().mkpath(folder);
     m_file.setFileName(folder + QLatin1Char('/') + sanitize(tokenizerId) + QStringLiteral(".bin"));
-    load();
+}
+
+void TokenCache::ensureLoaded() const {
+    std::call_once(m_loaded, [this] {
+        if (!m_file.fileName().isEmpty())
+            const_cast<TokenCache *>(this)->load();
+    });
 }
 
 TokenCache::~TokenCache() {
-    flush();
+    // Never loads: a cache nobody used has nothing to write.
+    QWriteLocker locker(&m_lock);
+    writePendingLocked();
 }
 
 void TokenCache::load() {
+    QDir().mkpath(QFileInfo(m_file.fileName()).absolutePath());
+    QWriteLocker locker(&m_lock);
     if (m_file.open(QIODevice::ReadOnly)) {
         const QByteArray data = m_file.readAll();
         m_file.close();
@@ -122,10 +132,11 @@ void TokenCache::load() {
         r.flags = quint8((it->binary ? 1 : 0) | (it->generated ? 2 : 0));
         m_pending.append(reinterpret_cast<const char *>(&r), sizeof r);
     }
-    flush();
+    writePendingLocked();
 }
 
 std::optional<ContentStats> TokenCache::find(const ContentKey &key) const {
+    ensureLoaded();
     QReadLocker locker(&m_lock);
     const auto it = m_entries.constFind(keyBytes(key));
     if (it == m_entries.cend())
@@ -134,6 +145,7 @@ std::optional<ContentStats> TokenCache::find(const ContentKey &key) const {
 }
 
 void TokenCache::insert(const ContentKey &key, const ContentStats &stats) {
+    ensureLoaded();
     QWriteLocker locker(&m_lock);
     m_entries.insert(keyBytes(key), stats);
     if (!m_file.isOpen())
@@ -146,14 +158,17 @@ void TokenCache::insert(const ContentKey &key, const ContentStats &stats) {
     r.encoding = quint8(stats.encoding);
     r.flags = quint8((stats.binary ? 1 : 0) | (stats.generated ? 2 : 0));
     m_pending.append(reinterpret_cast<const char *>(&r), sizeof r);
-    if (m_pending.size() > (1 << 20)) {
-        locker.unlock();
-        flush();
-    }
+    if (m_pending.size() > (1 << 20))
+        writePendingLocked();
 }
 
 void TokenCache::flush() {
+    // Nothing is pending before the first load, so this never loads.
     QWriteLocker locker(&m_lock);
+    writePendingLocked();
+}
+
+void TokenCache::writePendingLocked() {
     if (!m_file.isOpen() || m_pending.isEmpty())
         return;
     const qint64 written = m_file.write(m_pending);
@@ -170,6 +185,7 @@ void TokenCache::flush() {
 }
 
 qsizetype TokenCache::size() const {
+    ensureLoaded();
     QReadLocker locker(&m_lock);
     return m_entries.size();
 }

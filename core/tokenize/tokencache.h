@@ -9,6 +9,7 @@
 #include <QReadWriteLock>
 #include <QString>
 
+#include <mutex>
 #include <optional>
 
 namespace reposcope::tokenize {
@@ -30,7 +31,9 @@ using ContentKey = repo::ObjectId;
 ContentKey contentKey(QByteArrayView bytes);
 
 // On-disk cache of ContentStats keyed by (tokenizer id, content key). One append-only
-// file per tokenizer id under the cache folder; loaded into memory once. Thread-safe:
+// file per tokenizer id under the cache folder; loaded into memory once, lazily, by the
+// first call that needs it (constructing does no I/O, so the UI thread can build one and
+// leave loading and flushing to the counting workers). Thread-safe:
 // lookups take a read lock, inserts a write lock. A corrupt or truncated file is
 // ignored (and rewritten), a full disk only disables persistence: never an error that
 // stops counting.
@@ -54,8 +57,11 @@ public:
     static QString defaultFolder();
 
 private:
+    void ensureLoaded() const;
     void load();
+    void writePendingLocked(); // m_lock held for writing
 
+    mutable std::once_flag m_loaded;
     mutable QReadWriteLock m_lock;
     QHash<QByteArray, ContentStats> m_entries;
     QFile m_file;
