@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+#include "llm/chaterror.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QRegularExpression>
+
+#include <QStringList>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <tuple>
+
+namespace reposcope::llm {
+
+namespace {
+
+constexpr qsizetype kServerMessageMax = 500;
+
+QString cut(QString text) {
+    text = text.trimmed();
+    if (text.size() > kServerMessageMax) {
+        text.truncate(kServerMessageMax);
+        text += QChar(0x2026);
+    }
+    return text;
+}
+
+QString jsonText(const QJsonValue &value) {
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble()) {
+        const double d = value.toDouble();
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
+            return QString::number(qint64(d));
+        return QString::number(d);
+    }
+    if (value.isObject() || value.isArray()) {
+        const QJsonDocument doc =
+            value.isObject() ? QJsonDocument(value.toObject()) : QJsonDocument(value.toArray());
+        return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+    }
+    return QString();
+}
+
+// What an error body said, whatever its shape.
+struct BodyInfo {
+    QString message; // the server's words (full; cut() for display)
+    QString type;
+    QString code;
+    bool html = false;
+    std::optional<qint64> nPromptTokens; // llama-server exceed_context_size_error
+    std::optional<qint64> nCtx;
+};
+
+std::optional<qint64> jsonInteger(const QJsonObject &o, QLatin1String key) {
+    const QJsonValue v = o.value(key);
+    if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 9.0e15)
+        return std::nullopt;
+    return qint64(v.toDouble());
+}
+
+void readErrorObject(const QJsonObject &e, BodyInfo &info) {
+    info.message = jsonText(e.value(QLatin1String("message")));
+    info.type = jsonText(e.value(QLatin1String("type")));
+    info.code = jsonText(e.value(QLatin1String("code")));
+    info.nPromptTokens = jsonInteger(e, QLatin1String("n_prompt_tokens"));
+    info.nCtx = jsonInteger(e, QLatin1String("n_ctx"));
+    // OpenRouter wraps the upstream provider's own text in metadata.raw
+    const QJsonObject metadata = e.value(QLatin1String("metadata")).toObject();
+    const QString raw = jsonText(metadata.value(QLatin1String("raw")));
+    if (!raw.isEmpty() && !info.message.contains(raw))
+        info.message += (info.message.isEmpty() ? QString() : QStringLiteral(": ")) + raw;
+}
+
+BodyInfo readBody(const QByteArray &body) {
+    BodyInfo info;
+    const QByteArray trimmed = body.trimmed();
+    if (trimmed.isEmpty())
+        return info;
+    if (trimmed.startsWith('<')) {
+        const QByteArray head = trimmed.left(512).toLower();
+        if (head.contains("<html") || head.contains("<!doctype") || head.contains("<head") ||
+            head.contains("<body") || head.contains("<title")) {
+            info.html = true;
+            return info;
+        }
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(trimmed, &parseError);
+    if (parseError.error == QJsonParseError::NoError && doc.isObject()) {
+        const QJsonObject root = doc.object();
+        const QJsonValue error = root.value(QLatin1String("error"));
+        if (error.isObject()) {
+            readErrorObject(error.toObject(), info);
+        } else if (error.isString()) {
+            info.message = error.toString();
+            info.type = jsonText(root.value(QLatin1String("type")));
+            info.code = jsonText(root.value(QLatin1String("code")));
+        } else if (root.contains(QLatin1String("message"))) {
+            readErrorObject(root, info); // vLLM's older {"object":"error","message",...}
+        } else if (root.contains(QLatin1String("detail"))) {
+            // FastAPI: a string, or a list of {"msg": ...} validation errors
+            const QJsonValue detail = root.value(QLatin1String("detail"));
+            if (detail.isArray()) {
+                QStringList parts;
+                for (const QJsonValue &item : detail.toArray()) {
+                    const QString msg = jsonText(item.toObject().value(QLatin1String("msg")));
+                    parts << (msg.isEmpty() ? jsonText(item) : msg);
+                }
+                info.message = parts.join(QStringLiteral("; "));
+            } else {
+                info.message = jsonText(detail);
+            }
+        } else {
+            info.message = QString::fromUtf8(trimmed);
+        }
+        if (info.message.isEmpty())
+            info.message = QString::fromUtf8(trimmed);
+        return info;
+    }
+    info.message = QString::fromUtf8(trimmed); // plain text
+    return info;
+}
+
+QString providerOr(const QString &provider) {
+    return provider.isEmpty() ? QStringLiteral("The server") : provider;
+}
+
+// "131,072" -> 131072.
+std::optional<qint64> number(const QString &digits) {
+    QString clean = digits;
+    clean.remove(QLatin1Char(','));
+    bool ok = false;
+    const qint64 n = clean.toLongLong(&ok);
+    return ok ? std::optional<qint64>(n) : std::nullopt;
+}
+
+std::optional<qint64> firstMatch(const QString &text, const QList<QRegularExpression> &patterns) {
+    for (const QRegularExpression &re : patterns) {
+        const QRegularExpressionMatch m = re.match(text);
+        if (m.hasMatch())
+            return number(m.captured(1));
+    }
+    return std::nullopt;
+}
+
+#define NUM "(\\d(?:[\\d,]*\\d)?)"
+
+QRegularExpression re(const char *pattern) {
+    return QRegularExpression(QLatin1String(pattern), QRegularExpression::CaseInsensitiveOption);
+}
+
+// The context size a server names, in the wordings of PROVIDERS.md.
+const QList<QRegularExpression> &limitPatterns() {
+    static const QList<QRegularExpression> patterns = {
+        re("maximum context length\\s*(?:is|of)?\\s*:?\\s*" NUM), // vLLM, Groq, OpenAI, Fireworks
+        re("context length is only " NUM),                        // vLLM
+        re("context length of only " NUM),                        // LM Studio
+        re("maximum model length (?:is|of)? *" NUM),              // vLLM V1
+        re("must be <= *" NUM),                                   // Together / TGI
+        re("exceeds? (?:the )?(?:limit|maximum) of " NUM),        // vLLM "exceeds limit of"
+        re("context (?:length|window|size) (?:is|of) " NUM),      // generic
+        re("\"?n_ctx\"?\\s*[:=]\\s*" NUM),                        // llama-server text
+    };
+    return patterns;
+}
+
+// The size of the request a server names (prompt, or prompt + reserved output when the
+// server counts both against the limit, as vLLM's "you requested N tokens" does).
+const QList<QRegularExpression> &requestPatterns() {
+    static const QList<QRegularExpression> patterns = {
+        re("you requested (?:about )?" NUM " tokens"),        // vLLM, OpenRouter
+        re("your request has " NUM " input tokens"),          // vLLM V1
+        re("(?:messages|prompt) resulted in " NUM " tokens"), // OpenAI
+        re("prompt is too long: " NUM),                       // Fireworks
+        re("given: " NUM " `?inputs`? tokens"),               // Together / TGI
+        re("input prompt \\(" NUM " tokens\\)"),              // vLLM "Input prompt (N tokens)"
+        re("prompt \\(length " NUM "\\)"),                    // vLLM "decoder prompt (length N)"
+        re("keep the first " NUM " tokens"),                  // LM Studio
+        re("\"?n_prompt_tokens\"?\\s*[:=]\\s*" NUM),          // llama-server text
+        re("requested:? " NUM),                               // generic
+    };
+    return patterns;
+}
+
+// Together: "... <= N. Given: X `inputs` tokens and Y `max_new_tokens`" counts both.
+std::optional<qint64> togetherTotal(const QString &text) {
+    static const QRegularExpression together =
+        re("given: " NUM " `?inputs`? tokens and " NUM " `?max_new_tokens`?");
+    const QRegularExpressionMatch m = together.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    const auto inputs = number(m.captured(1));
+    const auto output = number(m.captured(2));
+    if (!inputs || !output)
+        return std::nullopt;
+    return *inputs + *output;
+}
+
+bool mentionsOverflow(const BodyInfo &info) {
+    if (info.code == QLatin1String("context_length_exceeded") ||
+        info.type == QLatin1String("exceed_context_size_error") ||
+        info.code == QLatin1String("exceed_context_size_error"))
+        return true;
+    static const QRegularExpression words =
+        re("maximum context length|context length is only|context length of only|input characters|"
+           "`inputs` tokens \\+ `max_new_tokens`|inputs tokens \\+ max_new_tokens|"
+           "prompt is too long|longer than the context length|when context the overflows|"
+           "exceeds the available context size|maximum model length|context_length_exceeded|"
+           "exceed_context_size|context window (?:is )?exceeded|exceeds the context window|"
+           "too long and exceeds|"
+           "too many tokens in the (?:prompt|input)");
+    return words.match(info.message).hasMatch();
+}
+
+bool mentionsTokensPerMinute(const BodyInfo &info) {
+    static const QRegularExpression tpm = re("tokens per minute|\\(TPM\\)|\\bTPM\\b");
+    return tpm.match(info.message).hasMatch();
+}
+
+// Groq 413 "Request too large ... tokens per minute (TPM)" with code rate_limit_exceeded.
+bool mentionsPerMinuteLimit(const BodyInfo &info) {
+    return mentionsTokensPerMinute(info) &&
+           (info.code == QLatin1String("rate_limit_exceeded") ||
+            info.message.contains(QLatin1String("too large"), Qt::CaseInsensitive));
+}
+
+QString figure(qint64 n) {
+    return QLocale::c().toString(n);
+}
+
+ChatError overflowError(int status, const BodyInfo &info, const QString &provider) {
+    ChatError e;
+    e.kind = ChatError::Kind::ContextOverflow;
+    e.httpStatus = status;
+    e.serverMessage = cut(info.message);
+    e.contextLimit = info.nCtx ? info.nCtx : firstMatch(info.message, limitPatterns());
+    e.promptTokens = info.nPromptTokens;
+    if (!e.promptTokens)
+        e.promptTokens = togetherTotal(info.message);
+    if (!e.promptTokens)
+        e.promptTokens = firstMatch(info.message, requestPatterns());
+
+    QString what;
+    if (const auto over = e.tokensOver())
+        what = QStringLiteral("The request is %1 tokens over the model's context of %2.")
+                   .arg(figure(*over), figure(*e.contextLimit));
+    else if (e.promptTokens && e.contextLimit)
+        what = QStringLiteral("The request (%1 tokens) does not fit the model's context of %2.")
+                   .arg(figure(*e.promptTokens), figure(*e.contextLimit));
+    else if (e.contextLimit)
+        what = QStringLiteral("The request is over the model's context of %1 tokens.")
+                   .arg(figure(*e.contextLimit));
+    else if (e.promptTokens)
+        what = QStringLiteral("The request (%1 tokens) is over the model's context.")
+                   .arg(figure(*e.promptTokens));
+    else if (status == 413 && !mentionsOverflow(info))
+        what = QStringLiteral("%1 says the request is too large (HTTP 413).")
+                   .arg(providerOr(provider));
+    else
+        what = QStringLiteral("The request is over the model's context.");
+    e.message = what + QStringLiteral(" Deselect files or use Fit to budget.");
+    return e;
+}
+
+// Groq's "(TPM): Limit 30000, Requested 120000" and "Limit 6000, Used 5000, Requested 2000".
+std::pair<std::optional<qint64>, std::optional<qint64>> perMinuteFigures(const QString &text) {
+    static const QRegularExpression limit = re("\\blimit:? " NUM);
+    static const QRegularExpression requested = re("\\brequested:? " NUM);
+    const QRegularExpressionMatch l = limit.match(text);
+    const QRegularExpressionMatch r = requested.match(text);
+    return {l.hasMatch() ? number(l.captured(1)) : std::nullopt,
+            r.hasMatch() ? number(r.captured(1)) : std::nullopt};
+}
+
+ChatError perMinuteError(int status, const BodyInfo &info, const QString &provider) {
+    ChatError e;
+    e.kind = ChatError::Kind::TooLargeForRateLimit;
+    e.httpStatus = status;
+    e.serverMessage = cut(info.message);
+    e.retryable = false;
+    // Not context figures, but the same remedy: the request must shrink below the limit.
+    std::tie(e.contextLimit, e.promptTokens) = perMinuteFigures(info.message);
+    QString figures;
+    if (e.contextLimit && e.promptTokens)
+        figures = QStringLiteral(" (%1 tokens requested, %2 allowed per minute)")
+                      .arg(figure(*e.promptTokens), figure(*e.contextLimit));
+    e.message = QStringLiteral("The prompt alone exceeds the account's per-minute token limit at "
+                               "%1%2; waiting will not help: send fewer tokens or raise the "
+                               "limit.")
+                    .arg(providerOr(provider), figures);
+    return e;
+}
+
+QByteArray header(const RawHeaders &headers, const char *name) {
+    for (const auto &[key, value] : headers)
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value.trimmed();
+    return QByteArray();
+}
+
+// Groq's reset durations, Go style: "7.66s", "2m59.56s", "1h2m", "450ms".
+std::optional<int> parseGoDuration(const QByteArray &value) {
+    static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ms|h|m|s)"));
+    const QString text = QString::fromLatin1(value.trimmed());
+    if (text.isEmpty())
+        return std::nullopt;
+    double seconds = 0;
+    qsizetype consumed = 0;
+    auto it = part.globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        if (m.capturedStart() != consumed)
+            return std::nullopt;
+        consumed = m.capturedEnd();
+        const double n = m.captured(1).toDouble();
+        const QString unit = m.captured(2);
+        seconds += unit == QLatin1String("h")    ? n * 3600
+                   : unit == QLatin1String("m")  ? n * 60
+                   : unit == QLatin1String("ms") ? n / 1000
+                                                 : n;
+    }
+    if (consumed != text.size() || consumed == 0 || seconds > INT_MAX)
+        return std::nullopt;
+    return int(std::ceil(seconds));
+}
+
+std::optional<int> retryAfterFrom(const RawHeaders &headers) {
+    if (const QByteArray v = header(headers, "retry-after"); !v.isEmpty())
+        if (const auto s = parseRetryAfter(v))
+            return s;
+    // Groq: the reset of whichever budget is exhausted; tokens if unclear.
+    const QByteArray remainingRequests = header(headers, "x-ratelimit-remaining-requests");
+    const auto requests = parseGoDuration(header(headers, "x-ratelimit-reset-requests"));
+    const auto tokens = parseGoDuration(header(headers, "x-ratelimit-reset-tokens"));
+    if (remainingRequests == "0" && requests)
+        return requests;
+    if (tokens)
+        return tokens;
+    return requests;
+}
+
+// `server` is the suffix built in classifyHttpError: the server's words, or a note that it
+// sent an HTML page (never the page itself).
+QString withServerWords(const QString &message, const QString &server) {
+    return server.isEmpty() ? message : message + QLatin1Char(' ') + server;
+}
+
+bool isModelNotFound(const BodyInfo &info) {
+    static const QRegularExpression words =
+        re("model.{0,120}(?:not found|does not exist|not exist)|not a valid model|"
+           "unknown model|no such model|model_not_found|invalid model");
+    return info.code == QLatin1String("model_not_found") || words.match(info.message).hasMatch();
+}
+
+#undef NUM
+
+} // namespace
+
+ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders &headers,
+                            const QString &providerName) {
+    const BodyInfo info = readBody(body);
+    const QString provider = providerOr(providerName);
+
+    ChatError e;
+    e.httpStatus = status;
+    e.serverMessage = info.html ? QString() : cut(info.message);
+    const QString server =
+        info.html ? QStringLiteral("The server answered with an HTML page (HTTP %1), not an API "
+                                   "error: check the base URL.")
+                        .arg(status)
+        : e.serverMessage.isEmpty() ? QString()
+                                    : QStringLiteral("Server says: ") + e.serverMessage;
+
+    // Content first: a Groq 413 can be either of two very different things.
+    if (status != 429 && mentionsPerMinuteLimit(info))
+        return perMinuteError(status, info, providerName);
+    if (status == 429 && mentionsTokensPerMinute(info)) {
+        // A 429 whose single request is larger than the whole per-minute budget: waiting
+        // will not help either.
+        const auto [limit, requested] = perMinuteFigures(info.message);
+        if (limit && requested && *requested > *limit)
+            return perMinuteError(status, info, providerName);
+    }
+    if (status != 401 && status != 403 && status != 429 &&
+        (mentionsOverflow(info) || status == 413))
+        return overflowError(status, info, providerName);
+
+    switch (status) {
+    case 401:
+        e.kind = ChatError::Kind::Authentication;
+        e.message = QStringLiteral("%1 rejected the API key (HTTP 401). Check the key in Settings "
+                                   "▸ Providers or its environment variable.")
+                        .arg(provider);
+        return e;
+    case 403:
+        e.kind = ChatError::Kind::Authentication;
+        e.message = withServerWords(
+            QStringLiteral("%1 refused access (HTTP 403): the key lacks access to this model or "
+                           "endpoint. Check the key and its permissions in Settings ▸ Providers.")
+                .arg(provider),
+            server);
+        return e;
+    case 402:
+        e.kind = ChatError::Kind::PaymentRequired;
+        e.message = withServerWords(
+            QStringLiteral("%1 needs payment (HTTP 402): add credits to the account or choose a "
+                           "free model.")
+                .arg(provider),
+            server);
+        return e;
+    case 408:
+        e.kind = ChatError::Kind::Timeout;
+        e.retryable = true;
+        e.retryAfterSeconds = retryAfterFrom(headers);
+        e.message = QStringLiteral("%1 timed out waiting for the request (HTTP 408). Try again; "
+                                   "a smaller request uploads faster.")
+                        .arg(provider);
+        return e;
+    case 429:
+        if (info.code == QLatin1String("insufficient_quota")) {
+            e.kind = ChatError::Kind::PaymentRequired;
+            e.message = withServerWords(
+                QStringLiteral("%1 reports the account's quota is used up (HTTP 429); waiting "
+                               "will not help: check the plan and billing.")
+                    .arg(provider),
+                server);
+            return e;
+        }
+        e.kind = ChatError::Kind::RateLimited;
+        e.retryable = true;
+        e.retryAfterSeconds = retryAfterFrom(headers);
+        e.message =
+            e.retryAfterSeconds
+                ? QStringLiteral("%1 is rate-limiting this key (HTTP 429). Retry in %2 s.")
+                      .arg(provider)
+                      .arg(*e.retryAfterSeconds)
+                : QStringLiteral("%1 is rate-limiting this key (HTTP 429). Wait a moment and "
+                                 "retry.")
+                      .arg(provider);
+        return e;
+    default:
+        break;
+    }
+
+    if (status == 404 || (status >= 400 && status < 500 && isModelNotFound(info))) {
+        e.kind = ChatError::Kind::ModelNotFound;
+        e.message = withServerWords(QStringLiteral("%1 does not know this model or path (HTTP "
+                                                   "%2): check the model id and the base URL.")
+                                        .arg(provider)
+                                        .arg(status),
+                                    server);
+        return e;
+    }
+    if (status == 503) {
+        e.kind = ChatError::Kind::ServerError;
+        e.retryable = true;
+        e.retryAfterSeconds = retryAfterFrom(headers);
+        e.message = withServerWords(
+            (e.retryAfterSeconds
+                 ? QStringLiteral("%1 is overloaded or down for now (HTTP 503). Retry in %2 s.")
+                       .arg(provider)
+                       .arg(*e.retryAfterSeconds)
+                 : QStringLiteral("%1 is overloaded or down for now (HTTP 503). Retry shortly.")
+                       .arg(provider)),
+            server);
+        return e;
+    }
+    if (status >= 500 && status < 600) {
+        e.kind = ChatError::Kind::ServerError;
+        e.message = withServerWords(
+            QStringLiteral("%1 failed with a server error (HTTP %2). Try again later or choose "
+                           "another provider.")
+                .arg(provider)
+                .arg(status),
+            server);
+        return e;
+    }
+    if (status >= 400 && status < 500) {
+        e.kind = ChatError::Kind::BadRequest;
+        e.message = withServerWords(
+            QStringLiteral("%1 rejected the request (HTTP %2).").arg(provider).arg(status), server);
+        return e;
+    }
+    e.kind = ChatError::Kind::Other;
+    e.message = withServerWords(
+        QStringLiteral("%1 answered with unexpected HTTP status %2.").arg(provider).arg(status),
+        server);
+    return e;
+}
+
+ChatError fromStreamError(const QString &message, const QString &type, const QString &code,
+                          const QString &providerName) {
+    BodyInfo info;
+    info.message = message;
+    info.type = type;
+    info.code = code;
+    const QString provider = providerOr(providerName);
+
+    // llama-server puts n_prompt_tokens / n_ctx beside the message; a caller passing only
+    // text still gets the figures if the text names them.
+    if (mentionsPerMinuteLimit(info))
+        return perMinuteError(0, info, providerName);
+    if (mentionsOverflow(info))
+        return overflowError(0, info, providerName);
+
+    ChatError e;
+    e.serverMessage = cut(message);
+    static const QRegularExpression rateWords =
+        re("rate.?limit|too many requests|rate_limit_exceeded");
+    if (code == QLatin1String("429") || code == QLatin1String("rate_limit_exceeded") ||
+        rateWords.match(message).hasMatch()) {
+        e.kind = ChatError::Kind::RateLimited;
+        e.retryable = true;
+        e.message = QStringLiteral("%1 hit a rate limit mid-answer; the partial answer is kept. "
+                                   "Wait a moment and continue.")
+                        .arg(provider);
+        return e;
+    }
+    if (code == QLatin1String("402")) {
+        e.kind = ChatError::Kind::PaymentRequired;
+        e.message = QStringLiteral("%1 stopped: the account needs credits (%2).")
+                        .arg(provider, e.serverMessage);
+        return e;
+    }
+    e.kind = ChatError::Kind::StreamError;
+    e.message = QStringLiteral("%1 reported an error mid-answer: %2. The partial answer is kept.")
+                    .arg(provider, e.serverMessage.isEmpty() ? QStringLiteral("no details")
+                                                             : e.serverMessage);
+    return e;
+}
+
+} // namespace reposcope::llm
