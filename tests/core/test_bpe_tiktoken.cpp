@@ -428,7 +428,9 @@ TEST(TiktokenLoad, MalformedVocabulariesNameTheProblem) {
     EXPECT_TRUE(t.error().message.contains(QStringLiteral("does not compile")));
 }
 
-TEST(TiktokenLoad, OneMegabytePiecesAreNotQuadratic) {
+// Correctness on a 1 MiB single piece (the merge loop's worst case). Its speed is a
+// benchmark figure (bench_tokenize), never a limit in the test suite.
+TEST(TiktokenLoad, OneMegabytePieceCountsLikeItsEncoding) {
     REQUIRE_REFERENCE(QStringLiteral("o200k_base"));
     const auto t = tokenizer(QStringLiteral("o200k_base"));
     ASSERT_TRUE(t);
@@ -441,6 +443,5 @@ TEST(TiktokenLoad, OneMegabytePiecesAreNotQuadratic) {
     const qint64 n = t->count(word);
     EXPECT_EQ(n, static_cast<qint64>(t->encode(word).size()));
     EXPECT_GT(n, 100000);
-    EXPECT_LT(timer.elapsed(), 5000);
     std::printf("[ o200k ] 1 MiB single-word piece: %lld tokens in %lld ms\n", n, timer.elapsed());
 }
