@@ -28,7 +28,8 @@ QString mainHelp() {
                "Usage: reposcope-cli COMMAND [options]\n\n"
                "Commands:\n"
                "  count PATH   token, byte and line table of the files that would be audited\n"
-               "  pack PATH    write exactly the pack that would be sent to a model\n\n"
+               "  pack PATH    write exactly the pack that would be sent to a model\n"
+               "  ask PATH     send the pack and a question to a model; stream the answer\n\n"
                "Run 'reposcope-cli COMMAND --help' for a command's flags.\n\n") +
            QLatin1String(kExitCodes);
 }

@@ -30,6 +30,8 @@ int main(int argc, char **argv) {
         return reposcope::cli::runCount(args);
     if (command == QLatin1String("pack"))
         return reposcope::cli::runPack(args);
+    if (command == QLatin1String("ask"))
+        return reposcope::cli::runAsk(args);
     err << "error: unknown command '" << command << "'\n\n" << reposcope::cli::mainHelp();
     return reposcope::cli::ExitUsage;
 }

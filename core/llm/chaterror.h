@@ -16,21 +16,22 @@ namespace reposcope::llm {
 // person can act on. `serverMessage` keeps the server's own words (never an API key).
 struct ChatError {
     enum class Kind {
-        Authentication,      // 401/403: the key is missing, wrong or lacks access
-        ModelNotFound,       // 404 or "model not found"
-        ContextOverflow,     // 400/413 the prompt does not fit the model's context
-        TooLargeForRateLimit, // Groq's 413 "Request too large ... tokens per minute": waiting won't help
-        RateLimited,         // 429: retryable after retryAfterSeconds
-        PaymentRequired,     // 402 (OpenRouter credits)
-        ServerError,         // 5xx (503 is retryable)
-        BadRequest,          // other 4xx
-        HostNotFound,        // DNS
-        ConnectionRefused,   // nothing listens there
-        Tls,                 // certificate / handshake
-        Timeout,             // no byte for the configured time
-        ConnectionDropped,   // the connection ended before the stream did
-        StreamError,         // an error object inside a 200 stream
-        Protocol,            // invalid JSON chunk, not an event stream, ...
+        Authentication,       // 401/403: the key is missing, wrong or lacks access
+        ModelNotFound,        // 404 or "model not found"
+        ContextOverflow,      // 400/413 the prompt does not fit the model's context
+        TooLargeForRateLimit, // Groq's 413 "Request too large ... tokens per minute": waiting won't
+                              // help
+        RateLimited,          // 429: retryable after retryAfterSeconds
+        PaymentRequired,      // 402 (OpenRouter credits)
+        ServerError,          // 5xx (503 is retryable)
+        BadRequest,           // other 4xx
+        HostNotFound,         // DNS
+        ConnectionRefused,    // nothing listens there
+        Tls,                  // certificate / handshake
+        Timeout,              // no byte for the configured time
+        ConnectionDropped,    // the connection ended before the stream did
+        StreamError,          // an error object inside a 200 stream
+        Protocol,             // invalid JSON chunk, not an event stream, ...
         Cancelled,
         Other,
     };

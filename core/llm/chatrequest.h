@@ -23,7 +23,7 @@ struct ImagePart {
 struct ChatMessage {
     enum class Role { System, User, Assistant };
     Role role = Role::User;
-    QByteArray text; // UTF-8; implicitly shared, so a multi-MB pack is never copied
+    QByteArray text;         // UTF-8; implicitly shared, so a multi-MB pack is never copied
     QList<ImagePart> images; // user messages only; text part first, then images
 };
 
@@ -36,7 +36,7 @@ enum class AuthStyle {
 // Where and how to send. The key is held only in memory and only ever put into the
 // Authorization header.
 struct Endpoint {
-    QUrl baseUrl; // ".../v1"; "chat/completions" is appended
+    QUrl baseUrl;         // ".../v1"; "chat/completions" is appended
     QString providerName; // for messages: "Groq", "vLLM at 10.0.0.5:8000"
     AuthStyle auth = AuthStyle::Bearer;
     QString apiKey;
@@ -47,8 +47,8 @@ struct ChatRequestSpec {
     Endpoint endpoint;
     QString model;
     std::vector<ChatMessage> messages;
-    int maxTokens = 0;         // 0 = not sent
-    bool includeUsage = true;  // stream_options.include_usage
+    int maxTokens = 0;           // 0 = not sent
+    bool includeUsage = true;    // stream_options.include_usage
     bool returnProgress = false; // llama-server / local engine prefill progress
     std::optional<double> temperature;
 };

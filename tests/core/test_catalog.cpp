@@ -52,7 +52,7 @@ TEST(ModelCatalog, BuiltInResourceLoadsWithEveryProvider) {
     for (const ProviderEntry &p : c.providers()) {
         EXPECT_FALSE(p.name.isEmpty()) << p.id.toStdString();
         EXPECT_TRUE(p.kind == QLatin1String("cloud") || p.kind == QLatin1String("self-hosted") ||
-                    p.kind == QLatin1String("local"))
+                    p.kind == QLatin1String("local") || p.kind == QLatin1String("custom"))
             << p.kind.toStdString();
         for (const ModelEntry &m : p.models) {
             ++models;

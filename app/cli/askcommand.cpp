@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+// reposcope-cli ask: the whole audit headless — open, count, pack, send, stream the answer.
+#include "clicommands.h"
+#include "clishared.h"
+
+#include "llm/chatclient.h"
+#include "llm/conversation.h"
+#include "llm/modelcatalog.h"
+#include "llm/providerendpoint.h"
+#include "prompt/packwriter.h"
+#include "prompt/systemprompt.h"
+#include "prompt/tasktemplates.h"
+
+#include <QBuffer>
+#include <QEventLoop>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QThreadPool>
+#include <QTimer>
+
+namespace reposcope::cli {
+
+namespace {
+
+int exitCodeFor(const llm::ChatError &error) {
+    using Kind = llm::ChatError::Kind;
+    switch (error.kind) {
+    case Kind::HostNotFound:
+    case Kind::ConnectionRefused:
+    case Kind::Tls:
+    case Kind::Timeout:
+    case Kind::ConnectionDropped:
+        return ExitNetwork;
+    case Kind::Authentication:
+    case Kind::PaymentRequired:
+        return ExitAuth;
+    case Kind::ContextOverflow:
+    case Kind::TooLargeForRateLimit:
+        return ExitContext;
+    case Kind::RateLimited:
+        return ExitRateLimited;
+    case Kind::Cancelled:
+        return ExitCancelled;
+    case Kind::ModelNotFound:
+    case Kind::ServerError:
+    case Kind::BadRequest:
+    case Kind::StreamError:
+    case Kind::Protocol:
+    case Kind::Other:
+        break;
+    }
+    return ExitServer;
+}
+
+QString megabytes(qint64 bytes) {
+    return QString::number(double(bytes) / 1e6, 'f', 1) + QStringLiteral(" MB");
+}
+
+QString seconds(qint64 ms) {
+    return QString::number(double(ms) / 1000.0, 'f', 1) + QStringLiteral(" s");
+}
+
+// Progress lines on stderr: one per phase change, and a heartbeat while waiting so a CI
+// log shows the job is alive during a long prefill.
+class ProgressPrinter : public QObject {
+public:
+    explicit ProgressPrinter(llm::ChatClient *client)
+        : m_client(client) {
+        connect(client, &llm::ChatClient::phaseChanged, this,
+                [this](llm::ChatPhase phase) { onPhase(phase); });
+        connect(client, &llm::ChatClient::retryScheduled, this,
+                [](int attempt, int delayMs, const llm::ChatError &why) {
+                    err() << "retrying in " << seconds(delayMs) << " (attempt " << attempt
+                          << "): " << why.message << "\n";
+                    err().flush();
+                });
+        connect(client, &llm::ChatClient::promptProgressed, this,
+                [this](const llm::PromptProgress &p) {
+                    const int percent = int(p.fraction() * 100);
+                    if (percent / 10 == m_lastDecile)
+                        return;
+                    m_lastDecile = percent / 10;
+                    err() << "prefill " << percent << "% (" << p.processed << " of " << p.total
+                          << " tokens)\n";
+                    err().flush();
+                });
+        m_heartbeat.setInterval(5000);
+        connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+            err() << "waiting for the first token: "
+                  << seconds(m_client->stats().totalMs < 0 ? m_waiting.elapsed() : 0) << "\n";
+            err().flush();
+        });
+    }
+
+private:
+    void onPhase(llm::ChatPhase phase) {
+        m_heartbeat.stop();
+        const llm::ChatStats &s = m_client->stats();
+        switch (phase) {
+        case llm::ChatPhase::Uploading:
+            err() << "uploading " << megabytes(s.bodyBytes) << "\n";
+            break;
+        case llm::ChatPhase::Waiting:
+            err() << "sent; waiting for the first token\n";
+            m_waiting.start();
+            m_heartbeat.start();
+            break;
+        case llm::ChatPhase::Streaming:
+            err() << "first token after " << seconds(s.ttftMs) << "\n";
+            break;
+        default:
+            return;
+        }
+        err().flush();
+    }
+
+    llm::ChatClient *m_client;
+    QTimer m_heartbeat;
+    QElapsedTimer m_waiting;
+    int m_lastDecile = -1;
+};
+
+} // namespace
+
+int runAsk(const QStringList &arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral(
+            "Sends the selected files and a question to a model and streams the answer to "
+            "standard output; progress goes to standard error. Any OpenAI-compatible server "
+            "works: a catalog provider (--provider) or a base URL (--base-url "
+            "http://127.0.0.1:8000/v1). Keys come from the provider's environment variable "
+            "(GROQ_API_KEY, FIREWORKS_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, "
+            "OPENAI_API_KEY) or --api-key-env.\n\n") +
+        QLatin1String(kExitCodes));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
+    SelectionFlags flags;
+    flags.addTo(parser);
+    QCommandLineOption provider(QStringLiteral("provider"),
+                                QStringLiteral("Catalog provider id (groq, fireworks, openrouter, "
+                                               "together, vllm, ollama, lmstudio, llama-server)."),
+                                QStringLiteral("P"));
+    QCommandLineOption baseUrl(QStringLiteral("base-url"),
+                               QStringLiteral("Any OpenAI-compatible base URL (…/v1)."),
+                               QStringLiteral("URL"));
+    QCommandLineOption keyEnv(QStringLiteral("api-key-env"),
+                              QStringLiteral("Read the API key from this environment variable."),
+                              QStringLiteral("VAR"));
+    QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model id."),
+                             QStringLiteral("M"));
+    QCommandLineOption task(QStringLiteral("task"),
+                            QStringLiteral("Audit template id (see --list-tasks)."),
+                            QStringLiteral("T"));
+    QCommandLineOption promptText(QStringLiteral("prompt"), QStringLiteral("The question."),
+                                  QStringLiteral("TEXT"));
+    QCommandLineOption listTasks(QStringLiteral("list-tasks"),
+                                 QStringLiteral("List the audit templates and exit."));
+    QCommandLineOption maxTokens(QStringLiteral("max-tokens"),
+                                 QStringLiteral("Most tokens to generate."), QStringLiteral("N"));
+    QCommandLineOption idleTimeout(
+        QStringLiteral("idle-timeout"),
+        QStringLiteral("Give up after S seconds without any byte from the server (default 600)."),
+        QStringLiteral("S"));
+    QCommandLineOption lineNumbers(
+        QStringLiteral("line-numbers"),
+        QStringLiteral("Prefix every line of the pack with its number."));
+    parser.addOptions({provider, baseUrl, keyEnv, model, task, promptText, listTasks, maxTokens,
+                       idleTimeout, lineNumbers});
+    if (!parser.parse(arguments)) {
+        err() << "error: " << parser.errorText() << "\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return ExitOk;
+    }
+    // The error is printed once, below, in the CLI's words; not also by the client's log.
+    QLoggingCategory::setFilterRules(QStringLiteral("reposcope.llm.*=false"));
+    QStringList warnings;
+    const prompt::TaskTemplates tasks =
+        prompt::TaskTemplates::load(prompt::TaskTemplates::defaultUserFile(), &warnings);
+    if (parser.isSet(listTasks)) {
+        for (const prompt::TaskTemplate &t : tasks.templates())
+            out() << t.id << "\t" << t.title << "\n";
+        return ExitOk;
+    }
+
+    // What to ask.
+    QString question;
+    QString title;
+    if (parser.isSet(task) == parser.isSet(promptText)) {
+        err() << "error: give either --task T or --prompt TEXT (see --list-tasks)\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(task)) {
+        const prompt::TaskTemplate *t = tasks.find(parser.value(task));
+        if (!t) {
+            err() << "error: unknown task '" << parser.value(task)
+                  << "' (see reposcope-cli ask --list-tasks)\n";
+            return ExitUsage;
+        }
+        question = tasks.promptFor(*t);
+        title = t->title;
+    } else {
+        question = parser.value(promptText);
+    }
+
+    // Where to send it.
+    if (!parser.isSet(model) || parser.value(model).isEmpty()) {
+        err() << "error: --model M is required\n";
+        return ExitUsage;
+    }
+    if (!parser.isSet(provider) && !parser.isSet(baseUrl)) {
+        err() << "error: give --provider P or --base-url URL\n";
+        return ExitUsage;
+    }
+    const llm::ModelCatalog catalog =
+        llm::ModelCatalog::load(llm::ModelCatalog::defaultUserFile(), &warnings);
+    for (const QString &w : warnings)
+        err() << "warning: " << w << "\n";
+    llm::ProviderEntry entry;
+    if (parser.isSet(provider)) {
+        const llm::ProviderEntry *found = catalog.provider(parser.value(provider));
+        if (!found) {
+            QStringList ids;
+            for (const llm::ProviderEntry &p : catalog.providers())
+                ids << p.id;
+            err() << "error: unknown provider '" << parser.value(provider)
+                  << "'; known: " << ids.join(QStringLiteral(", ")) << "\n";
+            return ExitUsage;
+        }
+        entry = *found;
+    } else {
+        entry.id = QStringLiteral("custom");
+        entry.name = QStringLiteral("custom server");
+        entry.kind = QStringLiteral("custom");
+        entry.auth = QStringLiteral("bearer");
+        entry.usageMode = QStringLiteral("include_usage");
+    }
+    if (parser.isSet(baseUrl)) {
+        const QUrl url(parser.value(baseUrl), QUrl::StrictMode);
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            err() << "error: --base-url must be an http:// or https:// URL\n";
+            return ExitUsage;
+        }
+        entry.baseUrl = url.toString();
+    }
+    const QString envName = parser.isSet(keyEnv) ? parser.value(keyEnv) : entry.keyEnv;
+    const QString apiKey = envName.isEmpty() ? QString() : qEnvironmentVariable(envName.toUtf8());
+    if (parser.isSet(keyEnv) && apiKey.isEmpty()) {
+        err() << "error: the environment variable " << envName << " is empty or not set\n";
+        return ExitAuth;
+    }
+    if (entry.auth == QLatin1String("bearer") && apiKey.isEmpty() &&
+        entry.kind == QLatin1String("cloud")) {
+        err() << "error: no API key for " << entry.name << ": set " << envName
+              << " (or give --api-key-env VAR)\n";
+        return ExitAuth;
+    }
+
+    // Open, count and pack.
+    QThreadPool pool;
+    pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
+    prompt::PackOptions packOptions;
+    packOptions.lineNumbers = parser.isSet(lineNumbers);
+    Opened opened = openAndCount(parser, flags, &pool, packOptions);
+    if (opened.exitCode != ExitOk)
+        return opened.exitCode;
+    const workspace::Workspace &ws = *opened.workspace;
+    const prompt::Selection &sel = *ws.selection();
+    QByteArray pack;
+    {
+        QBuffer buffer(&pack);
+        buffer.open(QIODevice::WriteOnly);
+        const Result<prompt::PackStats> stats = prompt::writePack(
+            sel.snapshot(), sel.selectedFiles(), prompt::PackFormat(packOptions), buffer, &pool);
+        if (!stats) {
+            err() << "error: " << stats.error().message << "\n";
+            return ExitOpen;
+        }
+        for (const QString &problem : stats->problems)
+            err() << "warning: " << problem << "\n";
+    }
+    const qint64 packTokens =
+        sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead();
+    const QString approx = ws.countsAreExact() ? QString() : QStringLiteral("~");
+
+    llm::ChatTarget target;
+    target.endpoint = llm::endpointFor(entry, apiKey);
+    target.providerId = entry.id;
+    target.model = parser.value(model);
+    target.includeUsage = entry.usageMode != QLatin1String("none");
+    target.returnProgress = entry.returnProgress;
+    if (const llm::ModelEntry *m = catalog.model(entry.id, target.model)) {
+        target.contextCap = m->contextTokens;
+        target.maxOutputTokens = int(m->maxOutputTokens);
+        target.inputPerMillion = m->inputPerMillion;
+        target.outputPerMillion = m->outputPerMillion;
+    }
+    if (parser.isSet(maxTokens)) {
+        bool ok = false;
+        target.maxOutputTokens = parser.value(maxTokens).toInt(&ok);
+        if (!ok || target.maxOutputTokens <= 0) {
+            err() << "error: --max-tokens needs a positive number\n";
+            return ExitUsage;
+        }
+    }
+    err() << "sending " << sel.selected(0).files << " files, " << approx << packTokens
+          << " tokens to " << target.model << " at " << target.endpoint.providerName << "\n";
+    if (target.contextCap > 0 && packTokens + target.maxOutputTokens > target.contextCap)
+        err() << "warning: " << approx << packTokens << " tokens + " << target.maxOutputTokens
+              << " reserved for the answer exceed the catalog's context of " << target.contextCap
+              << " for this model; the server decides (narrow the selection with --include)\n";
+    err().flush();
+
+    QNetworkAccessManager network;
+    llm::ChatClient client(&network, &pool);
+    if (parser.isSet(idleTimeout)) {
+        bool ok = false;
+        const int secs = parser.value(idleTimeout).toInt(&ok);
+        if (!ok || secs <= 0) {
+            err() << "error: --idle-timeout needs a positive number of seconds\n";
+            return ExitUsage;
+        }
+        llm::RetryPolicy policy = client.retryPolicy();
+        policy.idleTimeoutMs = secs * 1000;
+        client.setRetryPolicy(policy);
+    }
+    llm::Conversation conversation(&client);
+    conversation.setTarget(target);
+    conversation.setPack(prompt::defaultSystemPrompt(), pack, packTokens);
+    ProgressPrinter progress(&client);
+    QObject::connect(&client, &llm::ChatClient::deltaReceived, &client, [](const QString &delta) {
+        out() << delta;
+        out().flush();
+    });
+    QEventLoop loop;
+    QObject::connect(&conversation, &llm::Conversation::turnFinished, &loop,
+                     [&loop] { loop.quit(); });
+    conversation.ask(question, title);
+    loop.exec();
+
+    const llm::Turn &turn = conversation.turns().constLast();
+    out() << "\n";
+    out().flush();
+    const llm::ChatStats &s = turn.stats;
+    QString summary =
+        QStringLiteral("time to first token %1, total %2")
+            .arg(s.ttftMs >= 0 ? seconds(s.ttftMs) : QStringLiteral("-"), seconds(s.totalMs));
+    if (s.usage.promptTokens >= 0)
+        summary += QStringLiteral(", prompt %1 tokens").arg(s.usage.promptTokens);
+    if (s.usage.completionTokens >= 0)
+        summary += QStringLiteral(", completion %1 tokens").arg(s.usage.completionTokens);
+    if (turn.cost)
+        summary += QStringLiteral(", cost $%1").arg(*turn.cost, 0, 'f', 4);
+    if (turn.phase == llm::ChatPhase::Done) {
+        err() << "done: " << summary << "\n";
+        return ExitOk;
+    }
+    const llm::ChatError error = turn.error.value_or(llm::ChatError{});
+    if (!turn.answer.isEmpty())
+        err() << "the answer above is incomplete\n";
+    err() << "error: " << error.message << "\n";
+    if (error.kind == llm::ChatError::Kind::ContextOverflow)
+        err() << "hint: narrow the selection with --include/--exclude globs, or a subfolder "
+                 "as PATH\n";
+    return exitCodeFor(error);
+}
+
+} // namespace reposcope::cli

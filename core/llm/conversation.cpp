@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+#include "llm/conversation.h"
+
+namespace reposcope::llm {
+
+namespace {
+
+// Asked when the previous answer stopped early (dropped connection, Stop, length limit).
+constexpr char kContinuePrompt[] =
+    "Your previous answer was cut off. Continue exactly where it stopped, without repeating "
+    "anything you already wrote.";
+
+// Between the repository and the first question, so the pack stays a byte-identical prefix.
+constexpr char kQuestionSeparator[] = "\n\n";
+
+} // namespace
+
+Conversation::Conversation(ChatClient *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client) {
+    connect(m_client, &ChatClient::phaseChanged, this, [this](ChatPhase phase) {
+        if (m_active < 0)
+            return;
+        m_turns[m_active].phase = phase;
+        m_turns[m_active].stats = m_client->stats();
+        Q_EMIT turnUpdated(m_active);
+    });
+    auto refresh = [this] {
+        if (m_active < 0)
+            return;
+        Turn &turn = m_turns[m_active];
+        turn.answer = m_client->text();
+        turn.reasoning = m_client->reasoning();
+        turn.stats = m_client->stats();
+        Q_EMIT turnUpdated(m_active);
+    };
+    connect(m_client, &ChatClient::deltaReceived, this, refresh);
+    connect(m_client, &ChatClient::reasoningReceived, this, refresh);
+    connect(m_client, &ChatClient::usageReceived, this, refresh);
+    connect(m_client, &ChatClient::promptProgressed, this, refresh);
+    connect(m_client, &ChatClient::uploadProgressed, this, refresh);
+    connect(m_client, &ChatClient::retryScheduled, this, refresh);
+    connect(m_client, &ChatClient::finished, this, &Conversation::onFinished);
+}
+
+void Conversation::setPack(QByteArray systemPrompt, QByteArray pack, qint64 packTokens) {
+    if (isBusy())
+        stop();
+    if (pack != m_pack || systemPrompt != m_system)
+        m_turns.clear();
+    m_system = std::move(systemPrompt);
+    m_pack = std::move(pack);
+    m_packTokens = packTokens;
+}
+
+bool Conversation::isBusy() const {
+    return m_active >= 0;
+}
+
+void Conversation::ask(const QString &question, const QString &title,
+                       const QList<ImagePart> &images) {
+    if (isBusy() || question.trimmed().isEmpty())
+        return;
+    Turn turn;
+    turn.question = question;
+    turn.title = title;
+    turn.images = images;
+    m_turns.append(turn);
+    start(int(m_turns.size()) - 1);
+}
+
+void Conversation::continueLast() {
+    if (isBusy() || m_turns.isEmpty() || m_turns.last().complete() ||
+        m_turns.last().answer.isEmpty())
+        return;
+    Turn turn;
+    turn.question = QString::fromLatin1(kContinuePrompt);
+    turn.title = tr("Continue");
+    turn.continuation = true;
+    m_turns.append(turn);
+    start(int(m_turns.size()) - 1);
+}
+
+void Conversation::reaskLast() {
+    if (isBusy() || m_turns.isEmpty())
+        return;
+    Turn &turn = m_turns.last();
+    const Turn fresh{turn.question, turn.title};
+    QList<ImagePart> images = turn.images;
+    const bool continuation = turn.continuation;
+    turn = fresh;
+    turn.images = std::move(images);
+    turn.continuation = continuation;
+    start(int(m_turns.size()) - 1);
+}
+
+void Conversation::stop() {
+    if (isBusy())
+        m_client->cancel();
+}
+
+void Conversation::clear() {
+    stop();
+    m_turns.clear();
+}
+
+double Conversation::runningCost() const {
+    double sum = 0;
+    for (const Turn &turn : m_turns)
+        sum += turn.cost.value_or(0.0);
+    return sum;
+}
+
+std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
+                                                     const QList<ImagePart> &images,
+                                                     int historyTurns) const {
+    std::vector<ChatMessage> messages;
+    if (!m_system.isEmpty())
+        messages.push_back({ChatMessage::Role::System, m_system, {}});
+    // The repository opens the first user message; every later byte follows it, so the
+    // prefix (system + pack) is identical in every request of the conversation.
+    bool packSent = false;
+    auto withPack = [this, &packSent](const QString &text) -> QByteArray {
+        if (packSent || m_pack.isEmpty())
+            return text.toUtf8();
+        packSent = true;
+        return m_pack + kQuestionSeparator + text.toUtf8();
+    };
+    const int count = std::min<int>(historyTurns, int(m_turns.size()));
+    for (int i = 0; i < count; ++i) {
+        const Turn &turn = m_turns[i];
+        // A question without any answer would break the user/assistant alternation that
+        // many chat templates require; it contributed nothing, so it is left out.
+        if (turn.answer.isEmpty())
+            continue;
+        messages.push_back({ChatMessage::Role::User, withPack(turn.question), turn.images});
+        messages.push_back({ChatMessage::Role::Assistant, turn.answer.toUtf8(), {}});
+    }
+    messages.push_back({ChatMessage::Role::User, withPack(question), images});
+    return messages;
+}
+
+void Conversation::start(int index) {
+    m_active = index;
+    Turn &turn = m_turns[index];
+    turn.providerId = m_target.providerId;
+    turn.model = m_target.model;
+    turn.phase = ChatPhase::Preparing;
+    turn.promptTokensEstimate =
+        m_packTokens + (m_system.size() + turn.question.toUtf8().size()) / 4;
+    for (int i = 0; i < index; ++i)
+        turn.promptTokensEstimate += (m_turns[i].question.size() + m_turns[i].answer.size()) / 4;
+
+    ChatRequestSpec spec;
+    spec.endpoint = m_target.endpoint;
+    spec.model = m_target.model;
+    spec.messages = buildMessages(turn.question, turn.images, index);
+    spec.maxTokens = m_target.maxOutputTokens;
+    spec.includeUsage = m_target.includeUsage;
+    spec.returnProgress = m_target.returnProgress;
+    Q_EMIT turnStarted(index);
+    m_client->send(std::move(spec));
+}
+
+void Conversation::onFinished(ChatPhase outcome) {
+    if (m_active < 0)
+        return;
+    const int index = m_active;
+    m_active = -1;
+    Turn &turn = m_turns[index];
+    turn.phase = outcome;
+    turn.answer = m_client->text();
+    turn.reasoning = m_client->reasoning();
+    turn.stats = m_client->stats();
+    turn.error = outcome == ChatPhase::Done ? std::nullopt : m_client->error();
+    const TokenUsage &usage = turn.stats.usage;
+    const qint64 prompt = usage.promptTokens >= 0 ? usage.promptTokens : turn.promptTokensEstimate;
+    const qint64 completion =
+        usage.completionTokens >= 0 ? usage.completionTokens : turn.stats.outputTokensEstimate;
+    turn.cost =
+        requestCost(prompt, completion, m_target.inputPerMillion, m_target.outputPerMillion);
+    Q_EMIT turnUpdated(index);
+    Q_EMIT turnFinished(index);
+}
+
+std::optional<double> requestCost(qint64 promptTokens, qint64 completionTokens,
+                                  std::optional<double> inputPerMillion,
+                                  std::optional<double> outputPerMillion) {
+    if (!inputPerMillion || !outputPerMillion)
+        return std::nullopt;
+    return (double(std::max<qint64>(promptTokens, 0)) * *inputPerMillion +
+            double(std::max<qint64>(completionTokens, 0)) * *outputPerMillion) /
+           1e6;
+}
+
+} // namespace reposcope::llm

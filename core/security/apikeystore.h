@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace reposcope::security {
+
+// Where secrets are kept: an asynchronous key → secret store. The real one is
+// the desktop keychain through QtKeychain; tests inject a fake. Callbacks run
+// on the thread of `context` (the UI thread) and are dropped when `context` is
+// destroyed first.
+class SecretBackend {
+public:
+    struct Outcome {
+        enum class Status {
+            Ok,
+            NotFound,    // the store answered: no such entry
+            Unavailable, // no keychain service at all (headless, no Secret Service)
+            Failed,      // the store refused (access denied, locked, ...)
+        };
+        Status status = Status::Failed;
+        QString secret;  // for read, when Ok
+        QString details; // the store's own error text
+    };
+    using Done = std::function<void(const Outcome &)>;
+
+    virtual ~SecretBackend() = default;
+    virtual void read(const QString &key, QObject *context, Done done) = 0;
+    virtual void write(const QString &key, const QString &secret, QObject *context, Done done) = 0;
+    virtual void remove(const QString &key, QObject *context, Done done) = 0;
+};
+
+// The desktop keychain (Secret Service / KWallet on Linux, Keychain on macOS,
+// Credential Store on Windows) under `service`. Never falls back to a
+// plain-text file.
+std::unique_ptr<SecretBackend> makeKeychainBackend(const QString &service);
+
+// The outcome of looking up one provider's key.
+struct KeyLookup {
+    QString providerId;
+    QString key;             // empty when none was found; never log it
+    QString source;          // "keychain", "environment GROQ_API_KEY", or "" when none
+    QString keychainProblem; // why the keychain could not be read; "" when it
+                             // answered
+    bool found() const { return !key.isEmpty(); }
+};
+
+// The outcome of saving or removing one provider's key.
+struct KeyChange {
+    QString providerId;
+    bool ok = false;
+    QString error; // what happened and what to do
+};
+
+// API keys per provider: the keychain entry "provider/<id>" of service
+// "RepoScope" first, then the environment variable the catalog names (keyEnv).
+// Every operation is asynchronous (the keychain may prompt or talk over D-Bus)
+// and answers exactly once by signal. Lives on the UI thread. Keys are never
+// written to a file in clear and never logged; show them with llm::maskKey.
+class ApiKeyStore : public QObject {
+    Q_OBJECT
+public:
+    // The desktop keychain under serviceName().
+    explicit ApiKeyStore(QObject *parent = nullptr);
+    ApiKeyStore(std::unique_ptr<SecretBackend> backend, QObject *parent = nullptr);
+    ~ApiKeyStore() override;
+
+    static QString serviceName() { return QStringLiteral("RepoScope"); }
+    static QString keychainKey(const QString &providerId) {
+        return QStringLiteral("provider/") + providerId;
+    }
+    // The environment variable alone (synchronous): for the CLI and as the
+    // fallback.
+    static KeyLookup fromEnvironment(const QString &providerId, const QString &keyEnv);
+    // "keychain" → "the keychain"; "environment X" → "the environment variable
+    // X".
+    static QString describeSource(const KeyLookup &lookup);
+
+    // Answers with lookedUp().
+    void lookup(const QString &providerId, const QString &keyEnv);
+    // Saves `key` (surrounding white space removed) to the keychain; answers with
+    // stored(). `keyEnv` only names the alternative in the error when no keychain
+    // is available.
+    void store(const QString &providerId, const QString &key, const QString &keyEnv = {});
+    // Deletes the keychain entry (a missing one is not an error); answers with
+    // removed().
+    void remove(const QString &providerId);
+
+Q_SIGNALS:
+    void lookedUp(const reposcope::security::KeyLookup &result);
+    void stored(const reposcope::security::KeyChange &result);
+    void removed(const reposcope::security::KeyChange &result);
+
+private:
+    std::unique_ptr<SecretBackend> m_backend;
+};
+
+} // namespace reposcope::security

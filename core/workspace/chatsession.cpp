@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#include "workspace/chatsession.h"
+
+#include "prompt/packwriter.h"
+#include "prompt/systemprompt.h"
+#include "workspace/workspace.h"
+
+#include <QBuffer>
+#include <QtConcurrent>
+
+namespace reposcope::workspace {
+
+ChatSession::ChatSession(Workspace *workspace, QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent)
+    , m_workspace(workspace)
+    , m_client(new llm::ChatClient(network, workspace->pool(), this))
+    , m_conversation(new llm::Conversation(m_client, this))
+    , m_systemPrompt(prompt::defaultSystemPrompt()) {
+    connect(&m_packWatcher, &QFutureWatcher<Result<PreparedPack>>::finished, this,
+            &ChatSession::onPackWritten);
+    connect(m_conversation, &llm::Conversation::turnFinished, this, [this](int index) {
+        const llm::Turn &turn = m_conversation->turns().at(index);
+        Q_EMIT turnCompleted(index, turn.promptTokensEstimate);
+    });
+    // A new repository invalidates the frozen pack: its files are no longer on screen.
+    connect(m_workspace, &Workspace::aboutToReplace, this, [this] {
+        if (m_packWatcher.isRunning())
+            stop();
+    });
+}
+
+ChatSession::~ChatSession() {
+    if (m_packCancel)
+        m_packCancel->store(true);
+    m_packWatcher.waitForFinished(); // the pack writer reads the snapshot we share
+}
+
+void ChatSession::setTarget(const llm::ChatTarget &target) {
+    m_conversation->setTarget(target);
+}
+
+bool ChatSession::selectionChangedSincePack() const {
+    if (!m_conversation->hasPack())
+        return false;
+    const prompt::Selection *selection = m_workspace->selection();
+    if (!selection || selection->snapshotPtr() != m_packSnapshot)
+        return true;
+    return selection->selectedFiles() != m_packSelection;
+}
+
+bool ChatSession::ask(const QString &question, const QString &title,
+                      const QList<llm::ImagePart> &images) {
+    if (isBusy() || question.trimmed().isEmpty())
+        return false;
+    if (m_conversation->hasPack()) {
+        m_conversation->ask(question, title, images);
+        return true;
+    }
+    const prompt::Selection *selection = m_workspace->selection();
+    if (!selection)
+        return false;
+    std::vector<int> files = selection->selectedFiles();
+    if (files.empty())
+        return false;
+    m_pending = Pending{question, title, images};
+    m_packSnapshot = selection->snapshotPtr();
+    m_packSelection = files;
+    m_pendingTokens = selection->selected(0).tokens + selection->selected(0).overhead +
+                      m_workspace->fixedOverhead();
+    m_packCancel = std::make_shared<std::atomic_bool>(false);
+    const repo::SnapshotPtr snapshot = m_packSnapshot;
+    const prompt::PackFormat format = m_workspace->packFormat();
+    QThreadPool *pool = m_workspace->pool();
+    std::shared_ptr<std::atomic_bool> cancel = m_packCancel;
+    m_preparing = true;
+    Q_EMIT packPreparing(int(files.size()));
+    m_packWatcher.setFuture(QtConcurrent::run(
+        pool, [snapshot, files = std::move(files), format, pool, cancel]() -> Result<PreparedPack> {
+            PreparedPack pack;
+            QBuffer buffer(&pack.text);
+            buffer.open(QIODevice::WriteOnly);
+            // The pool runs this task, so the writer's own parallel reads get one thread less.
+            Result<prompt::PackStats> stats =
+                prompt::writePack(*snapshot, files, format, buffer, pool, cancel.get());
+            if (!stats)
+                return stats.error();
+            pack.files = stats->files;
+            pack.problems = stats->problems;
+            return pack;
+        }));
+    return true;
+}
+
+void ChatSession::onPackWritten() {
+    m_preparing = false;
+    Result<PreparedPack> result = m_packWatcher.result();
+    std::optional<Pending> pending = std::move(m_pending);
+    m_pending.reset();
+    if (m_packCancel && m_packCancel->load()) {
+        m_packSnapshot.reset();
+        return;
+    }
+    if (!result) {
+        m_packSnapshot.reset();
+        Q_EMIT packFailed(result.error().message);
+        return;
+    }
+    m_packFiles = result->files;
+    m_conversation->setPack(m_systemPrompt, result->text, m_pendingTokens);
+    Q_EMIT packReady(result->files, result->text.size(), result->problems);
+    if (pending)
+        m_conversation->ask(pending->question, pending->title, pending->images);
+}
+
+void ChatSession::stop() {
+    if (m_preparing) {
+        if (m_packCancel)
+            m_packCancel->store(true);
+        m_pending.reset();
+        return;
+    }
+    m_conversation->stop();
+}
+
+void ChatSession::newConversation() {
+    stop();
+    m_conversation->setPack({}, {}, 0);
+    m_conversation->clear();
+    m_packSnapshot.reset();
+    m_packSelection.clear();
+    m_packFiles = 0;
+}
+
+} // namespace reposcope::workspace

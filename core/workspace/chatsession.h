@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "common/result.h"
+#include "llm/chatclient.h"
+#include "llm/conversation.h"
+#include "repo/reposnapshot.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace reposcope::workspace {
+
+class Workspace;
+
+// The pack written for a conversation: the bytes sent, and what they were made of.
+struct PreparedPack {
+    QByteArray text;
+    int files = 0;
+    QStringList problems; // files skipped (unreadable, not text)
+};
+
+// Ties the open repository to a conversation: on the first question it writes the pack of
+// the current selection on the workspace's pool (never on the UI thread), freezes it for
+// the conversation (so it stays a byte-identical prefix turn after turn), then asks.
+// Lives on the UI thread. Owns the ChatClient and the Conversation.
+class ChatSession : public QObject {
+    Q_OBJECT
+public:
+    ChatSession(Workspace *workspace, QNetworkAccessManager *network, QObject *parent = nullptr);
+    ~ChatSession() override;
+
+    llm::Conversation *conversation() { return m_conversation; }
+    llm::ChatClient *client() { return m_client; }
+
+    void setTarget(const llm::ChatTarget &target);
+    const llm::ChatTarget &target() const { return m_conversation->target(); }
+    void setSystemPrompt(QByteArray prompt) { m_systemPrompt = std::move(prompt); }
+
+    // Writes the pack first when this conversation has none yet. Refused (returns false)
+    // while busy, without a repository, or with nothing selected.
+    bool ask(const QString &question, const QString &title = QString(),
+             const QList<llm::ImagePart> &images = {});
+    // Stops pack writing or the request, whichever runs.
+    void stop();
+    // Forgets the turns and the pack: the next question packs the current selection.
+    void newConversation();
+
+    // True from ask() until the pack is handed to the conversation (the watcher's future
+    // ends a moment before its finished signal arrives).
+    bool isPreparing() const { return m_preparing; }
+    bool isBusy() const { return isPreparing() || m_conversation->isBusy(); }
+    // The selection differs from the one the conversation's pack was written from.
+    bool selectionChangedSincePack() const;
+    // Tokens of the frozen pack as counted (0 before the first question).
+    qint64 packTokens() const { return m_conversation->packTokens(); }
+    int packFiles() const { return m_packFiles; }
+
+Q_SIGNALS:
+    void packPreparing(int files);
+    void packFailed(const QString &message);
+    // The pack is frozen; problems lists files that could not be included.
+    void packReady(int files, qint64 bytes, const QStringList &problems);
+    // A turn ended (any outcome). countedPromptTokens: RepoScope's own count of the prompt.
+    void turnCompleted(int index, qint64 countedPromptTokens);
+
+private:
+    void onPackWritten();
+
+    Workspace *m_workspace;
+    llm::ChatClient *m_client;
+    llm::Conversation *m_conversation;
+    QByteArray m_systemPrompt;
+    QFutureWatcher<reposcope::Result<PreparedPack>> m_packWatcher;
+    std::shared_ptr<std::atomic_bool> m_packCancel;
+    repo::SnapshotPtr m_packSnapshot;
+    std::vector<int> m_packSelection;
+    qint64 m_pendingTokens = 0;
+    int m_packFiles = 0;
+    bool m_preparing = false;
+    struct Pending {
+        QString question;
+        QString title;
+        QList<llm::ImagePart> images;
+    };
+    std::optional<Pending> m_pending;
+};
+
+} // namespace reposcope::workspace

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""A stand-in for llama.cpp's llama-server, for trying RepoScope's chat by hand and for
+screenshots without a model: GET /health, /props (n_ctx), /v1/models, POST /tokenize and
+a streaming /v1/chat/completions that reports prompt_progress while it "prefills", then
+streams a canned Markdown answer with citations, then usage and timings.
+
+    scripts/dev/fake-llama-server.py [--port 8080] [--ctx 131072] [--prefill-s 6] [--tps 40]
+"""
+import argparse
+import json
+import re
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ANSWER = """## SQL injection: 2 findings
+
+- [HIGH] User input concatenated into a query — `app/db.py:2` — "return run(\\"SELECT * FROM t WHERE n='\\" + name)" — `name` comes straight from the request handler.
+- [MEDIUM] Dynamic ORDER BY — `app/report.py:14` — "order = request.args['sort']" — the sort column is not allow-listed.
+
+### Data flow
+
+1. `app/routes.py:8` reads `name` from the query string.
+2. `app/db.py:2` builds the SQL text with `+`.
+
+```python
+def find(name):
+    return run("SELECT * FROM t WHERE n = %s", (name,))
+```
+
+Use bound parameters everywhere; the rest of the data layer already does.
+"""
+
+
+def words(text):
+    return re.findall(r"\S+\s*|\s+", text)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, obj, status=200):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/health":
+            return self.send_json({"status": "ok"})
+        if self.path == "/props":
+            return self.send_json({"default_generation_settings": {"n_ctx": self.server.args.ctx},
+                                   "modalities": {"vision": False}})
+        if self.path == "/v1/models":
+            return self.send_json({"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+        self.send_json({"error": {"message": "not found", "type": "not_found_error"}}, 404)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length)
+        if self.path == "/tokenize":
+            content = json.loads(raw or b"{}").get("content", "")
+            return self.send_json({"tokens": list(range(max(1, len(content) // 4)))})
+        if self.path != "/v1/chat/completions":
+            return self.send_json({"error": {"message": "not found"}}, 404)
+        request = json.loads(raw)
+        prompt_tokens = max(1, len(raw) // 4)
+        if prompt_tokens > self.server.args.ctx:
+            return self.send_json({"error": {"code": 400, "type": "exceed_context_size_error",
+                                             "message": "the request exceeds the available context size",
+                                             "n_prompt_tokens": prompt_tokens, "n_ctx": self.server.args.ctx}}, 400)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
+        def event(obj):
+            data = b"data: " + (obj if isinstance(obj, bytes) else json.dumps(obj).encode()) + b"\n\n"
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
+        start = time.time()
+        steps = 20
+        if request.get("return_progress"):
+            for i in range(1, steps + 1):
+                time.sleep(self.server.args.prefill_s / steps)
+                event({"choices": [], "prompt_progress": {"total": prompt_tokens, "cache": 0,
+                                                          "processed": prompt_tokens * i // steps,
+                                                          "time_ms": int((time.time() - start) * 1000)}})
+        else:
+            time.sleep(self.server.args.prefill_s)
+        event({"choices": [{"index": 0, "delta": {"role": "assistant", "content": None}}]})
+        pieces = words(ANSWER)
+        for piece in pieces:
+            event({"choices": [{"index": 0, "delta": {"content": piece}}]})
+            time.sleep(1.0 / self.server.args.tps)
+        event({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+               "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(pieces),
+                         "total_tokens": prompt_tokens + len(pieces)}})
+        event(b"[DONE]")
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--ctx", type=int, default=131072)
+    parser.add_argument("--prefill-s", type=float, default=6.0)
+    parser.add_argument("--tps", type=float, default=40.0)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.args = args
+    print(f"fake llama-server on http://127.0.0.1:{args.port}/v1 (n_ctx {args.ctx})", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

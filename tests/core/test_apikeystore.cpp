@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+// ApiKeyStore: keychain first, then the environment; plain errors when no
+// keychain service exists; the real QtKeychain backend answers (or fails)
+// without hanging.
+#include "llm/chatrequest.h"
+#include "security/apikeystore.h"
+
+#include <QHash>
+#include <QSignalSpy>
+#include <QTimer>
+#include <QUuid>
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+
+using namespace reposcope::security;
+
+namespace {
+
+// An in-memory keychain that answers on the next event-loop turn, as a real one
+// does.
+class FakeBackend final : public SecretBackend {
+public:
+    struct State {
+        QHash<QString, QString> entries;
+        bool available = true;
+        QStringList calls;
+    };
+    explicit FakeBackend(std::shared_ptr<State> state)
+        : m_state(std::move(state)) {}
+
+    void read(const QString &key, QObject *context, Done done) override {
+        m_state->calls << QStringLiteral("read ") + key;
+        Outcome o = unavailable();
+        if (m_state->available) {
+            o.status =
+                m_state->entries.contains(key) ? Outcome::Status::Ok : Outcome::Status::NotFound;
+            o.secret = m_state->entries.value(key);
+        }
+        answer(context, std::move(done), o);
+    }
+    void write(const QString &key, const QString &secret, QObject *context, Done done) override {
+        m_state->calls << QStringLiteral("write ") + key;
+        Outcome o = unavailable();
+        if (m_state->available) {
+            m_state->entries.insert(key, secret);
+            o.status = Outcome::Status::Ok;
+        }
+        answer(context, std::move(done), o);
+    }
+    void remove(const QString &key, QObject *context, Done done) override {
+        m_state->calls << QStringLiteral("remove ") + key;
+        Outcome o = unavailable();
+        if (m_state->available)
+            o.status =
+                m_state->entries.remove(key) ? Outcome::Status::Ok : Outcome::Status::NotFound;
+        answer(context, std::move(done), o);
+    }
+
+private:
+    static Outcome unavailable() {
+        return {Outcome::Status::Unavailable, QString(),
+                QStringLiteral("Cannot autolaunch D-Bus without X11 $DISPLAY")};
+    }
+    static void answer(QObject *context, Done done, const Outcome &o) {
+        QTimer::singleShot(0, context, [done = std::move(done), o] { done(o); });
+    }
+    std::shared_ptr<State> m_state;
+};
+
+// Sets an environment variable for one test and restores it afterwards.
+class EnvVar {
+public:
+    EnvVar(const char *name, const QByteArray &value)
+        : m_name(name)
+        , m_had(qEnvironmentVariableIsSet(name))
+        , m_old(qgetenv(name)) {
+        if (value.isNull())
+            qunsetenv(name);
+        else
+            qputenv(name, value);
+    }
+    ~EnvVar() {
+        if (m_had)
+            qputenv(m_name, m_old);
+        else
+            qunsetenv(m_name);
+    }
+
+private:
+    const char *m_name;
+    bool m_had;
+    QByteArray m_old;
+};
+
+class ApiKeyStoreTest : public ::testing::Test {
+protected:
+    ApiKeyStoreTest()
+        : m_state(std::make_shared<FakeBackend::State>())
+        , m_store(std::make_unique<FakeBackend>(m_state)) {}
+
+    KeyLookup lookup(const QString &provider, const QString &keyEnv) {
+        QSignalSpy spy(&m_store, &ApiKeyStore::lookedUp);
+        m_store.lookup(provider, keyEnv);
+        EXPECT_TRUE(spy.wait());
+        EXPECT_EQ(spy.size(), 1);
+        return spy.isEmpty() ? KeyLookup{} : spy.first().first().value<KeyLookup>();
+    }
+    KeyChange store(const QString &provider, const QString &key) {
+        QSignalSpy spy(&m_store, &ApiKeyStore::stored);
+        m_store.store(provider, key, QStringLiteral("RS_TEST_GROQ_KEY"));
+        EXPECT_TRUE(spy.wait());
+        return spy.isEmpty() ? KeyChange{} : spy.first().first().value<KeyChange>();
+    }
+    KeyChange remove(const QString &provider) {
+        QSignalSpy spy(&m_store, &ApiKeyStore::removed);
+        m_store.remove(provider);
+        EXPECT_TRUE(spy.wait());
+        return spy.isEmpty() ? KeyChange{} : spy.first().first().value<KeyChange>();
+    }
+
+    std::shared_ptr<FakeBackend::State> m_state;
+    ApiKeyStore m_store;
+};
+
+} // namespace
+
+TEST_F(ApiKeyStoreTest, EnvironmentVariableWhenTheKeychainHasNone) {
+    EnvVar env("RS_TEST_GROQ_KEY", "  gsk_fromenv123456\n");
+    const KeyLookup found = lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+    EXPECT_TRUE(found.found());
+    EXPECT_EQ(found.providerId, QStringLiteral("groq"));
+    EXPECT_EQ(found.key, QStringLiteral("gsk_fromenv123456")) << "white space trimmed";
+    EXPECT_EQ(found.source, QStringLiteral("environment RS_TEST_GROQ_KEY"));
+    EXPECT_TRUE(found.keychainProblem.isEmpty());
+    EXPECT_EQ(m_state->calls, QStringList{QStringLiteral("read provider/groq")});
+    EXPECT_EQ(ApiKeyStore::describeSource(found),
+              QStringLiteral("the environment variable RS_TEST_GROQ_KEY"));
+    // The synchronous form gives the same answer.
+    const KeyLookup sync =
+        ApiKeyStore::fromEnvironment(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+    EXPECT_EQ(sync.key, found.key);
+    EXPECT_EQ(sync.source, found.source);
+}
+
+TEST_F(ApiKeyStoreTest, KeychainEntryWinsOverTheEnvironment) {
+    EnvVar env("RS_TEST_GROQ_KEY", "gsk_fromenv123456");
+    m_state->entries.insert(QStringLiteral("provider/groq"), QStringLiteral("gsk_keychain7890"));
+    const KeyLookup found = lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+    EXPECT_EQ(found.key, QStringLiteral("gsk_keychain7890"));
+    EXPECT_EQ(found.source, QStringLiteral("keychain"));
+    EXPECT_EQ(ApiKeyStore::describeSource(found), QStringLiteral("the keychain"));
+}
+
+TEST_F(ApiKeyStoreTest, MissingKeyEverywhere) {
+    EnvVar env("RS_TEST_GROQ_KEY", QByteArray());
+    const KeyLookup none = lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+    EXPECT_FALSE(none.found());
+    EXPECT_TRUE(none.source.isEmpty());
+    EXPECT_TRUE(none.keychainProblem.isEmpty()) << "the keychain answered: no entry";
+    EXPECT_EQ(none.providerId, QStringLiteral("groq"));
+    // A provider that names no variable (Ollama) is not looked up in the
+    // environment.
+    EXPECT_FALSE(lookup(QStringLiteral("ollama"), QString()).found());
+}
+
+TEST_F(ApiKeyStoreTest, UnavailableKeychainSaysSoAndTheEnvironmentStillWorks) {
+    m_state->available = false;
+    {
+        EnvVar env("RS_TEST_GROQ_KEY", "gsk_fromenv123456");
+        const KeyLookup found = lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+        EXPECT_EQ(found.key, QStringLiteral("gsk_fromenv123456"));
+        EXPECT_EQ(found.source, QStringLiteral("environment RS_TEST_GROQ_KEY"));
+        EXPECT_TRUE(
+            found.keychainProblem.startsWith(QStringLiteral("No keychain service is available")))
+            << found.keychainProblem.toStdString();
+    }
+    const KeyChange saved = store(QStringLiteral("groq"), QStringLiteral("gsk_secret_value_1"));
+    EXPECT_FALSE(saved.ok);
+    EXPECT_TRUE(saved.error.contains(QStringLiteral("No keychain service is available")));
+    EXPECT_TRUE(saved.error.contains(QStringLiteral("RS_TEST_GROQ_KEY")))
+        << "names the alternative: " << saved.error.toStdString();
+    EXPECT_FALSE(saved.error.contains(QStringLiteral("gsk_secret_value_1")));
+    const KeyChange removed = remove(QStringLiteral("groq"));
+    EXPECT_FALSE(removed.ok);
+    EXPECT_FALSE(removed.error.isEmpty());
+}
+
+TEST_F(ApiKeyStoreTest, StoreLookupRemoveRoundTrip) {
+    EnvVar env("RS_TEST_GROQ_KEY", QByteArray());
+    const KeyChange saved = store(QStringLiteral("groq"), QStringLiteral(" gsk_pasted_key_42\n"));
+    EXPECT_TRUE(saved.ok) << saved.error.toStdString();
+    EXPECT_EQ(m_state->entries.value(QStringLiteral("provider/groq")),
+              QStringLiteral("gsk_pasted_key_42"));
+    EXPECT_EQ(lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY")).key,
+              QStringLiteral("gsk_pasted_key_42"));
+    EXPECT_TRUE(remove(QStringLiteral("groq")).ok);
+    EXPECT_FALSE(lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY")).found());
+    EXPECT_TRUE(remove(QStringLiteral("groq")).ok) << "removing a missing entry is fine";
+
+    const KeyChange empty = store(QStringLiteral("groq"), QStringLiteral("   "));
+    EXPECT_FALSE(empty.ok);
+    EXPECT_FALSE(empty.error.isEmpty());
+    EXPECT_FALSE(m_state->entries.contains(QStringLiteral("provider/groq")));
+}
+
+TEST_F(ApiKeyStoreTest, ShownKeysAreMasked) {
+    const QString key = QStringLiteral("gsk_abcdefghijklmnopqrstuvwxyz0123");
+    const QString masked = reposcope::llm::maskKey(key);
+    EXPECT_FALSE(masked.contains(key));
+    EXPECT_FALSE(masked.contains(QStringLiteral("ijklmnop")));
+    EXPECT_TRUE(masked.endsWith(QStringLiteral("0123"))) << masked.toStdString();
+    EXPECT_FALSE(
+        reposcope::llm::maskKey(QStringLiteral("short")).contains(QStringLiteral("short")));
+}
+
+// The real keychain: with a Secret Service the key goes in and out again;
+// without one (headless CI) every job ends with its own error, in plain words,
+// and nothing hangs.
+TEST(ApiKeyStoreKeychain, RealKeychainAnswersOrSaysItIsUnavailable) {
+    ApiKeyStore store(makeKeychainBackend(QStringLiteral("RepoScopeTests")));
+    const QString provider =
+        QStringLiteral("test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString key = QStringLiteral("sk-test-") + QUuid::createUuid().toString(QUuid::Id128);
+    EnvVar env("RS_TEST_REAL_KEY", "sk-env-fallback-000");
+
+    QSignalSpy storedSpy(&store, &ApiKeyStore::stored);
+    store.store(provider, key, QStringLiteral("RS_TEST_REAL_KEY"));
+    // The deadline only turns a hang into a failure; QtKeychain ends every job
+    // itself.
+    ASSERT_TRUE(storedSpy.wait(60000)) << "the keychain job never finished";
+    const KeyChange saved = storedSpy.first().first().value<KeyChange>();
+
+    QSignalSpy lookedUpSpy(&store, &ApiKeyStore::lookedUp);
+    store.lookup(provider, QStringLiteral("RS_TEST_REAL_KEY"));
+    ASSERT_TRUE(lookedUpSpy.wait(60000));
+    const KeyLookup found = lookedUpSpy.first().first().value<KeyLookup>();
+
+    QSignalSpy removedSpy(&store, &ApiKeyStore::removed);
+    store.remove(provider);
+    ASSERT_TRUE(removedSpy.wait(60000));
+    const KeyChange removed = removedSpy.first().first().value<KeyChange>();
+
+    if (saved.ok) {
+        EXPECT_EQ(found.key, key);
+        EXPECT_EQ(found.source, QStringLiteral("keychain"));
+        EXPECT_TRUE(removed.ok) << removed.error.toStdString();
+        QSignalSpy again(&store, &ApiKeyStore::lookedUp);
+        store.lookup(provider, QStringLiteral("RS_TEST_REAL_KEY"));
+        ASSERT_TRUE(again.wait(60000));
+        EXPECT_EQ(again.first().first().value<KeyLookup>().source,
+                  QStringLiteral("environment RS_TEST_REAL_KEY"));
+    } else {
+        std::cout << "[ INFO     ] no usable keychain here: " << saved.error.toStdString() << "\n";
+        EXPECT_FALSE(saved.error.isEmpty());
+        EXPECT_FALSE(saved.error.contains(key));
+        EXPECT_EQ(found.key, QStringLiteral("sk-env-fallback-000"));
+        EXPECT_EQ(found.source, QStringLiteral("environment RS_TEST_REAL_KEY"));
+        EXPECT_FALSE(found.keychainProblem.isEmpty());
+    }
+}
