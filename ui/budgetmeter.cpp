@@ -180,6 +180,8 @@ void BudgetMeter::onProviderChanged() {
 }
 
 void BudgetMeter::onModelChanged() {
+    m_liveCapSource.clear();
+    m_backendNote.clear();
     const llm::ModelEntry *m = currentModel();
     if (m) {
         QSettings().setValue(QStringLiteral("budget/model/") + currentProviderId(), m->id);
@@ -201,12 +203,39 @@ void BudgetMeter::onModelChanged() {
     Q_EMIT modelChanged();
 }
 
-qint64 BudgetMeter::fixedTokens() const {
+qint64 BudgetMeter::systemPromptTokens() const {
     const tokenize::Tokenizer &tok = m_workspace->tokenizer();
-    const QByteArray system = prompt::defaultSystemPrompt();
-    return m_workspace->fixedOverhead() +
-           tok.count(std::string_view(system.constData(), size_t(system.size()))) +
-           m_reserved->value();
+    if (m_systemTokensFor != tok.id()) {
+        const QByteArray system = prompt::defaultSystemPrompt();
+        m_systemTokens = tok.count(std::string_view(system.constData(), size_t(system.size())));
+        m_systemTokensFor = tok.id();
+    }
+    return m_systemTokens;
+}
+
+qint64 BudgetMeter::fixedTokens() const {
+    return m_workspace->fixedOverhead() + systemPromptTokens() + m_reserved->value();
+}
+
+int BudgetMeter::reservedOutput() const {
+    return m_reserved->value();
+}
+
+void BudgetMeter::setLiveCap(qint64 tokens, const QString &source) {
+    if (tokens <= 0) {
+        m_liveCapSource.clear();
+        refresh();
+        return;
+    }
+    QSignalBlocker block(m_cap); // the server's figure is not the user's override
+    m_cap->setValue(int(std::min<qint64>(tokens, m_cap->maximum())));
+    m_liveCapSource = source;
+    refresh();
+}
+
+void BudgetMeter::setBackendNote(const QString &note) {
+    m_backendNote = note;
+    refresh();
 }
 
 void BudgetMeter::refresh() {
@@ -218,8 +247,7 @@ void BudgetMeter::refresh() {
     }
     const llm::ModelEntry *model = currentModel();
     prompt::BudgetInput in;
-    const QByteArray system = prompt::defaultSystemPrompt();
-    in.systemPromptTokens = tok.count(std::string_view(system.constData(), size_t(system.size())));
+    in.systemPromptTokens = systemPromptTokens();
     in.reservedOutputTokens = m_reserved->value();
     in.contextCap = contextCap();
     const double correction =
@@ -235,6 +263,7 @@ void BudgetMeter::refresh() {
             m_lineNumbers->isChecked() ? qint64(std::ceil(double(t.lines) * m_tokensPerLine)) : 0;
     }
     const prompt::BudgetFigures f = prompt::computeBudget(in);
+    m_last = f;
     const QString approx = m_workspace->countsAreExact() ? QString() : QStringLiteral("≈");
     m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
     m_bar->setFormat(
@@ -265,6 +294,12 @@ void BudgetMeter::refresh() {
     else if (model)
         text += QStringLiteral("<br>") +
                 tr("Price unknown for this model (set it in your catalog.json)");
+    if (!m_liveCapSource.isEmpty())
+        text += QStringLiteral("<br>") +
+                tr("Cap read from the server (%1).").arg(m_liveCapSource.toHtmlEscaped());
+    if (!m_backendNote.isEmpty())
+        text += QStringLiteral("<br><span style='color:#d68910'>%1</span>")
+                    .arg(m_backendNote.toHtmlEscaped());
     text += QStringLiteral("<br><i>") + tokenizerLine().toHtmlEscaped() + QStringLiteral("</i>");
     m_figures->setText(text);
     QString tip = text;
@@ -293,6 +328,11 @@ QString BudgetMeter::tokenizerLine() const {
 
 void BudgetMeter::setTokenizerInfo(const QString &note, const tokenize::Correction &correction) {
     m_tokenizerNote = note;
+    m_correction = correction;
+    refresh();
+}
+
+void BudgetMeter::setCorrection(const tokenize::Correction &correction) {
     m_correction = correction;
     refresh();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "llm/modelcatalog.h"
+#include "prompt/budget.h"
 #include "tokenize/correctionstore.h"
 
 #include <QWidget>
@@ -41,11 +42,20 @@ public:
     QString summaryText() const;
     // What the counts rest on: why they are approximate, and the learned correction.
     void setTokenizerInfo(const QString &note, const tokenize::Correction &correction);
+    void setCorrection(const tokenize::Correction &correction);
     // The tokenizer file the user chose for the current model ("" for none).
     QString tokenizerFileSetting() const;
     QString tokenizerLine() const;
     // Asks the main window to deselect files until the request fits (emits fitRequested).
     void requestFit();
+    // The figures of the last refresh: what one request sends and costs.
+    const prompt::BudgetFigures &figures() const { return m_last; }
+    int reservedOutput() const;
+    // A live server stated the model's real cap: it replaces the catalog's figure (not
+    // saved as the user's override); `source` says where it was read. 0 clears it.
+    void setLiveCap(qint64 tokens, const QString &source);
+    // A note about the backend shown with the figures (e.g. Ollama trims silently).
+    void setBackendNote(const QString &note);
 
 Q_SIGNALS:
     // The user asked to fit the selection; the main window runs it and reports what dropped.
@@ -58,6 +68,7 @@ private:
     void chooseTokenizerFile();
     void onModelChanged();
     qint64 fixedTokens() const;
+    qint64 systemPromptTokens() const;
 
     workspace::Workspace *m_workspace;
     llm::ModelCatalog *m_catalog;
@@ -72,6 +83,11 @@ private:
     double m_tokensPerLine = 0;
     QString m_tokenizerNote;
     tokenize::Correction m_correction;
+    prompt::BudgetFigures m_last;
+    QString m_liveCapSource;
+    QString m_backendNote;
+    mutable QString m_systemTokensFor; // tokenizer id the cached count below belongs to
+    mutable qint64 m_systemTokens = 0;
 };
 
 } // namespace reposcope::ui

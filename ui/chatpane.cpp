@@ -1,77 +1,503 @@
 // SPDX-License-Identifier: MIT
 #include "chatpane.h"
 
-#include <QFrame>
+#include "chatformat.h"
+#include "llm/chatclient.h"
+#include "llm/conversation.h"
+#include "transcriptview.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QTextCursor>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace reposcope::ui {
 
+namespace {
+
+const QString &skipConfirmationKey() {
+    static const QString key = QStringLiteral("chat/sendWithoutConfirmation");
+    return key;
+}
+
+bool isRunning(llm::ChatPhase phase) {
+    using llm::ChatPhase;
+    return phase == ChatPhase::Preparing || phase == ChatPhase::Uploading ||
+           phase == ChatPhase::Waiting || phase == ChatPhase::Streaming ||
+           phase == ChatPhase::Retrying;
+}
+
+QString defaultSetupHint() {
+    return ChatPane::tr("Choose a provider and a model first, and enter its API key if it "
+                        "needs one (Settings ▸ Providers…).");
+}
+
+} // namespace
+
 ChatPane::ChatPane(QWidget *parent)
+    : ChatPane(nullptr, parent) {}
+
+ChatPane::ChatPane(KSyntaxHighlighting::Repository *syntax, QWidget *parent)
     : QWidget(parent)
-    , m_heading(new QLabel(tr("Chat"), this))
-    , m_notice(new QLabel(this))
+    , m_transcript(new TranscriptView(syntax, this))
+    , m_indicator(new PhaseIndicator(this))
+    , m_confirm(new ConfirmStrip(this))
+    , m_tasks(new QComboBox(this))
+    , m_cost(new QLabel(this))
     , m_composer(new QPlainTextEdit(this))
-    , m_sendButton(new QPushButton(tr("Send"), this)) {
-    m_heading->setObjectName(QStringLiteral("chatHeading"));
-    QFont headingFont = m_heading->font();
-    headingFont.setBold(true);
-    headingFont.setPointSizeF(headingFont.pointSizeF() * 1.2);
-    m_heading->setFont(headingFont);
-
-    // The transcript area: for now it only holds the notice.
-    auto *transcript = new QFrame(this);
-    transcript->setObjectName(QStringLiteral("chatTranscriptArea"));
-    transcript->setFrameShape(QFrame::StyledPanel);
-    transcript->setBackgroundRole(QPalette::Base);
-    transcript->setAutoFillBackground(true);
-    m_notice->setObjectName(QStringLiteral("chatNotice"));
-    m_notice->setText(
-        tr("No model backend is connected yet. This build can scan a repository, count "
-           "tokens and write the pack (File ▸ Export pack…); sending it to a model arrives "
-           "with the backends feature."));
-    m_notice->setWordWrap(true);
-    m_notice->setAlignment(Qt::AlignCenter);
-    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *transcriptLayout = new QVBoxLayout(transcript);
-    transcriptLayout->addStretch(1);
-    transcriptLayout->addWidget(m_notice);
-    transcriptLayout->addStretch(1);
-
-    m_composer->setObjectName(QStringLiteral("chatComposer"));
-    m_composer->setPlaceholderText(tr("Ask about the selected files…"));
-    m_composer->setTabChangesFocus(true);
-    m_composer->setMaximumHeight(m_composer->fontMetrics().lineSpacing() * 6);
-    m_composer->setEnabled(false);
-
-    const QString why = tr("Chat is not available yet: no model backend is connected.");
-    m_composer->setToolTip(why);
-    m_sendButton->setObjectName(QStringLiteral("chatSendButton"));
-    m_sendButton->setToolTip(why);
-    m_sendButton->setEnabled(false);
-
-    auto *buttonRow = new QHBoxLayout;
-    buttonRow->addStretch(1);
-    buttonRow->addWidget(m_sendButton);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_heading);
-    layout->addWidget(transcript, 1);
-    layout->addWidget(m_composer);
-    layout->addLayout(buttonRow);
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+    , m_continue(new QPushButton(tr("Continue"), this))
+    , m_reask(new QPushButton(tr("Re-ask"), this))
+    , m_copy(new QPushButton(tr("Copy Answer"), this))
+    , m_new(new QPushButton(tr("New Conversation"), this)) {
+    buildUi();
+    updateActions();
 }
 
 ChatPane::~ChatPane() = default;
 
-bool ChatPane::isBackendConnected() const {
-    return false;
+void ChatPane::buildUi() {
+    m_tasks->setObjectName(QStringLiteral("chatTaskPicker"));
+    m_tasks->addItem(tr("Free question"));
+    m_tasks->setToolTip(tr("Start from a task: its prompt fills the composer, where you can "
+                           "edit it"));
+    m_cost->setObjectName(QStringLiteral("chatCostLabel"));
+    m_composer->setObjectName(QStringLiteral("chatComposer"));
+    m_composer->setPlaceholderText(tr("Ask about the selected files… (Ctrl+Enter sends)"));
+    m_composer->setTabChangesFocus(true);
+    m_composer->setMaximumHeight(m_composer->fontMetrics().lineSpacing() * 7);
+
+    m_send->setObjectName(QStringLiteral("chatSendButton"));
+    m_stop->setObjectName(QStringLiteral("chatStopButton"));
+    m_stop->setToolTip(tr("Stop the request; the partial answer is kept (Esc)"));
+    m_continue->setObjectName(QStringLiteral("chatContinueButton"));
+    m_continue->setToolTip(tr("Ask the model to continue the incomplete answer "
+                              "(Ctrl+Shift+Enter)"));
+    m_reask->setObjectName(QStringLiteral("chatReaskButton"));
+    m_reask->setToolTip(tr("Send the last question again, replacing its answer (Ctrl+R)"));
+    m_copy->setObjectName(QStringLiteral("chatCopyButton"));
+    m_copy->setToolTip(tr("Copy the last answer as Markdown (Ctrl+Alt+C)"));
+    m_new->setObjectName(QStringLiteral("chatNewButton"));
+    m_new->setToolTip(tr("Forget this conversation; the next question packs the current "
+                         "selection again"));
+
+    auto *taskRow = new QHBoxLayout;
+    taskRow->addWidget(m_tasks, 1);
+    taskRow->addWidget(m_cost);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_new);
+    buttons->addWidget(m_copy);
+    buttons->addStretch(1);
+    buttons->addWidget(m_reask);
+    buttons->addWidget(m_continue);
+    buttons->addWidget(m_stop);
+    buttons->addWidget(m_send);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_transcript, 1);
+    layout->addWidget(m_indicator);
+    layout->addWidget(m_confirm);
+    layout->addLayout(taskRow);
+    layout->addWidget(m_composer);
+    layout->addLayout(buttons);
+
+    connect(m_send, &QPushButton::clicked, this, &ChatPane::send);
+    connect(m_stop, &QPushButton::clicked, this, &ChatPane::stop);
+    connect(m_continue, &QPushButton::clicked, this, [this] {
+        if (m_continue->isEnabled())
+            Q_EMIT continueRequested();
+    });
+    connect(m_reask, &QPushButton::clicked, this, [this] {
+        if (m_reask->isEnabled())
+            Q_EMIT reaskRequested();
+    });
+    connect(m_copy, &QPushButton::clicked, this, &ChatPane::copyAnswer);
+    connect(m_new, &QPushButton::clicked, this, &ChatPane::newConversation);
+    connect(m_tasks, &QComboBox::activated, this, &ChatPane::pickTask);
+    connect(m_composer, &QPlainTextEdit::textChanged, this, &ChatPane::updateActions);
+    connect(m_confirm, &ConfirmStrip::accepted, this, [this](bool dontAskAgain) {
+        m_confirmedProviders.insert(m_target.providerId);
+        if (dontAskAgain) {
+            QSettings settings;
+            QStringList skip = settings.value(skipConfirmationKey()).toStringList();
+            if (!skip.contains(m_target.providerId))
+                skip << m_target.providerId;
+            settings.setValue(skipConfirmationKey(), skip);
+        }
+        updateActions();
+        if (m_send->isEnabled())
+            dispatchSend();
+    });
+    connect(m_confirm, &ConfirmStrip::rejected, this, [this] {
+        updateActions();
+        m_composer->setFocus();
+    });
+    connect(m_indicator, &PhaseIndicator::fitToBudgetRequested, this,
+            &ChatPane::fitToBudgetRequested);
+    connect(m_transcript, &TranscriptView::linkActivated, this, [this](const QUrl &url) {
+        if (url.scheme() == QLatin1String("reposcope") &&
+            url.path() == QLatin1String("fit-to-budget"))
+            Q_EMIT fitToBudgetRequested();
+        else
+            Q_EMIT linkActivated(url);
+    });
+
+    auto shortcut = [this](const QKeySequence &keys, QPushButton *button) {
+        auto *action = new QShortcut(keys, this);
+        action->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QShortcut::activated, button, [button] {
+            if (button->isEnabled() && !button->isHidden())
+                button->click();
+        });
+    };
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return), m_continue);
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), m_reask);
+    shortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_C), m_copy);
+
+    // Ctrl+Enter and Esc are handled where the keys arrive (see eventFilter()).
+    const QList<QWidget *> children = findChildren<QWidget *>();
+    for (QWidget *child : children)
+        child->installEventFilter(this);
 }
 
-QString ChatPane::noticeText() const {
-    return m_notice->text();
+bool ChatPane::eventFilter(QObject *watched, QEvent *event) {
+    if (event->type() != QEvent::KeyPress && event->type() != QEvent::ShortcutOverride)
+        return QWidget::eventFilter(watched, event);
+    auto *key = static_cast<QKeyEvent *>(event);
+    const Qt::KeyboardModifiers modifiers = key->modifiers() & ~Qt::KeypadModifier;
+    if (key->key() == Qt::Key_Escape && modifiers == Qt::NoModifier) {
+        // Esc is the window's "Cancel Counting" too: take it only when there is something here to
+        // stop, so that both keep working.
+        const bool confirming = !m_confirm->isHidden();
+        if (!confirming && !isBusy())
+            return false;
+        event->accept();
+        if (event->type() == QEvent::KeyPress) {
+            if (confirming)
+                m_confirm->cancelButton()->click();
+            else
+                stop();
+        }
+        return true;
+    }
+    const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
+    if (watched == m_composer && enter && modifiers == Qt::ControlModifier) {
+        event->accept();
+        if (event->type() == QEvent::KeyPress)
+            send();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ChatPane::setConversation(const llm::Conversation *conversation,
+                               const llm::ChatClient *client) {
+    for (const QMetaObject::Connection &connection : std::as_const(m_sourceConnections))
+        disconnect(connection);
+    m_sourceConnections.clear();
+    if (!conversation) {
+        setTurns(nullptr);
+        return;
+    }
+    m_sourceConnections
+        << connect(conversation, &llm::Conversation::turnStarted, this, &ChatPane::onTurnStarted)
+        << connect(conversation, &llm::Conversation::turnUpdated, this, &ChatPane::onTurnUpdated)
+        << connect(conversation, &llm::Conversation::turnFinished, this, &ChatPane::onTurnFinished)
+        << connect(conversation, &QObject::destroyed, this, [this] { setConversation(nullptr); });
+    if (client) {
+        m_maxAttempts = client->retryPolicy().maxAttempts;
+        m_sourceConnections << connect(client, &llm::ChatClient::retryScheduled, this,
+                                       [this](int next, int delayMs, const llm::ChatError &why) {
+                                           showRetry(next, delayMs, why);
+                                       });
+    }
+    bindTurns(&conversation->turns());
+}
+
+void ChatPane::setTurns(const QList<llm::Turn> *turns) {
+    for (const QMetaObject::Connection &connection : std::as_const(m_sourceConnections))
+        disconnect(connection);
+    m_sourceConnections.clear();
+    bindTurns(turns);
+}
+
+void ChatPane::bindTurns(const QList<llm::Turn> *turns) {
+    m_turns = turns;
+    m_pending.reset();
+    m_composer->setReadOnly(false);
+    m_sentTurn = -1;
+    m_transcript->setTurns(turns);
+    if (const llm::Turn *last = lastTurn())
+        m_indicator->setTurn(*last);
+    else
+        m_indicator->reset();
+    updateActions();
+    updateCost();
+}
+
+void ChatPane::reload() {
+    m_transcript->renderAll();
+    if (const llm::Turn *last = lastTurn())
+        m_indicator->setTurn(*last);
+    else if (!m_pending)
+        m_indicator->reset();
+    updateActions();
+    updateCost();
+}
+
+void ChatPane::setTargetSummary(const ChatTargetSummary &target) {
+    m_target = target;
+    updateActions();
+}
+
+void ChatPane::setTaskTemplates(const QList<ChatTaskTemplate> &templates) {
+    m_templates = templates;
+    m_tasks->clear();
+    m_tasks->addItem(tr("Free question"));
+    for (const ChatTaskTemplate &task : templates)
+        m_tasks->addItem(task.title, task.id);
+}
+
+void ChatPane::setEtaEstimator(PhaseIndicator::EtaEstimator estimator) {
+    m_indicator->setEtaEstimator(std::move(estimator));
+}
+
+void ChatPane::rejectSend(const QString &reason) {
+    if (m_pending) {
+        m_pending.reset();
+        m_composer->setReadOnly(false);
+    }
+    m_indicator->showNotice(tr("Not sent: %1").arg(reason), true);
+    updateActions();
+}
+
+void ChatPane::showPreparing(const QString &detail) {
+    m_indicator->showPreparing(detail);
+}
+
+void ChatPane::showRetry(int nextAttempt, int delayMs, const llm::ChatError &why) {
+    m_indicator->setRetry(nextAttempt, std::max(m_maxAttempts, nextAttempt), delayMs, why);
+}
+
+void ChatPane::onTurnStarted(int index) {
+    if (!m_turns || index < 0 || index >= m_turns->size())
+        return;
+    m_transcript->onTurnStarted(index);
+    const llm::Turn &turn = (*m_turns)[index];
+    m_indicator->turnStarted(turn);
+    if (m_pending && !turn.continuation) {
+        // The request is under way: only now may the composer forget the question.
+        if (m_composer->toPlainText() == *m_pending)
+            m_composer->clear();
+        m_pending.reset();
+        m_composer->setReadOnly(false);
+        m_sentTurn = index;
+        m_tasks->setCurrentIndex(0);
+    }
+    updateActions();
+    updateCost();
+}
+
+void ChatPane::onTurnUpdated(int index) {
+    if (!m_turns || index < 0 || index >= m_turns->size())
+        return;
+    m_transcript->onTurnUpdated(index);
+    if (index != m_turns->size() - 1)
+        return;
+    const llm::Turn &turn = (*m_turns)[index];
+    const bool phaseChanged = turn.phase != m_indicator->phase();
+    m_indicator->setTurn(turn);
+    if (phaseChanged)
+        updateActions();
+}
+
+void ChatPane::onTurnFinished(int index) {
+    if (!m_turns || index < 0 || index >= m_turns->size())
+        return;
+    m_transcript->onTurnFinished(index);
+    const llm::Turn &turn = (*m_turns)[index];
+    if (index == m_turns->size() - 1)
+        m_indicator->setTurn(turn);
+    // Failed or stopped before a single token: give the question back if the composer is still
+    // empty, so it can be edited and sent again.
+    const bool nothingCame =
+        (turn.phase == llm::ChatPhase::Failed || turn.phase == llm::ChatPhase::Cancelled) &&
+        turn.answer.isEmpty();
+    if (index == m_sentTurn && nothingCame && m_composer->toPlainText().isEmpty())
+        m_composer->setPlainText(turn.question);
+    updateActions();
+    updateCost();
+}
+
+bool ChatPane::isBusy() const {
+    return m_pending.has_value() || lastTurnRunning();
+}
+
+QString ChatPane::composerText() const {
+    return m_composer->toPlainText();
+}
+
+void ChatPane::setComposerText(const QString &text) {
+    m_composer->setPlainText(text);
+}
+
+QString ChatPane::lastAnswerMarkdown() const {
+    if (!m_turns)
+        return {};
+    // The newest turn with an answer (a question still waiting has none yet), joined with the turns
+    // it continues.
+    qsizetype last = m_turns->size() - 1;
+    while (last >= 0 && (*m_turns)[last].answer.isEmpty())
+        --last;
+    if (last < 0)
+        return {};
+    qsizetype first = last;
+    while (first > 0 && (*m_turns)[first].continuation)
+        --first;
+    QString answer;
+    for (qsizetype i = first; i <= last; ++i)
+        answer += (*m_turns)[i].answer;
+    return answer;
+}
+
+const llm::Turn *ChatPane::lastTurn() const {
+    return m_turns && !m_turns->isEmpty() ? &m_turns->last() : nullptr;
+}
+
+bool ChatPane::lastTurnRunning() const {
+    const llm::Turn *last = lastTurn();
+    return last && isRunning(last->phase);
+}
+
+bool ChatPane::needsConfirmation() const {
+    if (!m_target.remote || m_confirmedProviders.contains(m_target.providerId))
+        return false;
+    return !QSettings().value(skipConfirmationKey()).toStringList().contains(m_target.providerId);
+}
+
+void ChatPane::send() {
+    updateActions();
+    if (!m_send->isEnabled() || m_send->isHidden())
+        return;
+    if (needsConfirmation()) {
+        m_confirm->ask(m_target);
+        updateActions();
+        return;
+    }
+    dispatchSend();
+}
+
+void ChatPane::dispatchSend() {
+    const QString question = m_composer->toPlainText();
+    const int task = m_tasks->currentIndex();
+    const QString title =
+        task > 0 && task <= m_templates.size() ? m_templates[task - 1].title : QString();
+    m_pending = question;
+    m_composer->setReadOnly(true); // what is sent is what the composer shows
+    m_indicator->showPreparing();
+    updateActions();
+    // The owner may start the turn (or refuse) before this returns.
+    Q_EMIT sendRequested(question, title);
+}
+
+void ChatPane::stop() {
+    if (m_pending) {
+        m_pending.reset();
+        m_composer->setReadOnly(false);
+        m_indicator->showNotice(tr("Stopped before sending; the question is still in the "
+                                   "composer."),
+                                false);
+        updateActions();
+        Q_EMIT stopRequested();
+        return;
+    }
+    if (lastTurnRunning())
+        Q_EMIT stopRequested();
+}
+
+void ChatPane::copyAnswer() {
+    const QString answer = lastAnswerMarkdown();
+    if (!answer.isEmpty())
+        QApplication::clipboard()->setText(answer);
+}
+
+void ChatPane::newConversation() {
+    m_pending.reset();
+    m_composer->setReadOnly(false);
+    m_sentTurn = -1;
+    Q_EMIT newConversationRequested();
+    m_indicator->reset();
+    reload();
+}
+
+void ChatPane::pickTask(int index) {
+    if (index <= 0 || index > m_templates.size())
+        return;
+    const QString current = m_composer->toPlainText();
+    bool typed = !current.trimmed().isEmpty();
+    for (const ChatTaskTemplate &task : std::as_const(m_templates))
+        typed = typed && current != task.prompt;
+    // An undoable edit, so text the user typed is one Ctrl+Z away.
+    QTextCursor cursor(m_composer->document());
+    cursor.beginEditBlock();
+    cursor.select(QTextCursor::Document);
+    cursor.insertText(m_templates[index - 1].prompt);
+    cursor.endEditBlock();
+    m_composer->setFocus();
+    if (typed && !isBusy())
+        m_indicator->showNotice(tr("The task's prompt replaced your text; Ctrl+Z in the "
+                                   "composer brings it back."),
+                                false);
+}
+
+void ChatPane::updateActions() {
+    const bool busy = isBusy();
+    const bool confirming = !m_confirm->isHidden();
+    const llm::Turn *last = lastTurn();
+    const bool hasText = !m_composer->toPlainText().trimmed().isEmpty();
+    m_send->setHidden(busy);
+    m_stop->setHidden(!busy);
+    m_send->setEnabled(m_target.configured && hasText && !confirming && !busy);
+    if (!m_target.configured)
+        m_send->setToolTip(m_target.setupHint.isEmpty() ? defaultSetupHint() : m_target.setupHint);
+    else if (!hasText)
+        m_send->setToolTip(tr("Type a question, or pick a task above"));
+    else
+        m_send->setToolTip(tr("Send the question (Ctrl+Enter)"));
+    m_continue->setEnabled(!busy && m_target.configured && last && !last->complete() &&
+                           !last->answer.isEmpty());
+    m_reask->setEnabled(!busy && m_target.configured && last);
+    m_copy->setEnabled(m_turns &&
+                       std::any_of(m_turns->cbegin(), m_turns->cend(),
+                                   [](const llm::Turn &turn) { return !turn.answer.isEmpty(); }));
+    m_new->setEnabled(last || busy);
+    m_tasks->setEnabled(!m_composer->isReadOnly());
+}
+
+void ChatPane::updateCost() {
+    if (!m_turns) {
+        m_cost->clear();
+        return;
+    }
+    double sum = 0;
+    bool known = false;
+    for (const llm::Turn &turn : *m_turns) {
+        if (turn.cost) {
+            sum += *turn.cost;
+            known = true;
+        }
+    }
+    m_cost->setText(known ? tr("Conversation: %1").arg(chatformat::cost(sum)) : QString());
 }
 
 } // namespace reposcope::ui

@@ -2,10 +2,12 @@
 #include "mainwindow.h"
 
 #include "budgetmeter.h"
+#include "chatcontroller.h"
 #include "chatpane.h"
 #include "codeviewer.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
+#include "providersdialog.h"
 #include "recentrepositories.h"
 #include "repo/contentreader.h"
 #include "repo/refs.h"
@@ -15,6 +17,7 @@
 #include "text/textdecoder.h"
 #include "tokenize/correctionstore.h"
 #include "tokenize/tokenizerregistry.h"
+#include "workspace/chatsession.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -31,9 +34,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTreeView>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -73,7 +78,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     , m_model(new models::RepoTreeModel(services.workspace, this))
     , m_repoPanel(new RepoPanel(services.workspace, m_model, this))
     , m_budget(new BudgetMeter(services.workspace, services.catalog, this))
-    , m_chat(new ChatPane(this))
+    , m_chat(new ChatPane(services.syntax, this))
     , m_viewer(new CodeViewer(*services.syntax, this))
     , m_statusLabel(new QLabel(this)) {
     setWindowTitle(tr("RepoScope"));
@@ -99,6 +104,16 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget,
             &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
+    if (services.network) {
+        m_chatController = new ChatController({services.workspace, services.network,
+                                               services.catalog, services.keys, services.latency,
+                                               services.corrections, services.tasks},
+                                              m_budget, m_chat, this);
+        connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_chatController,
+                &ChatController::refreshSummary);
+        connect(m_chatController, &ChatController::correctionLearned, this,
+                &MainWindow::refreshCorrection);
+    }
     connect(m_budget, &BudgetMeter::modelChanged, this, &MainWindow::applyModelTokenizer);
     connect(m_repoPanel, &RepoPanel::fileActivated, this, [this](int node) { showFile(node); });
     connect(services.workspace, &workspace::Workspace::scanFailed, this,
@@ -112,6 +127,14 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
         if (!m_pendingView.isEmpty())
             viewFile(std::exchange(m_pendingView, QString()), m_pendingLine);
     });
+
+    connect(services.workspace, &workspace::Workspace::countingFinished, this,
+            [this](bool cancelled) {
+                if (cancelled || m_pendingAsk.isEmpty())
+                    return;
+                m_chat->setComposerText(std::exchange(m_pendingAsk, QString()));
+                sendComposerWhenReady(50);
+            });
 
     createActions();
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
@@ -152,8 +175,14 @@ void MainWindow::createActions() {
     select->addSeparator();
     select->addAction(tr("&Fit to Budget"), QKeySequence(tr("Ctrl+Shift+F")), m_budget,
                       &BudgetMeter::requestFit);
-    select->addAction(tr("Cancel Counting"), QKeySequence(Qt::Key_Escape), m_services.workspace,
-                      &workspace::Workspace::cancel);
+    // Esc stops what runs: the chat request first, else the counting.
+    select->addAction(tr("Stop (Chat Request or Counting)"), QKeySequence(Qt::Key_Escape), this,
+                      [this] {
+                          if (m_chatController && m_chatController->session()->isBusy())
+                              m_chatController->session()->stop();
+                          else
+                              m_services.workspace->cancel();
+                      });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_viewer->goToLineAction());
@@ -164,6 +193,10 @@ void MainWindow::createActions() {
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
+
+    QMenu *settings = menuBar()->addMenu(tr("Se&ttings"));
+    settings->addAction(tr("&Providers and API Keys…"), QKeySequence(tr("Ctrl+,")), this,
+                        &MainWindow::editProviders);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RepoScope"), this, [this] {
@@ -372,14 +405,15 @@ void MainWindow::applyModelTokenizer() {
     const QString name = model->tokenizer;
     const bool exact = model->tokenizerExact;
     const QString userFile = m_budget->tokenizerFileSetting();
-    const QString key = m_budget->currentProviderId() + QLatin1Char('|') + model->id;
+    const QString providerId = m_budget->currentProviderId();
+    const QString modelId = model->id;
     tokenize::TokenizerRegistry *registry = m_services.tokenizers;
     statusBar()->showMessage(
         tr("Loading the %1 tokenizer…").arg(userFile.isEmpty() ? name : userFile));
     runInBackground<tokenize::TokenizerChoice>(
         this, m_services.workspace->pool(),
         [registry, name, exact, userFile] { return registry->resolve(name, exact, userFile); },
-        [this, request, key](const tokenize::TokenizerChoice &choice) {
+        [this, request, providerId, modelId](const tokenize::TokenizerChoice &choice) {
             if (request != m_tokenizerRequest)
                 return; // the user picked another model meanwhile
             m_tokenizerLoading = false;
@@ -389,8 +423,8 @@ void MainWindow::applyModelTokenizer() {
                                                !m_openAfterTokenizer.has_value());
             tokenize::Correction correction;
             if (m_services.corrections)
-                correction = m_services.corrections->correction(key + QLatin1Char('|') +
-                                                                choice.tokenizer->id());
+                correction = m_services.corrections->correction(
+                    tokenize::CorrectionStore::keyFor(providerId, modelId, choice.tokenizer->id()));
             m_budget->setTokenizerInfo(choice.note, correction);
             m_statusLabel->setText(m_budget->tokenizerLine());
             if (m_openAfterTokenizer) {
@@ -398,6 +432,52 @@ void MainWindow::applyModelTokenizer() {
                 openPath(path, ref);
             }
         });
+}
+
+void MainWindow::askWhenCounted(const QString &question) {
+    m_pendingAsk = question;
+}
+
+void MainWindow::sendComposerWhenReady(int triesLeft) {
+    // The chat target may still be resolving (the key lookup is asynchronous): Send is
+    // enabled once it is ready. Give up after the tries, leaving the question typed.
+    auto *send = m_chat->findChild<QPushButton *>(QStringLiteral("chatSendButton"));
+    if (!send)
+        return;
+    if (send->isEnabled() && send->isVisible()) {
+        send->click();
+        return;
+    }
+    if (triesLeft > 0)
+        QTimer::singleShot(200, this, [this, triesLeft] { sendComposerWhenReady(triesLeft - 1); });
+}
+
+void MainWindow::editProviders() {
+    auto *dialog = new ProvidersDialog({m_services.catalog, m_services.keys, m_services.network,
+                                        llm::ModelCatalog::defaultUserFile()},
+                                       this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->selectProvider(m_budget->currentProviderId());
+    connect(dialog, &ProvidersDialog::catalogSaved, this, [this] {
+        m_budget->reloadCatalog();
+        if (m_chatController)
+            m_chatController->refreshTarget();
+    });
+    // A key saved or removed changes what the chat can send with.
+    connect(dialog, &QDialog::finished, this, [this] {
+        if (m_chatController)
+            m_chatController->refreshTarget();
+    });
+    dialog->open();
+}
+
+void MainWindow::refreshCorrection() {
+    const llm::ModelEntry *model = m_budget->currentModel();
+    if (!model || !m_services.corrections)
+        return;
+    m_budget->setCorrection(m_services.corrections->correction(tokenize::CorrectionStore::keyFor(
+        m_budget->currentProviderId(), model->id, m_services.workspace->tokenizer().id())));
+    m_statusLabel->setText(m_budget->tokenizerLine());
 }
 
 void MainWindow::viewFile(const QString &relativePath, int line) {

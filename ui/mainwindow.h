@@ -8,6 +8,7 @@
 
 class QLabel;
 class QMenu;
+class QNetworkAccessManager;
 
 namespace KSyntaxHighlighting {
 class Repository;
@@ -16,7 +17,14 @@ namespace reposcope::workspace {
 class Workspace;
 }
 namespace reposcope::llm {
+class LatencyModel;
 class ModelCatalog;
+} // namespace reposcope::llm
+namespace reposcope::prompt {
+class TaskTemplates;
+}
+namespace reposcope::security {
+class ApiKeyStore;
 }
 namespace reposcope::models {
 class RepoTreeModel;
@@ -29,6 +37,7 @@ class TokenizerRegistry;
 namespace reposcope::ui {
 
 class BudgetMeter;
+class ChatController;
 class ChatPane;
 class CodeViewer;
 class RepoPanel;
@@ -40,6 +49,10 @@ struct MainWindowServices {
     KSyntaxHighlighting::Repository *syntax = nullptr; // expensive: one per process
     tokenize::TokenizerRegistry *tokenizers = nullptr; // optional: without it, the estimator
     tokenize::CorrectionStore *corrections = nullptr;  // optional
+    QNetworkAccessManager *network = nullptr;          // optional: without it, no chat backend
+    security::ApiKeyStore *keys = nullptr;             // optional: environment variables only
+    llm::LatencyModel *latency = nullptr;              // optional
+    prompt::TaskTemplates *tasks = nullptr;            // optional
 };
 
 // Assembles the docks (repository, budget, chat), the central code viewer, menus and
@@ -56,6 +69,9 @@ public:
 
     // Shows a repository-relative file in the viewer, at `line` if given (> 0); if no
     // repository is open yet, does so as soon as one is.
+    // Puts `question` into the chat composer and sends it once the repository being
+    // opened is counted (the --ask command-line option), as if typed and sent.
+    void askWhenCounted(const QString &question);
     void viewFile(const QString &relativePath, int line = 0);
 
     RepoPanel *repoPanel() const { return m_repoPanel; }
@@ -81,12 +97,18 @@ private:
     void showFile(int node, int line = 0);
     // Loads the chosen model's tokenizer off the UI thread and counts with it.
     void applyModelTokenizer();
+    // The chat learned a correction for approximate counts: show it in the meter.
+    void refreshCorrection();
+    void editProviders();
+    void sendComposerWhenReady(int triesLeft);
 
     MainWindowServices m_services;
     models::RepoTreeModel *m_model;
     RepoPanel *m_repoPanel;
     BudgetMeter *m_budget;
     ChatPane *m_chat;
+    ChatController *m_chatController = nullptr;
+    QString m_pendingAsk;
     CodeViewer *m_viewer;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_statusLabel;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The GUI entry point: builds the services once and injects them. No logic here beyond
 // wiring and the optional measurement mode used by scripts/bench.
+#include "llm/latencymodel.h"
 #include "llm/modelcatalog.h"
 #include "mainwindow.h"
+#include "prompt/tasktemplates.h"
 #include "repotreemodel.h"
+#include "security/apikeystore.h"
 #include "tokenize/correctionstore.h"
 #include "tokenize/estimatortokenizer.h"
 #include "tokenize/tokencache.h"
@@ -18,6 +21,7 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QMessageBox>
+#include <QNetworkAccessManager>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -46,6 +50,11 @@ int main(int argc, char **argv) {
         QStringLiteral("Show this repository-relative file in the viewer (FILE or FILE:LINE)."),
         QStringLiteral("file"));
     parser.addOption(viewOption);
+    QCommandLineOption askOption(
+        QStringLiteral("ask"),
+        QStringLiteral("Once the repository is counted, send this question to the chosen model."),
+        QStringLiteral("question"));
+    parser.addOption(askOption);
     parser.process(app);
 
     QThreadPool pool; // all background work: scanning, counting, reading, packing
@@ -63,14 +72,24 @@ int main(int argc, char **argv) {
         reposcope::tokenize::TokenizerRegistry::defaultDataFolder());
     reposcope::tokenize::CorrectionStore corrections(
         reposcope::tokenize::CorrectionStore::defaultFile());
-    reposcope::ui::MainWindow window({&workspace, &catalog, &syntax, &tokenizers, &corrections});
+    QNetworkAccessManager network;         // every backend request; lives on the UI thread
+    reposcope::security::ApiKeyStore keys; // the desktop keychain, then environment variables
+    reposcope::llm::LatencyModel latency;
+    if (const reposcope::Result<reposcope::Ok> loaded = latency.load(); !loaded)
+        catalogWarnings << loaded.error().message;
+    reposcope::prompt::TaskTemplates tasks = reposcope::prompt::TaskTemplates::load(
+        reposcope::prompt::TaskTemplates::defaultUserFile(), &catalogWarnings);
+    reposcope::ui::MainWindow window({&workspace, &catalog, &syntax, &tokenizers, &corrections,
+                                      &network, &keys, &latency, &tasks});
     window.resize(1600, 1000);
     window.show();
     if (!catalogWarnings.isEmpty())
-        QMessageBox::warning(&window, QStringLiteral("Catalog"),
+        QMessageBox::warning(&window, QStringLiteral("Settings files"),
                              catalogWarnings.join(QLatin1Char('\n')));
 
     reposcope::app::installBenchProbe(&window, &workspace);
+    if (parser.isSet(askOption))
+        window.askWhenCounted(parser.value(askOption));
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty())
         window.openPath(QFileInfo(args.first()).absoluteFilePath(), parser.value(refOption));

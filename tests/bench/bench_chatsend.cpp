@@ -23,6 +23,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QNetworkAccessManager>
@@ -40,10 +41,13 @@ namespace {
 void ensureApplication() {
     if (QCoreApplication::instance())
         return;
+    // A QApplication, so the widget benchmarks of the same binary can run after this one.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     static int argc = 1;
     static char name[] = "reposcope_bench";
     static char *argv[] = {name, nullptr};
-    static QCoreApplication app(argc, argv);
+    new QApplication(argc, argv); // never destroyed: see bench_transcript.cpp
 }
 
 // ~`bytes` of Go- and C++-like source in pack format: file headers, tabs,

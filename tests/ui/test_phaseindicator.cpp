@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+#include "eventloop.h"
+#include "phaseindicator.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+
+#include <gtest/gtest.h>
+
+using reposcope::llm::ChatError;
+using reposcope::llm::ChatPhase;
+using reposcope::llm::Turn;
+using reposcope::ui::PhaseIndicator;
+
+namespace {
+
+Turn turnIn(ChatPhase phase) {
+    Turn turn;
+    turn.question = QStringLiteral("Q");
+    turn.phase = phase;
+    turn.promptTokensEstimate = 1'020'000;
+    return turn;
+}
+
+QString shownText(PhaseIndicator &indicator) {
+    return indicator.findChild<QLabel *>(QStringLiteral("chatPhaseText"))->text();
+}
+
+bool fitButtonShown(PhaseIndicator &indicator) {
+    return !indicator.findChild<QPushButton *>(QStringLiteral("chatFitToBudgetButton"))->isHidden();
+}
+
+} // namespace
+
+TEST(PhaseIndicatorTest, SaysReadyWhenIdle) {
+    PhaseIndicator indicator;
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral("Ready")));
+    EXPECT_FALSE(indicator.progressVisible());
+}
+
+TEST(PhaseIndicatorTest, PreparingSaysItIsBuildingTheRequest) {
+    PhaseIndicator indicator;
+    indicator.turnStarted(turnIn(ChatPhase::Preparing));
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral("Building the request…")));
+    EXPECT_TRUE(indicator.progressVisible());
+    indicator.showPreparing(QStringLiteral("writing the pack of 120 files"));
+    EXPECT_TRUE(indicator.text().startsWith(
+        QStringLiteral("Building the request: writing the pack of 120 files…")));
+}
+
+TEST(PhaseIndicatorTest, UploadingShowsBytesSentOfTotal) {
+    PhaseIndicator indicator;
+    Turn turn = turnIn(ChatPhase::Uploading);
+    turn.stats.bodyBytes = 38'000'000;
+    turn.stats.bytesSent = 12'400'000;
+    indicator.turnStarted(turn);
+    EXPECT_TRUE(
+        indicator.text().startsWith(QStringLiteral("Uploading the request: 12.4 MB of 38.0 MB")))
+        << indicator.text().toStdString();
+    EXPECT_TRUE(indicator.progressVisible());
+    EXPECT_EQ(indicator.progressMaximum(), 1000);
+    EXPECT_EQ(indicator.progressValue(), 326);
+}
+
+TEST(PhaseIndicatorTest, WaitingTicksAndShowsTheEstimatorsEta) {
+    PhaseIndicator indicator;
+    qint64 askedFor = -1;
+    int asked = 0;
+    indicator.setEtaEstimator([&](qint64 promptTokens) -> std::optional<qint64> {
+        askedFor = promptTokens;
+        ++asked;
+        return 25'000;
+    });
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    const QString text = indicator.text();
+    EXPECT_TRUE(
+        text.startsWith(QStringLiteral("Waiting for the first token (≈1,020,000 prompt tokens)…")))
+        << text.toStdString();
+    const QRegularExpressionMatch eta =
+        QRegularExpression(QStringLiteral("ETA ~(\\d+) s$")).match(text);
+    ASSERT_TRUE(eta.hasMatch()) << text.toStdString();
+    EXPECT_GE(eta.captured(1).toInt(), 1);
+    EXPECT_LE(eta.captured(1).toInt(), 25);
+    EXPECT_EQ(askedFor, 1'020'000);
+    EXPECT_TRUE(indicator.progressVisible());
+    EXPECT_EQ(indicator.progressMaximum(), 0); // busy, not a made-up fraction
+
+    // The elapsed seconds tick on their own (every 100 ms).
+    const QString before = shownText(indicator);
+    ASSERT_TRUE(
+        reposcope::test::processEventsUntil([&] { return shownText(indicator) != before; }));
+    EXPECT_EQ(asked, 1); // asked once per request, not on every tick
+}
+
+TEST(PhaseIndicatorTest, WaitingPastTheEtaSaysSo) {
+    PhaseIndicator indicator;
+    indicator.setEtaEstimator([](qint64) -> std::optional<qint64> { return 1; });
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    ASSERT_TRUE(reposcope::test::processEventsUntil([&] {
+        return shownText(indicator).contains(QStringLiteral("taking longer than the usual ~1 s"));
+    }));
+}
+
+TEST(PhaseIndicatorTest, WaitingWithoutAnEstimatorShowsOnlyElapsedTime) {
+    PhaseIndicator indicator;
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    EXPECT_TRUE(
+        QRegularExpression(QStringLiteral("… \\d+\\.\\d s$")).match(indicator.text()).hasMatch())
+        << indicator.text().toStdString();
+    EXPECT_FALSE(indicator.text().contains(QStringLiteral("ETA")));
+}
+
+TEST(PhaseIndicatorTest, ReportedPromptProgressIsARealProgressBar) {
+    PhaseIndicator indicator;
+    Turn turn = turnIn(ChatPhase::Waiting);
+    turn.stats.progress = reposcope::llm::PromptProgress{1'000'000, 0, 512'000, 9'000};
+    indicator.turnStarted(turn);
+    EXPECT_TRUE(indicator.text().startsWith(
+        QStringLiteral("Processing the prompt: 512,000 of 1,000,000 tokens (51%)")))
+        << indicator.text().toStdString();
+    EXPECT_EQ(indicator.progressMaximum(), 1000);
+    EXPECT_EQ(indicator.progressValue(), 512);
+}
+
+TEST(PhaseIndicatorTest, StreamingShowsTokensAndRate) {
+    PhaseIndicator indicator;
+    Turn turn = turnIn(ChatPhase::Streaming);
+    indicator.turnStarted(turn);
+    turn.stats.ttftMs = 18'200;
+    turn.stats.outputTokensEstimate = 1'234;
+    turn.answer = QStringLiteral("...");
+    indicator.setTurn(turn);
+    const QString text = indicator.text();
+    EXPECT_TRUE(text.startsWith(QStringLiteral("Streaming: ≈1,234 tokens"))) << text.toStdString();
+    EXPECT_TRUE(text.contains(QStringLiteral("first token after 18.2 s")));
+    EXPECT_FALSE(indicator.progressVisible());
+    turn.stats.usage.completionTokens = 1'300;
+    indicator.setTurn(turn);
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral("Streaming: 1,300 tokens")));
+}
+
+TEST(PhaseIndicatorTest, RetryingCountsDown) {
+    PhaseIndicator indicator;
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    ChatError why;
+    why.kind = ChatError::Kind::RateLimited;
+    indicator.setRetry(2, 4, 2'000, why);
+    Turn turn = turnIn(ChatPhase::Retrying);
+    indicator.setTurn(turn);
+    EXPECT_EQ(indicator.text(), QStringLiteral("Rate limited; retrying in 2 s (attempt 2 of 4)"));
+    ASSERT_TRUE(reposcope::test::processEventsUntil([&] {
+        return shownText(indicator) ==
+               QStringLiteral("Rate limited; retrying in 1 s (attempt 2 of 4)");
+    }));
+    why.kind = ChatError::Kind::ServerError;
+    indicator.setRetry(3, 4, 4'000, why);
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral("The server is busy; retrying in 4 s")));
+}
+
+TEST(PhaseIndicatorTest, DoneShowsTheFigures) {
+    PhaseIndicator indicator;
+    Turn turn = turnIn(ChatPhase::Done);
+    turn.stats.ttftMs = 18'200;
+    turn.stats.totalMs = 41'000;
+    turn.stats.usage.promptTokens = 1'020'000;
+    turn.stats.usage.completionTokens = 1'024;
+    turn.cost = 0.0132;
+    indicator.setTurn(turn);
+    EXPECT_EQ(indicator.text(),
+              QStringLiteral("Done: first token 18.2 s · total 41.0 s · 1,020,000 prompt · "
+                             "1,024 completion · 45 tok/s · $0.0132"));
+    EXPECT_FALSE(indicator.progressVisible());
+}
+
+TEST(PhaseIndicatorTest, FailedShowsTheMessageAndOffersFitOnOverflow) {
+    PhaseIndicator indicator;
+    Turn turn = turnIn(ChatPhase::Failed);
+    turn.error = ChatError{};
+    turn.error->kind = ChatError::Kind::Authentication;
+    turn.error->message = QStringLiteral("Groq rejected the API key.");
+    indicator.setTurn(turn);
+    EXPECT_EQ(indicator.text(), QStringLiteral("Failed: Groq rejected the API key."));
+    EXPECT_FALSE(fitButtonShown(indicator));
+
+    turn.error->kind = ChatError::Kind::ContextOverflow;
+    turn.error->message = QStringLiteral("The prompt is 40,000 tokens over the context.");
+    turn.phase = ChatPhase::Cancelled; // force a phase change, then back
+    indicator.setTurn(turn);
+    turn.phase = ChatPhase::Failed;
+    indicator.setTurn(turn);
+    EXPECT_TRUE(fitButtonShown(indicator));
+    QSignalSpy fit(&indicator, &PhaseIndicator::fitToBudgetRequested);
+    indicator.findChild<QPushButton *>(QStringLiteral("chatFitToBudgetButton"))->click();
+    EXPECT_EQ(fit.size(), 1);
+}
+
+TEST(PhaseIndicatorTest, DetailsArrivingAfterTheOutcomeAreShownAtOnce) {
+    // The client reports Failed first, the conversation then adds the error.
+    PhaseIndicator indicator;
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    Turn turn = turnIn(ChatPhase::Failed);
+    indicator.setTurn(turn);
+    turn.error = ChatError{};
+    turn.error->kind = ChatError::Kind::ContextOverflow;
+    turn.error->message = QStringLiteral("Too long.");
+    indicator.setTurn(turn);
+    EXPECT_EQ(shownText(indicator), QStringLiteral("Failed: Too long."));
+    EXPECT_TRUE(fitButtonShown(indicator));
+}
+
+TEST(PhaseIndicatorTest, CancelledSaysWhatWasKept) {
+    PhaseIndicator indicator;
+    Turn turn = turnIn(ChatPhase::Cancelled);
+    indicator.setTurn(turn);
+    EXPECT_EQ(indicator.text(), QStringLiteral("Stopped before any answer arrived."));
+    turn.phase = ChatPhase::Streaming;
+    indicator.setTurn(turn);
+    turn.phase = ChatPhase::Cancelled;
+    turn.answer = QStringLiteral("partial");
+    turn.stats.outputTokensEstimate = 12;
+    indicator.setTurn(turn);
+    EXPECT_EQ(indicator.text(),
+              QStringLiteral("Stopped: the partial answer is kept (≈12 tokens)."));
+}
+
+TEST(PhaseIndicatorTest, NoticesReplaceThePhaseUntilTheNextRequest) {
+    PhaseIndicator indicator;
+    indicator.showNotice(QStringLiteral("Not sent: nothing is selected."), true);
+    EXPECT_EQ(indicator.text(), QStringLiteral("Not sent: nothing is selected."));
+    indicator.turnStarted(turnIn(ChatPhase::Preparing));
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral("Building the request")));
+    indicator.reset();
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral("Ready")));
+}

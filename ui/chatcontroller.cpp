@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+#include "chatcontroller.h"
+
+#include "budgetmeter.h"
+#include "chatpane.h"
+#include "llm/latencymodel.h"
+#include "llm/providerendpoint.h"
+#include "llm/providerprobe.h"
+#include "prompt/tasktemplates.h"
+#include "security/apikeystore.h"
+#include "tokenize/correctionstore.h"
+#include "workspace/chatsession.h"
+#include "workspace/workspace.h"
+
+#include <QHostAddress>
+#include <QLocale>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace reposcope::ui {
+
+namespace {
+
+// A request to a loopback or private-network server stays on premises; everything else
+// (every cloud provider, a custom URL elsewhere) leaves the machine.
+bool leavesTheMachine(const llm::ProviderEntry &provider, const QUrl &baseUrl) {
+    if (provider.kind == QLatin1String("cloud"))
+        return true;
+    const QString host = baseUrl.host();
+    if (host == QLatin1String("localhost"))
+        return false;
+    const QHostAddress address(host);
+    return address.isNull() || !address.isLoopback();
+}
+
+} // namespace
+
+ChatController::ChatController(const ChatServices &services, BudgetMeter *budget, ChatPane *pane,
+                               QObject *parent)
+    : QObject(parent)
+    , m_services(services)
+    , m_budget(budget)
+    , m_pane(pane)
+    , m_session(new workspace::ChatSession(services.workspace, services.network, this))
+    , m_probe(new llm::ProviderProbe(services.network, this)) {
+    m_pane->setConversation(m_session->conversation(), m_session->client());
+    m_pane->setMaxAttempts(m_session->client()->retryPolicy().maxAttempts);
+    if (m_services.tasks) {
+        QList<ChatTaskTemplate> templates;
+        for (const prompt::TaskTemplate &t : m_services.tasks->templates())
+            templates.append({t.id, t.title, m_services.tasks->promptFor(t)});
+        m_pane->setTaskTemplates(templates);
+    }
+    m_pane->setEtaEstimator([this](qint64 promptTokens) -> std::optional<qint64> {
+        if (!m_services.latency)
+            return std::nullopt;
+        const llm::ChatTarget &target = m_session->target();
+        return m_services.latency->estimateMs(
+            llm::LatencyModel::backendKey(target.providerId, target.model), promptTokens);
+    });
+
+    connect(m_pane, &ChatPane::sendRequested, this, &ChatController::onSend);
+    connect(m_pane, &ChatPane::stopRequested, m_session, &workspace::ChatSession::stop);
+    connect(m_pane, &ChatPane::continueRequested, this,
+            [this] { m_session->conversation()->continueLast(); });
+    connect(m_pane, &ChatPane::reaskRequested, this,
+            [this] { m_session->conversation()->reaskLast(); });
+    connect(m_pane, &ChatPane::newConversationRequested, this, [this] {
+        m_session->newConversation();
+        m_pane->reload();
+    });
+    connect(m_pane, &ChatPane::fitToBudgetRequested, m_budget, &BudgetMeter::requestFit);
+    connect(m_session, &workspace::ChatSession::packPreparing, this,
+            [this](int files) { m_pane->showPreparing(tr("packing %n file(s)", nullptr, files)); });
+    connect(m_session, &workspace::ChatSession::packFailed, this,
+            [this](const QString &message) { m_pane->rejectSend(message); });
+    connect(m_session, &workspace::ChatSession::turnCompleted, this,
+            &ChatController::onTurnCompleted);
+    connect(m_budget, &BudgetMeter::modelChanged, this, &ChatController::refreshTarget);
+    connect(m_probe, &llm::ProviderProbe::contextCapRead, this,
+            [this](quint64 request, const llm::ContextCap &cap) {
+                if (request != m_capRequest)
+                    return;
+                if (!cap.ok()) {
+                    m_budget->setBackendNote(
+                        tr("Could not read the server's context cap (%1); the catalog's figure "
+                           "is used.")
+                            .arg(cap.error->message));
+                    return;
+                }
+                if (cap.tokens > 0)
+                    m_budget->setLiveCap(cap.tokens, cap.source);
+                if (!cap.warning.isEmpty())
+                    m_budget->setBackendNote(cap.warning);
+                refreshSummary();
+            });
+    if (m_services.keys)
+        connect(m_services.keys, &security::ApiKeyStore::lookedUp, this,
+                &ChatController::onKeyLookedUp);
+    refreshTarget();
+}
+
+ChatController::~ChatController() = default;
+
+void ChatController::refreshTarget() {
+    m_targetReady = false;
+    const llm::ProviderEntry *provider =
+        m_services.catalog ? m_services.catalog->provider(m_budget->currentProviderId()) : nullptr;
+    const llm::ModelEntry *model = m_budget->currentModel();
+    if (!provider || !model) {
+        m_setupHint = tr("Pick a provider and a model in the Budget panel.");
+        refreshSummary();
+        return;
+    }
+    if (provider->auth == QLatin1String("none")) {
+        applyTarget(*provider, model, QString(), QString());
+        return;
+    }
+    if (m_services.keys) {
+        m_pendingProvider = provider->id;
+        m_setupHint = tr("Looking up the API key for %1…").arg(provider->name);
+        refreshSummary();
+        m_services.keys->lookup(provider->id, provider->keyEnv);
+        return;
+    }
+    const security::KeyLookup lookup =
+        security::ApiKeyStore::fromEnvironment(provider->id, provider->keyEnv);
+    applyTarget(*provider, model, lookup.key, lookup.source);
+}
+
+void ChatController::onKeyLookedUp(const security::KeyLookup &lookup) {
+    if (lookup.providerId != m_pendingProvider)
+        return; // an older lookup, for a provider no longer chosen
+    m_pendingProvider.clear();
+    const llm::ProviderEntry *provider = m_services.catalog->provider(lookup.providerId);
+    const llm::ModelEntry *model = m_budget->currentModel();
+    if (!provider || !model || provider->id != m_budget->currentProviderId())
+        return;
+    applyTarget(*provider, model, lookup.key, lookup.keychainProblem);
+}
+
+void ChatController::applyTarget(const llm::ProviderEntry &provider, const llm::ModelEntry *model,
+                                 const QString &key, const QString &keyNote) {
+    llm::ChatTarget target;
+    target.endpoint = llm::endpointFor(provider, key);
+    target.providerId = provider.id;
+    target.model = model->id;
+    target.contextCap = m_budget->contextCap();
+    target.maxOutputTokens = m_budget->reservedOutput();
+    target.inputPerMillion = model->inputPerMillion;
+    target.outputPerMillion = model->outputPerMillion;
+    target.includeUsage = provider.usageMode != QLatin1String("none");
+    target.returnProgress = provider.returnProgress;
+    m_session->setTarget(target);
+    m_remote = leavesTheMachine(provider, target.endpoint.baseUrl);
+
+    const bool needsKey =
+        provider.kind == QLatin1String("cloud") && provider.auth != QLatin1String("none");
+    m_targetReady = !(needsKey && key.isEmpty());
+    m_setupHint.clear();
+    if (!m_targetReady) {
+        m_setupHint =
+            provider.keyEnv.isEmpty()
+                ? tr("No API key for %1: add one in Settings ▸ Providers.").arg(provider.name)
+                : tr("No API key for %1: add one in Settings ▸ Providers or set %2.")
+                      .arg(provider.name, provider.keyEnv);
+        if (!keyNote.isEmpty())
+            m_setupHint += QLatin1Char(' ') + keyNote;
+    }
+    if (provider.dropsOldMessages)
+        m_budget->setBackendNote(provider.note);
+    if (!provider.capSource.isEmpty() && m_targetReady)
+        readLiveCap(provider, model->id);
+    refreshSummary();
+}
+
+void ChatController::readLiveCap(const llm::ProviderEntry &provider, const QString &model) {
+    m_capRequest = m_probe->readContextCap(provider, m_session->target().endpoint, model);
+}
+
+void ChatController::refreshSummary() {
+    ChatTargetSummary summary;
+    const llm::ChatTarget &target = m_session->target();
+    summary.providerId = target.providerId;
+    summary.providerName = target.endpoint.providerName;
+    summary.model = target.model;
+    summary.configured = m_targetReady;
+    summary.setupHint = m_setupHint;
+    summary.remote = m_remote;
+    if (const prompt::Selection *selection = m_services.workspace->selection())
+        summary.files = int(selection->selected(0).files);
+    const prompt::BudgetFigures &figures = m_budget->figures();
+    summary.promptTokens = figures.inputTokens;
+    summary.estimatedCost = figures.inputCost;
+    m_pane->setTargetSummary(summary);
+}
+
+void ChatController::onSend(const QString &question, const QString &title) {
+    if (!m_targetReady) {
+        m_pane->rejectSend(m_setupHint);
+        return;
+    }
+    const prompt::Selection *selection = m_services.workspace->selection();
+    if (!selection) {
+        m_pane->rejectSend(tr("Open a repository first: drop a folder on the window or press "
+                              "Ctrl+O."));
+        return;
+    }
+    if (!m_session->conversation()->hasPack()) {
+        if (selection->selected(0).files == 0) {
+            m_pane->rejectSend(tr("Select at least one file to audit."));
+            return;
+        }
+        const prompt::BudgetFigures &figures = m_budget->figures();
+        if (figures.level == prompt::BudgetFigures::Level::Over) {
+            const QLocale locale;
+            m_pane->rejectSend(
+                tr("The request would be %1 tokens over the context cap of %2. Deselect files, "
+                   "use Fit to budget, or raise the cap in the Budget panel if your server "
+                   "allows more.")
+                    .arg(locale.toString(figures.overBy()), locale.toString(figures.contextCap)));
+            return;
+        }
+    }
+    if (!m_session->ask(question, title))
+        m_pane->rejectSend(tr("A request is still running: stop it first (Esc)."));
+}
+
+void ChatController::onTurnCompleted(int index, qint64 countedPromptTokens) {
+    const QList<llm::Turn> &turns = m_session->conversation()->turns();
+    if (index < 0 || index >= turns.size())
+        return;
+    const llm::Turn &turn = turns.at(index);
+    const llm::TokenUsage &usage = turn.stats.usage;
+    if (m_services.latency && turn.stats.ttftMs > 0) {
+        qint64 processed = usage.promptTokens >= 0 ? usage.promptTokens : countedPromptTokens;
+        if (usage.cachedPromptTokens > 0)
+            processed -= usage.cachedPromptTokens;
+        if (m_services.latency->addSample(
+                llm::LatencyModel::backendKey(turn.providerId, turn.model), processed,
+                turn.stats.ttftMs)) {
+            const llm::LatencyModel copy = *m_services.latency;
+            // A small JSON file, written off the UI thread.
+            (void)QtConcurrent::run(m_services.workspace->pool(), [copy] { (void)copy.save(); });
+        }
+    }
+    // The reported prompt of the first question is (system + pack + question): what the
+    // correction for approximate counts compares against. Later turns carry history.
+    bool first = true;
+    for (int i = 0; i < index; ++i)
+        first = first && turns.at(i).answer.isEmpty();
+    if (m_services.corrections && first && usage.promptTokens > 0 &&
+        !m_services.workspace->countsAreExact()) {
+        m_services.corrections->record(
+            tokenize::CorrectionStore::keyFor(turn.providerId, turn.model,
+                                              m_services.workspace->tokenizer().id()),
+            countedPromptTokens, usage.promptTokens);
+        Q_EMIT correctionLearned();
+    }
+}
+
+} // namespace reposcope::ui

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "llm/conversation.h"
+#include "llm/modelcatalog.h"
+
+#include <QObject>
+#include <QString>
+
+class QNetworkAccessManager;
+
+namespace reposcope::llm {
+class LatencyModel;
+class ProviderProbe;
+} // namespace reposcope::llm
+namespace reposcope::prompt {
+class TaskTemplates;
+}
+namespace reposcope::security {
+class ApiKeyStore;
+struct KeyLookup;
+} // namespace reposcope::security
+namespace reposcope::tokenize {
+class CorrectionStore;
+}
+namespace reposcope::workspace {
+class ChatSession;
+class Workspace;
+} // namespace reposcope::workspace
+
+namespace reposcope::ui {
+
+class BudgetMeter;
+class ChatPane;
+
+// What the chat needs from the application, built once in app/ and injected.
+struct ChatServices {
+    workspace::Workspace *workspace = nullptr;
+    QNetworkAccessManager *network = nullptr;
+    llm::ModelCatalog *catalog = nullptr;
+    security::ApiKeyStore *keys = nullptr;            // optional: environment variables only
+    llm::LatencyModel *latency = nullptr;             // optional: no ETA learning
+    tokenize::CorrectionStore *corrections = nullptr; // optional
+    const prompt::TaskTemplates *tasks = nullptr;     // optional
+};
+
+// Wires the chat pane to a ChatSession for the provider and model chosen in the budget
+// meter: resolves the endpoint and key (keychain, then the environment), reads the live
+// context cap where the server states it, keeps the pane's "what leaves the machine"
+// summary current, and learns from every finished request (time to first token for the
+// ETA, reported prompt tokens for the count correction). Not a widget; UI thread only.
+class ChatController : public QObject {
+    Q_OBJECT
+public:
+    ChatController(const ChatServices &services, BudgetMeter *budget, ChatPane *pane,
+                   QObject *parent = nullptr);
+    ~ChatController() override;
+
+    workspace::ChatSession *session() const { return m_session; }
+    // Re-reads the provider/model/key (after the Providers dialog changed them).
+    void refreshTarget();
+    // Re-computes the pane's summary (selection totals changed).
+    void refreshSummary();
+
+Q_SIGNALS:
+    // A correction for approximate counts was learned (the budget meter shows it).
+    void correctionLearned();
+
+private:
+    void onKeyLookedUp(const security::KeyLookup &lookup);
+    void applyTarget(const llm::ProviderEntry &provider, const llm::ModelEntry *model,
+                     const QString &key, const QString &keySource);
+    void readLiveCap(const llm::ProviderEntry &provider, const QString &model);
+    void onSend(const QString &question, const QString &title);
+    void onTurnCompleted(int index, qint64 countedPromptTokens);
+
+    ChatServices m_services;
+    BudgetMeter *m_budget;
+    ChatPane *m_pane;
+    workspace::ChatSession *m_session;
+    llm::ProviderProbe *m_probe;
+    quint64 m_capRequest = 0;
+    QString m_pendingProvider; // the provider whose key lookup is in flight
+    bool m_targetReady = false;
+    bool m_remote = false;
+    QString m_setupHint;
+};
+
+} // namespace reposcope::ui

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#include "confirmstrip.h"
+
+#include "chatformat.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace reposcope::ui {
+
+ConfirmStrip::ConfirmStrip(QWidget *parent)
+    : QFrame(parent)
+    , m_label(new QLabel(this))
+    , m_dontAsk(new QCheckBox(this))
+    , m_send(new QPushButton(tr("Send"), this))
+    , m_cancel(new QPushButton(tr("Cancel"), this)) {
+    setObjectName(QStringLiteral("chatConfirmStrip"));
+    setFrameShape(QFrame::StyledPanel);
+    setAutoFillBackground(true);
+    QPalette colors = palette();
+    const QColor window = colors.color(QPalette::Window);
+    const QColor accent =
+        window.lightness() < 128 ? QColor(0x5c, 0x4a, 0x12) : QColor(0xff, 0xf4, 0xce);
+    colors.setColor(QPalette::Window, accent);
+    setPalette(colors);
+
+    m_label->setObjectName(QStringLiteral("chatConfirmText"));
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setWordWrap(true);
+    m_dontAsk->setObjectName(QStringLiteral("chatConfirmDontAsk"));
+    m_send->setObjectName(QStringLiteral("chatConfirmSend"));
+    m_send->setDefault(true);
+    m_cancel->setObjectName(QStringLiteral("chatConfirmCancel"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_dontAsk, 1);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_send);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_label);
+    layout->addLayout(buttons);
+
+    connect(m_send, &QPushButton::clicked, this, [this] {
+        hide();
+        Q_EMIT accepted(m_dontAsk->isChecked());
+    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        hide();
+        Q_EMIT rejected();
+    });
+    hide();
+}
+
+ConfirmStrip::~ConfirmStrip() = default;
+
+void ConfirmStrip::ask(const ChatTargetSummary &target) {
+    const QString provider =
+        target.providerName.isEmpty() ? target.providerId : target.providerName;
+    const QString files =
+        target.files == 1 ? tr("1 file") : tr("%1 files").arg(QLocale().toString(target.files));
+    QString text = tr("This sends the selected code to %1 (model %2): %3, about %4 tokens")
+                       .arg(provider, target.model, files, chatformat::tokens(target.promptTokens));
+    if (target.estimatedCost)
+        text += tr(", about %1 for the prompt").arg(chatformat::cost(*target.estimatedCost));
+    text += tr(". It leaves this machine.");
+    m_label->setText(text);
+    m_dontAsk->setText(tr("Don't ask again for %1").arg(provider));
+    m_dontAsk->setChecked(false);
+    show();
+    m_send->setFocus();
+}
+
+QString ConfirmStrip::text() const {
+    return m_label->text();
+}
+
+bool ConfirmStrip::dontAskAgain() const {
+    return m_dontAsk->isChecked();
+}
+
+} // namespace reposcope::ui

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QFrame>
+#include <QString>
+
+#include <optional>
+
+class QCheckBox;
+class QLabel;
+class QPushButton;
+
+namespace reposcope::ui {
+
+/// What the next request goes to and what it carries, filled by the window from the model choice,
+/// the key store and the selection (the chat pane only shows it).
+struct ChatTargetSummary {
+    QString providerId;   // stable id: the "don't ask again" setting is kept under it
+    QString providerName; // "Groq", "vLLM at 10.0.0.5:8000"
+    QString model;
+    bool configured = false; // a provider, a model and (where needed) a key are set
+    QString setupHint;       // what to do when not configured (shown on the Send button)
+    bool remote = false;     // the request leaves this machine
+    int files = 0;           // files in the pack
+    qint64 promptTokens = 0; // tokens the request will carry
+    std::optional<double> estimatedCost; // dollars, when the price is known
+};
+
+/// The "what leaves the machine" strip shown before the first send to a remote provider: provider,
+/// model, files, tokens and cost, with Send / Cancel and "Don't ask again for this provider". It
+/// only asks; the chat pane decides when and remembers the answer.
+class ConfirmStrip : public QFrame {
+    Q_OBJECT
+public:
+    explicit ConfirmStrip(QWidget *parent = nullptr);
+    ~ConfirmStrip() override;
+
+    /// Shows the strip for `target` (the checkbox starts unticked) and focuses Send.
+    void ask(const ChatTargetSummary &target);
+    QString text() const;
+    bool dontAskAgain() const;
+
+    QPushButton *sendButton() const { return m_send; }
+    QPushButton *cancelButton() const { return m_cancel; }
+
+Q_SIGNALS:
+    void accepted(bool dontAskAgain);
+    void rejected();
+
+private:
+    QLabel *m_label;
+    QCheckBox *m_dontAsk;
+    QPushButton *m_send;
+    QPushButton *m_cancel;
+};
+
+} // namespace reposcope::ui

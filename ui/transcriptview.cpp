@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+#include "transcriptview.h"
+
+#include "chatformat.h"
+
+#include <QEvent>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
+#include <QTextDocumentFragment>
+#include <QTextTable>
+
+#include <limits>
+
+namespace reposcope::ui {
+
+namespace {
+
+constexpr int NothingDirty = std::numeric_limits<int>::max();
+
+bool isFinal(llm::ChatPhase phase) {
+    return phase == llm::ChatPhase::Done || phase == llm::ChatPhase::Failed ||
+           phase == llm::ChatPhase::Cancelled;
+}
+
+QColor mix(const QColor &a, const QColor &b, double t) {
+    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t),
+                            float(a.greenF() * (1 - t) + b.greenF() * t),
+                            float(a.blueF() * (1 - t) + b.blueF() * t));
+}
+
+} // namespace
+
+TranscriptView::TranscriptView(KSyntaxHighlighting::Repository *syntax, QWidget *parent)
+    : QTextBrowser(parent)
+    , m_renderer(syntax) {
+    setObjectName(QStringLiteral("chatTranscript"));
+    setOpenLinks(false);
+    setOpenExternalLinks(false);
+    document()->setUndoRedoEnabled(false);
+    m_throttle.setSingleShot(true);
+    m_throttle.setInterval(33);
+    connect(&m_throttle, &QTimer::timeout, this, &TranscriptView::render);
+    connect(this, &QTextBrowser::anchorClicked, this, &TranscriptView::linkActivated);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        if (!m_scrolling)
+            m_follow = value >= verticalScrollBar()->maximum() - 4;
+    });
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, &TranscriptView::followIfNeeded);
+    applyPalette();
+}
+
+TranscriptView::~TranscriptView() = default;
+
+void TranscriptView::setTurns(const QList<llm::Turn> *turns) {
+    m_turns = turns;
+    renderAll();
+}
+
+void TranscriptView::onTurnStarted(int index) {
+    // Re-asking replaces a turn that is already on screen.
+    if (index < m_turnStarts.size())
+        m_dirtyFrom = std::min(m_dirtyFrom, index);
+    render();
+}
+
+void TranscriptView::onTurnUpdated(int index) {
+    if (index < m_turnStarts.size() && index != m_live.index)
+        m_dirtyFrom = std::min(m_dirtyFrom, index);
+    if (!m_throttle.isActive())
+        m_throttle.start();
+}
+
+void TranscriptView::onTurnFinished(int /*index*/) {
+    render();
+}
+
+void TranscriptView::renderAll() {
+    m_dirtyFrom = 0;
+    render();
+}
+
+void TranscriptView::flush() {
+    if (m_throttle.isActive())
+        render();
+}
+
+QString TranscriptView::renderedTurnText(int index) const {
+    if (index < 0 || index >= m_turnStarts.size())
+        return {};
+    QTextCursor cursor(document());
+    cursor.setPosition(m_turnStarts[index]);
+    cursor.setPosition(index + 1 < m_turnStarts.size() ? m_turnStarts[index + 1] : documentEnd(),
+                       QTextCursor::KeepAnchor);
+    return cursor.selection().toPlainText();
+}
+
+void TranscriptView::changeEvent(QEvent *event) {
+    QTextBrowser::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && !m_applyingPalette) {
+        applyPalette();
+        renderAll();
+    }
+}
+
+void TranscriptView::applyPalette() {
+    m_applyingPalette = true;
+    m_renderer.setDark(palette().color(QPalette::Base).lightness() < 128);
+    m_applyingPalette = false;
+}
+
+int TranscriptView::documentEnd() const {
+    return document()->characterCount() - 1;
+}
+
+void TranscriptView::render() {
+    m_throttle.stop();
+    QElapsedTimer clock;
+    clock.start();
+    m_scrolling = true; // edits move the scroll bar; that is not the user scrolling
+    // One edit block: the document is laid out once at the end, not after every insertion (each one
+    // would lay out the whole code box it lands in again).
+    QTextCursor batch(document());
+    batch.beginEditBlock();
+    const int count = m_turns ? int(m_turns->size()) : 0;
+    const int firstDirty = std::min(m_dirtyFrom, count);
+    if (firstDirty < m_turnStarts.size())
+        truncate(firstDirty);
+    m_dirtyFrom = NothingDirty;
+    if (m_live.index >= 0 && m_live.index < count) {
+        const int index = m_live.index;
+        updateTurn(index, isFinal((*m_turns)[index].phase) || index < count - 1);
+    }
+    for (int i = int(m_turnStarts.size()); i < count; ++i) {
+        beginTurn(i);
+        updateTurn(i, isFinal((*m_turns)[i].phase) || i < count - 1);
+    }
+    batch.endEditBlock();
+    m_scrolling = false;
+    followIfNeeded();
+    ++m_renderCount;
+    m_lastRenderNs = clock.nsecsElapsed();
+    Q_EMIT rendered();
+}
+
+void TranscriptView::followIfNeeded() {
+    if (!m_follow)
+        return;
+    const bool wasScrolling = m_scrolling;
+    m_scrolling = true;
+    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    m_scrolling = wasScrolling;
+}
+
+void TranscriptView::truncate(int firstTurn) {
+    if (firstTurn >= m_turnStarts.size())
+        return;
+    QTextCursor cursor(document());
+    cursor.setPosition(m_turnStarts[firstTurn]);
+    cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    cursor.removeSelectedText();
+    m_turnStarts.resize(firstTurn);
+    if (m_live.index >= firstTurn)
+        m_live = Live{};
+}
+
+void TranscriptView::beginTurn(int index) {
+    const int start = documentEnd();
+    m_turnStarts.append(start);
+    QTextCursor cursor(document());
+    cursor.setPosition(start);
+    insertQuestion(cursor, (*m_turns)[index]);
+    m_live = Live{};
+    m_live.index = index;
+    m_live.tailStart = cursor.position();
+}
+
+void TranscriptView::updateTurn(int index, bool finished) {
+    const llm::Turn &turn = (*m_turns)[index];
+    const bool rewritten =
+        m_live.index != index || m_live.closedChars > turn.answer.size() ||
+        (m_live.reasoningFrozen && turn.reasoning.size() != m_live.reasoningChars);
+    if (rewritten) {
+        truncate(index);
+        beginTurn(index);
+    }
+    // Only text after the closed segments is looked at and re-rendered.
+    const QList<MarkdownSegment> segments =
+        splitMarkdown(turn.answer, m_live.closedChars, finished);
+    QTextCursor cursor(document());
+    cursor.setPosition(m_live.tailStart);
+    cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    cursor.removeSelectedText();
+
+    qsizetype next = 0;
+    if (!segments.isEmpty() && segments.first().closed && !m_live.reasoningFrozen) {
+        insertReasoning(cursor, turn);
+        m_live.reasoningFrozen = true;
+        m_live.reasoningChars = turn.reasoning.size();
+    }
+    for (; next < segments.size() && segments[next].closed; ++next) {
+        m_renderer.insertSegment(cursor, turn.answer, segments[next]);
+        m_live.closedChars = segments[next].end;
+    }
+    m_live.tailStart = cursor.position();
+    if (!m_live.reasoningFrozen)
+        insertReasoning(cursor, turn);
+    for (; next < segments.size(); ++next)
+        m_renderer.insertSegment(cursor, turn.answer, segments[next]);
+    if (finished) {
+        insertFooter(cursor, turn);
+        m_live = Live{};
+    }
+}
+
+void TranscriptView::insertQuestion(QTextCursor &cursor, const llm::Turn &turn) {
+    const QPalette colors = palette();
+    if (turn.continuation) {
+        QTextBlockFormat block;
+        block.setTopMargin(6);
+        block.setBottomMargin(6);
+        QTextCharFormat note;
+        note.setForeground(colors.color(QPalette::PlaceholderText));
+        note.setFontItalic(true);
+        cursor.setBlockFormat(block);
+        cursor.setBlockCharFormat(note);
+        cursor.insertText(tr("↪ Continue the previous answer"), note);
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+        return;
+    }
+    QTextCharFormat thin;
+    thin.setFontPointSize(2);
+    cursor.setBlockFormat(QTextBlockFormat());
+    cursor.setBlockCharFormat(thin);
+
+    QTextTableFormat bubble;
+    bubble.setBorder(0);
+    bubble.setCellSpacing(0);
+    bubble.setCellPadding(6);
+    bubble.setTopMargin(m_turnStarts.size() > 1 ? 10 : 0);
+    bubble.setBottomMargin(4);
+    bubble.setWidth(QTextLength(QTextLength::PercentageLength, 100));
+    bubble.setBackground(
+        mix(colors.color(QPalette::Base), colors.color(QPalette::Highlight), 0.12));
+    QTextTable *table = cursor.insertTable(1, 1, bubble);
+    QTextCursor cell = table->cellAt(0, 0).firstCursorPosition();
+    QTextCharFormat heading;
+    heading.setFontWeight(QFont::Bold);
+    cell.insertText(turn.title.isEmpty() ? tr("You") : turn.title, heading);
+    cell.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    cell.insertText(turn.question, QTextCharFormat());
+    cursor = table->lastCursorPosition();
+    cursor.movePosition(QTextCursor::NextBlock);
+    cursor.setBlockFormat(QTextBlockFormat());
+    cursor.setBlockCharFormat(QTextCharFormat());
+}
+
+void TranscriptView::insertReasoning(QTextCursor &cursor, const llm::Turn &turn) {
+    if (turn.reasoning.isEmpty())
+        return;
+    QTextCharFormat muted;
+    muted.setForeground(palette().color(QPalette::PlaceholderText));
+    muted.setFontItalic(true);
+    QTextBlockFormat block;
+    block.setBottomMargin(6);
+    cursor.setBlockFormat(block);
+    cursor.setBlockCharFormat(muted);
+    cursor.insertText(turn.reasoning.trimmed(), muted);
+    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+}
+
+void TranscriptView::insertFooter(QTextCursor &cursor, const llm::Turn &turn) {
+    const QPalette colors = palette();
+    const bool dark = m_renderer.isDark();
+    QTextBlockFormat block;
+    block.setTopMargin(4);
+    if (turn.phase == llm::ChatPhase::Failed || turn.phase == llm::ChatPhase::Cancelled) {
+        QTextCharFormat warning;
+        warning.setForeground(dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e));
+        QString text;
+        if (turn.phase == llm::ChatPhase::Cancelled) {
+            text = turn.answer.isEmpty() ? tr("⚠ Incomplete: stopped before any answer arrived.")
+                                         : tr("⚠ Incomplete: stopped; the partial answer is kept.");
+        } else {
+            text =
+                tr("⚠ Incomplete: %1")
+                    .arg(turn.error && !turn.error->message.isEmpty() ? turn.error->message
+                                                                      : tr("the request failed."));
+        }
+        cursor.setBlockFormat(block);
+        cursor.setBlockCharFormat(warning);
+        cursor.insertText(text, warning);
+        if (turn.error && turn.error->kind == llm::ChatError::Kind::ContextOverflow) {
+            QTextCharFormat link;
+            link.setAnchor(true);
+            link.setAnchorHref(QStringLiteral("reposcope:fit-to-budget"));
+            link.setForeground(colors.color(QPalette::Link));
+            link.setFontUnderline(true);
+            cursor.insertText(QStringLiteral(" "), warning);
+            cursor.insertText(tr("Fit to budget"), link);
+        }
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    } else if (turn.stats.finishReason == QLatin1String("length")) {
+        QTextCharFormat note;
+        note.setForeground(colors.color(QPalette::PlaceholderText));
+        cursor.setBlockFormat(block);
+        cursor.insertText(tr("The answer stopped at the output token limit."), note);
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    }
+    QString figures = chatformat::turnFigures(turn);
+    if (!turn.model.isEmpty())
+        figures = figures.isEmpty() ? turn.model : turn.model + QStringLiteral(" · ") + figures;
+    if (!figures.isEmpty()) {
+        QTextCharFormat small;
+        small.setForeground(colors.color(QPalette::PlaceholderText));
+        small.setProperty(QTextFormat::FontSizeAdjustment, -1);
+        QTextBlockFormat figuresBlock;
+        figuresBlock.setTopMargin(2);
+        figuresBlock.setBottomMargin(8);
+        cursor.setBlockFormat(figuresBlock);
+        cursor.setBlockCharFormat(small);
+        cursor.insertText(figures, small);
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    }
+}
+
+} // namespace reposcope::ui
