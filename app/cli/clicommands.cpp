@@ -15,13 +15,48 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
+#include <QTemporaryFile>
 #include <QTextStream>
 #include <QThreadPool>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+
+#include <sys/stat.h>
 
 namespace reposcope::cli {
+
+namespace {
+
+// Decoded file contents the pack command keeps from counting (above this, files are read
+// a second time when the pack is written).
+constexpr qint64 kHeldTextBudget = qint64(512) << 20;
+
+// Flushes `file`, gives it the permissions a new file (or the replaced one) would have and
+// renames it over `target`. Returns "" on success, else what went wrong.
+QString replaceWith(QTemporaryFile &file, const QString &target) {
+    if (!file.flush())
+        return file.errorString();
+    const QByteArray to = QFile::encodeName(target);
+    struct stat st;
+    mode_t mode;
+    if (::stat(to.constData(), &st) == 0) {
+        mode = st.st_mode & 07777;
+    } else {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        mode = 0666 & ~mask;
+    }
+    if (::fchmod(file.handle(), mode) != 0)
+        return QString::fromLocal8Bit(strerror(errno));
+    if (::rename(QFile::encodeName(file.fileName()).constData(), to.constData()) != 0)
+        return QString::fromLocal8Bit(strerror(errno));
+    file.setAutoRemove(false);
+    return {};
+}
+
+} // namespace
 
 QString mainHelp() {
     return QStringLiteral(
@@ -206,12 +241,14 @@ int runPack(const QStringList &arguments) {
     timer.start();
     QThreadPool pool;
     pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
-    Opened opened = openAndCount(parser, flags, &pool, packOptions);
+    // Keep what counting reads so that the pack is written without reading it again.
+    Opened opened = openAndCount(parser, flags, &pool, packOptions, kHeldTextBudget);
     if (opened.exitCode != ExitOk)
         return opened.exitCode;
-    const workspace::Workspace &ws = *opened.workspace;
+    workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();
     const prompt::PackFormat packFormat(packOptions);
+    const prompt::HeldTexts held = ws.takeHeldTexts();
 
     const QString target = parser.value(output);
     Result<prompt::PackStats> stats = Error{};
@@ -219,19 +256,27 @@ int runPack(const QStringList &arguments) {
         QFile stdoutFile;
         if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
             return ExitOutput;
-        stats =
-            prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, stdoutFile, &pool);
+        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, stdoutFile,
+                                  &pool, nullptr, &held);
     } else {
-        QSaveFile file(target);
-        if (!file.open(QIODevice::WriteOnly)) {
+        // Like QSaveFile (a temporary file beside the target, renamed over it only once
+        // everything is written, so a failed run leaves the old pack alone) but without its
+        // fdatasync: a pack can be written again, and syncing 80 MB costs more than the
+        // rest of a warm run.
+        QTemporaryFile file(target + QStringLiteral(".XXXXXX"));
+        if (!file.open()) {
             err() << "error: cannot write " << target << ": " << file.errorString() << "\n";
             return ExitOutput;
         }
-        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, file, &pool);
-        if (stats && !file.commit()) {
-            err() << "error: cannot save " << target << ": " << file.errorString()
-                  << " (is the disk full?)\n";
-            return ExitOutput;
+        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, file, &pool,
+                                  nullptr, &held);
+        if (stats) {
+            const QString problem = replaceWith(file, target);
+            if (!problem.isEmpty()) {
+                err() << "error: cannot save " << target << ": " << problem
+                      << " (is the disk full?)\n";
+                return ExitOutput;
+            }
         }
     }
     if (!stats) {

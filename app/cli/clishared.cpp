@@ -39,7 +39,7 @@ const char *const kExitCodes =
 
 // Parses, opens and counts; prints a clear error and sets exitCode on failure.
 Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
-                    const prompt::PackOptions &packOptions) {
+                    const prompt::PackOptions &packOptions, qint64 heldTextBudget) {
     Opened result;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 1) {
@@ -85,6 +85,7 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
     result.workspace = std::make_unique<workspace::Workspace>(pool, choice.tokenizer, cacheFolder);
     workspace::Workspace &ws = *result.workspace;
     ws.setPackOptions(packOptions);
+    ws.setHeldTextBudget(heldTextBudget);
     QEventLoop loop;
     QObject::connect(&ws, &workspace::Workspace::scanFailed, &loop, [&](const Error &error) {
         err() << "error: " << error.message << "\n";

@@ -68,8 +68,10 @@ struct Opened {
 };
 
 // Parses, opens and counts; prints a clear error and sets exitCode on failure.
+// heldTextBudget > 0: the workspace keeps up to that many bytes of the decoded text it
+// reads while counting (Workspace::takeHeldTexts).
 Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
-                    const prompt::PackOptions &packOptions);
+                    const prompt::PackOptions &packOptions, qint64 heldTextBudget = 0);
 
 QJsonObject totalsJson(const prompt::Totals &t);
 

@@ -8,35 +8,18 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <deque>
+
 namespace reposcope::prompt {
 
 namespace {
 
-struct Loaded {
-    QByteArray text;
-    QString problem;
+// A run of consecutive files, formatted and ready to write.
+struct Chunk {
+    QByteArray bytes;
+    int files = 0;
+    QStringList problems;
 };
-
-std::vector<Loaded> loadSlice(const repo::RepoSnapshot &snap, const std::vector<int> &files,
-                              size_t begin, size_t end) {
-    auto reader = repo::makeContentReader(snap.info());
-    std::vector<Loaded> out(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-        const repo::ScannedFile &f = snap.file(files[i]);
-        Result<QByteArray> raw = reader->read(f);
-        Loaded &l = out[i - begin];
-        if (!raw) {
-            l.problem = QString::fromUtf8(f.path) + QStringLiteral(": ") + raw.error().message;
-            continue;
-        }
-        text::DecodedText decoded = text::decodeText(*raw);
-        if (decoded.binary)
-            l.problem = QString::fromUtf8(f.path) + QStringLiteral(": binary content, skipped");
-        else
-            l.text = std::move(decoded.utf8);
-    }
-    return out;
-}
 
 void appendNumbered(QByteArray &out, const QByteArray &text, const PackFormat &format) {
     const qint64 lines = text::countLines(text);
@@ -51,30 +34,80 @@ void appendNumbered(QByteArray &out, const QByteArray &text, const PackFormat &f
     }
 }
 
+void appendFile(Chunk &chunk, const QByteArray &path, const QByteArray &text,
+                const PackFormat &format) {
+    chunk.bytes += format.fileBegin(path);
+    if (format.options().lineNumbers)
+        appendNumbered(chunk.bytes, text, format);
+    else
+        chunk.bytes += text;
+    if (!text.isEmpty() && !text.endsWith('\n'))
+        chunk.bytes += '\n';
+    chunk.bytes += format.fileEnd();
+    ++chunk.files;
+}
+
+// Reads, decodes and formats files[begin, end). Runs on a pool thread.
+Chunk buildChunk(const repo::RepoSnapshot &snap, const std::vector<int> &files, size_t begin,
+                 size_t end, const PackFormat &format, const HeldTexts *held) {
+    Chunk chunk;
+    qint64 expected = 0;
+    for (size_t i = begin; i < end; ++i)
+        expected += snap.file(files[i]).size + 64;
+    chunk.bytes.reserve(qsizetype(expected));
+    std::unique_ptr<repo::ContentReader> reader; // created on first use: a ref scan opens git
+    for (size_t i = begin; i < end; ++i) {
+        const int node = files[i];
+        const repo::ScannedFile &f = snap.file(node);
+        if (held && size_t(node) < held->size() && (*held)[size_t(node)]) {
+            appendFile(chunk, f.path, *(*held)[size_t(node)], format);
+            continue;
+        }
+        if (!reader)
+            reader = repo::makeContentReader(snap.info());
+        Result<QByteArray> raw = reader->read(f);
+        if (!raw) {
+            chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": ") +
+                                  raw.error().message;
+            continue;
+        }
+        const text::DecodedText decoded = text::decodeText(*raw);
+        if (decoded.binary) {
+            chunk.problems << QString::fromUtf8(f.path) +
+                                  QStringLiteral(": binary content, skipped");
+            continue;
+        }
+        appendFile(chunk, f.path, decoded.utf8, format);
+    }
+    return chunk;
+}
+
 } // namespace
 
 Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<int> &files,
                             const PackFormat &format, QIODevice &out, QThreadPool *pool,
-                            const std::atomic_bool *cancel) {
+                            const std::atomic_bool *cancel, const HeldTexts *held) {
     PackStats stats;
-    QByteArray buffer;
-    auto flush = [&]() -> bool {
-        if (buffer.isEmpty())
+    auto write = [&](const QByteArray &bytes) -> bool {
+        if (bytes.isEmpty())
             return true;
-        const qint64 written = out.write(buffer);
-        const bool ok = written == buffer.size();
+        const qint64 written = out.write(bytes);
         stats.bytes += written > 0 ? written : 0;
-        buffer.clear();
-        return ok;
+        return written == bytes.size();
     };
     auto writeError = [&] {
         return Error::make(Error::Code::Io, QStringLiteral("could not write the pack: %1. "
                                                            "Check free disk space and permissions.")
                                                 .arg(out.errorString()));
     };
+    auto cancelled = [] {
+        return Error::make(Error::Code::Cancelled,
+                           QStringLiteral("writing the pack was cancelled"));
+    };
 
-    buffer += format.preamble(snap.name(0));
-    buffer += format.treeBegin();
+    QByteArray head;
+    head += format.preamble(snap.name(0));
+    head += format.treeBegin();
     std::vector<int> openDirs; // ancestors already printed
     for (int node : files) {
         std::vector<int> chain;
@@ -87,54 +120,57 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
             ++common;
         openDirs.resize(common);
         for (size_t i = common; i < chain.size(); ++i) {
-            buffer += format.treeLine(snap.depth(chain[i]) - 1, snap.name(chain[i]).toUtf8(), true);
+            head += format.treeLine(snap.depth(chain[i]) - 1, snap.name(chain[i]).toUtf8(), true);
             openDirs.push_back(chain[i]);
         }
-        buffer += format.treeLine(snap.depth(node) - 1, snap.name(node).toUtf8(), false);
+        head += format.treeLine(snap.depth(node) - 1, snap.name(node).toUtf8(), false);
     }
-    buffer += format.treeEnd();
-    buffer += format.filesBegin();
-    if (!flush())
+    head += format.treeEnd();
+    head += format.filesBegin();
+    if (!write(head))
         return writeError();
+    head = QByteArray();
 
-    const int threads = std::max(1, pool->maxThreadCount());
-    constexpr size_t kBatch = 512;
-    for (size_t start = 0; start < files.size(); start += kBatch) {
-        if (cancel && *cancel)
-            return Error::make(Error::Code::Cancelled,
-                               QStringLiteral("writing the pack was cancelled"));
-        const size_t end = std::min(files.size(), start + kBatch);
-        const size_t per = (end - start + size_t(threads) - 1) / size_t(threads);
-        QList<QFuture<std::vector<Loaded>>> parts;
-        for (size_t s = start; s < end; s += per) {
-            const size_t e = std::min(end, s + per);
-            parts.append(QtConcurrent::run(
-                pool, [&snap, &files, s, e] { return loadSlice(snap, files, s, e); }));
+    // Chunks of about 1 MiB (or 256 files); a few more in flight than there are threads,
+    // so the pool keeps reading while this thread writes.
+    constexpr qint64 kChunkBytes = 1 << 20;
+    constexpr size_t kChunkFiles = 256;
+    const size_t window = size_t(std::max(1, pool->maxThreadCount())) * 2 + 2;
+    std::deque<QFuture<Chunk>> inFlight;
+    size_t next = 0;
+    auto submit = [&] {
+        const size_t begin = next;
+        qint64 bytes = 0;
+        while (next < files.size() && next - begin < kChunkFiles && bytes < kChunkBytes)
+            bytes += snap.file(files[next++]).size;
+        inFlight.push_back(
+            QtConcurrent::run(pool, [&snap, &files, &format, held, begin, end = next] {
+                return buildChunk(snap, files, begin, end, format, held);
+            }));
+    };
+    // The workers refer to this frame's arguments: never leave while one runs.
+    auto drainAll = [&] {
+        for (QFuture<Chunk> &f : inFlight)
+            f.waitForFinished();
+        inFlight.clear();
+    };
+    while (next < files.size() || !inFlight.empty()) {
+        while (next < files.size() && inFlight.size() < window)
+            submit();
+        if (cancel && *cancel) {
+            drainAll();
+            return cancelled();
         }
-        size_t index = start;
-        for (QFuture<std::vector<Loaded>> &part : parts) {
-            for (Loaded &l : part.result()) {
-                const int node = files[index++];
-                if (!l.problem.isEmpty()) {
-                    stats.problems << l.problem;
-                    continue;
-                }
-                buffer += format.fileBegin(snap.file(node).path);
-                if (format.options().lineNumbers)
-                    appendNumbered(buffer, l.text, format);
-                else
-                    buffer += l.text;
-                if (!l.text.isEmpty() && !l.text.endsWith('\n'))
-                    buffer += '\n';
-                buffer += format.fileEnd();
-                ++stats.files;
-            }
-            if (buffer.size() > (4 << 20) && !flush())
-                return writeError();
+        Chunk chunk = inFlight.front().result();
+        inFlight.pop_front();
+        stats.files += chunk.files;
+        stats.problems += chunk.problems;
+        if (!write(chunk.bytes)) {
+            drainAll();
+            return writeError();
         }
     }
-    buffer += format.filesEnd();
-    if (!flush())
+    if (!write(format.filesEnd()))
         return writeError();
     return stats;
 }

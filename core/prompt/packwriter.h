@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <optional>
 #include <vector>
 
 class QThreadPool;
@@ -21,11 +22,20 @@ struct PackStats {
     QStringList problems; // files that could not be read or were not text (skipped)
 };
 
+// Decoded text (valid UTF-8, as text::decodeText returns it) of files a caller already
+// read, indexed by node; nullopt (or a node past the end): the writer reads the file.
+// Lets the CLI write the pack from what the counting pass read instead of reading and
+// decoding every file twice.
+using HeldTexts = std::vector<std::optional<QByteArray>>;
+
 // Writes exactly the pack that would be sent for the given file nodes (pre-order, as
-// Selection::selectedFiles() returns them). Reads and decodes files in parallel on the
-// pool, writes in order. Blocking: run it on a worker thread or in the CLI.
+// Selection::selectedFiles() returns them). Workers on the pool read, decode and format
+// runs of files into chunks while this thread writes finished chunks in order, so reading
+// and writing overlap. Blocking: run it on a worker thread or in the CLI. `held`, when
+// given, must describe the same snapshot; the bytes written are the same with or without it.
 Result<PackStats> writePack(const repo::RepoSnapshot &snapshot, const std::vector<int> &files,
                             const PackFormat &format, QIODevice &out, QThreadPool *pool,
-                            const std::atomic_bool *cancel = nullptr);
+                            const std::atomic_bool *cancel = nullptr,
+                            const HeldTexts *held = nullptr);
 
 } // namespace reposcope::prompt

@@ -17,7 +17,9 @@ struct CountJob::State {
     std::atomic<size_t> cursor{0};
     std::atomic_bool cancel{false};
     std::atomic<int> workersLeft{0};
-    std::atomic<int> flushers{0}; // workers yet to finish; the last one saves the cache
+    std::atomic<int> flushers{0};      // workers yet to finish; the last one saves the cache
+    bool keepTexts = false;            // set before the workers start
+    std::atomic<qint64> heldBudget{0}; // bytes of decoded text still allowed to be kept
     QMutex mutex;
     QList<FileCount> pending;
 };
@@ -42,14 +44,21 @@ bool looksGenerated(QByteArrayView text, qint64 lines) {
 } // namespace
 
 ContentStats CountJob::analyse(const QByteArray &raw, const Tokenizer &tokenizer) {
-    const text::DecodedText decoded = text::decodeText(raw);
+    return analyse(raw, tokenizer, nullptr);
+}
+
+ContentStats CountJob::analyse(const QByteArray &raw, const Tokenizer &tokenizer,
+                               QByteArray *decodedText) {
+    text::DecodedText decoded = text::decodeText(raw);
+    if (decodedText)
+        *decodedText = decoded.binary ? QByteArray() : std::move(decoded.utf8);
     ContentStats s;
     s.encoding = decoded.encoding;
     s.binary = decoded.binary;
     s.replacedBytes = quint32(decoded.replacedBytes);
     if (decoded.binary)
         return s;
-    const QByteArray &t = decoded.utf8;
+    const QByteArray &t = decodedText ? *decodedText : decoded.utf8;
     const qint64 lines = text::countLines(t);
     s.lines = quint32(lines);
     s.tokens = quint32(tokenizer.count(std::string_view(t.constData(), size_t(t.size()))));
@@ -99,6 +108,8 @@ void CountJob::start() {
     // The queue stays in pre-order: files of one folder are read together, which is what
     // a cold disk and the kernel's read-ahead reward, and the tree fills in folder by folder.
     m_state->pending = std::move(cached);
+    m_state->keepTexts = m_heldTextBudget > 0;
+    m_state->heldBudget = m_heldTextBudget;
     m_running = true;
 
     const int workers =
@@ -106,7 +117,7 @@ void CountJob::start() {
     m_state->workersLeft = m_state->queue.empty() ? 0 : workers;
     m_state->flushers = m_state->workersLeft.load();
     for (int w = 0; w < workers && !m_state->queue.empty(); ++w) {
-        m_workers.append(QtConcurrent::run(m_pool, [state = m_state, snapshot = m_snapshot,
+        m_workers.append(QtConcurrent::run(m_pool, [this, state = m_state, snapshot = m_snapshot,
                                                     tokenizer = m_tokenizer, cache = m_cache] {
             auto reader = repo::makeContentReader(snapshot->info());
             QList<FileCount> local;
@@ -131,12 +142,23 @@ void CountJob::start() {
                 } else {
                     const ContentKey key =
                         repo::isNull(file.blobId) ? contentKey(*raw) : file.blobId;
+                    // Keep the text only while the budget lasts (a rough, racy-safe check).
+                    const bool keep =
+                        state->keepTexts &&
+                        state->heldBudget.load(std::memory_order_relaxed) >= raw->size();
+                    QByteArray text;
                     if (auto hit = cache->find(key)) {
                         fc.stats = *hit;
                         fc.fromCache = true;
+                        if (keep && !hit->binary)
+                            text = text::decodeText(*raw).utf8;
                     } else {
-                        fc.stats = analyse(*raw, *tokenizer);
+                        fc.stats = analyse(*raw, *tokenizer, keep ? &text : nullptr);
                         cache->insert(key, fc.stats);
+                    }
+                    if (keep && !fc.stats.binary) {
+                        state->heldBudget.fetch_sub(text.size(), std::memory_order_relaxed);
+                        fc.text = std::move(text);
                     }
                     fc.ok = true;
                 }
@@ -152,7 +174,8 @@ void CountJob::start() {
                 cache->flush();
             QMutexLocker lock(&state->mutex);
             state->pending.append(std::move(local));
-            --state->workersLeft;
+            if (--state->workersLeft == 0) // report at once instead of on the next tick
+                QMetaObject::invokeMethod(this, &CountJob::drain, Qt::QueuedConnection);
         }));
     }
     m_timer.start();

@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 class QThreadPool;
 
@@ -23,6 +24,8 @@ struct FileCount {
     bool fromCache = false;
     ContentStats stats;
     QString error;
+    // The decoded text, when the job keeps texts (setHeldTextBudget) and read this file.
+    std::optional<QByteArray> text;
 };
 
 // Counts every countable file of a snapshot in the background and reports results in
@@ -39,6 +42,9 @@ public:
              std::shared_ptr<TokenCache> cache, QThreadPool *pool, QObject *parent = nullptr);
     ~CountJob() override;
 
+    // Before start(): keep the decoded text of the files read (not those answered from the
+    // cache) in FileCount::text, up to `bytes` in all; 0 keeps none.
+    void setHeldTextBudget(qint64 bytes) { m_heldTextBudget = bytes; }
     void start();
     void cancel();
     bool isRunning() const { return m_running; }
@@ -47,6 +53,9 @@ public:
 
     // Counts one piece of content the way the job does (decode, count, classify).
     static ContentStats analyse(const QByteArray &raw, const Tokenizer &tokenizer);
+    // Same; also hands out the decoded text (empty for binary content).
+    static ContentStats analyse(const QByteArray &raw, const Tokenizer &tokenizer,
+                                QByteArray *decodedText);
 
 Q_SIGNALS:
     void batchReady(const QList<reposcope::tokenize::FileCount> &batch);
@@ -64,6 +73,7 @@ private:
     std::shared_ptr<State> m_state;
     QList<QFuture<void>> m_workers;
     QTimer m_timer;
+    qint64 m_heldTextBudget = 0;
     bool m_running = false;
     int m_total = 0;
     int m_done = 0;

@@ -138,14 +138,22 @@ void Workspace::onScanFinished() {
 void Workspace::startCounting() {
     m_countJob = std::make_unique<tokenize::CountJob>(m_selection->snapshotPtr(), m_tokenizer,
                                                       m_cache, m_pool);
+    m_countJob->setHeldTextBudget(m_heldTextBudget);
+    m_heldTexts.clear();
     const bool excludeGenerated = m_options.excludeGenerated;
     connect(m_countJob.get(), &tokenize::CountJob::batchReady, this,
             [this, excludeGenerated](const QList<tokenize::FileCount> &batch) {
                 m_selection->applyCounts(batch, excludeGenerated);
                 QList<int> nodes;
                 nodes.reserve(batch.size());
-                for (const tokenize::FileCount &fc : batch)
+                for (const tokenize::FileCount &fc : batch) {
                     nodes.append(fc.node);
+                    if (fc.text) {
+                        if (m_heldTexts.empty())
+                            m_heldTexts.resize(size_t(m_selection->snapshot().nodeCount()));
+                        m_heldTexts[size_t(fc.node)] = *fc.text;
+                    }
+                }
                 Q_EMIT countsApplied(nodes);
             });
     connect(m_countJob.get(), &tokenize::CountJob::progressChanged, this,

@@ -3,6 +3,7 @@
 
 #include "common/result.h"
 #include "prompt/packformat.h"
+#include "prompt/packwriter.h"
 #include "prompt/selection.h"
 #include "repo/reposnapshot.h"
 #include "tokenize/countjob.h"
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <utility>
 
 class QThreadPool;
 
@@ -56,6 +58,12 @@ public:
     void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer, bool exactForModel,
                       bool recount = true);
     bool countsAreExact() const { return m_exact; }
+    // bytes > 0: the next counts keep the decoded text of the files they read, up to that
+    // many bytes in all, for takeHeldTexts() (the CLI writes its pack from them). 0 (the
+    // default) keeps nothing. Applies from the next open().
+    void setHeldTextBudget(qint64 bytes) { m_heldTextBudget = bytes; }
+    // The texts kept so far, indexed by node of the current snapshot; empties the store.
+    prompt::HeldTexts takeHeldTexts() { return std::exchange(m_heldTexts, {}); }
 
     bool isBusy() const;
     const repo::ScanOptions &options() const { return m_options; }
@@ -96,6 +104,8 @@ private:
     std::unique_ptr<prompt::Selection> m_selection;
     std::unique_ptr<tokenize::CountJob> m_countJob;
     qint64 m_fixedOverhead = 0;
+    qint64 m_heldTextBudget = 0;
+    prompt::HeldTexts m_heldTexts;
     QString m_cacheFolder;
     bool m_exact = false;
     std::optional<QList<QByteArray>> m_restoreSelection; // checked paths to keep across a re-open

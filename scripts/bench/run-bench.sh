@@ -54,18 +54,9 @@ GUI_BIN=$BUILD/app/reposcope
 CLI_BIN=$BUILD/app/reposcope-cli
 BENCH_BIN=$BUILD/tests/bench/reposcope_bench
 
-log() { printf '[run-bench] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-now() { date +%s.%N; }
-elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
-# Value of key=... in a file of `bench k=v k=v` lines (last occurrence).
-kv() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" "$1" | tail -1; }
-# Peak RSS (MiB) from /usr/bin/time -v output.
-rss_mib() { awk -F: '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
-# Wall seconds from /usr/bin/time -v output ("h:mm:ss" or "m:ss.ss").
-wall_s() {
-    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$1"
-}
+BENCH_LOG_TAG=run-bench
+# shellcheck source=bench-lib.sh
+. "$SCRIPT_DIR/bench-lib.sh"
 
 page_cache_state="page cache dropped"
 drop_caches() {

@@ -2,6 +2,7 @@
 // reposcope-cli as a black box: real executable, real scratch repositories.
 #include "scratchrepo.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +11,8 @@
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+
+#include <sys/stat.h>
 
 using reposcope::test::ScratchRepo;
 
@@ -20,6 +23,12 @@ struct CliRun {
     QByteArray out;
     QByteArray err;
 };
+
+unsigned modeOf(const QString &path) {
+    struct stat st;
+    EXPECT_EQ(::stat(QFile::encodeName(path).constData(), &st), 0);
+    return unsigned(st.st_mode & 07777);
+}
 
 CliRun runCli(const QStringList &args) {
     QProcess proc;
@@ -209,4 +218,58 @@ TEST_F(CliTest, HelpDocumentsFlagsAndExitCodes) {
     EXPECT_EQ(pack.exitCode, 0);
     for (const char *flag : {"--ref", "--include", "--exclude", "--format", "--line-numbers", "-o"})
         EXPECT_TRUE(pack.out.contains(flag)) << flag;
+}
+
+// The first pack is written from what counting read (empty cache), the second reads the
+// files again (every count cached): the bytes and the reported totals are the same.
+TEST_F(CliTest, PackFromACountingPassEqualsPackFromTheFiles) {
+    QTemporaryDir outDir;
+    const QString cold = outDir.filePath(QStringLiteral("cold.xml"));
+    const QString warm = outDir.filePath(QStringLiteral("warm.xml"));
+    const QStringList flags{QStringLiteral("--no-default-excludes"), QStringLiteral("--format"),
+                            QStringLiteral("markdown"), QStringLiteral("--line-numbers")};
+    const CliRun a = runCli(withCache(
+        QStringList{QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), cold} + flags));
+    const CliRun b = runCli(withCache(
+        QStringList{QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), warm} + flags));
+    ASSERT_EQ(a.exitCode, 0) << a.err.toStdString();
+    ASSERT_EQ(b.exitCode, 0) << b.err.toStdString();
+    QFile fa(cold), fb(warm);
+    ASSERT_TRUE(fa.open(QIODevice::ReadOnly));
+    ASSERT_TRUE(fb.open(QIODevice::ReadOnly));
+    const QByteArray packA = fa.readAll();
+    EXPECT_TRUE(packA.contains("package-lock.json")) << packA.toStdString();
+    EXPECT_TRUE(packA == fb.readAll());
+    auto totals = [](const QByteArray &err) { return err.left(err.lastIndexOf(" in ")); };
+    EXPECT_EQ(totals(a.err).toStdString(), totals(b.err).toStdString());
+}
+
+// Writing over an existing pack replaces it and keeps its permissions; a new pack gets
+// the usual permissions of a new file (not a temporary file's 0600).
+TEST_F(CliTest, PackReplacesAnExistingFileAndKeepsItsPermissions) {
+    QTemporaryDir outDir;
+    const QString existing = outDir.filePath(QStringLiteral("pack.xml"));
+    {
+        QFile f(existing);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write("old content that is longer than nothing");
+    }
+    ASSERT_EQ(::chmod(QFile::encodeName(existing).constData(), 0640), 0);
+    ASSERT_EQ(
+        runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), existing}))
+            .exitCode,
+        0);
+    QFile f(existing);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(f.readAll().startsWith("<repository_overview>"));
+    EXPECT_EQ(modeOf(existing), 0640u);
+
+    const QString fresh = outDir.filePath(QStringLiteral("new.xml"));
+    ASSERT_EQ(runCli(withCache({QStringLiteral("pack"), repo.path(), QStringLiteral("-o"), fresh}))
+                  .exitCode,
+              0);
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    EXPECT_EQ(modeOf(fresh), 0666u & ~unsigned(mask));
+    EXPECT_EQ(QDir(outDir.path()).entryList(QDir::Files).size(), 2); // no temporary left
 }

@@ -3,6 +3,7 @@
 #include "repo/reposcanner.h"
 #include "scanhelpers.h"
 #include "scratchrepo.h"
+#include "text/textdecoder.h"
 #include "tokenize/countjob.h"
 #include "tokenize/estimatortokenizer.h"
 
@@ -334,4 +335,64 @@ TEST(CountJob, DestroyingARunningJobWaitsForItsWorkers) {
     // The destructor flushed what was counted.
     TokenCache reread(cacheDir.path(), QStringLiteral("t"));
     EXPECT_EQ(reread.size(), counted);
+}
+
+// The pack command keeps what counting decoded: the texts are decodeText's output, binary
+// files keep none, and the budget caps the total.
+TEST(CountJob, KeepsDecodedTextsWithinTheBudget) {
+    ScratchRepo repo;
+    writeSampleFiles(repo);
+    const SnapshotPtr snap = scanned(repo.path());
+    QThreadPool pool;
+    pool.setMaxThreadCount(3);
+    auto run = [&](std::shared_ptr<TokenCache> cache, qint64 budget) {
+        std::map<int, FileCount> counts;
+        CountJob job(snap, std::make_shared<EstimatorTokenizer>(), cache, &pool);
+        job.setHeldTextBudget(budget);
+        QObject::connect(&job, &CountJob::batchReady, &job, [&](const QList<FileCount> &batch) {
+            for (const FileCount &fc : batch)
+                counts[fc.node] = fc;
+        });
+        QSignalSpy finished(&job, &CountJob::finished);
+        job.start();
+        if (finished.isEmpty()) {
+            EXPECT_TRUE(finished.wait(60000));
+        }
+        return counts;
+    };
+    auto cache = std::make_shared<TokenCache>(QString(), EstimatorTokenizer().id());
+    const std::map<int, FileCount> kept = run(cache, qint64(1) << 20);
+    int texts = 0;
+    for (const auto &[node, fc] : kept) {
+        const QByteArray path = snap->path(node);
+        QFile f(repo.path() + QLatin1Char('/') + QString::fromUtf8(path));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << path.constData();
+        const reposcope::text::DecodedText decoded = reposcope::text::decodeText(f.readAll());
+        if (decoded.binary) {
+            EXPECT_FALSE(fc.text.has_value()) << path.constData();
+            continue;
+        }
+        ASSERT_TRUE(fc.text.has_value()) << path.constData();
+        EXPECT_EQ(fc.text->toStdString(), decoded.utf8.toStdString()) << path.constData();
+        ++texts;
+    }
+    EXPECT_EQ(texts, 6); // every sample file but logo.png
+
+    // Not a git repository: the cache is keyed by content, so the files are read again and
+    // their texts are kept again, the same.
+    for (const auto &[node, fc] : run(cache, qint64(1) << 20)) {
+        EXPECT_TRUE(fc.fromCache) << snap->path(node).constData();
+        EXPECT_EQ(fc.text.has_value(), kept.at(node).text.has_value());
+        if (fc.text && kept.at(node).text) {
+            EXPECT_TRUE(*fc.text == *kept.at(node).text) << snap->path(node).constData();
+        }
+    }
+    // No budget: nothing kept (the default).
+    auto fresh = std::make_shared<TokenCache>(QString(), EstimatorTokenizer().id());
+    for (const auto &[node, fc] : run(fresh, 0))
+        EXPECT_FALSE(fc.text.has_value()) << snap->path(node).constData();
+    // A budget smaller than any file keeps nothing either.
+    auto fresh2 = std::make_shared<TokenCache>(QString(), EstimatorTokenizer().id());
+    for (const auto &[node, fc] : run(fresh2, 1))
+        EXPECT_TRUE(!fc.text || fc.text->size() <= 1) << snap->path(node).constData();
 }

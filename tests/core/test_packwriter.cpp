@@ -5,8 +5,10 @@
 #include "repo/reposcanner.h"
 #include "scanhelpers.h"
 #include "scratchrepo.h"
+#include "text/textdecoder.h"
 
 #include <QBuffer>
+#include <QFile>
 #include <QFileInfo>
 #include <QThreadPool>
 
@@ -265,4 +267,56 @@ TEST(PackWriter, WriteFailureAndCancelAreErrors) {
         writePack(*snap, nodes(*snap, {"a.txt"}), PackFormat(PackOptions{}), out, &pool, &cancel);
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.error().code, Error::Code::Cancelled);
+}
+
+// Held texts (what the CLI's counting pass decoded) give the same bytes as reading the
+// files, whichever files are held; a held text is used instead of the file.
+TEST(PackWriter, HeldTextsGiveTheSameBytesAsReadingTheFiles) {
+    ScratchRepo repo;
+    writeSmallRepo(repo);
+    repo.write(QStringLiteral("latin1.txt"), "caf\xE9\n");
+    repo.write(QStringLiteral("empty.txt"), "");
+    for (int i = 0; i < 300; ++i)
+        repo.write(QStringLiteral("many/f%1.txt").arg(i, 3, 10, QLatin1Char('0')),
+                   "line " + QByteArray::number(i) + "\nno newline at the end");
+    const SnapshotPtr snap = scanned(repo.path());
+    std::vector<int> all;
+    for (int n = 0; n < snap->nodeCount(); ++n)
+        if (!snap->isDirectory(n))
+            all.push_back(n);
+    for (const bool lineNumbers : {false, true}) {
+        PackOptions options;
+        options.lineNumbers = lineNumbers;
+        const Written read = write(*snap, all, options, 3);
+        for (const int stride : {1, 2, 3}) { // all held, every other one, every third
+            HeldTexts held(size_t(snap->nodeCount()));
+            for (size_t i = 0; i < all.size(); i += size_t(stride)) {
+                QFile f(repo.path() + QLatin1Char('/') + QString::fromUtf8(snap->path(all[i])));
+                ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+                const reposcope::text::DecodedText d = reposcope::text::decodeText(f.readAll());
+                if (!d.binary)
+                    held[size_t(all[i])] = d.utf8;
+            }
+            QThreadPool pool;
+            pool.setMaxThreadCount(3);
+            QBuffer buffer;
+            buffer.open(QIODevice::WriteOnly);
+            auto r = writePack(*snap, all, PackFormat(options), buffer, &pool, nullptr, &held);
+            ASSERT_TRUE(r.ok());
+            EXPECT_TRUE(buffer.data() == read.text) << "stride " << stride;
+            EXPECT_EQ(r->files, read.stats.files);
+            EXPECT_EQ(r->bytes, read.stats.bytes);
+            EXPECT_EQ(r->problems, read.stats.problems);
+        }
+    }
+    // The held text is what gets written: the file is not read again.
+    HeldTexts held(size_t(snap->nodeCount()));
+    held[size_t(snap->find("README.md"))] = QByteArray("held\n");
+    QThreadPool pool;
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    ASSERT_TRUE(writePack(*snap, nodes(*snap, {"README.md"}), PackFormat(PackOptions{}), buffer,
+                          &pool, nullptr, &held)
+                    .ok());
+    EXPECT_TRUE(buffer.data().contains("<file path=\"README.md\">\nheld\n</file>"));
 }
