@@ -239,7 +239,8 @@ QByteArray buildChatBody(const ChatRequestSpec &spec) {
         // 1/8 headroom for escapes: growing an 8 MB buffer means a copy plus first-touch
         // page faults on a second, larger one, which costs more than the escaping itself;
         // headroom that is never written is never touched, so it is nearly free.
-        expected += m.text.size() + m.text.size() / 8 + 64;
+        const qsizetype text = m.prefix.size() + m.text.size();
+        expected += text + text / 8 + 64;
         for (const ImagePart &image : m.images)
             expected += (image.data.size() + 2) / 3 * 4 + image.mimeType.size() + 96;
     }
@@ -256,12 +257,20 @@ QByteArray buildChatBody(const ChatRequestSpec &spec) {
         w.raw("{\"role\":\"");
         w.raw(roleName(m.role));
         w.raw("\",\"content\":");
+        // The prefix (a multi-MB pack) and the text are escaped one after the other, so
+        // nobody ever has to concatenate them on the UI thread.
+        auto text = [&w, &m] {
+            w.ch('"');
+            w.escape(m.prefix);
+            w.escape(m.text);
+            w.ch('"');
+        };
         if (m.images.isEmpty()) {
-            w.string(m.text);
+            text();
         } else {
             // Text part first, then the images (OpenRouter asks for that order).
             w.raw("[{\"type\":\"text\",\"text\":");
-            w.string(m.text);
+            text();
             w.ch('}');
             for (const ImagePart &image : m.images) {
                 w.raw(",{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:");

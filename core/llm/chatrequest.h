@@ -23,8 +23,13 @@ struct ImagePart {
 struct ChatMessage {
     enum class Role { System, User, Assistant };
     Role role = Role::User;
-    QByteArray text;         // UTF-8; implicitly shared, so a multi-MB pack is never copied
+    QByteArray text;         // UTF-8; implicitly shared
     QList<ImagePart> images; // user messages only; text part first, then images
+    // Sent before `text` (content = prefix + text), both implicitly shared: a conversation
+    // puts its multi-MB pack here and the question in `text`, so nothing joins them on
+    // the UI thread (the body builder escapes one after the other, on the pool). Must end
+    // on a character boundary.
+    QByteArray prefix;
 };
 
 // How a server wants the key.

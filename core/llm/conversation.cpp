@@ -119,12 +119,16 @@ std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
         messages.push_back({ChatMessage::Role::System, m_system, {}});
     // The repository opens the first user message; every later byte follows it, so the
     // prefix (system + pack) is identical in every request of the conversation.
+    // The first user message carries the pack as its prefix (never copied to join it).
     bool packSent = false;
-    auto withPack = [this, &packSent](const QString &text) -> QByteArray {
-        if (packSent || m_pack.isEmpty())
-            return text.toUtf8();
-        packSent = true;
-        return m_pack + kQuestionSeparator + text.toUtf8();
+    auto userMessage = [this, &packSent](const QString &text, const QList<ImagePart> &images) {
+        ChatMessage message{ChatMessage::Role::User, text.toUtf8(), images, {}};
+        if (!packSent && !m_pack.isEmpty()) {
+            packSent = true;
+            message.prefix = m_pack;
+            message.text.prepend(kQuestionSeparator);
+        }
+        return message;
     };
     const int count = std::min<int>(historyTurns, int(m_turns.size()));
     for (int i = 0; i < count; ++i) {
@@ -133,10 +137,10 @@ std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
         // many chat templates require; it contributed nothing, so it is left out.
         if (turn.answer.isEmpty())
             continue;
-        messages.push_back({ChatMessage::Role::User, withPack(turn.question), turn.images});
-        messages.push_back({ChatMessage::Role::Assistant, turn.answer.toUtf8(), {}});
+        messages.push_back(userMessage(turn.question, turn.images));
+        messages.push_back({ChatMessage::Role::Assistant, turn.answer.toUtf8(), {}, {}});
     }
-    messages.push_back({ChatMessage::Role::User, withPack(question), images});
+    messages.push_back(userMessage(question, images));
     return messages;
 }
 

@@ -334,3 +334,16 @@ TEST(ChatRequest, MaskKey) {
 }
 
 } // namespace
+
+TEST(ChatRequestBody, PrefixIsSentBeforeTheTextAsOneContent) {
+    ChatRequestSpec joined;
+    joined.model = QStringLiteral("m");
+    joined.messages.push_back({ChatMessage::Role::User, "<pack>\"q\"\n</pack>\n\nWhy?", {}, {}});
+    ChatRequestSpec split = joined;
+    split.messages[0].text = "\n\nWhy?";
+    split.messages[0].prefix = "<pack>\"q\"\n</pack>";
+    EXPECT_EQ(buildChatBody(split), buildChatBody(joined));
+    split.messages[0].images = {{"image/png", "\x89PNG"}};
+    joined.messages[0].images = split.messages[0].images;
+    EXPECT_EQ(buildChatBody(split), buildChatBody(joined));
+}
