@@ -44,12 +44,7 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     , m_probe(new llm::ProviderProbe(services.network, this)) {
     m_pane->setConversation(m_session->conversation(), m_session->client());
     m_pane->setMaxAttempts(m_session->client()->retryPolicy().maxAttempts);
-    if (m_services.tasks) {
-        QList<ChatTaskTemplate> templates;
-        for (const prompt::TaskTemplate &t : m_services.tasks->templates())
-            templates.append({t.id, t.title, m_services.tasks->promptFor(t)});
-        m_pane->setTaskTemplates(templates);
-    }
+    reloadTasks();
     m_pane->setEtaEstimator([this](qint64 promptTokens) -> std::optional<qint64> {
         if (!m_services.latency)
             return std::nullopt;
@@ -100,6 +95,15 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
 }
 
 ChatController::~ChatController() = default;
+
+void ChatController::reloadTasks() {
+    if (!m_services.tasks)
+        return;
+    QList<ChatTaskTemplate> templates;
+    for (const prompt::TaskTemplate &t : m_services.tasks->templates())
+        templates.append({t.id, t.title, m_services.tasks->promptFor(t)});
+    m_pane->setTaskTemplates(templates);
+}
 
 void ChatController::refreshTarget() {
     m_targetReady = false;

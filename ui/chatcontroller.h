@@ -61,6 +61,8 @@ public:
     void refreshTarget();
     // Re-computes the pane's summary (selection totals changed).
     void refreshSummary();
+    // Re-reads the audit templates (after they were edited).
+    void reloadTasks();
 
 Q_SIGNALS:
     // A correction for approximate counts was learned (the budget meter shows it).

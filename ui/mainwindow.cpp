@@ -7,6 +7,7 @@
 #include "codeviewer.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
+#include "prompt/tasktemplates.h"
 #include "providersdialog.h"
 #include "recentrepositories.h"
 #include "repo/contentreader.h"
@@ -14,6 +15,7 @@
 #include "repopanel.h"
 #include "repotreemodel.h"
 #include "scanoptionsdialog.h"
+#include "tasktemplatesdialog.h"
 #include "text/textdecoder.h"
 #include "tokenize/correctionstore.h"
 #include "tokenize/tokenizerregistry.h"
@@ -197,6 +199,7 @@ void MainWindow::createActions() {
     QMenu *settings = menuBar()->addMenu(tr("Se&ttings"));
     settings->addAction(tr("&Providers and API Keys…"), QKeySequence(tr("Ctrl+,")), this,
                         &MainWindow::editProviders);
+    settings->addAction(tr("&Audit Templates…"), this, &MainWindow::editTaskTemplates);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RepoScope"), this, [this] {
@@ -467,6 +470,19 @@ void MainWindow::editProviders() {
     connect(dialog, &QDialog::finished, this, [this] {
         if (m_chatController)
             m_chatController->refreshTarget();
+    });
+    dialog->open();
+}
+
+void MainWindow::editTaskTemplates() {
+    if (!m_services.tasks)
+        return;
+    auto *dialog =
+        new TaskTemplatesDialog(m_services.tasks, prompt::TaskTemplates::defaultUserFile(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &TaskTemplatesDialog::saved, this, [this] {
+        if (m_chatController)
+            m_chatController->reloadTasks();
     });
     dialog->open();
 }

@@ -100,6 +100,7 @@ private:
     // The chat learned a correction for approximate counts: show it in the meter.
     void refreshCorrection();
     void editProviders();
+    void editTaskTemplates();
     void sendComposerWhenReady(int triesLeft);
 
     MainWindowServices m_services;
