@@ -86,8 +86,7 @@ public:
                 });
         m_heartbeat.setInterval(5000);
         connect(&m_heartbeat, &QTimer::timeout, this, [this] {
-            err() << "waiting for the first token: "
-                  << seconds(m_client->stats().totalMs < 0 ? m_waiting.elapsed() : 0) << "\n";
+            err() << "waiting for the first token: " << seconds(m_waiting.elapsed()) << "\n";
             err().flush();
         });
     }
@@ -167,14 +166,8 @@ int runAsk(const QStringList &arguments) {
         QStringLiteral("Prefix every line of the pack with its number."));
     parser.addOptions({provider, baseUrl, keyEnv, model, task, promptText, listTasks, maxTokens,
                        idleTimeout, lineNumbers});
-    if (!parser.parse(arguments)) {
-        err() << "error: " << parser.errorText() << "\n";
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
+    if (const std::optional<int> done = parseArguments(parser, arguments))
+        return *done;
     // The error is printed once, below, in the CLI's words; not also by the client's log.
     QLoggingCategory::setFilterRules(QStringLiteral("reposcope.llm.*=false"));
     QStringList warnings;

@@ -87,14 +87,8 @@ int runCount(const QStringList &arguments) {
     QCommandLineOption json(QStringLiteral("json"),
                             QStringLiteral("Print JSON instead of a table."));
     parser.addOption(json);
-    if (!parser.parse(arguments)) {
-        err() << "error: " << parser.errorText() << "\n";
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
+    if (const std::optional<int> done = parseArguments(parser, arguments))
+        return *done;
     QThreadPool pool;
     pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
     Opened opened = openAndCount(parser, flags, &pool, {});
@@ -215,14 +209,8 @@ int runPack(const QStringList &arguments) {
     QCommandLineOption lineNumbers(QStringLiteral("line-numbers"),
                                    QStringLiteral("Prefix every line with its number."));
     parser.addOptions({output, format, lineNumbers});
-    if (!parser.parse(arguments)) {
-        err() << "error: " << parser.errorText() << "\n";
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
+    if (const std::optional<int> done = parseArguments(parser, arguments))
+        return *done;
     if (!parser.isSet(output)) {
         err() << "error: pack needs -o FILE (see --help)\n";
         return ExitUsage;

@@ -112,4 +112,16 @@ QJsonObject totalsJson(const prompt::Totals &t) {
                        {QStringLiteral("files"), t.files}};
 }
 
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments) {
+    if (!parser.parse(arguments)) {
+        err() << "error: " << parser.errorText() << "\n";
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return ExitOk;
+    }
+    return std::nullopt;
+}
+
 } // namespace reposcope::cli

@@ -11,6 +11,7 @@
 #include <QTextStream>
 
 #include <memory>
+#include <optional>
 
 class QThreadPool;
 
@@ -74,5 +75,9 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
                     const prompt::PackOptions &packOptions, qint64 heldTextBudget = 0);
 
 QJsonObject totalsJson(const prompt::Totals &t);
+
+// Parses a command's arguments: the exit code when the command is done already (a usage
+// error, printed, or --help, shown), or nothing when it should run.
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments);
 
 } // namespace reposcope::cli

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "llm/chaterror.h"
 
+#include "llm/jsontext.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,23 +29,6 @@ QString cut(QString text) {
         text += QChar(0x2026);
     }
     return text;
-}
-
-QString jsonText(const QJsonValue &value) {
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble()) {
-        const double d = value.toDouble();
-        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
-            return QString::number(qint64(d));
-        return QString::number(d);
-    }
-    if (value.isObject() || value.isArray()) {
-        const QJsonDocument doc =
-            value.isObject() ? QJsonDocument(value.toObject()) : QJsonDocument(value.toArray());
-        return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
-    }
-    return QString();
 }
 
 // What an error body said, whatever its shape.

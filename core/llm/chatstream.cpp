@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "llm/chatstream.h"
 
+#include "llm/jsontext.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -38,21 +40,6 @@ qint64 integer(const QJsonObject &object, QLatin1String key) {
     if (!std::isfinite(d) || d < 0 || d > 9.0e15)
         return -1;
     return qint64(d);
-}
-
-// A string field; numbers become their decimal text (error codes come as either).
-QString text(const QJsonValue &value) {
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble()) {
-        const double d = value.toDouble();
-        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
-            return QString::number(qint64(d));
-        return QString::number(d);
-    }
-    if (value.isBool())
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return QString();
 }
 
 std::optional<TokenUsage> usageFrom(const QJsonValue &value) {
@@ -100,9 +87,9 @@ std::optional<StreamError> errorFrom(const QJsonValue &value) {
         return std::nullopt;
     const QJsonObject o = value.toObject();
     StreamError error;
-    error.message = text(o.value(QLatin1String("message")));
-    error.type = text(o.value(QLatin1String("type")));
-    error.code = text(o.value(QLatin1String("code")));
+    error.message = jsonText(o.value(QLatin1String("message")));
+    error.type = jsonText(o.value(QLatin1String("type")));
+    error.code = jsonText(o.value(QLatin1String("code")));
     if (error.message.isEmpty()) // keep something a person can read
         error.message = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
     return error;

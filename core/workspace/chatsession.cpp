@@ -24,7 +24,7 @@ ChatSession::ChatSession(Workspace *workspace, QNetworkAccessManager *network, Q
     });
     // A new repository invalidates the frozen pack: its files are no longer on screen.
     connect(m_workspace, &Workspace::aboutToReplace, this, [this] {
-        if (m_packWatcher.isRunning())
+        if (m_preparing)
             stop();
     });
 }

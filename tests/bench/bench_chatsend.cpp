@@ -17,6 +17,7 @@
 //
 // The server's source is compiled in here because the bench target does not
 // link the test support library; it has no Q_OBJECT, so it needs no moc.
+#include "benchapp.h"
 #include "scriptedserver.h"
 
 #include "llm/chatclient.h"
@@ -37,18 +38,6 @@ using namespace reposcope;
 using namespace reposcope::test;
 
 namespace {
-
-void ensureApplication() {
-    if (QCoreApplication::instance())
-        return;
-    // A QApplication, so the widget benchmarks of the same binary can run after this one.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "reposcope_bench";
-    static char *argv[] = {name, nullptr};
-    new QApplication(argc, argv); // never destroyed: see bench_transcript.cpp
-}
 
 // ~`bytes` of Go- and C++-like source in pack format: file headers, tabs,
 // quotes, backslashes, the odd non-ASCII comment: what JSON escaping meets in a
@@ -96,7 +85,7 @@ QByteArray syntheticPack(qsizetype bytes) {
 }
 
 void BM_ChatSendToFirstByte_8MB(benchmark::State &state) {
-    ensureApplication();
+    bench::ensureGuiApplication();
     static const QByteArray pack = syntheticPack(8 * 1024 * 1024);
 
     QThreadPool pool;

@@ -3,6 +3,7 @@
 // the pack of the selection (~8 MB, about 2M tokens, from files in the page cache) on the
 // pool, builds the body, and the client uploads it to a loopback server. The UI-thread
 // probe is a 1 ms timer on the same thread; its worst gap is the longest stall.
+#include "benchapp.h"
 #include "llm/conversation.h"
 #include "scriptedserver.h"
 #include "tokenize/estimatortokenizer.h"
@@ -28,17 +29,6 @@ using namespace reposcope::test;
 
 namespace {
 
-void ensureApp() {
-    if (QCoreApplication::instance())
-        return;
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "reposcope_bench";
-    static char *argv[] = {name, nullptr};
-    new QApplication(argc, argv); // never destroyed: see bench_transcript.cpp
-}
-
 // ~8 MB of source-like text in 2,000 files under 40 folders.
 void writeTree(const QString &root) {
     std::mt19937 rng(11);
@@ -63,7 +53,7 @@ void writeTree(const QString &root) {
 }
 
 void BM_SessionSendToFirstByte_8MB(benchmark::State &state) {
-    ensureApp();
+    bench::ensureGuiApplication();
     QTemporaryDir tree;
     QTemporaryDir cache;
     writeTree(tree.path());

@@ -18,6 +18,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "benchapp.h"
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTimer>
@@ -28,20 +29,6 @@
 using namespace reposcope;
 
 namespace {
-
-bool ensureGuiApplication() {
-    if (QCoreApplication::instance())
-        return qobject_cast<QApplication *>(QCoreApplication::instance()) != nullptr;
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "reposcope_bench";
-    static char *argv[] = {name, nullptr};
-    // Never destroyed: tearing a QApplication down in static destruction crashes (its input devices
-    // outlive the platform integration).
-    new QApplication(argc, argv);
-    return true;
-}
 
 KSyntaxHighlighting::Repository &repository() {
     // Loading it is expensive: once. Not destroyed either (it is a QObject).
@@ -96,7 +83,7 @@ llm::Turn finishedTurn(int index) {
 }
 
 void BM_TranscriptStream500TokPerSec(benchmark::State &state) {
-    if (!ensureGuiApplication()) {
+    if (!bench::ensureGuiApplication()) {
         state.SkipWithError("needs a QApplication: run with --benchmark_filter=Transcript");
         return;
     }
