@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "findings/finding.h"
+#include "findings/sourceset.h"
+
+namespace reposcope::findings {
+
+// Checks citations against the snapshot a question was asked on.
+//
+// Path: exact, then a unique path ending in "/" + the cited path, then a unique file
+// name; "./", a leading "/", the repository's own folder name and backslashes are
+// tolerated. Ambiguous or missing: unverified (the note names the candidates or says
+// it was not found).
+// Lines: the range must lie inside the file.
+// Quote: compared with whitespace runs collapsed and the ends trimmed (an ellipsis "..."
+// or "…" splits it into pieces that must appear in order; surrounding backticks or
+// quotes are dropped). Found at the cited lines (a window of a few lines around them for
+// a multi-line quote): verified. Found elsewhere in the file: corrected to the nearest
+// occurrence, and the note says "cited line 40, found at 47". Not found: unverified,
+// even when the lines exist, so a wrong location is never shown as checked.
+// No quote: verified when the file and lines exist (quoteChecked stays false).
+// A path correction alone (suffix or file name) makes the status corrected.
+//
+// Thread-safe (const); the sources are read-only.
+class CitationVerifier {
+public:
+    explicit CitationVerifier(SourceSetPtr sources);
+
+    ResolvedLocation verify(const Citation &citation, const QString &quote = QString()) const;
+    // Verifies the finding's location and every flow step.
+    void verify(Finding &finding) const;
+    void verify(Mention &mention) const;
+
+    // The repository path a cited path resolves to (exact, suffix, file name); empty when
+    // none or ambiguous, with the reason in *why.
+    QString resolvePath(const QString &cited, QString *why = nullptr) const;
+
+    const SourceSetPtr &sources() const { return m_sources; }
+
+private:
+    SourceSetPtr m_sources;
+    QHash<QString, QString> m_byName; // file name -> path, or empty when not unique
+};
+
+} // namespace reposcope::findings
