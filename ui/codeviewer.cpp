@@ -15,13 +15,18 @@
 #include <QGuiApplication>
 #include <QMenu>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTextBlock>
+
+#include <algorithm>
 
 namespace reposcope::ui {
 
 namespace {
 
 constexpr int GutterPadding = 6; // pixels left and right of the numbers
+// Find matches made into extra selections at most: a minified line can hold many more.
+constexpr int MaxVisibleMatches = 4000;
 
 QColor blend(const QColor &a, const QColor &b, qreal amountOfB) {
     const qreal k = 1.0 - amountOfB;
@@ -57,6 +62,11 @@ CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *par
     connect(this, &QPlainTextEdit::updateRequest, this, &CodeViewer::onUpdateRequest);
     connect(this, &QPlainTextEdit::cursorPositionChanged, this,
             &CodeViewer::onCursorPositionChanged);
+    // Find matches are selections only near the visible lines: redo them as the view moves.
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
+        if (!m_matches.isEmpty())
+            updateExtraSelections();
+    });
 
     applyTheme();
     updateGutterGeometry();
@@ -66,9 +76,12 @@ CodeViewer::~CodeViewer() = default;
 
 void CodeViewer::showText(const QString &path, const QString &text) {
     m_path = path;
+    m_text = text;
     m_open = true;
     m_rangeFirst = m_rangeLast = 0;
     m_lastCursorLine = 0;
+    m_matches.clear();
+    m_currentMatch = -1;
     setDocumentTitle(path);
     setPlainText(text);
     // After the text: setting the definition restarts the (lazy) highlighting.
@@ -76,12 +89,16 @@ void CodeViewer::showText(const QString &path, const QString &text) {
     m_goToLineAction->setEnabled(true);
     updateGutterGeometry();
     updateExtraSelections();
+    Q_EMIT textReplaced();
 }
 
 void CodeViewer::clear() {
     m_path.clear();
+    m_text.clear();
     m_open = false;
     m_rangeFirst = m_rangeLast = 0;
+    m_matches.clear();
+    m_currentMatch = -1;
     setDocumentTitle(QString());
     QPlainTextEdit::clear();
     m_highlighter->setDefinition(KSyntaxHighlighting::Definition());
@@ -89,6 +106,7 @@ void CodeViewer::clear() {
     updateGutterGeometry();
     updateExtraSelections();
     viewport()->update();
+    Q_EMIT textReplaced();
 }
 
 bool CodeViewer::goToLine(int line) {
@@ -118,6 +136,24 @@ void CodeViewer::highlightLines(int first, int last) {
 void CodeViewer::clearLineHighlight() {
     m_rangeFirst = m_rangeLast = 0;
     updateExtraSelections();
+}
+
+void CodeViewer::setFindMatches(QList<TextMatch> matches, int current) {
+    m_matches = std::move(matches);
+    m_currentMatch = current >= 0 && current < m_matches.size() ? current : -1;
+    updateExtraSelections();
+}
+
+void CodeViewer::clearFindMatches() {
+    if (m_matches.isEmpty())
+        return;
+    m_matches.clear();
+    m_currentMatch = -1;
+    updateExtraSelections();
+}
+
+void CodeViewer::addContextMenuAction(QAction *action) {
+    m_menuActions.append(action);
 }
 
 QString CodeViewer::currentPath() const {
@@ -158,7 +194,8 @@ void CodeViewer::paintEvent(QPaintEvent *event) {
     if (m_open) {
         // No wrapping, so every line is one text line high.
         const int visibleLines = viewport()->height() / fontMetrics().lineSpacing() + 1;
-        m_highlighter->highlightUpTo(firstVisibleBlock().blockNumber() + visibleLines);
+        const int first = firstVisibleBlock().blockNumber();
+        m_highlighter->highlightVisible(first, first + visibleLines);
     }
     QPlainTextEdit::paintEvent(event);
     if (m_open && !document()->isEmpty())
@@ -188,6 +225,8 @@ void CodeViewer::contextMenuEvent(QContextMenuEvent *event) {
     QMenu *menu = createStandardContextMenu(event->pos());
     menu->addSeparator();
     menu->addAction(m_goToLineAction);
+    for (QAction *action : std::as_const(m_menuActions))
+        menu->addAction(action);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->popup(event->globalPos());
 }
@@ -272,6 +311,10 @@ void CodeViewer::applyTheme() {
     const QColor selection = QColor::fromRgba(theme.editorColor(Theme::TextSelection));
     m_currentLineColor = QColor::fromRgba(theme.editorColor(Theme::CurrentLine));
     m_rangeColor = blend(background, selection, 0.55);
+    m_matchColor = QColor::fromRgba(theme.editorColor(Theme::SearchHighlight));
+    if (m_matchColor.alpha() == 0 || m_matchColor == background)
+        m_matchColor = dark ? QColor(0x6b, 0x5b, 0x1e) : QColor(0xff, 0xe8, 0x8c);
+    m_currentMatchColor = dark ? QColor(0xb0, 0x6a, 0x10) : QColor(0xff, 0xb0, 0x40);
     m_gutterBackground = QColor::fromRgba(theme.editorColor(Theme::IconBorder));
     m_lineNumberColor = QColor::fromRgba(theme.editorColor(Theme::LineNumbers));
     m_currentLineNumberColor = QColor::fromRgba(theme.editorColor(Theme::CurrentLineNumber));
@@ -325,7 +368,36 @@ void CodeViewer::updateExtraSelections() {
         }
         selections.append(range);
     }
+    if (m_open)
+        appendVisibleMatches(selections);
     setExtraSelections(selections);
+}
+
+void CodeViewer::appendVisibleMatches(QList<QTextEdit::ExtraSelection> &selections) const {
+    if (m_matches.isEmpty())
+        return;
+    // No wrapping, so every line is one text line high; a screen of margin either side.
+    const int pageLines = viewport()->height() / fontMetrics().lineSpacing() + 1;
+    const int top = std::max(0, firstVisibleBlock().blockNumber() - pageLines);
+    const QTextBlock first = document()->findBlockByNumber(top);
+    const QTextBlock last = document()->findBlockByNumber(top + 3 * pageLines);
+    const int from = first.position();
+    const int to = last.isValid() ? last.position() + last.length() : m_text.size() + 1;
+    auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), from,
+                               [](const TextMatch &match, int position) {
+                                   return match.position + match.length < position;
+                               });
+    QTextEdit::ExtraSelection match;
+    match.format.setBackground(m_matchColor);
+    match.cursor = QTextCursor(document());
+    for (int added = 0; it != m_matches.cend() && it->position <= to && added < MaxVisibleMatches;
+         ++it, ++added) {
+        const bool current = int(it - m_matches.cbegin()) == m_currentMatch;
+        match.format.setBackground(current ? m_currentMatchColor : m_matchColor);
+        match.cursor.setPosition(it->position);
+        match.cursor.setPosition(it->position + it->length, QTextCursor::KeepAnchor);
+        selections.append(match);
+    }
 }
 
 } // namespace reposcope::ui

@@ -3,6 +3,8 @@
 
 #include <QPlainTextEdit>
 
+#include <utility>
+
 class QAction;
 
 namespace KSyntaxHighlighting {
@@ -13,6 +15,13 @@ namespace reposcope::ui {
 
 class CodeViewerGutter;
 class CodeViewerHighlighter;
+
+/// A run of characters of the shown text: a find match.
+struct TextMatch {
+    int position = 0; // document position (== index into CodeViewer::shownText())
+    int length = 0;
+    friend bool operator==(const TextMatch &, const TextMatch &) = default;
+};
 
 /// Read-only source viewer: KSyntaxHighlighting colours, a line-number gutter, a theme
 /// that follows the palette (light or dark, re-chosen on every palette change), "go to
@@ -52,6 +61,20 @@ public:
     void highlightLines(int first, int last);
     /// Removes the range set by highlightLines().
     void clearLineHighlight();
+    /// The range set by highlightLines() as {first, last}; {0, 0} when there is none.
+    std::pair<int, int> highlightedRange() const { return {m_rangeFirst, m_rangeLast}; }
+
+    /// Tints find matches (sorted by position, not overlapping); @p current (an index into
+    /// @p matches, or -1) gets a stronger tint. Cost: only the matches near the visible lines
+    /// become extra selections (again on every scroll), so 100,000 matches stay cheap.
+    void setFindMatches(QList<TextMatch> matches, int current = -1);
+    void clearFindMatches();
+    const QList<TextMatch> &findMatches() const { return m_matches; }
+    /// The text given to showText() (shared, not copied); positions equal document positions.
+    const QString &shownText() const { return m_text; }
+
+    /// Appends @p action (not owned) to the context menu, after "Go to Line…".
+    void addContextMenuAction(QAction *action);
 
     QString currentPath() const;
     /// Number of lines of the shown text; 0 when nothing (or an empty file) is shown.
@@ -72,6 +95,8 @@ public:
 Q_SIGNALS:
     /// The text cursor moved to another 1-based line.
     void cursorLineChanged(int line);
+    /// showText() or clear() replaced the document (find matches are dropped).
+    void textReplaced();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -89,12 +114,17 @@ private:
     void onCursorPositionChanged();
     void applyTheme();
     void updateExtraSelections();
+    void appendVisibleMatches(QList<QTextEdit::ExtraSelection> &selections) const;
 
     KSyntaxHighlighting::Repository &m_repository;
     CodeViewerHighlighter *m_highlighter = nullptr;
     CodeViewerGutter *m_gutter = nullptr;
     QAction *m_goToLineAction = nullptr;
+    QList<QAction *> m_menuActions;
     QString m_path;
+    QString m_text;
+    QList<TextMatch> m_matches;
+    int m_currentMatch = -1;
     bool m_open = false;
     bool m_applyingTheme = false;
     int m_lastCursorLine = 0;
@@ -102,6 +132,8 @@ private:
     int m_rangeLast = 0;
     QColor m_currentLineColor;
     QColor m_rangeColor;
+    QColor m_matchColor;
+    QColor m_currentMatchColor;
     QColor m_gutterBackground;
     QColor m_lineNumberColor;
     QColor m_currentLineNumberColor;

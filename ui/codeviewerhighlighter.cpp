@@ -13,6 +13,11 @@ namespace reposcope::ui {
 namespace {
 // Blocks per idle step: roughly 10-20 ms of work, so scrolling stays smooth meanwhile.
 constexpr int ChunkBlocks = 1000;
+// Up to this many blocks past the highlighted prefix, the visible ones are reached by
+// highlighting everything in between (well under 50 ms); farther, provisionally.
+constexpr int MaxCatchUpBlocks = 3000;
+// Lines highlighted before a provisional window so multi-line constructs settle.
+constexpr int WarmUpBlocks = 60;
 } // namespace
 
 CodeViewerHighlighter::CodeViewerHighlighter(QTextDocument *document, QObject *parent)
@@ -39,6 +44,7 @@ void CodeViewerHighlighter::reset() {
     // they are only ever painted after highlightUpTo() has reached them.
     m_endStates.clear();
     m_endStates.reserve(static_cast<std::size_t>(m_document->blockCount()));
+    m_provisional.assign(static_cast<std::size_t>(m_document->blockCount()), false);
     if (definition().isValid()) {
         m_idleTimer.start();
         return;
@@ -75,6 +81,40 @@ void CodeViewerHighlighter::highlightUpTo(int blockNumber) {
     m_document->markContentsDirty(from, to - from);
     if (highlightedBlockCount() >= m_document->blockCount())
         m_idleTimer.stop();
+}
+
+void CodeViewerHighlighter::highlightVisible(int first, int last) {
+    if (!definition().isValid())
+        return;
+    last = std::min(last, m_document->blockCount() - 1);
+    if (last < highlightedBlockCount())
+        return;
+    if (first - highlightedBlockCount() <= MaxCatchUpBlocks) {
+        highlightUpTo(last);
+        return;
+    }
+    if (m_provisional.size() != static_cast<std::size_t>(m_document->blockCount()))
+        m_provisional.assign(static_cast<std::size_t>(m_document->blockCount()), false);
+    auto done = [this](int n) { return m_provisional[static_cast<std::size_t>(n)]; };
+    while (first <= last && done(first))
+        ++first;
+    if (first > last)
+        return;
+    const int start = std::max(highlightedBlockCount(), first - WarmUpBlocks);
+    QTextBlock block = m_document->findBlockByNumber(start);
+    const int from = block.position();
+    KSyntaxHighlighting::State state;
+    int to = from;
+    for (int n = start; n <= last && block.isValid(); ++n, block = block.next()) {
+        m_ranges.clear();
+        state = highlightLine(block.text(), state);
+        if (!done(n)) {
+            block.layout()->setFormats(m_ranges);
+            m_provisional[static_cast<std::size_t>(n)] = true;
+        }
+        to = block.position() + block.length();
+    }
+    m_document->markContentsDirty(from, to - from);
 }
 
 int CodeViewerHighlighter::highlightedBlockCount() const {

@@ -36,6 +36,13 @@ public:
     /// Highlights every block up to and including 0-based @p blockNumber (line states
     /// chain, so all earlier blocks are done first). Cheap when already done.
     void highlightUpTo(int blockNumber);
+    /// Makes 0-based blocks @p first..@p last (the visible ones) look highlighted. Near the
+    /// highlighted prefix this is highlightUpTo(last); far past it (a jump into a big file)
+    /// the blocks are highlighted provisionally, starting from the default state a few
+    /// dozen lines earlier, so the cost is the size of the view, not of the distance. The
+    /// idle pass redoes them with the right chained states when it gets there (a guess
+    /// inside a long block comment may then change colour).
+    void highlightVisible(int first, int last);
     /// Number of leading blocks already highlighted.
     int highlightedBlockCount() const;
 
@@ -48,6 +55,7 @@ private:
     QTextDocument *m_document;
     std::vector<KSyntaxHighlighting::State> m_endStates; // state after block i
     QList<QTextLayout::FormatRange> m_ranges;            // of the block being highlighted
+    std::vector<bool> m_provisional; // per block: highlighted ahead of the idle pass
     QTimer m_idleTimer;
 };
 

@@ -5,6 +5,11 @@
 #include "chatcontroller.h"
 #include "chatpane.h"
 #include "codeviewer.h"
+#include "codeviewerpane.h"
+#include "findings/triage.h"
+#include "findingscontroller.h"
+#include "findingsmodel.h"
+#include "findingspanel.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
 #include "prompt/tasktemplates.h"
@@ -88,7 +93,12 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     QFileIconProvider icons;
     m_model->setIcons(icons.icon(QFileIconProvider::Folder), icons.icon(QFileIconProvider::File));
 
-    setCentralWidget(m_viewer);
+    auto *viewerPane = new CodeViewerPane(m_viewer, services.workspace->pool(), this);
+    viewerPane->setRepoInfoProvider([workspace = services.workspace] {
+        const repo::SnapshotPtr snapshot = workspace->snapshot();
+        return snapshot ? std::optional(snapshot->info()) : std::nullopt;
+    });
+    setCentralWidget(viewerPane); // find bar and blame strip under the viewer
     auto addDock = [this](QWidget *widget, const QString &title, const QString &name,
                           Qt::DockWidgetArea area) {
         auto *dock = new QDockWidget(title, this);
@@ -138,10 +148,11 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
                 sendComposerWhenReady(50);
             });
 
+    createFindings();
     createActions();
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("chatDock"))},
-                {640, 320}, Qt::Horizontal);
+                {480, 600}, Qt::Horizontal); // the right column holds chat and findings
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("budgetDock"))},
                 {640, 260}, Qt::Vertical);
@@ -162,6 +173,7 @@ void MainWindow::createActions() {
     file->addAction(tr("Files to &Scan…"), this, &MainWindow::editScanOptions);
     file->addSeparator();
     file->addAction(tr("&Export Pack…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportPack);
+    file->addAction(m_findingsController->exportAction());
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -188,6 +200,8 @@ void MainWindow::createActions() {
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_viewer->goToLineAction());
+    view->addSeparator();
+    view->addActions(m_findingsController->navigationActions()); // F8, Shift+F8, Alt+Down/Up
     view->addAction(tr("&Filter Tree"), QKeySequence::Find, this, [this] {
         if (auto *filter = m_repoPanel->findChild<QLineEdit *>())
             filter->setFocus();
@@ -207,6 +221,37 @@ void MainWindow::createActions() {
                            tr("<b>RepoScope %1</b><p>Interactive audits of whole repositories with "
                               "long-context language models.</p>")
                                .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::createFindings() {
+    auto *model = new FindingsModel;
+    m_findings = new FindingsPanel(model, this);
+    model->setParent(m_findings); // outlives the panel's views, goes with the panel
+    auto *dock = new QDockWidget(tr("Findings"), this);
+    dock->setObjectName(QStringLiteral("findingsDock"));
+    dock->setWidget(m_findings);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    QDockWidget *chat = findChild<QDockWidget *>(QStringLiteral("chatDock"));
+    splitDockWidget(chat, dock, Qt::Vertical);
+    resizeDocks({chat, dock}, {450, 550}, Qt::Vertical);
+
+    m_findingsController =
+        new FindingsController(m_findings, m_viewer, m_services.workspace->pool(), this);
+    connect(m_findingsController, &FindingsController::statusMessage, statusBar(),
+            &QStatusBar::showMessage);
+    connect(m_chat, &ChatPane::linkActivated, m_findingsController,
+            [this](const QUrl &url) { m_findingsController->openUrl(url); });
+    m_findingsController->setContextProvider([this] {
+        return FindingsController::contextFor(
+            m_services.workspace, m_chatController ? m_chatController->session() : nullptr);
+    });
+    if (m_chatController)
+        m_findingsController->setTracker(m_chatController->session()->findings());
+    connect(m_services.workspace, &workspace::Workspace::opened, m_findingsController, [this] {
+        const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
+        m_findingsController->setRepository(info.rootPath, info.ref);
+        m_findingsController->openTriageStore(findings::TriageStore::defaultPathFor(info.rootPath));
     });
 }
 

@@ -40,6 +40,8 @@ class BudgetMeter;
 class ChatController;
 class ChatPane;
 class CodeViewer;
+class FindingsController;
+class FindingsPanel;
 class RepoPanel;
 
 // Services the window is built from; created once in app/ and injected.
@@ -55,7 +57,7 @@ struct MainWindowServices {
     prompt::TaskTemplates *tasks = nullptr;            // optional
 };
 
-// Assembles the docks (repository, budget, chat), the central code viewer, menus and
+// Assembles the docks (repository, budget, chat, findings), the central code viewer, menus and
 // actions. Panels own their behaviour; this class wires them together and handles
 // opening (drop, File ▸ Open, recent list, command line).
 class MainWindow : public QMainWindow {
@@ -77,6 +79,8 @@ public:
     RepoPanel *repoPanel() const { return m_repoPanel; }
     BudgetMeter *budgetMeter() const { return m_budget; }
     CodeViewer *codeViewer() const { return m_viewer; }
+    FindingsPanel *findingsPanel() const { return m_findings; }
+    FindingsController *findingsController() const { return m_findingsController; }
     models::RepoTreeModel *treeModel() const { return m_model; }
 
 protected:
@@ -86,6 +90,8 @@ protected:
 
 private:
     void createActions();
+    // The Findings dock under the chat, its controller and their wiring.
+    void createFindings();
     void rebuildRecentMenu();
     void chooseFolder();
     void chooseRef();
@@ -109,6 +115,8 @@ private:
     BudgetMeter *m_budget;
     ChatPane *m_chat;
     ChatController *m_chatController = nullptr;
+    FindingsPanel *m_findings = nullptr;
+    FindingsController *m_findingsController = nullptr;
     QString m_pendingAsk;
     CodeViewer *m_viewer;
     QMenu *m_recentMenu = nullptr;

@@ -2,6 +2,8 @@
 #include "transcriptview.h"
 
 #include "chatformat.h"
+#include "findings/citationparser.h"
+#include "findings/citationurl.h"
 
 #include <QEvent>
 #include <QScrollBar>
@@ -191,6 +193,7 @@ void TranscriptView::updateTurn(int index, bool finished) {
     cursor.setPosition(m_live.tailStart);
     cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
     cursor.removeSelectedText();
+    const int renderedFrom = cursor.position();
 
     qsizetype next = 0;
     if (!segments.isEmpty() && segments.first().closed && !m_live.reasoningFrozen) {
@@ -207,9 +210,40 @@ void TranscriptView::updateTurn(int index, bool finished) {
         insertReasoning(cursor, turn);
     for (; next < segments.size(); ++next)
         m_renderer.insertSegment(cursor, turn.answer, segments[next]);
+    linkCitations(renderedFrom, cursor.position());
     if (finished) {
         insertFooter(cursor, turn);
         m_live = Live{};
+    }
+}
+
+void TranscriptView::linkCitations(int from, int to) {
+    // Over the rendered document rather than the Markdown, so the renderer and code blocks stay
+    // as they are; fenced code (its blocks carry the fence) and existing links are left alone.
+    QTextCharFormat link;
+    link.setAnchor(true);
+    link.setForeground(palette().color(QPalette::Link));
+    link.setFontUnderline(true);
+    for (QTextBlock block = document()->findBlock(from); block.isValid() && block.position() < to;
+         block = block.next()) {
+        if (block.blockFormat().hasProperty(QTextFormat::BlockCodeFence))
+            continue;
+        const QString text = block.text();
+        const QList<findings::CitationMatch> matches = findings::findCitations(text);
+        for (const findings::CitationMatch &match : matches) {
+            const int start = block.position() + int(match.offset);
+            if (start < from || start + match.length > to)
+                continue;
+            QTextCursor range(document());
+            range.setPosition(start + 1);
+            if (range.charFormat().isAnchor())
+                continue; // already a Markdown link
+            range.setPosition(start);
+            range.setPosition(start + int(match.length), QTextCursor::KeepAnchor);
+            link.setAnchorHref(findings::citationUrl(match.citation).toString(QUrl::FullyEncoded));
+            link.setToolTip(match.citation.text);
+            range.mergeCharFormat(link);
+        }
     }
 }
 

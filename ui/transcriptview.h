@@ -26,7 +26,9 @@ namespace reposcope::ui {
 /// rendered in it (never redone unless the palette changes or the list is reloaded) and a streaming
 /// turn re-renders only its last, growing Markdown segment, so a render costs the size of that
 /// segment, not of the transcript. Stays scrolled to the bottom while streaming unless the user
-/// scrolled up. Anchors are clickable: they are reported by linkActivated(), never opened. UI
+/// scrolled up. Anchors are clickable: they are reported by linkActivated(), never opened. Every
+/// `path:line` mention in an answer (findings::findCitations; not in fenced code blocks) becomes
+/// an anchor to findings::citationUrl(); only the re-rendered part of the document is scanned. UI
 /// thread only.
 class TranscriptView : public QTextBrowser {
     Q_OBJECT
@@ -58,7 +60,8 @@ public:
     QString renderedTurnText(int index) const;
 
 Q_SIGNALS:
-    /// An anchor was clicked: a Markdown link of an answer, or "reposcope:fit-to-budget".
+    /// An anchor was clicked: a Markdown link of an answer, a citation (findings::citationUrl()),
+    /// or "reposcope:fit-to-budget".
     void linkActivated(const QUrl &url);
     void rendered();
 
@@ -83,6 +86,7 @@ private:
     void insertReasoning(QTextCursor &cursor, const llm::Turn &turn);
     void insertFooter(QTextCursor &cursor, const llm::Turn &turn);
     int documentEnd() const;
+    void linkCitations(int from, int to);
     void applyPalette();
     void followIfNeeded();
 

@@ -2,6 +2,7 @@
 // reposcope-cli ask: the whole audit headless — open, count, pack, send, stream the answer.
 #include "clicommands.h"
 #include "clishared.h"
+#include "findingsoutput.h"
 
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
@@ -12,6 +13,7 @@
 #include "prompt/tasktemplates.h"
 
 #include <QBuffer>
+#include <QDateTime>
 #include <QEventLoop>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
@@ -130,7 +132,11 @@ int runAsk(const QStringList &arguments) {
             "works: a catalog provider (--provider) or a base URL (--base-url "
             "http://127.0.0.1:8000/v1). Keys come from the provider's environment variable "
             "(GROQ_API_KEY, FIREWORKS_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, "
-            "OPENAI_API_KEY) or --api-key-env.\n\n") +
+            "OPENAI_API_KEY) or --api-key-env.\n\n"
+            "With --sarif, --report or --csv, the findings of the answer are extracted once it "
+            "is complete (or cut off), each citation is checked against the files sent "
+            "(verified, corrected or unverified), and the files are written; a file that "
+            "cannot be written exits with 4 after the answer was printed.\n\n") +
         QLatin1String(kExitCodes));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
@@ -166,6 +172,8 @@ int runAsk(const QStringList &arguments) {
         QStringLiteral("Prefix every line of the pack with its number."));
     parser.addOptions({provider, baseUrl, keyEnv, model, task, promptText, listTasks, maxTokens,
                        idleTimeout, lineNumbers});
+    FindingsFlags findingsFlags;
+    findingsFlags.addTo(parser);
     if (const std::optional<int> done = parseArguments(parser, arguments))
         return *done;
     // The error is printed once, below, in the CLI's words; not also by the client's log.
@@ -264,6 +272,7 @@ int runAsk(const QStringList &arguments) {
     const workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();
     QByteArray pack;
+    prompt::PackManifest manifest; // where each file lies in the pack, for the findings
     {
         QBuffer buffer(&pack);
         buffer.open(QIODevice::WriteOnly);
@@ -275,6 +284,7 @@ int runAsk(const QStringList &arguments) {
         }
         for (const QString &problem : stats->problems)
             err() << "warning: " << problem << "\n";
+        manifest = stats->manifest;
     }
     const qint64 packTokens =
         sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead();
@@ -332,6 +342,7 @@ int runAsk(const QStringList &arguments) {
     QEventLoop loop;
     QObject::connect(&conversation, &llm::Conversation::turnFinished, &loop,
                      [&loop] { loop.quit(); });
+    const QDateTime askedAt = QDateTime::currentDateTimeUtc();
     conversation.ask(question, title);
     loop.exec();
 
@@ -348,18 +359,36 @@ int runAsk(const QStringList &arguments) {
         summary += QStringLiteral(", completion %1 tokens").arg(s.usage.completionTokens);
     if (turn.cost)
         summary += QStringLiteral(", cost $%1").arg(*turn.cost, 0, 'f', 4);
-    if (turn.phase == llm::ChatPhase::Done) {
+    const bool complete = turn.phase == llm::ChatPhase::Done;
+    int exitCode = ExitOk;
+    if (complete) {
         err() << "done: " << summary << "\n";
-        return ExitOk;
+    } else {
+        const llm::ChatError error = turn.error.value_or(llm::ChatError{});
+        if (!turn.answer.isEmpty())
+            err() << "the answer above is incomplete\n";
+        err() << "error: " << error.message << "\n";
+        if (error.kind == llm::ChatError::Kind::ContextOverflow)
+            err() << "hint: narrow the selection with --include/--exclude globs, or a subfolder "
+                     "as PATH\n";
+        exitCode = exitCodeFor(error);
     }
-    const llm::ChatError error = turn.error.value_or(llm::ChatError{});
-    if (!turn.answer.isEmpty())
-        err() << "the answer above is incomplete\n";
-    err() << "error: " << error.message << "\n";
-    if (error.kind == llm::ChatError::Kind::ContextOverflow)
-        err() << "hint: narrow the selection with --include/--exclude globs, or a subfolder "
-                 "as PATH\n";
-    return exitCodeFor(error);
+    if (!findingsFlags.anySet(parser))
+        return exitCode;
+    if (turn.answer.isEmpty()) {
+        err() << "no answer: no findings file written\n";
+        return exitCode;
+    }
+    findings::ExportContext context = exportContextFor(sel.snapshot().info());
+    context.provider = target.endpoint.providerName;
+    context.model = target.model;
+    context.task = title.isEmpty() ? QStringLiteral("Custom question") : title;
+    context.question = question;
+    context.askedAt = askedAt;
+    context.answerComplete = complete;
+    const int written = writeFindings(parser, findingsFlags, turn.answer,
+                                      {sel.snapshotPtr(), pack, manifest, packOptions}, context);
+    return exitCode == ExitOk ? written : exitCode;
 }
 
 } // namespace reposcope::cli

@@ -4,6 +4,11 @@
 #include "findings/finding.h"
 #include "findings/sourceset.h"
 
+#include <QMutex>
+#include <QSet>
+
+#include <memory>
+
 namespace reposcope::findings {
 
 // Checks citations against the snapshot a question was asked on.
@@ -22,10 +27,16 @@ namespace reposcope::findings {
 // No quote: verified when the file and lines exist (quoteChecked stays false).
 // A path correction alone (suffix or file name) makes the status corrected.
 //
-// Thread-safe (const); the sources are read-only.
+// Thread-safe (const); the sources are read-only. Building indexes the paths (linear in
+// the snapshot's files); the first check of a file reads its text from the sources and
+// keeps a whitespace-normalised copy (linear in the file), later checks reuse it.
+// Not copyable (it owns that cache).
 class CitationVerifier {
 public:
     explicit CitationVerifier(SourceSetPtr sources);
+    ~CitationVerifier();
+    CitationVerifier(const CitationVerifier &) = delete;
+    CitationVerifier &operator=(const CitationVerifier &) = delete;
 
     ResolvedLocation verify(const Citation &citation, const QString &quote = QString()) const;
     // Verifies the finding's location and every flow step.
@@ -39,8 +50,21 @@ public:
     const SourceSetPtr &sources() const { return m_sources; }
 
 private:
+    struct FileIndex;
+    struct PathMatch {
+        QString path;           // empty when not found or ambiguous
+        bool corrected = false; // found by suffix or file name, not as written
+        QString note;           // why not found, or what was corrected
+    };
+    PathMatch matchPath(const QString &cited) const;
+    // The normalised text of a snapshot file; null when unreadable or binary.
+    std::shared_ptr<const FileIndex> fileIndex(const QString &path) const;
+
     SourceSetPtr m_sources;
+    QSet<QString> m_paths;
     QHash<QString, QString> m_byName; // file name -> path, or empty when not unique
+    mutable QMutex m_cacheMutex;      // guards m_cache
+    mutable QHash<QString, std::shared_ptr<const FileIndex>> m_cache;
 };
 
 } // namespace reposcope::findings

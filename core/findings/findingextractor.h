@@ -3,6 +3,10 @@
 
 #include "findings/finding.h"
 
+#include <QStringList>
+
+#include <utility>
+
 namespace reposcope::findings {
 
 // Turns an answer into findings while it streams (docs/findings.md describes the format
@@ -46,20 +50,52 @@ public:
     static FindingExtractor extractAll(QStringView answer);
 
 private:
-    struct State;
-    Update processLine(qsizetype lineStart, qsizetype lineEnd);
+    void beginCall();
+    Update takeUpdate();
+    void processLine(qsizetype lineStart, qsizetype lineEnd, qsizetype nextLine);
+    bool handleFence(QStringView line, qsizetype nextLine);
+    void closeFence(qsizetype blockEnd);
+    void extractJson(QStringView block, qsizetype blockStart);
+    void handleTableLine(QStringView line, qsizetype lineStart);
+    void handleTextLine(QStringView line, qsizetype lineStart);
+    bool handleFieldLine(QStringView line, qsizetype lineStart, qsizetype lineEnd);
+    void applyField(int index, QStringView line);
+    void continueFinding(QStringView line);
+    bool continuesFinding(QStringView line) const;
+    void openPendingFinding(Severity severity);
+    int addFinding(Finding finding, qsizetype offset);
+    void markChanged(int index);
+    void closeFinding();
+    void appendMentions(QList<Mention> mentions);
 
     QString m_text;
     qsizetype m_processed = 0; // m_text[0, m_processed) is made of complete lines
+    qsizetype m_scanned = 0;   // m_text[m_processed, m_scanned) holds no line end
     QList<Finding> m_findings;
     QList<Mention> m_mentions;
-    // Parser state between lines (inside a code fence, a JSON block, a table, a heading's
-    // finding); the implementation may add members below.
+    Update m_update;                // of the current feed() or finish()
+    qsizetype m_findingsAtCall = 0; // findings that existed before the current call
+    // Parser state between lines: fences, tables, the finding later lines may complete.
     bool m_inFence = false;
-    bool m_inJson = false;
-    qsizetype m_jsonStart = 0;
-    QStringList m_tableColumns; // non-empty while inside a findings table
-    int m_openFinding = -1;     // index of the finding later lines may still complete
+    bool m_inJson = false;            // the open fence may hold findings as JSON
+    bool m_fenceDeclaredJson = false; // ... and says so (```json)
+    bool m_fenceIsQuote = false;      // it follows a bare "Quote:" line: its text is the quote
+    QChar m_fenceChar;
+    qsizetype m_fenceLength = 0;
+    qsizetype m_jsonStart = 0;     // first line inside the open fence
+    QStringList m_tableColumns;    // non-empty while inside a findings table
+    bool m_inOtherTable = false;   // inside a table that holds no findings
+    int m_openFinding = -1;        // index of the finding later lines may still complete
+    bool m_openIsHeading = false;  // it started with a heading: field lines follow it
+    bool m_sawBlank = false;       // a blank line since the open finding's last line
+    bool m_quoteFromFence = false; // a bare "Quote:" line: the next fence holds the quote
+    bool m_flowList = false;       // a bare "Flow:" line: list items are its steps
+    int m_citedAt = -1;            // finding whose citation the current line set
+    // A heading without a severity ("### 1. SQL injection") waits for a "Severity:" line;
+    // the field lines in between are replayed onto the finding it becomes.
+    QString m_pendingTitle;
+    qsizetype m_pendingOffset = -1;
+    QList<std::pair<qsizetype, qsizetype>> m_pendingFields;
 };
 
 // The rule id for a finding's title and explanation: "sql-injection", "command-injection",

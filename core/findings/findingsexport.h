@@ -22,6 +22,7 @@ struct ExportContext {
     QString question;                    // the question as sent (without the pack)
     QDateTime askedAt;                   // UTC
     const TriageStore *triage = nullptr; // optional: triage states and notes to include
+    bool answerComplete = true;          // false: the answer was cut off (said in every export)
 };
 
 // SARIF 2.1.0: one run; tool.driver with rules from the categories; levels from the

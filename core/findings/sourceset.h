@@ -2,6 +2,7 @@
 #pragma once
 
 #include "prompt/packformat.h"
+#include "prompt/packwriter.h"
 #include "repo/reposnapshot.h"
 
 #include <QByteArray>
@@ -24,25 +25,25 @@ public:
     // The file's text (UTF-8) as it was when the question was asked; nullopt when the path
     // is unknown or the file is unreadable or binary.
     virtual std::optional<QByteArray> text(const QString &path) const = 0;
+    // The repository's own folder name (models sometimes cite "reposcope/core/x.cpp");
+    // empty when unknown.
+    virtual QString rootName() const { return QString(); }
 };
 using SourceSetPtr = std::shared_ptr<const SourceSet>;
-
-// Where each file's content lies in a written pack. PackWriter fills it when asked.
-struct PackedFile {
-    QByteArray path;
-    qsizetype offset = 0; // of the content's first byte in the pack
-    qsizetype length = 0; // bytes of content as written (with line prefixes if numbered)
-};
-using PackManifest = QList<PackedFile>;
 
 // The files inside a frozen pack (exact bytes the model read, line-number prefixes
 // removed), then, for snapshot files the pack left out, their content read from the
 // snapshot (the object database for a ref audit, else the disk). Keeps the pack bytes
-// (implicitly shared QByteArray: no copy).
-SourceSetPtr makePackSourceSet(repo::SnapshotPtr snapshot, QByteArray pack, PackManifest manifest,
-                               prompt::PackOptions options);
+// (implicitly shared QByteArray: no copy). `manifest` is PackStats::manifest of the
+// writePack call that wrote `pack` (offsets relative to its first byte).
+// Cost: building lists the snapshot's paths (no I/O), so it may run on any thread. text()
+// of a packed file slices the pack (and strips line prefixes); text() of a file the pack
+// left out reads and decodes it once (blocking file or object-database I/O, then cached),
+// so a working-tree file changed on disk since the scan shows its current content.
+SourceSetPtr makePackSourceSet(repo::SnapshotPtr snapshot, QByteArray pack,
+                               prompt::PackManifest manifest, prompt::PackOptions options);
 
-// Plain in-memory files (tests, the CLI when it has the texts).
-SourceSetPtr makeMemorySourceSet(QHash<QString, QByteArray> files);
+// Plain in-memory files (tests, the CLI when it has the texts); `rootName` as rootName().
+SourceSetPtr makeMemorySourceSet(QHash<QString, QByteArray> files, QString rootName = QString());
 
 } // namespace reposcope::findings

@@ -26,8 +26,11 @@ struct Triage {
 // applies again when a later run reports the same finding. UI thread (or one thread).
 class TriageStore {
 public:
-    // The store file for a repository root, under the application data folder.
+    // The store file for a repository root, under the application data folder: one file per
+    // canonical root ("<AppData>/triage/<hash>.json").
     static QString defaultPathFor(const QString &repositoryRoot);
+    // A store at defaultPathFor(root) that records the root inside the file (not loaded).
+    static TriageStore forRepository(const QString &repositoryRoot);
 
     TriageStore() = default;
     explicit TriageStore(QString path)
@@ -43,9 +46,13 @@ public:
     void set(const QString &fingerprint, const Triage &triage);
     int size() const { return int(m_entries.size()); }
     const QString &path() const { return m_path; }
+    // The repository the verdicts belong to, kept in the file for people and tools.
+    const QString &repositoryRoot() const { return m_repositoryRoot; }
+    void setRepositoryRoot(const QString &root) { m_repositoryRoot = root; }
 
 private:
     QString m_path;
+    QString m_repositoryRoot;
     QHash<QString, Triage> m_entries;
 };
 

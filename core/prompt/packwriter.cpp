@@ -19,6 +19,7 @@ struct Chunk {
     QByteArray bytes;
     int files = 0;
     QStringList problems;
+    PackManifest manifest; // offsets relative to the chunk's first byte
 };
 
 void appendNumbered(QByteArray &out, const QByteArray &text, const PackFormat &format) {
@@ -37,10 +38,12 @@ void appendNumbered(QByteArray &out, const QByteArray &text, const PackFormat &f
 void appendFile(Chunk &chunk, const QByteArray &path, const QByteArray &text,
                 const PackFormat &format) {
     chunk.bytes += format.fileBegin(path);
+    const qsizetype contentStart = chunk.bytes.size();
     if (format.options().lineNumbers)
         appendNumbered(chunk.bytes, text, format);
     else
         chunk.bytes += text;
+    chunk.manifest.append({path, contentStart, chunk.bytes.size() - contentStart});
     if (!text.isEmpty() && !text.endsWith('\n'))
         chunk.bytes += '\n';
     chunk.bytes += format.fileEnd();
@@ -165,6 +168,10 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
         inFlight.pop_front();
         stats.files += chunk.files;
         stats.problems += chunk.problems;
+        for (PackedFile &file : chunk.manifest) {
+            file.offset += qsizetype(stats.bytes); // everything before this chunk is written
+            stats.manifest.append(std::move(file));
+        }
         if (!write(chunk.bytes)) {
             drainAll();
             return writeError();

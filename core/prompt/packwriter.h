@@ -5,7 +5,9 @@
 #include "prompt/packformat.h"
 #include "repo/reposnapshot.h"
 
+#include <QByteArray>
 #include <QIODevice>
+#include <QList>
 #include <QStringList>
 
 #include <atomic>
@@ -16,10 +18,20 @@ class QThreadPool;
 
 namespace reposcope::prompt {
 
+// Where one file's content lies in a written pack.
+struct PackedFile {
+    QByteArray path;      // repository-relative, as in the snapshot
+    qsizetype offset = 0; // of the content's first byte, from the start of what writePack wrote
+    qsizetype length = 0; // bytes of content as written (with line prefixes if numbered), not
+                          // counting the newline the pack adds after a file without a final one
+};
+using PackManifest = QList<PackedFile>;
+
 struct PackStats {
     int files = 0;
     qint64 bytes = 0;
-    QStringList problems; // files that could not be read or were not text (skipped)
+    QStringList problems;  // files that could not be read or were not text (skipped)
+    PackManifest manifest; // every file written, in pack order
 };
 
 // Decoded text (valid UTF-8, as text::decodeText returns it) of files a caller already

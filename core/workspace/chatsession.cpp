@@ -3,6 +3,7 @@
 
 #include "prompt/packwriter.h"
 #include "prompt/systemprompt.h"
+#include "workspace/findingstracker.h"
 #include "workspace/workspace.h"
 
 #include <QBuffer>
@@ -15,6 +16,7 @@ ChatSession::ChatSession(Workspace *workspace, QNetworkAccessManager *network, Q
     , m_workspace(workspace)
     , m_client(new llm::ChatClient(network, workspace->pool(), this))
     , m_conversation(new llm::Conversation(m_client, this))
+    , m_findings(new FindingsTracker(m_conversation, this))
     , m_systemPrompt(prompt::defaultSystemPrompt()) {
     connect(&m_packWatcher, &QFutureWatcher<Result<PreparedPack>>::finished, this,
             &ChatSession::onPackWritten);
@@ -86,6 +88,9 @@ bool ChatSession::ask(const QString &question, const QString &title,
                 return stats.error();
             pack.files = stats->files;
             pack.problems = stats->problems;
+            // Listing the snapshot's paths is linear in its size: done here, off the UI thread.
+            pack.sources = findings::makePackSourceSet(
+                snapshot, pack.text, std::move(stats->manifest), format.options());
             return pack;
         }));
     return true;
@@ -107,6 +112,8 @@ void ChatSession::onPackWritten() {
     }
     m_packFiles = result->files;
     m_conversation->setPack(m_systemPrompt, result->text, m_pendingTokens);
+    m_sources = result->sources;
+    m_findings->setSources(m_sources); // before the question: findings verify as they stream
     Q_EMIT packReady(result->files, result->text.size(), result->problems);
     if (pending)
         m_conversation->ask(pending->question, pending->title, pending->images);
@@ -126,6 +133,9 @@ void ChatSession::newConversation() {
     stop();
     m_conversation->setPack({}, {}, 0);
     m_conversation->clear();
+    m_findings->clear();
+    m_sources.reset();
+    m_findings->setSources(nullptr);
     m_packSnapshot.reset();
     m_packSelection.clear();
     m_packFiles = 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "findings/sourceset.h"
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
 #include "repo/reposnapshot.h"
@@ -17,6 +18,7 @@ class QNetworkAccessManager;
 
 namespace reposcope::workspace {
 
+class FindingsTracker;
 class Workspace;
 
 // The pack written for a conversation: the bytes sent, and what they were made of.
@@ -24,12 +26,15 @@ struct PreparedPack {
     QByteArray text;
     int files = 0;
     QStringList problems; // files skipped (unreadable, not text)
+    // The files the pack holds, for checking citations (built on the worker with the pack).
+    findings::SourceSetPtr sources;
 };
 
 // Ties the open repository to a conversation: on the first question it writes the pack of
 // the current selection on the workspace's pool (never on the UI thread), freezes it for
 // the conversation (so it stays a byte-identical prefix turn after turn), then asks.
-// Lives on the UI thread. Owns the ChatClient and the Conversation.
+// Lives on the UI thread. Owns the ChatClient, the Conversation and the FindingsTracker
+// that turns its answers into verified findings.
 class ChatSession : public QObject {
     Q_OBJECT
 public:
@@ -38,6 +43,13 @@ public:
 
     llm::Conversation *conversation() { return m_conversation; }
     llm::ChatClient *client() { return m_client; }
+    // The findings of this conversation's answers, verified against sources() (owned).
+    FindingsTracker *findings() { return m_findings; }
+    // The files of the frozen pack, as the model read them; null before the first pack and
+    // after newConversation(). Set before packReady is emitted. Packed files are held in
+    // memory; text() of a snapshot file the pack left out reads it on first use (one small
+    // blocking read, e.g. when a link to such a file is clicked).
+    findings::SourceSetPtr sources() const { return m_sources; }
 
     void setTarget(const llm::ChatTarget &target);
     const llm::ChatTarget &target() const { return m_conversation->target(); }
@@ -65,7 +77,8 @@ public:
 Q_SIGNALS:
     void packPreparing(int files);
     void packFailed(const QString &message);
-    // The pack is frozen; problems lists files that could not be included.
+    // The pack is frozen and sources() describes it; problems lists files that could not
+    // be included.
     void packReady(int files, qint64 bytes, const QStringList &problems);
     // A turn ended (any outcome). countedPromptTokens: RepoScope's own count of the prompt.
     void turnCompleted(int index, qint64 countedPromptTokens);
@@ -76,6 +89,8 @@ private:
     Workspace *m_workspace;
     llm::ChatClient *m_client;
     llm::Conversation *m_conversation;
+    FindingsTracker *m_findings;
+    findings::SourceSetPtr m_sources;
     QByteArray m_systemPrompt;
     QFutureWatcher<reposcope::Result<PreparedPack>> m_packWatcher;
     std::shared_ptr<std::atomic_bool> m_packCancel;

@@ -22,7 +22,10 @@ namespace reposcope::workspace {
 // finding and mention is verified against the sources the question was asked on as soon
 // as its line is complete. Sources arrive with the pack (ChatSession::packReady); findings
 // that arrive before them stay Pending and are verified when setSources() is called.
-// Verification reads in-memory texts only (the pack's), so it runs on the UI thread.
+// A cut-off answer (stopped, failed) keeps its unfinished last line unprocessed, since a
+// continuation may complete it; a complete answer's last line is processed when it ends.
+// Verification reads the pack's in-memory texts, so it runs on the UI thread; a citation
+// of a file the pack left out reads that file once (SourceSet), a small blocking read.
 //
 // findings() lists every turn's findings in order; a finding's global index never changes
 // while the conversation lasts (a re-asked turn removes its findings: findingsReset()).
@@ -48,6 +51,13 @@ public:
     // Unverified location with a note when there are no sources yet.
     findings::ResolvedLocation resolve(const findings::Citation &citation) const;
 
+    // Where a turn's answer starts in the text its extractor was fed: 0 for a turn that is
+    // not a continuation; for a continuation, the length of what it continues. -1 when
+    // the turn is unknown.
+    qsizetype joinedOffset(int turn) const;
+    // Forgets every turn (a new conversation): findingsReset. The sources are kept.
+    void clear();
+
 Q_SIGNALS:
     void findingAdded(int index);
     void findingChanged(int index); // completed further or (re)verified
@@ -59,7 +69,22 @@ private:
     void onTurnStarted(int turn);
     void onTurnUpdated(int turn);
     void onTurnFinished(int turn);
+    // Re-verifies every finding and mention against the current sources.
     void rebuild();
+
+    // States for turns the tracker has not seen start (it was created mid-conversation).
+    void catchUp(int upTo);
+    void addTurn(int turn);
+    // Forgets turns >= `turn` and their findings; true when there were any.
+    bool truncate(int turn);
+    // Feeds the part of the turn's answer not fed yet (restarting the chain if it shrank).
+    void feed(int turn);
+    void finishIfComplete(int turn);
+    // Feeds the chain of `root` again from its first turn up to (excluding) `upTo`.
+    void refeedChain(int root, int upTo);
+    void apply(int turn, const findings::FindingExtractor::Update &update);
+    void verifyFinding(findings::Finding &finding) const;
+    void verifyMention(findings::Mention &mention) const;
 
     llm::Conversation *m_conversation;
     findings::SourceSetPtr m_sources;
@@ -67,6 +92,7 @@ private:
     QList<findings::Finding> m_findings;
     QList<int> m_turnOf;
     std::vector<std::unique_ptr<TurnState>> m_turns;
+    bool m_quiet = false; // re-feeding: one findingsReset follows instead of per-item signals
 };
 
 } // namespace reposcope::workspace

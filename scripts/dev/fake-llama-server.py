@@ -6,6 +6,11 @@ a streaming /v1/chat/completions that reports prompt_progress while it "prefills
 streams a canned Markdown answer with citations, then usage and timings.
 
     scripts/dev/fake-llama-server.py [--port 8080] [--ctx 131072] [--prefill-s 6] [--tps 40]
+                                     [--answer FILE]
+
+--answer streams the Markdown in FILE instead of the built-in answer, e.g.
+scripts/dev/demo-security-review.md (a findings-style review of the repository that
+scripts/dev/make-demo-repo.sh creates).
 """
 import argparse
 import json
@@ -95,7 +100,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             time.sleep(self.server.args.prefill_s)
         event({"choices": [{"index": 0, "delta": {"role": "assistant", "content": None}}]})
-        pieces = words(ANSWER)
+        pieces = words(self.server.answer)
         for piece in pieces:
             event({"choices": [{"index": 0, "delta": {"content": piece}}]})
             time.sleep(1.0 / self.server.args.tps)
@@ -113,9 +118,14 @@ def main():
     parser.add_argument("--ctx", type=int, default=131072)
     parser.add_argument("--prefill-s", type=float, default=6.0)
     parser.add_argument("--tps", type=float, default=40.0)
+    parser.add_argument("--answer", metavar="FILE", help="stream this Markdown file as the answer")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.args = args
+    server.answer = ANSWER
+    if args.answer:
+        with open(args.answer, encoding="utf-8") as f:
+            server.answer = f.read()
     print(f"fake llama-server on http://127.0.0.1:{args.port}/v1 (n_ctx {args.ctx})", flush=True)
     server.serve_forever()
 

@@ -320,3 +320,65 @@ TEST(PackWriter, HeldTextsGiveTheSameBytesAsReadingTheFiles) {
                     .ok());
     EXPECT_TRUE(buffer.data().contains("<file path=\"README.md\">\nheld\n</file>"));
 }
+
+// The manifest locates every written file: slicing the pack at each entry gives the file's
+// decoded text, or with line numbers that text with its prefixes; skipped files have none.
+TEST(PackWriter, ManifestSlicesBackToEachFile) {
+    ScratchRepo repo;
+    writeSmallRepo(repo);
+    repo.write(QStringLiteral("empty.txt"), "");
+    repo.write(QStringLiteral("latin1.txt"), "caf\xE9\n");
+    QByteArray twelve;
+    for (int i = 1; i <= 12; ++i)
+        twelve += "row " + QByteArray::number(i) + "\n";
+    repo.write(QStringLiteral("twelve.txt"), twelve);
+    for (int i = 0; i < 300; ++i) // several chunks: offsets must add up across them
+        repo.write(QStringLiteral("many/f%1.txt").arg(i, 3, 10, QLatin1Char('0')),
+                   "file " + QByteArray::number(i) + "\nno newline");
+    const SnapshotPtr snap = scanned(repo.path());
+    std::vector<int> all;
+    for (int n = 0; n < snap->nodeCount(); ++n)
+        if (!snap->isDirectory(n))
+            all.push_back(n);
+    auto decoded = [&](const QByteArray &path) {
+        QFile f(repo.path() + QLatin1Char('/') + QString::fromUtf8(path));
+        EXPECT_TRUE(f.open(QIODevice::ReadOnly));
+        return reposcope::text::decodeText(f.readAll()).utf8;
+    };
+    for (const auto format : {PackOptions::Format::Xml, PackOptions::Format::Markdown}) {
+        for (const bool lineNumbers : {false, true}) {
+            PackOptions options;
+            options.format = format;
+            options.lineNumbers = lineNumbers;
+            const PackFormat packFormat(options);
+            const Written w = write(*snap, all, options, 3);
+            ASSERT_EQ(w.stats.manifest.size(), w.stats.files);
+            ASSERT_EQ(w.stats.files, int(all.size()) - 1); // src/bin.dat is binary
+            int checked = 0;
+            for (const PackedFile &file : w.stats.manifest) {
+                ASSERT_GE(file.offset, 0);
+                ASSERT_LE(file.offset + file.length, w.text.size());
+                const QByteArray text = decoded(file.path);
+                QByteArray expected = text;
+                if (lineNumbers) {
+                    expected.clear();
+                    const QList<QByteArray> lines = text.split('\n');
+                    const qsizetype count =
+                        text.isEmpty() ? 0 : lines.size() - (text.endsWith('\n') ? 1 : 0);
+                    const int width = int(QByteArray::number(count).size());
+                    for (qsizetype i = 0; i < count; ++i)
+                        expected += packFormat.linePrefix(i + 1, width) + lines[i] +
+                                    (i + 1 < lines.size() ? "\n" : "");
+                }
+                EXPECT_TRUE(w.text.mid(file.offset, file.length) == expected)
+                    << file.path.constData() << (lineNumbers ? " numbered" : "");
+                // The file's header sits right before its content.
+                const QByteArray begin = packFormat.fileBegin(file.path);
+                EXPECT_TRUE(w.text.mid(file.offset - begin.size(), begin.size()) == begin)
+                    << file.path.constData();
+                ++checked;
+            }
+            EXPECT_EQ(checked, int(all.size()) - 1);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "eventloop.h"
+#include "findings/citationurl.h"
 #include "transcriptview.h"
 
 #include <KSyntaxHighlighting/Repository>
@@ -396,4 +397,88 @@ TEST_F(TranscriptViewTest, ReasoningIsShownBeforeTheAnswer) {
     const QString text = m_view->renderedTurnText(0);
     EXPECT_TRUE(text.contains(QStringLiteral("Thinking about parse() and its callers")));
     EXPECT_LT(text.indexOf(QStringLiteral("callers")), text.indexOf(QStringLiteral("First")));
+}
+
+namespace {
+
+// The anchors of the document with a citation URL, adjacent fragments of one link merged.
+QList<QPair<QString, QString>> citationAnchors(const QTextDocument *document) {
+    QList<QPair<QString, QString>> anchors; // href, anchored text
+    int lastEnd = -1;
+    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            const QTextCharFormat format = fragment.charFormat();
+            if (!format.isAnchor() ||
+                !format.anchorHref().startsWith(QStringLiteral("reposcope-cite:")))
+                continue;
+            if (fragment.position() == lastEnd && anchors.last().first == format.anchorHref())
+                anchors.last().second += fragment.text();
+            else
+                anchors.append({format.anchorHref(), fragment.text()});
+            lastEnd = fragment.position() + fragment.length();
+        }
+    }
+    return anchors;
+}
+
+} // namespace
+
+TEST_F(TranscriptViewTest, CitationsInProseBecomeLinksButNotInCode) {
+    const QString answer = QStringLiteral("The handler in `api/user.go:42` trusts its input.\n\n"
+                                          "```go\n"
+                                          "// api/user.go:42\n"
+                                          "func Load(id string) {}\n"
+                                          "```\n\n"
+                                          "Fix it there.\n");
+    QStringList pieces;
+    for (qsizetype at = 0; at < answer.size(); at += 3)
+        pieces << answer.mid(at, 3);
+    Turn turn;
+    turn.question = QStringLiteral("Review api/user.go:1 please"); // the question is not linked
+    m_turns << turn;
+    m_view->onTurnStarted(0);
+    stream(0, pieces, 4);
+
+    const auto anchors = citationAnchors(m_view->document());
+    ASSERT_EQ(anchors.size(), 1);
+    EXPECT_EQ(anchors[0].second, QStringLiteral("api/user.go:42"));
+    const std::optional<reposcope::findings::Citation> citation =
+        reposcope::findings::citationFromUrl(QUrl(anchors[0].first));
+    ASSERT_TRUE(citation);
+    EXPECT_EQ(citation->path, QStringLiteral("api/user.go"));
+    EXPECT_EQ(citation->startLine, 42);
+    EXPECT_EQ(citation->endLine, 42);
+    EXPECT_TRUE(m_view->renderedTurnText(0).contains(QStringLiteral("// api/user.go:42")));
+
+    // Clicking it reports the citation URL.
+    m_view->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(m_view.get()));
+    m_view->verticalScrollBar()->setValue(0);
+    const qsizetype at =
+        m_view->document()->toPlainText().indexOf(QStringLiteral("api/user.go:42"));
+    ASSERT_GE(at, 0);
+    QTextCursor cursor(m_view->document());
+    cursor.setPosition(int(at) + 3);
+    QSignalSpy links(m_view.get(), &TranscriptView::linkActivated);
+    QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, m_view->cursorRect(cursor).center());
+    ASSERT_EQ(links.size(), 1);
+    EXPECT_EQ(links.at(0).at(0).toUrl(), QUrl(anchors[0].first));
+}
+
+TEST_F(TranscriptViewTest, CitationLinksSurviveARenderOfAllTurns) {
+    m_turns << finishedTurn(QStringLiteral("Q"),
+                            QStringLiteral("Look at src/db.go:10-12 and lib/a b.py line 7.\n\n"
+                                           "See [the docs](https://example.invalid/x.go:3)."));
+    m_view->renderAll();
+    m_view->renderAll();
+    const auto anchors = citationAnchors(m_view->document());
+    ASSERT_GE(anchors.size(), 1);
+    const auto first = reposcope::findings::citationFromUrl(QUrl(anchors[0].first));
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->path, QStringLiteral("src/db.go"));
+    EXPECT_EQ(first->startLine, 10);
+    EXPECT_EQ(first->endLine, 12);
+    for (const auto &anchor : anchors) // the Markdown link keeps its own target
+        EXPECT_FALSE(anchor.second.contains(QStringLiteral("docs")));
 }

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+// Findings in the main window, end to end against a real loopback server and a
+// real scratch repository: a streamed security review fills the Findings panel;
+// a double-click lands the viewer on the verified file, line and highlight (the
+// corrected one on the corrected line, the invented one nowhere); a chat link
+// opens its location; F8 and Alt+Down walk findings and a data flow; a file
+// changed on disk since still shows the lines that were verified; triage
+// survives a restart; SARIF export writes a file.
+#include "mainwindow.h"
+
+#include "chatpane.h"
+#include "codeviewer.h"
+#include "eventloop.h"
+#include "findings/citationurl.h"
+#include "findings/triage.h"
+#include "findingscontroller.h"
+#include "findingsfilter.h"
+#include "findingsmodel.h"
+#include "findingspanel.h"
+#include "llm/modelcatalog.h"
+#include "scratchrepo.h"
+#include "scriptedserver.h"
+#include "uitestsupport.h"
+#include "workspace/workspace.h"
+
+#include <KSyntaxHighlighting/Repository>
+
+#include <QAction>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QListWidget>
+#include <QNetworkAccessManager>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTest>
+#include <QTextBlock>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+using namespace reposcope;
+using namespace reposcope::test;
+using findings::VerificationStatus;
+using ui::FindingsModel;
+
+namespace {
+
+const char kDb[] = "import sqlite3\n"
+                   "\n"
+                   "\n"
+                   "def find(conn, name):\n"
+                   "    query = 'SELECT * FROM users WHERE name = ' + name\n"
+                   "    return conn.execute(query).fetchall()\n";
+const char kRoutes[] = "from flask import request\n"
+                       "\n"
+                       "from app.db import find\n"
+                       "\n"
+                       "\n"
+                       "@app.route('/users')\n"
+                       "def users():\n"
+                       "    name = request.args.get('name')\n"
+                       "    return find(db, name)\n";
+
+// A security review in the templates' format, streamed in pieces split
+// mid-line.
+QStringList answerPieces() {
+    const QString answer =
+        QStringLiteral("## Findings\n\n"
+                       "- [MEDIUM] Unvalidated user name — `app/routes.py:3` — \"name = "
+                       "request.args.get('name')\" — no length or character check before use.\n"
+                       "- [HIGH] SQL injection in find — `app/db.py:5` — \"query = 'SELECT * "
+                       "FROM users "
+                       "WHERE name = ' + name\" — the name from the query string is "
+                       "concatenated into SQL.\n"
+                       "  Flow: app/routes.py:8 → app/db.py:5 → app/db.py:6\n"
+                       "- [LOW] Debug server — `app/ghost.py:12` — \"app.run(debug=True)\" — "
+                       "the debugger "
+                       "runs code.\n\n"
+                       "Use bound parameters (`app/db.py:5`).\n");
+    return {answer.left(40), answer.mid(40, 123), answer.mid(163, 200), answer.mid(363)};
+}
+
+class MainWindowFindingsTest : public ServicesTest {
+protected:
+    void SetUp() override {
+        ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
+        ASSERT_TRUE(m_server.isListening());
+        llm::ProviderEntry provider;
+        provider.id = QStringLiteral("test-llama");
+        provider.name = QStringLiteral("Test llama-server");
+        provider.kind = QStringLiteral("self-hosted");
+        provider.baseUrl = m_server.baseUrl().toString();
+        provider.auth = QStringLiteral("none");
+        provider.capSource = QStringLiteral("llama-server-props");
+        llm::ModelEntry model;
+        model.id = QStringLiteral("default");
+        model.name = QStringLiteral("Loaded model");
+        model.contextTokens = 32768;
+        model.maxOutputTokens = 512;
+        model.tokenizer = QStringLiteral("estimate");
+        provider.models = {model};
+        m_catalog.upsertProvider(provider);
+        QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
+
+        m_repo.initGit();
+        m_repo.write(QStringLiteral("app/db.py"), kDb);
+        m_repo.write(QStringLiteral("app/routes.py"), kRoutes);
+        m_repo.commitAll();
+        m_server.enqueue(
+            ScriptedResponse::json(200, R"({"default_generation_settings":{"n_ctx":65536}})"));
+        startWindow();
+    }
+
+    void TearDown() override {
+        m_window.reset();
+        ServicesTest::TearDown();
+    }
+
+    void startWindow() {
+        ui::MainWindowServices services{m_workspace.get(), &m_catalog, &m_syntax};
+        services.network = &m_network;
+        m_window = std::make_unique<ui::MainWindow>(services);
+        m_window->resize(1400, 900);
+        m_window->show();
+        ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    // Opens the scratch repository, asks, streams the review and waits for every
+    // finding to be verified.
+    void askForReview() {
+        bool counted = false;
+        QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
+                         [&] { counted = true; });
+        m_window->openPath(m_repo.path());
+        ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+        QList<QByteArray> events{sse::roleChunk()};
+        for (const QString &piece : answerPieces())
+            events.append(sse::contentChunk(piece));
+        events += {sse::finishChunk(), sse::usageChunk(500, 120), sse::done()};
+        m_server.enqueue(ScriptedResponse::sse(events));
+        auto *composer = m_window->findChild<QPlainTextEdit *>(QStringLiteral("chatComposer"));
+        auto *send = m_window->findChild<QPushButton *>(QStringLiteral("chatSendButton"));
+        ASSERT_TRUE(composer && send);
+        composer->setPlainText(QStringLiteral("Perform a security review"));
+        ASSERT_TRUE(processEventsUntil([&] { return send->isEnabled(); }));
+        send->click();
+        auto *pane = m_window->findChild<ui::ChatPane *>();
+        ASSERT_TRUE(processEventsUntil([&] {
+            if (pane->isBusy() || model()->rowCount() != 3)
+                return false;
+            for (int row = 0; row < 3; ++row)
+                if (model()->finding(row).resolved.status == VerificationStatus::Pending)
+                    return false;
+            return true;
+        }));
+    }
+
+    FindingsModel *model() const { return m_window->findingsPanel()->model(); }
+    ui::CodeViewer *viewer() const { return m_window->codeViewer(); }
+    QString statusText() const { return m_window->statusBar()->currentMessage(); }
+
+    int rowTitled(const QString &prefix) const {
+        for (int row = 0; row < model()->rowCount(); ++row)
+            if (model()->finding(row).title.startsWith(prefix))
+                return row;
+        return -1;
+    }
+
+    void doubleClickFinding(int row) {
+        ui::FindingsPanel *panel = m_window->findingsPanel();
+        const QModelIndex index =
+            panel->proxy()->mapFromSource(model()->index(row, FindingsModel::TitleColumn));
+        ASSERT_TRUE(index.isValid());
+        QTableView *view = panel->view();
+        view->scrollTo(index);
+        const QPoint centre = view->visualRect(index).center();
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, centre);
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, centre);
+    }
+
+    QAction *actionFor(const QKeySequence &keys) const {
+        for (QAction *action : m_window->findChildren<QAction *>())
+            if (action->shortcut() == keys)
+                return action;
+        return nullptr;
+    }
+
+    KSyntaxHighlighting::Repository m_syntax;
+    QNetworkAccessManager m_network;
+    ScriptedServer m_server;
+    ScratchRepo m_repo;
+    QTemporaryDir m_files;
+    std::unique_ptr<ui::MainWindow> m_window;
+};
+
+} // namespace
+
+TEST_F(MainWindowFindingsTest, ClickingAFindingLandsOnTheVerifiedLine) {
+    ASSERT_NO_FATAL_FAILURE(askForReview());
+    const int sql = rowTitled(QStringLiteral("SQL injection"));
+    const int name = rowTitled(QStringLiteral("Unvalidated"));
+    const int ghost = rowTitled(QStringLiteral("Debug server"));
+    ASSERT_TRUE(sql >= 0 && name >= 0 && ghost >= 0);
+    EXPECT_EQ(model()->finding(sql).resolved.status, VerificationStatus::Verified);
+    EXPECT_EQ(model()->finding(name).resolved.status, VerificationStatus::Corrected);
+    EXPECT_EQ(model()->finding(ghost).resolved.status, VerificationStatus::Unverified);
+    // Sorted by severity: the HIGH finding is on top although the answer put it
+    // second.
+    EXPECT_EQ(m_window->findingsPanel()->proxy()->index(0, 0).data().toString(),
+              QStringLiteral("HIGH"));
+
+    doubleClickFinding(sql);
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/db.py"));
+    EXPECT_EQ(viewer()->currentLine(), 5);
+    EXPECT_EQ(viewer()->highlightedRange(), std::make_pair(5, 5));
+    EXPECT_TRUE(viewer()->textCursor().block().text().contains(QStringLiteral("SELECT *")));
+    EXPECT_TRUE(statusText().contains(QStringLiteral("verified")));
+
+    // Corrected: the quote is at line 8, not at the cited 3.
+    doubleClickFinding(name);
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/routes.py"));
+    EXPECT_EQ(viewer()->currentLine(), 8);
+    EXPECT_EQ(viewer()->highlightedRange(), std::make_pair(8, 8));
+    EXPECT_TRUE(statusText().contains(QStringLiteral("corrected: cited line 3, found at 8")))
+        << statusText().toStdString();
+
+    // Invented: the viewer stays where it was, and says why.
+    doubleClickFinding(ghost);
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/routes.py"));
+    EXPECT_EQ(viewer()->currentLine(), 8);
+    EXPECT_TRUE(statusText().contains(QStringLiteral("unverified"))) << statusText().toStdString();
+    EXPECT_TRUE(statusText().contains(QStringLiteral("not moved")));
+}
+
+TEST_F(MainWindowFindingsTest, ChatLinksShortcutsAndFlowStepsMoveTheViewer) {
+    ASSERT_NO_FATAL_FAILURE(askForReview());
+    auto *pane = m_window->findChild<ui::ChatPane *>();
+    // A path:line link in the answer.
+    Q_EMIT pane->linkActivated(
+        findings::citationUrl({QStringLiteral("app/db.py"), 6, 6, QStringLiteral("app/db.py:6")}));
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/db.py"));
+    EXPECT_EQ(viewer()->currentLine(), 6);
+    EXPECT_EQ(viewer()->highlightedRange(), std::make_pair(6, 6));
+    // A link to a line past the end of the file never jumps.
+    Q_EMIT pane->linkActivated(findings::citationUrl(
+        {QStringLiteral("app/routes.py"), 90, 90, QStringLiteral("app/routes.py:90")}));
+    EXPECT_NE(viewer()->currentLine(), 90);
+    EXPECT_EQ(viewer()->highlightedRange(), std::make_pair(0, 0));
+    EXPECT_TRUE(statusText().contains(QStringLiteral("unverified")));
+
+    // F8 from nothing selected: the first finding in the panel's order (HIGH).
+    QAction *next = actionFor(QKeySequence(Qt::Key_F8));
+    QAction *previous = actionFor(QKeySequence(Qt::SHIFT | Qt::Key_F8));
+    QAction *nextStep = actionFor(QKeySequence(Qt::ALT | Qt::Key_Down));
+    QAction *previousStep = actionFor(QKeySequence(Qt::ALT | Qt::Key_Up));
+    ASSERT_TRUE(next && previous && nextStep && previousStep);
+    m_window->findingsPanel()->setCurrentFinding(-1);
+    next->trigger();
+    EXPECT_EQ(m_window->findingsPanel()->currentFinding(), rowTitled(QStringLiteral("SQL")));
+    EXPECT_EQ(viewer()->currentLine(), 5);
+    // Its flow: routes.py:8 -> db.py:5 -> db.py:6.
+    nextStep->trigger();
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/routes.py"));
+    EXPECT_EQ(viewer()->currentLine(), 8);
+    EXPECT_TRUE(statusText().startsWith(QStringLiteral("Step 1 of 3")));
+    nextStep->trigger();
+    nextStep->trigger();
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/db.py"));
+    EXPECT_EQ(viewer()->currentLine(), 6);
+    EXPECT_EQ(m_window->findingsPanel()->flowList()->currentRow(), 2);
+    nextStep->trigger(); // already at the last step: stays
+    EXPECT_EQ(viewer()->currentLine(), 6);
+    previousStep->trigger();
+    EXPECT_EQ(viewer()->currentLine(), 5);
+    // Shift+F8 wraps around to the last finding (LOW, unverified): the viewer
+    // stays.
+    previous->trigger();
+    EXPECT_EQ(m_window->findingsPanel()->currentFinding(), rowTitled(QStringLiteral("Debug")));
+    EXPECT_EQ(viewer()->currentLine(), 5);
+}
+
+TEST_F(MainWindowFindingsTest, ShowsTheVerifiedTextWhenTheDiskChangedSince) {
+    ASSERT_NO_FATAL_FAILURE(askForReview());
+    m_repo.write(QStringLiteral("app/db.py"),
+                 QByteArray("# inserted\n# lines\n") + QByteArray(kDb));
+    doubleClickFinding(rowTitled(QStringLiteral("SQL")));
+    EXPECT_EQ(viewer()->currentLine(), 5);
+    EXPECT_TRUE(viewer()->textCursor().block().text().contains(QStringLiteral("SELECT *")));
+    EXPECT_TRUE(processEventsUntil([&] {
+        return statusText().contains(QStringLiteral("changed on disk"));
+    })) << statusText().toStdString();
+}
+
+TEST_F(MainWindowFindingsTest, TriageSurvivesARestartAndExportWritesSarif) {
+    ASSERT_NO_FATAL_FAILURE(askForReview());
+    const int sql = rowTitled(QStringLiteral("SQL"));
+    const QString fingerprint = model()->fingerprintAt(sql);
+    model()->setTriage(sql, {findings::TriageState::Confirmed, QStringLiteral("ticket 42"), {}});
+    const QString root = m_workspace->snapshot()->info().rootPath;
+
+    const QString sarif = m_files.filePath(QStringLiteral("review.sarif"));
+    ASSERT_TRUE(m_window->findingsController()->exportTo(sarif, ui::FindingsFormat::Sarif).ok());
+    QFile file(sarif);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QJsonObject log = QJsonDocument::fromJson(file.readAll()).object();
+    EXPECT_EQ(log.value(QStringLiteral("version")).toString(), QStringLiteral("2.1.0"));
+    const QJsonObject run = log.value(QStringLiteral("runs")).toArray().at(0).toObject();
+    EXPECT_EQ(run.value(QStringLiteral("results")).toArray().size(), 3);
+    EXPECT_TRUE(QJsonDocument(log).toJson().contains("ticket 42")); // triage note exported
+    const Result<Ok> failed = m_window->findingsController()->exportTo(
+        m_files.filePath(QStringLiteral("missing/dir/out.csv")), ui::FindingsFormat::Csv);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_TRUE(failed.error().message.contains(QStringLiteral("out.csv")));
+
+    // A restart: the window goes, a new store reads the same file.
+    m_window.reset();
+    findings::TriageStore store(findings::TriageStore::defaultPathFor(root));
+    ASSERT_TRUE(store.load().ok());
+    EXPECT_EQ(store.get(fingerprint).state, findings::TriageState::Confirmed);
+    EXPECT_EQ(store.get(fingerprint).note, QStringLiteral("ticket 42"));
+
+    // The same review in a new window shows the verdict again.
+    m_server.enqueue(
+        ScriptedResponse::json(200, R"({"default_generation_settings":{"n_ctx":65536}})"));
+    ASSERT_NO_FATAL_FAILURE(startWindow());
+    ASSERT_NO_FATAL_FAILURE(askForReview());
+    const int again = rowTitled(QStringLiteral("SQL"));
+    EXPECT_EQ(model()->triage(again).state, findings::TriageState::Confirmed);
+    EXPECT_EQ(model()->index(again, FindingsModel::TriageColumn).data().toString(),
+              QStringLiteral("Confirmed"));
+}

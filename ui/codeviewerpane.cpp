@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+#include "codeviewerpane.h"
+
+#include "codeviewer.h"
+#include "codeviewerblame.h"
+#include "findbar.h"
+
+#include <QAction>
+#include <QKeyEvent>
+#include <QLineEdit>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+namespace reposcope::ui {
+
+CodeViewerPane::CodeViewerPane(CodeViewer *viewer, QThreadPool *pool, QWidget *parent)
+    : QWidget(parent)
+    , m_viewer(viewer)
+    , m_findBar(new FindBar(viewer, this))
+    , m_blame(new CodeViewerBlame(pool, this))
+    , m_findAction(addShortcutAction(tr("Find…"), QKeySequence::Find))
+    , m_findNextAction(addShortcutAction(tr("Find Next"), QKeySequence(Qt::Key_F3)))
+    , m_findPreviousAction(
+          addShortcutAction(tr("Find Previous"), QKeySequence(Qt::SHIFT | Qt::Key_F3)))
+    , m_blameAction(addShortcutAction(tr("Who Changed These Lines?"),
+                                      QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B))) {
+    setObjectName(QStringLiteral("codeViewerPane"));
+    m_viewer->setParent(this);
+    m_findBar->hide();
+    m_blame->hide();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_viewer, 1);
+    layout->addWidget(m_findBar);
+    layout->addWidget(m_blame);
+
+    m_viewer->addContextMenuAction(m_findAction);
+    m_viewer->addContextMenuAction(m_blameAction);
+    connect(m_findAction, &QAction::triggered, m_findBar, &FindBar::open);
+    connect(m_findNextAction, &QAction::triggered, m_findBar, &FindBar::findNext);
+    connect(m_findPreviousAction, &QAction::triggered, m_findBar, &FindBar::findPrevious);
+    connect(m_blameAction, &QAction::triggered, this, &CodeViewerPane::blameSelection);
+    connect(m_viewer, &CodeViewer::textReplaced, this, &CodeViewerPane::onTextReplaced);
+    m_viewer->installEventFilter(this);
+    m_findBar->lineEdit()->installEventFilter(this);
+    onTextReplaced();
+}
+
+bool CodeViewerPane::eventFilter(QObject *watched, QEvent *event) {
+    const bool key = event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress;
+    if (key && (watched == m_viewer || watched == m_findBar->lineEdit()) &&
+        static_cast<QKeyEvent *>(event)->matches(QKeySequence::Find) && m_findAction->isEnabled()) {
+        if (event->type() == QEvent::KeyPress)
+            m_findBar->open();
+        event->accept();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+CodeViewerPane::~CodeViewerPane() = default;
+
+QAction *CodeViewerPane::addShortcutAction(const QString &text, const QKeySequence &key) {
+    auto *action = new QAction(text, this);
+    action->setShortcut(key);
+    // Active while the viewer, the find bar or the blame strip has the focus.
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(action);
+    return action;
+}
+
+std::pair<int, int> CodeViewerPane::blameRange() const {
+    const auto [first, last] = m_viewer->highlightedRange();
+    if (first > 0)
+        return {first, last};
+    const QTextCursor cursor = m_viewer->textCursor();
+    const QTextDocument *doc = m_viewer->document();
+    if (!cursor.hasSelection())
+        return {m_viewer->currentLine(), m_viewer->currentLine()};
+    const QTextBlock start = doc->findBlock(cursor.selectionStart());
+    QTextBlock end = doc->findBlock(cursor.selectionEnd());
+    // A selection ending at the start of a line (whole lines selected) leaves
+    // that line out.
+    if (end.position() == cursor.selectionEnd() && end != start)
+        end = end.previous();
+    return {start.blockNumber() + 1, end.blockNumber() + 1};
+}
+
+void CodeViewerPane::blameSelection() {
+    if (m_viewer->lineCount() == 0)
+        return;
+    const std::optional<repo::RepoInfo> info = m_repoInfo ? m_repoInfo() : std::nullopt;
+    if (!info) {
+        m_blame->showMessage(tr("Open a git repository to see who changed these lines."));
+        return;
+    }
+    const auto [first, last] = blameRange();
+    m_blame->start(*info, m_viewer->currentPath(), first, last);
+}
+
+void CodeViewerPane::onTextReplaced() {
+    const bool open = !m_viewer->currentPath().isEmpty();
+    m_findNextAction->setEnabled(open);
+    m_findPreviousAction->setEnabled(open);
+    m_blameAction->setEnabled(open);
+    m_findAction->setEnabled(open);
+    if (m_blame->isVisible()) {
+        m_blame->cancel();
+        m_blame->hide();
+    }
+}
+
+} // namespace reposcope::ui
