@@ -44,6 +44,10 @@ CodeViewerPane::CodeViewerPane(CodeViewer *viewer, QThreadPool *pool, QWidget *p
     connect(m_viewer, &CodeViewer::textReplaced, this, &CodeViewerPane::onTextReplaced);
     m_viewer->installEventFilter(this);
     m_findBar->lineEdit()->installEventFilter(this);
+    // Ctrl+F is also the main window's "Find" (it filters the tree unless the focus is in
+    // this pane): the key is claimed by the event filter above, never by this action's
+    // shortcut, so the two never compete ("ambiguous shortcut").
+    m_findAction->setShortcutContext(Qt::WidgetShortcut);
     onTextReplaced();
 }
 

@@ -176,6 +176,7 @@ void FindingsController::setRepository(const QString &root, const QString &ref) 
 
 Result<Ok> FindingsController::openTriageStore(const QString &path) {
     m_store = std::make_unique<findings::TriageStore>(path);
+    m_store->setRepositoryRoot(m_root); // written into the file for people and tools
     Result<Ok> loaded = m_store->load();
     m_storeWritable = loaded.ok();
     // Re-read every row's verdict from the new store.
@@ -458,7 +459,7 @@ findings::ExportContext FindingsController::contextFor(workspace::Workspace *wor
         const repo::RepoInfo &info = workspace->snapshot()->info();
         context.repositoryRoot = info.rootPath;
         context.repositoryName = QFileInfo(info.rootPath).fileName();
-        context.commit = info.shortSha;
+        context.commit = info.sha.isEmpty() ? info.shortSha : info.sha;
         context.ref = info.ref;
     }
     if (!session)
@@ -481,6 +482,7 @@ findings::ExportContext FindingsController::contextFor(workspace::Workspace *wor
             context.provider = turns.at(turn).providerId;
         if (!turns.at(turn).model.isEmpty())
             context.model = turns.at(turn).model;
+        context.askedAt = turns.at(turn).startedAt;
     }
     return context;
 }

@@ -93,7 +93,8 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     QFileIconProvider icons;
     m_model->setIcons(icons.icon(QFileIconProvider::Folder), icons.icon(QFileIconProvider::File));
 
-    auto *viewerPane = new CodeViewerPane(m_viewer, services.workspace->pool(), this);
+    auto *viewerPane = m_viewerPane =
+        new CodeViewerPane(m_viewer, services.workspace->pool(), this);
     viewerPane->setRepoInfoProvider([workspace = services.workspace] {
         const repo::SnapshotPtr snapshot = workspace->snapshot();
         return snapshot ? std::optional(snapshot->info()) : std::nullopt;
@@ -202,10 +203,19 @@ void MainWindow::createActions() {
     view->addAction(m_viewer->goToLineAction());
     view->addSeparator();
     view->addActions(m_findingsController->navigationActions()); // F8, Shift+F8, Alt+Down/Up
-    view->addAction(tr("&Filter Tree"), QKeySequence::Find, this, [this] {
+    // One Ctrl+F: find in the shown file while the focus is in the viewer's pane (or
+    // anywhere but the tree when a file is shown), else filter the tree by name.
+    view->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
+        QWidget *focus = QApplication::focusWidget();
+        const bool inTree = focus && m_repoPanel->isAncestorOf(focus);
+        if (!inTree && !m_viewer->currentPath().isEmpty()) {
+            m_viewerPane->findAction()->trigger();
+            return;
+        }
         if (auto *filter = m_repoPanel->findChild<QLineEdit *>())
             filter->setFocus();
     });
+    view->addAction(m_viewerPane->blameAction());
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());

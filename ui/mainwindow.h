@@ -40,6 +40,7 @@ class BudgetMeter;
 class ChatController;
 class ChatPane;
 class CodeViewer;
+class CodeViewerPane;
 class FindingsController;
 class FindingsPanel;
 class RepoPanel;
@@ -119,6 +120,7 @@ private:
     FindingsController *m_findingsController = nullptr;
     QString m_pendingAsk;
     CodeViewer *m_viewer;
+    CodeViewerPane *m_viewerPane = nullptr;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_statusLabel;
     QString m_pendingView;

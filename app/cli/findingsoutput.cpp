@@ -51,7 +51,7 @@ findings::ExportContext exportContextFor(const repo::RepoInfo &info) {
     context.toolVersion = QCoreApplication::applicationVersion();
     context.repositoryName = QFileInfo(info.rootPath).fileName();
     context.repositoryRoot = info.rootPath;
-    context.commit = info.isGit ? info.shortSha : QString();
+    context.commit = info.isGit ? (info.sha.isEmpty() ? info.shortSha : info.sha) : QString();
     context.ref = info.ref;
     return context;
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // CSV as RFC 4180 has it: CRLF between records, a field quoted when it holds a comma, a
 // quote or a line break, quotes inside doubled. UTF-8 without a byte-order mark.
+// A cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
+// carriage return) gets a leading apostrophe: answers quote untrusted repository text,
+// and a crafted title must not become a formula when the CSV is opened (OWASP's advice).
 #include "findings/exportcommon.h"
 
 #include <QStringList>
@@ -11,7 +14,14 @@ using namespace exportcommon;
 
 namespace {
 
-QString field(const QString &value) {
+bool looksLikeFormula(const QString &value) {
+    static const QString kTriggers = QStringLiteral("=+-@\t\r");
+    return !value.isEmpty() && kTriggers.contains(value.front());
+}
+
+QString field(QString value) {
+    if (looksLikeFormula(value))
+        value.prepend(QLatin1Char('\''));
     const bool quote = value.contains(QLatin1Char(',')) || value.contains(QLatin1Char('"')) ||
                        value.contains(QLatin1Char('\n')) || value.contains(QLatin1Char('\r'));
     if (!quote)

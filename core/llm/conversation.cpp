@@ -150,6 +150,7 @@ void Conversation::start(int index) {
     turn.providerId = m_target.providerId;
     turn.model = m_target.model;
     turn.phase = ChatPhase::Preparing;
+    turn.startedAt = QDateTime::currentDateTimeUtc();
     turn.promptTokensEstimate =
         m_packTokens + (m_system.size() + turn.question.toUtf8().size()) / 4;
     for (int i = 0; i < index; ++i)

@@ -4,6 +4,7 @@
 #include "llm/chatclient.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -42,6 +43,7 @@ struct Turn {
     qint64 promptTokensEstimate = 0; // what RepoScope counted before sending
     QList<ImagePart> images;
     bool continuation = false; // this turn continues the previous partial answer
+    QDateTime startedAt;       // UTC, when the request was started
     bool complete() const { return phase == ChatPhase::Done; }
 };
 

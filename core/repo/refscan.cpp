@@ -68,6 +68,9 @@ Result<std::vector<ScannedFile>> scanRef(git_repository *repo, RepoInfo &info,
     const git::Object commitObj(rawCommit);
     const auto *commit = reinterpret_cast<git_commit *>(commitObj.get());
     info.shortSha = git::shortSha(*git_commit_id(commit));
+    char hex[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hex, sizeof hex, git_commit_id(commit));
+    info.sha = QString::fromLatin1(hex);
 
     git_tree *rawTree = nullptr;
     if (git_commit_tree(&rawTree, commit) != 0)

@@ -60,8 +60,12 @@ Result<Ok> readHead(git_repository *repo, RepoInfo &info) {
     info.headName = git_repository_head_detached(repo) == 1
                         ? QStringLiteral("HEAD (detached)")
                         : QString::fromUtf8(git_reference_shorthand(head.get()));
-    if (const git_oid *oid = git_reference_target(head.get()))
+    if (const git_oid *oid = git_reference_target(head.get())) {
         info.shortSha = git::shortSha(*oid);
+        char hex[GIT_OID_HEXSZ + 1] = {};
+        git_oid_tostr(hex, sizeof hex, oid);
+        info.sha = QString::fromLatin1(hex);
+    }
     return Ok{};
 }
 

@@ -68,6 +68,7 @@ struct RepoInfo {
     QString ref;      // what was scanned: "" for the working tree, else the ref given
     QString headName; // branch name or "HEAD (detached)"
     QString shortSha; // commit of HEAD or of the ref
+    QString sha;      // the same commit, full (40 hex digits)
     // Working-tree scans only, within the scope: true when there is an untracked file that
     // is not ignored, a tracked file is missing or changed (size differs, or same size and
     // newer mtime with different content — verified by hashing at most 256 such files;

@@ -82,6 +82,21 @@ TEST(CsvReader, RejectsWhatIsNotRfc4180) {
     EXPECT_FALSE(parseCsv(QStringLiteral("a,b")).has_value());
 }
 
+TEST_F(TextExports, CsvCellsNeverStartAFormula) {
+    QList<Finding> findings = m_findings.mid(0, 1);
+    findings[0].title = QStringLiteral("=HYPERLINK(\"http://x\",\"click\")");
+    findings[0].quote = QStringLiteral("-1 + 2");
+    findings[0].explanation = QStringLiteral("@SUM(A1)");
+    const std::optional<QList<QStringList>> records =
+        parseCsv(QString::fromUtf8(toCsv(findings, m_context)));
+    ASSERT_TRUE(records.has_value());
+    const QStringList row = records->at(1);
+    EXPECT_EQ(row[1], QStringLiteral("'=HYPERLINK(\"http://x\",\"click\")"));
+    EXPECT_EQ(row[8], QStringLiteral("'-1 + 2"));
+    EXPECT_EQ(row[9], QStringLiteral("'@SUM(A1)"));
+    EXPECT_EQ(row[0], severityName(findings[0].severity)); // ordinary cells untouched
+}
+
 TEST_F(TextExports, CsvRoundTripsEveryField) {
     const QByteArray bytes = toCsv(m_findings, m_context);
     const QString text = QString::fromUtf8(bytes);

@@ -101,7 +101,10 @@ TEST_F(FindBarTest, ActionsHaveTheUsualShortcuts) {
     EXPECT_EQ(m_pane->findNextAction()->shortcut(), QKeySequence(Qt::Key_F3));
     EXPECT_EQ(m_pane->findPreviousAction()->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F3));
     EXPECT_EQ(m_pane->blameAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
-    EXPECT_EQ(m_pane->findAction()->shortcutContext(), Qt::WidgetWithChildrenShortcut);
+    // Ctrl+F reaches the pane through its event filter (the main window's Find owns the
+    // key elsewhere), so the action's own shortcut never competes with it.
+    EXPECT_EQ(m_pane->findAction()->shortcutContext(), Qt::WidgetShortcut);
+    EXPECT_EQ(m_pane->findNextAction()->shortcutContext(), Qt::WidgetWithChildrenShortcut);
     EXPECT_TRUE(m_bar->isHidden());
 }
 

@@ -6,6 +6,7 @@
 #include "budgetmeter.h"
 #include "codeviewer.h"
 #include "eventloop.h"
+#include "findbar.h"
 #include "llm/modelcatalog.h"
 #include "prompt/budget.h"
 #include "prompt/systemprompt.h"
@@ -24,6 +25,7 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
@@ -366,4 +368,33 @@ TEST_F(MainWindowTest, OpensOnceWithTheModelsTokenizerOrSaysWhyNot) {
         }
         m_window.reset();
     }
+}
+
+// One Ctrl+F for the window: it finds in the shown file unless the focus is in the tree,
+// where it filters the tree; never an "ambiguous shortcut" that does nothing.
+TEST_F(MainWindowTest, CtrlFFindsInTheFileOrFiltersTheTreeByFocus) {
+    m_window->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(m_window.get()));
+    reposcope::ui::CodeViewer *viewer = m_window->codeViewer();
+    auto *bar = m_window->findChild<reposcope::ui::FindBar *>();
+    ASSERT_NE(bar, nullptr);
+    auto *filter = m_window->repoPanel()->findChild<QLineEdit *>();
+    ASSERT_NE(filter, nullptr);
+
+    // No file shown: Ctrl+F goes to the tree's name filter.
+    viewer->setFocus();
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    EXPECT_TRUE(filter->hasFocus());
+    EXPECT_TRUE(bar->isHidden());
+
+    viewer->showText(QStringLiteral("a.cpp"), QStringLiteral("int x = 1;\nint y = x;\n"));
+    viewer->setFocus();
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_F, Qt::ControlModifier);
+    EXPECT_TRUE(bar->isVisible());
+
+    bar->dismiss();
+    m_window->repoPanel()->treeView()->setFocus();
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_F, Qt::ControlModifier);
+    EXPECT_TRUE(filter->hasFocus());
+    EXPECT_TRUE(bar->isHidden());
 }
