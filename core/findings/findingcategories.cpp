@@ -40,7 +40,8 @@ const Category kCategories[] = {
     {"weak-crypto", "Weak cryptography",
      "weak crypto|weak hash|weak random|predictable random|predictable token|md5|sha1|sha-1|des "
      "|ecb|insecure random|math.random|weak "
-     "cipher|cryptograph|hardcoded iv|static iv"},
+     "cipher|cryptograph|hardcoded iv|static iv|signature|length extension|constant-time|"
+     "constant time|timing attack|compare_digest"},
     {"insecure-transport", "Insecure transport",
      "tls|ssl|certificate|insecureskipverify|verify=false|plaintext http|http://"},
     {"missing-authz", "Missing authorization",

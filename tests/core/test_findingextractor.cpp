@@ -557,6 +557,14 @@ TEST(FindingExtractor, Categories) {
     EXPECT_EQ(categorize(QStringLiteral("Path Traversal"), QString()),
               QStringLiteral("path-traversal"));
     EXPECT_EQ(categorize(QStringLiteral("SSRF via webhook"), QString()), QStringLiteral("ssrf"));
+    // The title decides before the explanation: a weak signature that mentions the secret
+    // key is weak cryptography, not a hard-coded secret.
+    EXPECT_EQ(categorize(QStringLiteral("Weak token signature"),
+                         QStringLiteral("MD5 of secret+message is open to length extension")),
+              QStringLiteral("weak-crypto"));
+    EXPECT_EQ(categorize(QStringLiteral("Signature compared with =="),
+                         QStringLiteral("not constant-time")),
+              QStringLiteral("weak-crypto"));
     EXPECT_EQ(categorize(QStringLiteral("Hard-coded password"), QString()),
               QStringLiteral("hardcoded-secret"));
     EXPECT_EQ(categorize(QStringLiteral("MD5 used for passwords"), QString()),
