@@ -64,36 +64,6 @@ QString flowText(const QList<FlowStep> &flow) {
     return steps.join(QStringLiteral(" -> "));
 }
 
-bool isSecurityCategory(const QString &category) {
-    // The weakness categories of categorize() (findingcategories.cpp); the quality ones
-    // (dead code, complexity, documentation, ...) and "general" are not tagged.
-    static const QStringList kSecurity{
-        QStringLiteral("sql-injection"),
-        QStringLiteral("command-injection"),
-        QStringLiteral("template-injection"),
-        QStringLiteral("code-injection"),
-        QStringLiteral("xss"),
-        QStringLiteral("path-traversal"),
-        QStringLiteral("ssrf"),
-        QStringLiteral("open-redirect"),
-        QStringLiteral("csrf"),
-        QStringLiteral("xxe"),
-        QStringLiteral("deserialization"),
-        QStringLiteral("hardcoded-secret"),
-        QStringLiteral("weak-crypto"),
-        QStringLiteral("insecure-transport"),
-        QStringLiteral("missing-authz"),
-        QStringLiteral("missing-authn"),
-        QStringLiteral("race-condition"),
-        QStringLiteral("sensitive-data-exposure"),
-        QStringLiteral("resource-exhaustion"),
-        QStringLiteral("memory-safety"),
-        QStringLiteral("injection"),
-        QStringLiteral("input-validation"),
-    };
-    return kSecurity.contains(category);
-}
-
 QString categoryOf(const Finding &finding) {
     return finding.category.isEmpty() ? QStringLiteral("general") : finding.category;
 }

@@ -2,6 +2,7 @@
 // Internal helpers shared by the SARIF, Markdown and CSV exports (not a public API).
 #pragma once
 
+#include "findings/findingextractor.h" // isSecurityCategory
 #include "findings/findingsexport.h"
 
 namespace reposcope::findings::exportcommon {
@@ -25,9 +26,6 @@ Triage triageOf(const Finding &finding, const ExportContext &context);
 
 // The flow as one line: "a.go:12 (source) -> b.go:40 (sink)".
 QString flowText(const QList<FlowStep> &flow);
-
-// Whether a category id names a security weakness (code-scanning tags it "security").
-bool isSecurityCategory(const QString &category);
 
 // The category id, "general" when empty.
 QString categoryOf(const Finding &finding);

@@ -104,5 +104,7 @@ private:
 QString categorize(const QString &title, const QString &explanation);
 // A human title for a category id ("SQL injection").
 QString categoryTitle(const QString &category);
+// Whether a category names a security weakness (SARIF tags its rule "security").
+bool isSecurityCategory(const QString &category);
 
 } // namespace reposcope::findings

@@ -562,6 +562,10 @@ TEST(FindingExtractor, Categories) {
     EXPECT_EQ(categorize(QStringLiteral("Weak token signature"),
                          QStringLiteral("MD5 of secret+message is open to length extension")),
               QStringLiteral("weak-crypto"));
+    EXPECT_TRUE(isSecurityCategory(QStringLiteral("sql-injection")));
+    EXPECT_TRUE(isSecurityCategory(QStringLiteral("file-upload")));
+    EXPECT_FALSE(isSecurityCategory(QStringLiteral("dead-code")));
+    EXPECT_FALSE(isSecurityCategory(QStringLiteral("general")));
     EXPECT_EQ(categorize(QStringLiteral("Signature compared with =="),
                          QStringLiteral("not constant-time")),
               QStringLiteral("weak-crypto"));
