@@ -24,7 +24,9 @@
 #include "text/textdecoder.h"
 #include "tokenize/correctionstore.h"
 #include "tokenize/tokenizerregistry.h"
+#include "transcriptview.h"
 #include "workspace/chatsession.h"
+#include "workspace/findingstracker.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -231,37 +233,6 @@ void MainWindow::createActions() {
                            tr("<b>RepoScope %1</b><p>Interactive audits of whole repositories with "
                               "long-context language models.</p>")
                                .arg(QApplication::applicationVersion()));
-    });
-}
-
-void MainWindow::createFindings() {
-    auto *model = new FindingsModel;
-    m_findings = new FindingsPanel(model, this);
-    model->setParent(m_findings); // outlives the panel's views, goes with the panel
-    auto *dock = new QDockWidget(tr("Findings"), this);
-    dock->setObjectName(QStringLiteral("findingsDock"));
-    dock->setWidget(m_findings);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
-    QDockWidget *chat = findChild<QDockWidget *>(QStringLiteral("chatDock"));
-    splitDockWidget(chat, dock, Qt::Vertical);
-    resizeDocks({chat, dock}, {450, 550}, Qt::Vertical);
-
-    m_findingsController =
-        new FindingsController(m_findings, m_viewer, m_services.workspace->pool(), this);
-    connect(m_findingsController, &FindingsController::statusMessage, statusBar(),
-            &QStatusBar::showMessage);
-    connect(m_chat, &ChatPane::linkActivated, m_findingsController,
-            [this](const QUrl &url) { m_findingsController->openUrl(url); });
-    m_findingsController->setContextProvider([this] {
-        return FindingsController::contextFor(
-            m_services.workspace, m_chatController ? m_chatController->session() : nullptr);
-    });
-    if (m_chatController)
-        m_findingsController->setTracker(m_chatController->session()->findings());
-    connect(m_services.workspace, &workspace::Workspace::opened, m_findingsController, [this] {
-        const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
-        m_findingsController->setRepository(info.rootPath, info.ref);
-        m_findingsController->openTriageStore(findings::TriageStore::defaultPathFor(info.rootPath));
     });
 }
 

@@ -241,9 +241,33 @@ void TranscriptView::linkCitations(int from, int to) {
             range.setPosition(start);
             range.setPosition(start + int(match.length), QTextCursor::KeepAnchor);
             link.setAnchorHref(findings::citationUrl(match.citation).toString(QUrl::FullyEncoded));
-            link.setToolTip(match.citation.text);
+            applyStatus(link, match.citation);
             range.mergeCharFormat(link);
         }
+    }
+}
+
+void TranscriptView::applyStatus(QTextCharFormat &link, const findings::Citation &citation) const {
+    link.setToolTip(citation.text);
+    link.setUnderlineStyle(QTextCharFormat::SingleUnderline);
+    link.setForeground(palette().color(QPalette::Link));
+    if (!m_resolver)
+        return;
+    const findings::ResolvedLocation where = m_resolver(citation);
+    switch (where.status) {
+    case findings::VerificationStatus::Verified:
+        link.setToolTip(tr("%1 — verified").arg(citation.text));
+        break;
+    case findings::VerificationStatus::Corrected:
+        link.setToolTip(tr("%1 — corrected: %2").arg(citation.text, where.note));
+        break;
+    case findings::VerificationStatus::Unverified:
+        link.setToolTip(tr("%1 — unverified: %2").arg(citation.text, where.note));
+        link.setUnderlineStyle(QTextCharFormat::DotLine);
+        link.setForeground(palette().color(QPalette::PlaceholderText));
+        break;
+    case findings::VerificationStatus::Pending:
+        break;
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "findings/finding.h"
 #include "llm/conversation.h"
 #include "markdownrenderer.h"
 
@@ -8,6 +9,8 @@
 #include <QList>
 #include <QTextBrowser>
 #include <QTimer>
+
+#include <functional>
 
 namespace KSyntaxHighlighting {
 class Repository;
@@ -59,6 +62,14 @@ public:
     /// The plain text of turn `index` as rendered (question, answer, footer).
     QString renderedTurnText(int index) const;
 
+    /// Checks a citation link as it is rendered (FindingsTracker::resolve), so each link
+    /// shows its status: a verified one looks like a link, a corrected one says where it
+    /// really points in its tooltip, an unverified one is dotted and its tooltip says why.
+    /// Unset: links carry no status. Called on the UI thread for the re-rendered part only.
+    using CitationResolver =
+        std::function<findings::ResolvedLocation(const findings::Citation &citation)>;
+    void setCitationResolver(CitationResolver resolver) { m_resolver = std::move(resolver); }
+
 Q_SIGNALS:
     /// An anchor was clicked: a Markdown link of an answer, a citation (findings::citationUrl()),
     /// or "reposcope:fit-to-budget".
@@ -87,11 +98,13 @@ private:
     void insertFooter(QTextCursor &cursor, const llm::Turn &turn);
     int documentEnd() const;
     void linkCitations(int from, int to);
+    void applyStatus(QTextCharFormat &link, const findings::Citation &citation) const;
     void applyPalette();
     void followIfNeeded();
 
     const QList<llm::Turn> *m_turns = nullptr;
     MarkdownRenderer m_renderer;
+    CitationResolver m_resolver;
     QList<int> m_turnStarts; // document position of each rendered turn
     Live m_live;
     int m_dirtyFrom = 0; // first turn whose region must be redone (==

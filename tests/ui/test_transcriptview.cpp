@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eventloop.h"
 #include "findings/citationurl.h"
+#include "findings/citationverifier.h"
 #include "transcriptview.h"
 
 #include <KSyntaxHighlighting/Repository>
@@ -481,4 +482,39 @@ TEST_F(TranscriptViewTest, CitationLinksSurviveARenderOfAllTurns) {
     EXPECT_EQ(first->endLine, 12);
     for (const auto &anchor : anchors) // the Markdown link keeps its own target
         EXPECT_FALSE(anchor.second.contains(QStringLiteral("docs")));
+}
+
+// With a resolver (the app passes FindingsTracker::resolve) each link shows its status.
+TEST_F(TranscriptViewTest, CitationLinksShowWhetherTheyWereVerified) {
+    using namespace reposcope::findings;
+    QHash<QString, QByteArray> files;
+    files.insert(QStringLiteral("api/user.go"),
+                 QByteArray("package api\nfunc A() {}\nfunc B() {}\n"));
+    const CitationVerifier verifier(makeMemorySourceSet(files));
+    m_view->setCitationResolver(
+        [&verifier](const Citation &citation) { return verifier.verify(citation); });
+    m_turns << finishedTurn(
+        QStringLiteral("Q"),
+        QStringLiteral("See api/user.go:2, then user.go:3, and api/nope.go:4.\n"));
+    m_view->renderAll();
+
+    QStringList tips;
+    QList<QTextCharFormat::UnderlineStyle> styles;
+    for (QTextBlock block = m_view->document()->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextCharFormat format = it.fragment().charFormat();
+            if (format.isAnchor() &&
+                format.anchorHref().startsWith(QStringLiteral("reposcope-cite:"))) {
+                tips << format.toolTip();
+                styles << format.underlineStyle();
+            }
+        }
+    }
+    ASSERT_EQ(tips.size(), 3) << tips.join(QLatin1Char('|')).toStdString();
+    EXPECT_TRUE(tips[0].endsWith(QStringLiteral("verified"))) << tips[0].toStdString();
+    EXPECT_EQ(styles[0], QTextCharFormat::SingleUnderline);
+    EXPECT_TRUE(tips[1].contains(QStringLiteral("corrected"))) << tips[1].toStdString();
+    EXPECT_TRUE(tips[1].contains(QStringLiteral("api/user.go"))) << tips[1].toStdString();
+    EXPECT_TRUE(tips[2].contains(QStringLiteral("unverified"))) << tips[2].toStdString();
+    EXPECT_EQ(styles[2], QTextCharFormat::DotLine);
 }
