@@ -46,6 +46,9 @@ FieldLine parseFieldLine(QStringView line);
 QList<FlowStep> parseFlow(QStringView text);
 FlowStep parseFlowStep(QStringView text);
 
+// The character that closes a quote opened by `open` (", “, `, and ' when `apostrophe`),
+// or a null QChar. Flow lines leave ' out: their labels are prose ("the user's id").
+QChar quoteCloser(QChar open, bool apostrophe = true);
 // Removes the quotes or backticks around a quote and unescapes \" inside double quotes.
 QString unwrapQuote(QStringView text);
 // Line numbers of a "Line:" field or a line column: "42", "L42", "40-52", "40–52".

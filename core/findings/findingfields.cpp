@@ -47,19 +47,6 @@ Field fieldForLabel(QStringView label) {
     return kLabels.value(label.toString().toLower().simplified(), Field::None);
 }
 
-QChar quoteCloser(QChar open) {
-    switch (open.unicode()) {
-    case u'"':
-        return u'"';
-    case u'\u201c':
-        return u'\u201d';
-    case u'`':
-        return u'`';
-    default:
-        return QChar();
-    }
-}
-
 void appendStep(QList<FlowStep> &steps, QStringView text) {
     if (!isBlank(text))
         steps.append(parseFlowStep(text));
@@ -100,7 +87,7 @@ Range findStepQuote(QStringView t, const Range &citation) {
             i = citation.end - 1;
             continue;
         }
-        const QChar close = quoteCloser(t[i]);
+        const QChar close = quoteCloser(t[i], false);
         if (close.isNull())
             continue;
         const qsizetype limit = citation.start > i ? citation.start : t.size();
@@ -172,8 +159,8 @@ QList<FlowStep> parseFlow(QStringView text) {
                 inQuote = QChar();
             continue;
         }
-        if (!quoteCloser(c).isNull()) {
-            inQuote = quoteCloser(c);
+        if (!quoteCloser(c, false).isNull()) {
+            inQuote = quoteCloser(c, false);
             continue;
         }
         qsizetype arrow = 0;

@@ -49,21 +49,6 @@ bool isAmbiguousSeverity(QStringView word) {
     return false;
 }
 
-QChar closerFor(QChar open) {
-    switch (open.unicode()) {
-    case u'"':
-        return u'"';
-    case u'\u201c':
-        return u'\u201d';
-    case u'`':
-        return u'`';
-    case u'\'':
-        return u'\'';
-    default:
-        return QChar();
-    }
-}
-
 struct SeverityPrefix {
     Severity severity = Severity::Medium;
     qsizetype end = 0; // where the title starts
@@ -163,7 +148,7 @@ qsizetype separatorLength(QStringView t, qsizetype pos) {
 // end, so quotes inside the code ("db.Query("x")") do not end it early; -1 when it is not
 // quoted as a whole.
 qsizetype quotedPartEnd(QStringView t, qsizetype pos) {
-    const QChar close = closerFor(t[pos]);
+    const QChar close = quoteCloser(t[pos]);
     for (qsizetype k = pos + 1; k < t.size(); ++k) {
         if (t[k] == u'\\' && close == u'"') {
             ++k;
@@ -200,7 +185,7 @@ QList<Span> splitParts(QStringView t) {
             parts.append(span);
     };
     while (i < n) {
-        if (i == partStart && !closerFor(t[i]).isNull()) {
+        if (i == partStart && !quoteCloser(t[i]).isNull()) {
             const qsizetype end = quotedPartEnd(t, i);
             if (end > 0) {
                 i = end;
@@ -231,7 +216,7 @@ QList<Span> splitParts(QStringView t) {
 }
 
 bool isQuotePart(QStringView part) {
-    const QChar close = part.isEmpty() ? QChar() : closerFor(part.front());
+    const QChar close = part.isEmpty() ? QChar() : quoteCloser(part.front());
     return part.size() >= 2 && !close.isNull() && part.back() == close;
 }
 
@@ -436,9 +421,24 @@ std::optional<FindingLine> parseFindingLine(QStringView line) {
     return out;
 }
 
+QChar quoteCloser(QChar open, bool apostrophe) {
+    switch (open.unicode()) {
+    case u'"':
+        return u'"';
+    case u'\u201c':
+        return u'\u201d';
+    case u'`':
+        return u'`';
+    case u'\'':
+        return apostrophe ? QChar(u'\'') : QChar();
+    default:
+        return QChar();
+    }
+}
+
 QString unwrapQuote(QStringView text) {
     QStringView t = text.trimmed();
-    const QChar close = t.isEmpty() ? QChar() : closerFor(t.front());
+    const QChar close = t.isEmpty() ? QChar() : quoteCloser(t.front());
     if (t.size() < 2 || close.isNull() || t.back() != close)
         return t.toString();
     if (close == u'`' && t.size() >= 4 && t.startsWith(u"``") && t.endsWith(u"``"))
