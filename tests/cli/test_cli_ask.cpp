@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // reposcope-cli ask as a black box against a real loopback server: the answer streams to
 // stdout, progress to stderr, and every failure has its own exit code.
+#include "askrun.h"
 #include "eventloop.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
@@ -18,12 +19,6 @@ using namespace reposcope::test;
 
 namespace {
 
-struct AskRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
 const QString kKey = QStringLiteral("sk-cli-test-9f8e7d6c5b4a-NeverPrinted");
 
 class CliAskTest : public ::testing::Test {
@@ -37,22 +32,9 @@ protected:
         m_repo.commitAll();
     }
 
-    // Runs the CLI without blocking the event loop the server lives on.
     AskRun ask(QStringList args, const QProcessEnvironment &env = {}) {
-        args.prepend(QStringLiteral("ask"));
         args << QStringLiteral("--cache-dir") << m_cache.path();
-        QProcess proc;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("HOME"), m_home.path()); // no user catalog
-        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path());
-        for (const QString &name : env.keys())
-            environment.insert(name, env.value(name));
-        if (!env.contains(QStringLiteral("GROQ_API_KEY")))
-            environment.remove(QStringLiteral("GROQ_API_KEY")); // the machine's own key
-        proc.setProcessEnvironment(environment);
-        proc.start(QStringLiteral(REPOSCOPE_CLI), args);
-        EXPECT_TRUE(processEventsUntil([&] { return proc.state() == QProcess::NotRunning; }));
-        return {proc.exitCode(), proc.readAllStandardOutput(), proc.readAllStandardError()};
+        return runAsk(args, m_home.path(), env);
     }
     QStringList baseArgs() const {
         return {m_repo.path(), QStringLiteral("--base-url"), m_server.baseUrl().toString(),

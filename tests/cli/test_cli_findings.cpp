@@ -2,6 +2,7 @@
 // reposcope-cli ask --sarif/--report/--csv: the answer's findings are verified against the
 // files sent and written once the answer is complete, or cut off; a file that cannot be
 // written fails the run only after the answer was printed.
+#include "askrun.h"
 #include "eventloop.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
@@ -19,12 +20,6 @@
 using namespace reposcope::test;
 
 namespace {
-
-struct AskRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
 
 // One finding per verification outcome: exact, off by 3 lines with a correct quote, and
 // a file that does not exist.
@@ -59,21 +54,11 @@ protected:
     }
 
     AskRun ask(QStringList args) {
-        args.prepend(QStringLiteral("ask"));
         args << m_repo.path() << QStringLiteral("--base-url") << m_server.baseUrl().toString()
              << QStringLiteral("--model") << QStringLiteral("audit-model")
              << QStringLiteral("--prompt") << QStringLiteral("Find vulnerabilities")
              << QStringLiteral("--cache-dir") << m_cache.path();
-        QProcess proc;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("HOME"), m_home.path()); // no user catalog or triage
-        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path());
-        environment.insert(QStringLiteral("XDG_DATA_HOME"),
-                           m_home.filePath(QStringLiteral("data")));
-        proc.setProcessEnvironment(environment);
-        proc.start(QStringLiteral(REPOSCOPE_CLI), args);
-        EXPECT_TRUE(processEventsUntil([&] { return proc.state() == QProcess::NotRunning; }));
-        return {proc.exitCode(), proc.readAllStandardOutput(), proc.readAllStandardError()};
+        return runAsk(args, m_home.path());
     }
     QString output(const QString &name) const { return m_outDir.filePath(name); }
 
