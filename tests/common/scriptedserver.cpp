@@ -580,4 +580,15 @@ QByteArray jsonCompletion(const QString &content, qint64 promptTokens, qint64 co
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+llm::ChatTarget chatTargetFor(const ScriptedServer &server) {
+    llm::ChatTarget target;
+    target.endpoint.baseUrl = server.baseUrl();
+    target.endpoint.providerName = QStringLiteral("test server");
+    target.endpoint.auth = llm::AuthStyle::None;
+    target.providerId = QStringLiteral("custom");
+    target.model = QStringLiteral("test-model");
+    target.maxOutputTokens = 256;
+    return target;
+}
+
 } // namespace reposcope::test

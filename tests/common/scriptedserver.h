@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "llm/conversation.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -176,5 +178,9 @@ QByteArray join(const QList<QByteArray> &events);
 // "usage"}).
 QByteArray jsonCompletion(const QString &content, qint64 promptTokens = -1,
                           qint64 completionTokens = -1);
+
+// A chat target that sends to `server` without a key: provider "custom", model
+// "test-model", at most 256 output tokens, no prices.
+llm::ChatTarget chatTargetFor(const ScriptedServer &server);
 
 } // namespace reposcope::test

@@ -38,13 +38,7 @@ QList<SentMessage> messagesOf(const RecordedRequest &request) {
 }
 
 llm::ChatTarget targetFor(const ScriptedServer &server) {
-    llm::ChatTarget target;
-    target.endpoint.baseUrl = server.baseUrl();
-    target.endpoint.providerName = QStringLiteral("test server");
-    target.endpoint.auth = llm::AuthStyle::None;
-    target.providerId = QStringLiteral("custom");
-    target.model = QStringLiteral("test-model");
-    target.maxOutputTokens = 256;
+    llm::ChatTarget target = chatTargetFor(server);
     target.inputPerMillion = 1.0;
     target.outputPerMillion = 2.0;
     return target;

@@ -100,17 +100,6 @@ int completeBullets(const QString &text) {
     return count;
 }
 
-llm::ChatTarget targetFor(const ScriptedServer &server) {
-    llm::ChatTarget target;
-    target.endpoint.baseUrl = server.baseUrl();
-    target.endpoint.providerName = QStringLiteral("test server");
-    target.endpoint.auth = llm::AuthStyle::None;
-    target.providerId = QStringLiteral("custom");
-    target.model = QStringLiteral("test-model");
-    target.maxOutputTokens = 256;
-    return target;
-}
-
 class FindingsTrackerTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -118,7 +107,7 @@ protected:
         writeRepo(m_repo);
         m_sources = packSources(m_repo.path());
         ASSERT_TRUE(m_sources);
-        m_conversation.setTarget(targetFor(m_server));
+        m_conversation.setTarget(chatTargetFor(m_server));
         m_conversation.setPack("SYSTEM", "<repository>PACK</repository>", 1000);
     }
     void waitIdle() {
@@ -306,7 +295,7 @@ protected:
         writeRepo(m_repo);
         ASSERT_NO_FATAL_FAILURE(openAndWaitForCounting(m_repo.path()));
         m_session = std::make_unique<workspace::ChatSession>(m_workspace.get(), &m_network);
-        m_session->setTarget(targetFor(m_server));
+        m_session->setTarget(chatTargetFor(m_server));
     }
     void TearDown() override {
         m_session.reset();

@@ -50,13 +50,7 @@ protected:
         ASSERT_TRUE(m_settingsDir.isValid());
         setUserSettingsPath(m_settingsDir.path());
         ASSERT_TRUE(m_server.isListening());
-        llm::ChatTarget target;
-        target.endpoint.baseUrl = m_server.baseUrl();
-        target.endpoint.providerName = QStringLiteral("test server");
-        target.endpoint.auth = llm::AuthStyle::None;
-        target.providerId = QStringLiteral("custom");
-        target.model = QStringLiteral("test-model");
-        target.maxOutputTokens = 256;
+        llm::ChatTarget target = chatTargetFor(m_server);
         target.inputPerMillion = 1.0;
         target.outputPerMillion = 2.0;
         m_conversation.setTarget(target);
