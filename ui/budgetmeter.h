@@ -36,6 +36,11 @@ public:
     const llm::ModelEntry *currentModel() const;
     QString currentProviderId() const;
     void selectModel(const QString &providerId, const QString &modelId);
+    // Remembers `cap` and `tokenizerFile` as this model's settings (the local engine: its
+    // context size and its GGUF), re-reads the catalog and selects the model. Emits
+    // modelChanged.
+    void selectModelWith(const QString &providerId, const QString &modelId, qint64 cap,
+                         const QString &tokenizerFile);
     bool lineNumbers() const;
     // The cap in force: the catalog's, or the user's override for this model.
     qint64 contextCap() const;
@@ -56,6 +61,9 @@ public:
     void setLiveCap(qint64 tokens, const QString &source);
     // A note about the backend shown with the figures (e.g. Ollama trims silently).
     void setBackendNote(const QString &note);
+    // Tokens of the images attached to the next question (exact = false shows "≈"); part of the
+    // request, and of the fixed part Fit to budget works with.
+    void setImageTokens(qint64 tokens, bool exact);
 
 Q_SIGNALS:
     // The user asked to fit the selection; the main window runs it and reports what dropped.
@@ -86,6 +94,8 @@ private:
     prompt::BudgetFigures m_last;
     QString m_liveCapSource;
     QString m_backendNote;
+    qint64 m_imageTokens = 0;
+    bool m_imageTokensExact = true;
     mutable QString m_systemTokensFor; // tokenizer id the cached count below belongs to
     mutable qint64 m_systemTokens = 0;
 };

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "chatcontroller.h"
 
+#include "attachmentcontroller.h"
 #include "budgetmeter.h"
 #include "chatpane.h"
+#include "llm/enginesupervisor.h"
 #include "llm/latencymodel.h"
+#include "llm/localengine.h"
 #include "llm/providerendpoint.h"
 #include "llm/providerprobe.h"
 #include "prompt/tasktemplates.h"
@@ -12,6 +15,7 @@
 #include "workspace/chatsession.h"
 #include "workspace/workspace.h"
 
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
@@ -41,9 +45,20 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     , m_budget(budget)
     , m_pane(pane)
     , m_session(new workspace::ChatSession(services.workspace, services.network, this))
-    , m_probe(new llm::ProviderProbe(services.network, this)) {
+    , m_probe(new llm::ProviderProbe(services.network, this))
+    , m_attachments(new AttachmentController(services.workspace->pool(), this)) {
     m_pane->setConversation(m_session->conversation(), m_session->client());
     m_pane->setMaxAttempts(m_session->client()->retryPolicy().maxAttempts);
+    m_pane->setAttachments(m_attachments);
+    connect(m_attachments, &AttachmentController::tokensChanged, m_budget,
+            &BudgetMeter::setImageTokens);
+    // The images belong to the turn once it starts; a send refused or failed before keeps them.
+    connect(m_session->conversation(), &llm::Conversation::turnStarted, this, [this] {
+        if (std::exchange(m_imagesInFlight, false))
+            m_attachments->clear();
+    });
+    connect(m_session, &workspace::ChatSession::packFailed, this,
+            [this] { m_imagesInFlight = false; });
     reloadTasks();
     m_pane->setEtaEstimator([this](qint64 promptTokens) -> std::optional<qint64> {
         if (!m_services.latency)
@@ -91,6 +106,12 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     if (m_services.keys)
         connect(m_services.keys, &security::ApiKeyStore::lookedUp, this,
                 &ChatController::onKeyLookedUp);
+    if (m_services.engine) {
+        connect(m_services.engine, &llm::EngineSupervisor::stateChanged, this,
+                &ChatController::onEngineChanged);
+        connect(m_services.engine, &llm::EngineSupervisor::loadProgressed, this,
+                &ChatController::onEngineChanged);
+    }
     refreshTarget();
 }
 
@@ -110,9 +131,14 @@ void ChatController::refreshTarget() {
     const llm::ProviderEntry *provider =
         m_services.catalog ? m_services.catalog->provider(m_budget->currentProviderId()) : nullptr;
     const llm::ModelEntry *model = m_budget->currentModel();
+    m_attachments->setModel(provider, model);
     if (!provider || !model) {
         m_setupHint = tr("Pick a provider and a model in the Budget panel.");
         refreshSummary();
+        return;
+    }
+    if (provider->id == llm::localProviderId()) {
+        applyLocalTarget(*provider);
         return;
     }
     if (provider->auth == QLatin1String("none")) {
@@ -177,6 +203,55 @@ void ChatController::applyTarget(const llm::ProviderEntry &provider, const llm::
     refreshSummary();
 }
 
+void ChatController::onEngineChanged() {
+    if (m_budget->currentProviderId() != llm::localProviderId())
+        return;
+    const llm::EngineState state = m_services.engine->state();
+    const bool running = state == llm::EngineState::Ready || state == llm::EngineState::Busy;
+    // Ready <-> Busy around every request: the target is already the engine's.
+    if (running && m_targetReady && m_session->target().providerId == llm::localProviderId())
+        return;
+    refreshTarget();
+}
+
+void ChatController::applyLocalTarget(const llm::ProviderEntry &provider) {
+    llm::EngineSupervisor *engine = m_services.engine;
+    const llm::EngineState state = engine ? engine->state() : llm::EngineState::Stopped;
+    const QString model = engine ? QFileInfo(engine->config().modelPath).fileName() : QString();
+    const QString pick = tr("Pick a local model: Model ▸ Local Models… (Ctrl+L)");
+    m_remote = false;
+    m_targetReady = false;
+    switch (state) {
+    case llm::EngineState::Ready:
+    case llm::EngineState::Busy: {
+        llm::ChatTarget target = llm::localChatTarget(*engine, m_budget->reservedOutput());
+        target.endpoint.providerName = provider.name;
+        m_session->setTarget(target);
+        m_targetReady = true;
+        m_setupHint.clear();
+        m_budget->setLiveCap(engine->info().contextSize, tr("the local engine"));
+        break;
+    }
+    case llm::EngineState::Starting:
+        m_setupHint = tr("Starting the local engine for %1…").arg(model);
+        break;
+    case llm::EngineState::Loading:
+        m_setupHint = tr("Loading %1… %2%").arg(model).arg(int(engine->loadProgress() * 100 + 0.5));
+        break;
+    case llm::EngineState::Crashed:
+        m_setupHint = tr("The local engine stopped; restarting it…");
+        break;
+    case llm::EngineState::Failed:
+        m_setupHint = tr("The local engine failed: %1. %2")
+                          .arg(engine->lastError().section(QLatin1Char('\n'), 0, 0), pick);
+        break;
+    case llm::EngineState::Stopped:
+        m_setupHint = pick;
+        break;
+    }
+    refreshSummary();
+}
+
 void ChatController::readLiveCap(const llm::ProviderEntry &provider, const QString &model) {
     m_capRequest = m_probe->readContextCap(provider, m_session->target().endpoint, model);
 }
@@ -225,8 +300,16 @@ void ChatController::onSend(const QString &question, const QString &title) {
             return;
         }
     }
-    if (!m_session->ask(question, title))
+    if (m_attachments->isPreparing()) {
+        m_pane->rejectSend(tr("An image is still being prepared; send again in a moment."));
+        return;
+    }
+    // Set first: with a pack already written, the turn starts before ask() returns.
+    m_imagesInFlight = !m_attachments->isEmpty();
+    if (!m_session->ask(question, title, m_attachments->sendableImages())) {
+        m_imagesInFlight = false;
         m_pane->rejectSend(tr("A request is still running: stop it first (Esc)."));
+    }
 }
 
 void ChatController::onTurnCompleted(int index, qint64 countedPromptTokens) {

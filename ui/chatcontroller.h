@@ -10,6 +10,7 @@
 class QNetworkAccessManager;
 
 namespace reposcope::llm {
+class EngineSupervisor;
 class LatencyModel;
 class ProviderProbe;
 } // namespace reposcope::llm
@@ -30,6 +31,7 @@ class Workspace;
 
 namespace reposcope::ui {
 
+class AttachmentController;
 class BudgetMeter;
 class ChatPane;
 
@@ -42,6 +44,7 @@ struct ChatServices {
     llm::LatencyModel *latency = nullptr;             // optional: no ETA learning
     tokenize::CorrectionStore *corrections = nullptr; // optional
     const prompt::TaskTemplates *tasks = nullptr;     // optional
+    llm::EngineSupervisor *engine = nullptr;          // optional: the "local" provider's engine
 };
 
 // Wires the chat pane to a ChatSession for the provider and model chosen in the budget
@@ -57,6 +60,9 @@ public:
     ~ChatController() override;
 
     workspace::ChatSession *session() const { return m_session; }
+    // The images of the next question (owned), prepared for the chosen model; they go with the
+    // next send and are cleared once its turn starts.
+    AttachmentController *attachments() const { return m_attachments; }
     // Re-reads the provider/model/key (after the Providers dialog changed them).
     void refreshTarget();
     // Re-computes the pane's summary (selection totals changed).
@@ -73,6 +79,9 @@ private:
     void applyTarget(const llm::ProviderEntry &provider, const llm::ModelEntry *model,
                      const QString &key, const QString &keySource);
     void readLiveCap(const llm::ProviderEntry &provider, const QString &model);
+    // The "local" provider: the engine's endpoint once it is ready, else what to do.
+    void applyLocalTarget(const llm::ProviderEntry &provider);
+    void onEngineChanged();
     void onSend(const QString &question, const QString &title);
     void onTurnCompleted(int index, qint64 countedPromptTokens);
 
@@ -81,6 +90,8 @@ private:
     ChatPane *m_pane;
     workspace::ChatSession *m_session;
     llm::ProviderProbe *m_probe;
+    AttachmentController *m_attachments;
+    bool m_imagesInFlight = false; // images went with a send whose turn has not started
     quint64 m_capRequest = 0;
     QString m_pendingProvider; // the provider whose key lookup is in flight
     bool m_targetReady = false;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "chatpane.h"
 
+#include "attachmentcontroller.h"
+#include "attachmentstrip.h"
 #include "chatformat.h"
+#include "composeredit.h"
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
 #include "transcriptview.h"
@@ -17,6 +20,7 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QTextCursor>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -54,7 +58,7 @@ ChatPane::ChatPane(KSyntaxHighlighting::Repository *syntax, QWidget *parent)
     , m_confirm(new ConfirmStrip(this))
     , m_tasks(new QComboBox(this))
     , m_cost(new QLabel(this))
-    , m_composer(new QPlainTextEdit(this))
+    , m_composer(new ComposerEdit(this))
     , m_send(new QPushButton(tr("Send"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_continue(new QPushButton(tr("Continue"), this))
@@ -98,6 +102,8 @@ void ChatPane::buildUi() {
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_new);
     buttons->addWidget(m_copy);
+    buildAttachments(); // the strip and the attach button, before the key filter below
+    buttons->addWidget(m_attach);
     buttons->addStretch(1);
     buttons->addWidget(m_reask);
     buttons->addWidget(m_continue);
@@ -108,6 +114,7 @@ void ChatPane::buildUi() {
     layout->addWidget(m_indicator);
     layout->addWidget(m_confirm);
     layout->addLayout(taskRow);
+    layout->addWidget(m_strip);
     layout->addWidget(m_composer);
     layout->addLayout(buttons);
 
@@ -148,6 +155,9 @@ void ChatPane::buildUi() {
         if (url.scheme() == QLatin1String("reposcope") &&
             url.path() == QLatin1String("fit-to-budget"))
             Q_EMIT fitToBudgetRequested();
+        else if (url.scheme() == QLatin1String("reposcope") &&
+                 url.path().startsWith(QLatin1String("image/")))
+            previewTurnImage(url);
         else
             Q_EMIT linkActivated(url);
     });
@@ -173,6 +183,8 @@ void ChatPane::buildUi() {
 bool ChatPane::eventFilter(QObject *watched, QEvent *event) {
     if (event->type() != QEvent::KeyPress && event->type() != QEvent::ShortcutOverride)
         return QWidget::eventFilter(watched, event);
+    if (handleAttachKey(event))
+        return true;
     auto *key = static_cast<QKeyEvent *>(event);
     const Qt::KeyboardModifiers modifiers = key->modifiers() & ~Qt::KeypadModifier;
     if (key->key() == Qt::Key_Escape && modifiers == Qt::NoModifier) {
@@ -465,15 +477,16 @@ void ChatPane::updateActions() {
     const bool confirming = !m_confirm->isHidden();
     const llm::Turn *last = lastTurn();
     const bool hasText = !m_composer->toPlainText().trimmed().isEmpty();
+    const bool preparing = m_attachments && m_attachments->isPreparing();
     m_send->setHidden(busy);
     m_stop->setHidden(!busy);
-    m_send->setEnabled(m_target.configured && hasText && !confirming && !busy);
+    m_send->setEnabled(m_target.configured && hasText && !confirming && !busy && !preparing);
     if (!m_target.configured)
         m_send->setToolTip(m_target.setupHint.isEmpty() ? defaultSetupHint() : m_target.setupHint);
     else if (!hasText)
         m_send->setToolTip(tr("Type a question, or pick a task above"));
     else
-        m_send->setToolTip(tr("Send the question (Ctrl+Enter)"));
+        m_send->setToolTip(sendToolTip());
     m_continue->setEnabled(!busy && m_target.configured && last && !last->complete() &&
                            !last->answer.isEmpty());
     m_reask->setEnabled(!busy && m_target.configured && last);
@@ -482,6 +495,7 @@ void ChatPane::updateActions() {
                                    [](const llm::Turn &turn) { return !turn.answer.isEmpty(); }));
     m_new->setEnabled(last || busy);
     m_tasks->setEnabled(!m_composer->isReadOnly());
+    updateAttachActions();
 }
 
 void ChatPane::updateCost() {

@@ -13,8 +13,10 @@
 
 class QComboBox;
 class QLabel;
+class QMimeData;
 class QPlainTextEdit;
 class QPushButton;
+class QToolButton;
 class QUrl;
 
 namespace KSyntaxHighlighting {
@@ -29,6 +31,9 @@ struct Turn;
 
 namespace reposcope::ui {
 
+class AttachmentController;
+class AttachmentStrip;
+class ComposerEdit;
 class TranscriptView;
 
 /// A task the picker offers: picking it fills the composer with `prompt` (editable).
@@ -60,6 +65,13 @@ struct ChatTaskTemplate {
 /// what leaves the machine; "Don't ask again" is kept in QSettings under
 /// "chat/sendWithoutConfirmation" (a list of provider ids). Without a configured target Send is
 /// disabled and its tooltip says what to do.
+///
+/// Images: with setAttachments() the pane hosts the attachment strip above the composer, an
+/// "Attach image…" button (Ctrl+Shift+A while the focus is in the pane; elsewhere that key stays
+/// Selection ▸ Select by Glob), and takes image files dropped on the pane or the composer and
+/// images or image files pasted into the composer. Without a vision model attaching is disabled
+/// and the button's tooltip says why. Send waits (disabled) while an image is being prepared;
+/// image links of the transcript ("reposcope:image/TURN/INDEX") open the preview.
 ///
 /// Keys (while focus is in the pane): Ctrl+Enter sends (Enter is a newline), Esc stops (only while
 /// something runs: otherwise it reaches the window, where it cancels counting), Ctrl+Shift+Enter
@@ -111,6 +123,13 @@ public:
     /// continues joined in front.
     QString lastAnswerMarkdown() const;
 
+    /// The images of the next question (not owned; must outlive the pane or be unset first).
+    void setAttachments(AttachmentController *attachments);
+    AttachmentController *attachments() const { return m_attachments; }
+    AttachmentStrip *attachmentStrip() const { return m_strip; }
+    /// Opens the file dialog and attaches the chosen images (Ctrl+Shift+A).
+    void chooseImages();
+
     TranscriptView *transcript() const { return m_transcript; }
     PhaseIndicator *phaseIndicator() const { return m_indicator; }
     ConfirmStrip *confirmStrip() const { return m_confirm; }
@@ -127,6 +146,9 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void buildUi();
@@ -142,19 +164,30 @@ private:
     bool needsConfirmation() const;
     bool lastTurnRunning() const;
     const llm::Turn *lastTurn() const;
+    // Attachments (chatpaneattachments.cpp).
+    void buildAttachments();
+    void attachMimeData(const QMimeData *mime);
+    void updateAttachActions();
+    bool handleAttachKey(QEvent *event);
+    void previewTurnImage(const QUrl &url);
+    QString sendToolTip() const;
 
     TranscriptView *m_transcript;
     PhaseIndicator *m_indicator;
     ConfirmStrip *m_confirm;
     QComboBox *m_tasks;
     QLabel *m_cost;
-    QPlainTextEdit *m_composer;
+    ComposerEdit *m_composer;
     QPushButton *m_send;
     QPushButton *m_stop;
     QPushButton *m_continue;
     QPushButton *m_reask;
     QPushButton *m_copy;
     QPushButton *m_new;
+    AttachmentStrip *m_strip = nullptr;
+    QToolButton *m_attach = nullptr;
+    AttachmentController *m_attachments = nullptr;
+    QMetaObject::Connection m_attachmentsConnection;
 
     const QList<llm::Turn> *m_turns = nullptr;
     QList<QMetaObject::Connection> m_sourceConnections;

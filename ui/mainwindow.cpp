@@ -120,10 +120,10 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
             &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
     if (services.network) {
-        m_chatController = new ChatController({services.workspace, services.network,
-                                               services.catalog, services.keys, services.latency,
-                                               services.corrections, services.tasks},
-                                              m_budget, m_chat, this);
+        m_chatController = new ChatController(
+            {services.workspace, services.network, services.catalog, services.keys,
+             services.latency, services.corrections, services.tasks, services.engine},
+            m_budget, m_chat, this);
         connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_chatController,
                 &ChatController::refreshSummary);
         connect(m_chatController, &ChatController::correctionLearned, this,
@@ -152,6 +152,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
             });
 
     createFindings();
+    createImages();
     createActions();
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("chatDock"))},
@@ -221,6 +222,8 @@ void MainWindow::createActions() {
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
+
+    createLocalEngine(); // the Model menu goes here, before Settings
 
     QMenu *settings = menuBar()->addMenu(tr("Se&ttings"));
     settings->addAction(tr("&Providers and API Keys…"), QKeySequence(tr("Ctrl+,")), this,

@@ -17,7 +17,9 @@ namespace reposcope::workspace {
 class Workspace;
 }
 namespace reposcope::llm {
+class EngineSupervisor;
 class LatencyModel;
+struct LocalModel;
 class ModelCatalog;
 } // namespace reposcope::llm
 namespace reposcope::prompt {
@@ -41,6 +43,7 @@ class ChatController;
 class ChatPane;
 class CodeViewer;
 class CodeViewerPane;
+class EngineStatus;
 class FindingsController;
 class FindingsPanel;
 class RepoPanel;
@@ -56,6 +59,7 @@ struct MainWindowServices {
     security::ApiKeyStore *keys = nullptr;             // optional: environment variables only
     llm::LatencyModel *latency = nullptr;              // optional
     prompt::TaskTemplates *tasks = nullptr;            // optional
+    llm::EngineSupervisor *engine = nullptr;           // optional: without it, no local engine
 };
 
 // Assembles the docks (repository, budget, chat, findings), the central code viewer, menus and
@@ -76,6 +80,13 @@ public:
     // opened is counted (the --ask command-line option), as if typed and sent.
     void askWhenCounted(const QString &question);
     void viewFile(const QString &relativePath, int line = 0);
+    // Runs this GGUF model in the local engine (the --local option; Model ▸ Local Models…)
+    // and selects the "local" provider with the context size as its cap. contextSize 0:
+    // min(trained context, 8192); threads 0: all cores; gpu "": the CPU. The file is read
+    // off the UI thread first: a missing or unreadable one is reported in a message box
+    // and the window stays usable. Needs MainWindowServices::engine.
+    void loadLocalModel(const QString &path, int contextSize = 0, int threads = 0,
+                        const QString &gpu = {});
 
     RepoPanel *repoPanel() const { return m_repoPanel; }
     BudgetMeter *budgetMeter() const { return m_budget; }
@@ -83,6 +94,7 @@ public:
     FindingsPanel *findingsPanel() const { return m_findings; }
     FindingsController *findingsController() const { return m_findingsController; }
     models::RepoTreeModel *treeModel() const { return m_model; }
+    EngineStatus *engineStatus() const { return m_engineStatus; } // null without an engine
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -93,6 +105,14 @@ private:
     void createActions();
     // The Findings dock under the chat, its controller and their wiring.
     void createFindings();
+    // Images for the chat: "Attach as Image" in the tree (mainwindowimages.cpp).
+    void createImages();
+    // The local engine's menu (Model ▸ Local Models…), status widget and wiring
+    // (mainwindowlocal.cpp); nothing without MainWindowServices::engine.
+    void createLocalEngine();
+    void chooseLocalModel();
+    void startLocalEngine(const llm::LocalModel &model, int contextSize, int threads,
+                          const QString &gpu);
     void rebuildRecentMenu();
     void chooseFolder();
     void chooseRef();
@@ -118,6 +138,7 @@ private:
     ChatController *m_chatController = nullptr;
     FindingsPanel *m_findings = nullptr;
     FindingsController *m_findingsController = nullptr;
+    EngineStatus *m_engineStatus = nullptr;
     QString m_pendingAsk;
     CodeViewer *m_viewer;
     CodeViewerPane *m_viewerPane = nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "repopanel.h"
 
+#include "images/imageprep.h"
 #include "repotreemodel.h"
 #include "workspace/workspace.h"
 
@@ -170,6 +171,9 @@ void RepoPanel::showContextMenu(const QPoint &pos) {
     if (!index.data(models::RepoTreeModel::IsDirectoryRole).toBool()) {
         const int node = index.data(models::RepoTreeModel::NodeRole).toInt();
         menu.addAction(tr("View File"), this, [this, node] { Q_EMIT fileActivated(node); });
+        if (images::looksLikeImageFile(path))
+            menu.addAction(tr("Attach as Image"), this,
+                           [this, node] { Q_EMIT attachImageRequested(node); });
     }
     menu.exec(m_tree->viewport()->mapToGlobal(pos));
 }

@@ -37,6 +37,8 @@ public:
 Q_SIGNALS:
     // A file was activated (double-click / Enter): show it in the viewer.
     void fileActivated(int node);
+    // "Attach as Image" on an image file: attach it to the next chat question.
+    void attachImageRequested(int node);
 
 private:
     void onOpened(qint64 scanMs);

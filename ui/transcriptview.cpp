@@ -5,7 +5,10 @@
 #include "findings/citationparser.h"
 #include "findings/citationurl.h"
 
+#include <QBuffer>
 #include <QEvent>
+#include <QImageReader>
+#include <QLocale>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -23,6 +26,18 @@ constexpr int NothingDirty = std::numeric_limits<int>::max();
 bool isFinal(llm::ChatPhase phase) {
     return phase == llm::ChatPhase::Done || phase == llm::ChatPhase::Failed ||
            phase == llm::ChatPhase::Cancelled;
+}
+
+// A thumbnail of a sent image, at most 160×96 (JPEG decodes scaled down; others are scaled after).
+QImage imageThumbnail(const QByteArray &data) {
+    QBuffer buffer;
+    buffer.setData(data);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    const QSize size = reader.size();
+    if (size.isValid())
+        reader.setScaledSize(size.scaled(QSize(160, 96), Qt::KeepAspectRatio).boundedTo(size));
+    return reader.read();
 }
 
 QColor mix(const QColor &a, const QColor &b, double t) {
@@ -307,10 +322,43 @@ void TranscriptView::insertQuestion(QTextCursor &cursor, const llm::Turn &turn) 
     cell.insertText(turn.title.isEmpty() ? tr("You") : turn.title, heading);
     cell.insertBlock(QTextBlockFormat(), QTextCharFormat());
     cell.insertText(turn.question, QTextCharFormat());
+    insertImages(cell, turn, int(m_turnStarts.size()) - 1); // beginTurn() added this turn's start
     cursor = table->lastCursorPosition();
     cursor.movePosition(QTextCursor::NextBlock);
     cursor.setBlockFormat(QTextBlockFormat());
     cursor.setBlockCharFormat(QTextCharFormat());
+}
+
+void TranscriptView::insertImages(QTextCursor &cell, const llm::Turn &turn, int index) {
+    if (turn.images.isEmpty())
+        return;
+    cell.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    for (qsizetype i = 0; i < turn.images.size(); ++i) {
+        const QByteArray &data = turn.images[i].data;
+        // Keyed by content: a re-render finds the thumbnail already decoded in the document.
+        const QUrl name(
+            QStringLiteral("reposcope-image:%1-%2").arg(qHash(data), 0, 16).arg(data.size()));
+        QImage thumbnail = document()->resource(QTextDocument::ImageResource, name).value<QImage>();
+        if (thumbnail.isNull()) {
+            thumbnail = imageThumbnail(data);
+            if (thumbnail.isNull())
+                continue;
+            document()->addResource(QTextDocument::ImageResource, name, thumbnail);
+        }
+        QTextImageFormat image;
+        image.setName(name.toString());
+        image.setWidth(thumbnail.width());
+        image.setHeight(thumbnail.height());
+        image.setAnchor(true);
+        image.setAnchorHref(QStringLiteral("reposcope:image/%1/%2").arg(index).arg(i));
+        image.setToolTip(tr("Image %1 as sent: %2, %3 — click to preview")
+                             .arg(i + 1)
+                             .arg(QString::fromLatin1(turn.images[i].mimeType),
+                                  QLocale().formattedDataSize(data.size(), 0,
+                                                              QLocale::DataSizeTraditionalFormat)));
+        cell.insertImage(image);
+        cell.insertText(QStringLiteral(" "), QTextCharFormat());
+    }
 }
 
 void TranscriptView::insertReasoning(QTextCursor &cursor, const llm::Turn &turn) {

@@ -19,7 +19,9 @@ class Repository;
 namespace reposcope::ui {
 
 /// The read-only transcript of a conversation: per turn the question, the answer rendered from
-/// Markdown (code highlighted), and once the turn ends an "incomplete" marker with the error on
+/// Markdown (code highlighted), the images the question carried as small thumbnails under it
+/// (decoded once per image, kept as document resources; each links to "reposcope:image/TURN/INDEX"
+/// for a preview), and once the turn ends an "incomplete" marker with the error on
 /// failed or stopped turns, and its figures (first token, total, tokens, cached, tokens/s, cost).
 ///
 /// It reads a turn list it does not own (Conversation::turns(), or a test's list) and is told what
@@ -94,6 +96,7 @@ private:
     void beginTurn(int index);
     void updateTurn(int index, bool finished);
     void insertQuestion(QTextCursor &cursor, const llm::Turn &turn);
+    void insertImages(QTextCursor &cell, const llm::Turn &turn, int index);
     void insertReasoning(QTextCursor &cursor, const llm::Turn &turn);
     void insertFooter(QTextCursor &cursor, const llm::Turn &turn);
     int documentEnd() const;

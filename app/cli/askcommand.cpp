@@ -3,9 +3,12 @@
 #include "clicommands.h"
 #include "clishared.h"
 #include "findingsoutput.h"
+#include "imageflags.h"
+#include "localflags.h"
 
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
+#include "llm/localengine.h"
 #include "llm/modelcatalog.h"
 #include "llm/providerendpoint.h"
 #include "prompt/packwriter.h"
@@ -130,7 +133,10 @@ int runAsk(const QStringList &arguments) {
             "Sends the selected files and a question to a model and streams the answer to "
             "standard output; progress goes to standard error. Any OpenAI-compatible server "
             "works: a catalog provider (--provider) or a base URL (--base-url "
-            "http://127.0.0.1:8000/v1). Keys come from the provider's environment variable "
+            "http://127.0.0.1:8000/v1), or a GGUF model run on this machine by the embedded "
+            "local engine (--local MODEL.gguf [--ctx N] [--threads N] [--gpu cpu|cuda|vulkan]; "
+            "needs Node.js and the engine's packages from scripts/bootstrap.sh; counts with the "
+            "model's own vocabulary). Keys come from the provider's environment variable "
             "(GROQ_API_KEY, FIREWORKS_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, "
             "OPENAI_API_KEY) or --api-key-env.\n\n"
             "With --sarif, --report or --csv, the findings of the answer are extracted once it "
@@ -174,6 +180,10 @@ int runAsk(const QStringList &arguments) {
                        idleTimeout, lineNumbers});
     FindingsFlags findingsFlags;
     findingsFlags.addTo(parser);
+    LocalFlags localFlags;
+    localFlags.addTo(parser);
+    ImageFlags imageFlags;
+    imageFlags.addTo(parser);
     if (const std::optional<int> done = parseArguments(parser, arguments))
         return *done;
     // The error is printed once, below, in the CLI's words; not also by the client's log.
@@ -208,12 +218,18 @@ int runAsk(const QStringList &arguments) {
     }
 
     // Where to send it.
-    if (!parser.isSet(model) || parser.value(model).isEmpty()) {
+    std::optional<LocalSettings> local;
+    if (localFlags.isSet(parser)) {
+        local.emplace();
+        const QStringList excluded{provider.names().constFirst(), baseUrl.names().constFirst()};
+        if (const std::optional<int> bad = parseLocalFlags(parser, localFlags, excluded, &*local))
+            return *bad;
+        flags.tokenizerFallback = local->config.modelPath; // the model's own vocabulary
+    } else if (!parser.isSet(model) || parser.value(model).isEmpty()) {
         err() << "error: --model M is required\n";
         return ExitUsage;
-    }
-    if (!parser.isSet(provider) && !parser.isSet(baseUrl)) {
-        err() << "error: give --provider P or --base-url URL\n";
+    } else if (!parser.isSet(provider) && !parser.isSet(baseUrl)) {
+        err() << "error: give --provider P, --base-url URL or --local MODEL.gguf\n";
         return ExitUsage;
     }
     const llm::ModelCatalog catalog =
@@ -221,7 +237,10 @@ int runAsk(const QStringList &arguments) {
     for (const QString &w : warnings)
         err() << "warning: " << w << "\n";
     llm::ProviderEntry entry;
-    if (parser.isSet(provider)) {
+    if (local) {
+        entry = llm::localProviderEntry(catalog.provider(llm::localProviderId()),
+                                        local->config.modelPath, local->config.contextSize);
+    } else if (parser.isSet(provider)) {
         const llm::ProviderEntry *found = catalog.provider(parser.value(provider));
         if (!found) {
             QStringList ids;
@@ -259,6 +278,18 @@ int runAsk(const QStringList &arguments) {
         err() << "error: no API key for " << entry.name << ": set " << envName
               << " (or give --api-key-env VAR)\n";
         return ExitAuth;
+    }
+
+    // Images are prepared before anything is opened or sent: a bad one stops here.
+    PreparedImages images;
+    if (imageFlags.isSet(parser)) {
+        if (local) {
+            err() << "error: the embedded local engine does not read images; drop --image\n";
+            return ExitUsage;
+        }
+        const llm::ModelEntry *m = catalog.model(entry.id, parser.value(model));
+        if (const std::optional<int> bad = prepareImageFlags(parser, imageFlags, entry, m, &images))
+            return *bad;
     }
 
     // Open, count and pack.
@@ -310,10 +341,21 @@ int runAsk(const QStringList &arguments) {
             return ExitUsage;
         }
     }
-    err() << "sending " << sel.selected(0).files << " files, " << approx << packTokens
-          << " tokens to " << target.model << " at " << target.endpoint.providerName << "\n";
-    if (target.contextCap > 0 && packTokens + target.maxOutputTokens > target.contextCap)
-        err() << "warning: " << approx << packTokens << " tokens + " << target.maxOutputTokens
+    std::unique_ptr<llm::EngineSupervisor> engine; // stopped when ask returns
+    if (local) {
+        engine = std::make_unique<llm::EngineSupervisor>();
+        const int started =
+            startLocalEngine(*local, packTokens, target.maxOutputTokens, *engine, &target);
+        if (started != ExitOk)
+            return started;
+    }
+    const qint64 sentTokens = packTokens + images.tokens; // images by the model's rule
+    const QString sentApprox = images.exact ? approx : QStringLiteral("~");
+    err() << "sending " << sel.selected(0).files << " files" << imagesClause(images) << ", "
+          << sentApprox << sentTokens << " tokens to " << target.model << " at "
+          << target.endpoint.providerName << "\n";
+    if (target.contextCap > 0 && sentTokens + target.maxOutputTokens > target.contextCap)
+        err() << "warning: " << sentApprox << sentTokens << " tokens + " << target.maxOutputTokens
               << " reserved for the answer exceed the catalog's context of " << target.contextCap
               << " for this model; the server decides (narrow the selection with --include)\n";
     err().flush();
@@ -343,7 +385,7 @@ int runAsk(const QStringList &arguments) {
     QObject::connect(&conversation, &llm::Conversation::turnFinished, &loop,
                      [&loop] { loop.quit(); });
     const QDateTime askedAt = QDateTime::currentDateTimeUtc();
-    conversation.ask(question, title);
+    conversation.ask(question, title, images.parts);
     loop.exec();
 
     const llm::Turn &turn = conversation.turns().constLast();

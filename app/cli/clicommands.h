@@ -16,7 +16,8 @@ enum ExitCode {
     ExitAuth = 6,    // ask: 401/403/402
     ExitContext = 7, // ask: context overflow, or a prompt over the account's TPM limit
     ExitRateLimited = 8,
-    ExitServer = 9, // ask: model not found, 5xx, error inside the stream, protocol
+    ExitServer = 9,  // ask: model not found, 5xx, error inside the stream, protocol
+    ExitEngine = 10, // ask --local: the local engine could not start (Node.js, packages, model)
 
     ExitCancelled = 130,
 };

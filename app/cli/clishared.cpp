@@ -35,6 +35,7 @@ const char *const kExitCodes =
     "  7    ask: the prompt does not fit the model's context or the account's token limit\n"
     "  8    ask: rate limited, still after the retries\n"
     "  9    ask: the server failed or refused the request (model id, 5xx, error in the stream)\n"
+    "  10   ask --local: the local engine could not start or load the model\n"
     "  130  cancelled\n";
 
 // Parses, opens and counts; prints a clear error and sets exitCode on failure.
@@ -69,7 +70,9 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
                                     : tokenize::TokenCache::defaultFolder();
 
     tokenize::TokenizerRegistry registry(tokenize::TokenizerRegistry::defaultDataFolder());
-    const QString wanted = parser.value(flags.tokenizer);
+    const QString wanted = !parser.isSet(flags.tokenizer) && !flags.tokenizerFallback.isEmpty()
+                               ? flags.tokenizerFallback
+                               : parser.value(flags.tokenizer);
     const bool isFile = wanted.contains(QLatin1Char('/')) ||
                         wanted.endsWith(QLatin1String(".json")) ||
                         wanted.endsWith(QLatin1String(".gguf"));

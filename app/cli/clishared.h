@@ -58,6 +58,10 @@ struct SelectionFlags {
                        "/ GGUF file. Default: o200k; the estimator if the vocabulary is missing."),
         QStringLiteral("NAME|FILE"), QStringLiteral("o200k")};
 
+    // Counted with this (a tokenizer name or file) when --tokenizer is not given: ask --local
+    // counts with the model's own GGUF vocabulary.
+    QString tokenizerFallback;
+
     void addTo(QCommandLineParser &p) {
         p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache, tokenizer});
     }

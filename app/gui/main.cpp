@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The GUI entry point: builds the services once and injects them. No logic here beyond
 // wiring and the optional measurement mode used by scripts/bench.
+#include "llm/enginesupervisor.h"
 #include "llm/latencymodel.h"
 #include "llm/modelcatalog.h"
 #include "mainwindow.h"
@@ -55,6 +56,21 @@ int main(int argc, char **argv) {
         QStringLiteral("Once the repository is counted, send this question to the chosen model."),
         QStringLiteral("question"));
     parser.addOption(askOption);
+    QCommandLineOption localOption(
+        QStringLiteral("local"),
+        QStringLiteral("Run this GGUF model in the local engine and chat with it."),
+        QStringLiteral("model.gguf"));
+    QCommandLineOption ctxOption(
+        QStringLiteral("ctx"),
+        QStringLiteral("Context size for --local, in tokens (default: min(trained, 8192))."),
+        QStringLiteral("tokens"));
+    QCommandLineOption threadsOption(
+        QStringLiteral("threads"), QStringLiteral("CPU threads for --local (default: all cores)."),
+        QStringLiteral("n"));
+    QCommandLineOption gpuOption(QStringLiteral("gpu"),
+                                 QStringLiteral("Where --local runs: cpu (default), cuda, vulkan."),
+                                 QStringLiteral("cpu|cuda|vulkan"));
+    parser.addOptions({localOption, ctxOption, threadsOption, gpuOption});
     parser.process(app);
 
     QThreadPool pool; // all background work: scanning, counting, reading, packing
@@ -79,8 +95,11 @@ int main(int argc, char **argv) {
         catalogWarnings << loaded.error().message;
     reposcope::prompt::TaskTemplates tasks = reposcope::prompt::TaskTemplates::load(
         reposcope::prompt::TaskTemplates::defaultUserFile(), &catalogWarnings);
+    // Declared before the window and after the application: destroyed (stopping the host
+    // process and waiting for it) after the window and before QApplication.
+    reposcope::llm::EngineSupervisor engine;
     reposcope::ui::MainWindow window({&workspace, &catalog, &syntax, &tokenizers, &corrections,
-                                      &network, &keys, &latency, &tasks});
+                                      &network, &keys, &latency, &tasks, &engine});
     window.resize(1600, 1000);
     window.show();
     if (!catalogWarnings.isEmpty())
@@ -88,6 +107,9 @@ int main(int argc, char **argv) {
                              catalogWarnings.join(QLatin1Char('\n')));
 
     reposcope::app::installBenchProbe(&window, &workspace);
+    if (parser.isSet(localOption))
+        window.loadLocalModel(parser.value(localOption), parser.value(ctxOption).toInt(),
+                              parser.value(threadsOption).toInt(), parser.value(gpuOption));
     if (parser.isSet(askOption))
         window.askWhenCounted(parser.value(askOption));
     const QStringList args = parser.positionalArguments();

@@ -250,7 +250,8 @@ GgufWriter tinyLlama(const TinyLlamaOptions &o) {
     for (quint32 b = 0; b < o.blocks; ++b) {
         const QByteArray p = "blk." + QByteArray::number(b) + '.';
         w.addTensor(p + "attn_norm.weight", {o.embd}, std::vector<float>(o.embd, 1.0f));
-        w.addTensor(p + "attn_q.weight", {o.embd, o.embd});
+        const quint64 qCols = (o.correctShapes || b > 0) ? o.embd : o.embd + 1;
+        w.addTensor(p + "attn_q.weight", {o.embd, qCols});
         w.addTensor(p + "attn_k.weight", {o.embd, embdKv});
         w.addTensor(p + "attn_v.weight", {o.embd, embdKv});
         w.addTensor(p + "attn_output.weight", {o.embd, o.embd});

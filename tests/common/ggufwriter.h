@@ -103,6 +103,7 @@ struct TinyLlamaOptions {
     bool tensors = true;           // the minimal llama tensor set, random F32
     bool feedForwardLength = true; // false: leave out a key llama.cpp needs
     bool headCount = true;         // false: leave out a key llama.cpp needs
+    bool correctShapes = true;     // false: blk.0.attn_q gets one column too many
 };
 // A tiny llama-architecture model with the tiny vocabulary and a ChatML template: with
 // tensors, a file llama.cpp can load (see DEPENDENCIES.md).

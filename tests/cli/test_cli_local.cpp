@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// reposcope-cli ask --local as a black box: the real engine host with a tiny model written
+// by tinyLlama(). These tests FAIL, never skip, when Node.js or engine/node_modules is
+// missing (scripts/bootstrap.sh installs it).
+#include "askrun.h"
+#include "enginefixture.h"
+#include "eventloop.h"
+#include "scratchrepo.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include <sys/types.h>
+
+using namespace reposcope::test;
+
+namespace {
+
+class CliLocalTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const QString why = engineUnavailableReason();
+        ASSERT_TRUE(why.isEmpty()) << "the local engine cannot run: " << why.toStdString();
+        ASSERT_TRUE(m_models.isValid());
+        m_model = writeTinyModel(m_models.path());
+        ASSERT_FALSE(m_model.isEmpty());
+        m_repo.initGit();
+        m_repo.write(QStringLiteral("app/db.py"),
+                     "def find(name):\n    return run(\"SELECT * FROM t WHERE n='\" + name)\n");
+        m_repo.write(QStringLiteral("README.md"), "# Demo\n");
+        m_repo.commitAll();
+    }
+
+    void TearDown() override {
+        // Whatever happened, the engine of this test's model is gone once the CLI is.
+        if (m_model.isEmpty())
+            return;
+        EXPECT_TRUE(processEventsUntil([this] { return processesWithArgument(m_model).isEmpty(); }))
+            << "an engine process outlived the CLI";
+    }
+
+    AskRun ask(QStringList args) {
+        args << QStringLiteral("--cache-dir") << m_cache.path();
+        return runAsk(args, m_home.path());
+    }
+    QStringList localArgs(const QString &model, int ctx = 2048) const {
+        return {m_repo.path(),           QStringLiteral("--local"),  model,
+                QStringLiteral("--ctx"), QString::number(ctx),       QStringLiteral("--threads"),
+                QStringLiteral("1"),     QStringLiteral("--prompt"), QStringLiteral("Any bugs?")};
+    }
+
+    QTemporaryDir m_models;
+    QString m_model;
+    ScratchRepo m_repo;
+    QTemporaryDir m_cache;
+    QTemporaryDir m_home;
+};
+
+} // namespace
+
+TEST_F(CliLocalTest, AnswersWithALocalModelAndExitsZero) {
+    const AskRun run =
+        ask(localArgs(m_model) << QStringLiteral("--max-tokens") << QStringLiteral("16"));
+    const QString err = QString::fromUtf8(run.err);
+    ASSERT_EQ(run.exitCode, 0) << run.err.toStdString();
+    // The host samples at its default temperature: the answer's text is random (and could
+    // even be empty), but it streamed to stdout and was counted.
+    EXPECT_TRUE(run.out.endsWith('\n'));
+    EXPECT_TRUE(err.contains(QStringLiteral(", completion "))) << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("starting the local engine: tiny.gguf (ctx 2048, 1 "
+                                            "threads)")))
+        << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("ready in ")));
+    // Counted exactly with the model's own vocabulary: no "~" and no estimator warning.
+    EXPECT_TRUE(err.contains(QStringLiteral(" tokens to tiny.gguf at local engine (tiny.gguf)")));
+    EXPECT_FALSE(err.contains(QStringLiteral("~")));
+    EXPECT_FALSE(err.contains(QStringLiteral("warning:")));
+    EXPECT_TRUE(err.contains(QStringLiteral("prefill 100%")));
+    EXPECT_TRUE(err.contains(QStringLiteral("done: ")));
+}
+
+TEST_F(CliLocalTest, APackLargerThanTheContextExits7BeforeStarting) {
+    QByteArray big;
+    for (int i = 0; i < 400; ++i)
+        big += "def handler_" + QByteArray::number(i) + "(request): return request.body\n";
+    m_repo.write(QStringLiteral("app/big.py"), big);
+    m_repo.commitAll(QStringLiteral("big"));
+    const AskRun run = ask(localArgs(m_model, 512));
+    const QString err = QString::fromUtf8(run.err);
+    EXPECT_EQ(run.exitCode, 7) << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("the local context is 512: use --ctx")))
+        << run.err.toStdString();
+    EXPECT_FALSE(err.contains(QStringLiteral("starting the local engine")));
+}
+
+TEST_F(CliLocalTest, ABrokenModelExitsNonZeroWithAMessage) {
+    for (const QString &kind : {QStringLiteral("no-head-count"), QStringLiteral("truncated")}) {
+        SCOPED_TRACE(kind.toStdString());
+        const QString broken = writeBrokenModel(m_models.path(), kind);
+        const AskRun run = ask(localArgs(broken));
+        EXPECT_EQ(run.exitCode, 10) << run.err.toStdString();
+        EXPECT_TRUE(run.err.contains("error: ")) << run.err.toStdString();
+        EXPECT_TRUE(run.out.isEmpty());
+        EXPECT_TRUE(processesWithArgument(broken).isEmpty());
+    }
+}
+
+TEST_F(CliLocalTest, RefusesConflictingOrBadFlags) {
+    AskRun run = ask(localArgs(m_model) << QStringLiteral("--provider") << QStringLiteral("groq"));
+    EXPECT_EQ(run.exitCode, 2);
+    EXPECT_TRUE(run.err.contains("leave out --provider")) << run.err.toStdString();
+    run = ask(localArgs(m_model) << QStringLiteral("--gpu") << QStringLiteral("metal"));
+    EXPECT_EQ(run.exitCode, 2);
+    EXPECT_TRUE(run.err.contains("--gpu must be cpu, cuda or vulkan"));
+    run = ask(localArgs(m_models.filePath(QStringLiteral("missing.gguf"))));
+    EXPECT_EQ(run.exitCode, 2);
+    EXPECT_TRUE(run.err.contains("does not exist"));
+    run = ask(localArgs(m_model) << QStringLiteral("--threads") << QStringLiteral("0"));
+    EXPECT_EQ(run.exitCode, 2);
+}
+
+TEST_F(CliLocalTest, HelpDocumentsLocalAndItsExitCode) {
+    const AskRun run = ask({QStringLiteral("--help")});
+    EXPECT_EQ(run.exitCode, 0);
+    EXPECT_TRUE(run.out.contains("--local <MODEL.gguf>"));
+    EXPECT_TRUE(run.out.contains("--ctx <N>"));
+    EXPECT_TRUE(run.out.contains("10   ask --local"));
+}
+
+TEST_F(CliLocalTest, AKilledCliLeavesNoEngineBehind) {
+    QProcess cli;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HOME"), m_home.path());
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path());
+    cli.setProcessEnvironment(environment);
+    QStringList args = localArgs(m_model, 8192);
+    args.prepend(QStringLiteral("ask"));
+    args << QStringLiteral("--max-tokens") << QStringLiteral("6000")
+         << QStringLiteral("--cache-dir") << m_cache.path();
+    QByteArray err;
+    cli.start(QStringLiteral(REPOSCOPE_CLI), args);
+    ASSERT_TRUE(processEventsUntil([&] {
+        err += cli.readAllStandardError();
+        return err.contains("ready in ") || cli.state() == QProcess::NotRunning;
+    }));
+    QList<qint64> engines = processesWithArgument(m_model);
+    engines.removeAll(cli.processId()); // the CLI names the model too
+    ASSERT_EQ(engines.size(), 1) << err.toStdString();
+    ASSERT_EQ(::kill(pid_t(cli.processId()), SIGKILL), 0);
+    ASSERT_TRUE(cli.waitForFinished());
+    // PR_SET_PDEATHSIG and the closed stdin end the orphaned host.
+    EXPECT_TRUE(processEventsUntil([&] { return !processAlive(engines.first()); }));
+}

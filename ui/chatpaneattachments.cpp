@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+// ChatPane's images: the attachment strip, the attach button and key, drops and pastes, and the
+// preview of a sent turn's images (split from chatpane.cpp to keep it small).
+#include "chatpane.h"
+
+#include "attachmentcontroller.h"
+#include "attachmentstrip.h"
+#include "composeredit.h"
+#include "imagepreviewdialog.h"
+#include "llm/conversation.h"
+
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QIcon>
+#include <QKeyEvent>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QToolButton>
+#include <QUrl>
+
+namespace reposcope::ui {
+
+namespace {
+
+const QString &lastFolderKey() {
+    static const QString key = QStringLiteral("chat/attachFolder");
+    return key;
+}
+
+bool isAttachKey(const QKeyEvent *key) {
+    const Qt::KeyboardModifiers modifiers = key->modifiers() & ~Qt::KeypadModifier;
+    return key->key() == Qt::Key_A && modifiers == (Qt::ControlModifier | Qt::ShiftModifier);
+}
+
+} // namespace
+
+void ChatPane::buildAttachments() {
+    m_strip = new AttachmentStrip(this);
+    m_strip->setFallbackFocus(m_composer);
+    m_attach = new QToolButton(this);
+    m_attach->setObjectName(QStringLiteral("chatAttachButton"));
+    m_attach->setText(tr("Attach image…"));
+    m_attach->setIcon(QIcon::fromTheme(QStringLiteral("mail-attachment")));
+    m_attach->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_attach->setVisible(false); // until there is a controller
+    connect(m_attach, &QToolButton::clicked, this, &ChatPane::chooseImages);
+    m_composer->setImageHandler(
+        [this](const QMimeData *mime) {
+            return m_attachments && AttachmentController::hasImages(mime);
+        },
+        [this](const QMimeData *mime) { attachMimeData(mime); });
+    setAcceptDrops(true);
+}
+
+void ChatPane::setAttachments(AttachmentController *attachments) {
+    if (m_attachments)
+        disconnect(m_attachments, nullptr, this, nullptr);
+    m_attachments = attachments;
+    m_strip->setController(attachments);
+    if (attachments) {
+        // After the strip's own connection: its chips exist when the filter is installed.
+        connect(attachments, &AttachmentController::attachmentsChanged, this, [this] {
+            const QList<QWidget *> children = m_strip->findChildren<QWidget *>();
+            for (QWidget *child : children)
+                child->installEventFilter(this);
+            updateActions();
+        });
+        connect(attachments, &AttachmentController::attachRefused, this,
+                [this](const QString &why) {
+                    m_indicator->showNotice(tr("Not attached: %1").arg(why), true);
+                });
+        connect(attachments, &QObject::destroyed, this, [this] { setAttachments(nullptr); });
+    }
+    updateActions();
+}
+
+void ChatPane::chooseImages() {
+    if (!m_attachments)
+        return;
+    if (!m_attachments->canAttach()) {
+        m_indicator->showNotice(tr("Not attached: %1").arg(m_attachments->disabledReason()), true);
+        return;
+    }
+    QSettings settings;
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Attach Images"), settings.value(lastFolderKey()).toString(),
+        tr("Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.svg);;All files (*)"));
+    if (files.isEmpty())
+        return;
+    settings.setValue(lastFolderKey(), QFileInfo(files.first()).absolutePath());
+    for (const QString &file : files)
+        m_attachments->addFile(file);
+    m_composer->setFocus();
+}
+
+void ChatPane::attachMimeData(const QMimeData *mime) {
+    if (m_attachments && !m_composer->isReadOnly())
+        m_attachments->addMimeData(mime);
+}
+
+void ChatPane::dragEnterEvent(QDragEnterEvent *event) {
+    if (m_attachments && !m_composer->isReadOnly() &&
+        AttachmentController::hasImages(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        QWidget::dragEnterEvent(event);
+}
+
+void ChatPane::dragMoveEvent(QDragMoveEvent *event) {
+    if (m_attachments && AttachmentController::hasImages(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        QWidget::dragMoveEvent(event);
+}
+
+void ChatPane::dropEvent(QDropEvent *event) {
+    if (!m_attachments || !AttachmentController::hasImages(event->mimeData())) {
+        QWidget::dropEvent(event);
+        return;
+    }
+    event->acceptProposedAction();
+    attachMimeData(event->mimeData());
+}
+
+bool ChatPane::handleAttachKey(QEvent *event) {
+    // Ctrl+Shift+A is also the window's Select by Glob: taken here only while the focus is in the
+    // pane and there is something to attach to.
+    auto *key = static_cast<QKeyEvent *>(event);
+    if (!m_attachments || m_attach->isHidden() || !isAttachKey(key))
+        return false;
+    event->accept();
+    if (event->type() == QEvent::KeyPress)
+        chooseImages();
+    return true;
+}
+
+void ChatPane::updateAttachActions() {
+    if (!m_attach)
+        return;
+    m_attach->setVisible(m_attachments != nullptr);
+    if (!m_attachments)
+        return;
+    const bool can = m_attachments->canAttach();
+    m_attach->setEnabled(can && !m_composer->isReadOnly());
+    m_attach->setToolTip(can ? tr("Attach images for the next question: PNG, JPEG, WebP, GIF, BMP "
+                                  "or SVG. You can also drop or paste them into the composer "
+                                  "(Ctrl+Shift+A).")
+                             : m_attachments->disabledReason());
+}
+
+QString ChatPane::sendToolTip() const {
+    QString tip = tr("Send the question (Ctrl+Enter)");
+    if (!m_attachments || m_attachments->isEmpty())
+        return tip;
+    if (m_attachments->isPreparing())
+        return tr("Wait a moment: an image is still being prepared for the model.");
+    const int images = m_attachments->sendableCount();
+    if (images > 0)
+        tip = tr("Send the question and %n image(s) (Ctrl+Enter)", nullptr, images);
+    if (const int unsent = m_attachments->unsentCount(); unsent > 0)
+        tip += QLatin1Char('\n') +
+               tr("%n attached image(s) will not be sent (see the red or greyed ones above).",
+                  nullptr, unsent);
+    return tip;
+}
+
+void ChatPane::previewTurnImage(const QUrl &url) {
+    // "reposcope:image/TURN/INDEX"
+    const QStringList parts = url.path().split(QLatin1Char('/'));
+    bool turnOk = false;
+    bool indexOk = false;
+    const int turn = parts.value(1).toInt(&turnOk);
+    const int index = parts.value(2).toInt(&indexOk);
+    if (!m_turns || !turnOk || !indexOk || turn < 0 || turn >= m_turns->size())
+        return;
+    const QList<llm::ImagePart> &images = (*m_turns)[turn].images;
+    if (index < 0 || index >= images.size())
+        return;
+    auto *dialog = new ImagePreviewDialog(
+        images[index], tr("image %1 of question %2").arg(index + 1).arg(turn + 1), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+} // namespace reposcope::ui
