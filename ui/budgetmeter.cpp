@@ -2,6 +2,7 @@
 #include "budgetmeter.h"
 
 #include "custommodeldialog.h"
+#include "llm/localengine.h"
 
 #include "prompt/budget.h"
 #include "prompt/packformat.h"
@@ -24,6 +25,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace reposcope::ui {
@@ -232,12 +234,21 @@ qint64 BudgetMeter::systemPromptTokens() const {
 }
 
 qint64 BudgetMeter::fixedTokens() const {
-    return m_workspace->fixedOverhead() + systemPromptTokens() + m_reserved->value() +
-           m_imageTokens;
+    return m_workspace->fixedOverhead() + systemPromptTokens() + reservedOutput() + m_imageTokens;
 }
 
 int BudgetMeter::reservedOutput() const {
-    return m_reserved->value();
+    qint64 reserved = m_reserved->value();
+    // A local engine's context is whatever it was started with, often 4–8K: the default 8K
+    // reserve would leave no room for a single file. There the reserve is at most the
+    // model's maximum output and half the context. (Hosted models keep the user's figure.)
+    if (currentProviderId() != llm::localProviderId())
+        return int(reserved);
+    if (const llm::ModelEntry *model = currentModel(); model && model->maxOutputTokens > 0)
+        reserved = std::min(reserved, model->maxOutputTokens);
+    if (const qint64 cap = contextCap(); cap > 0)
+        reserved = std::min(reserved, cap / 2);
+    return int(reserved);
 }
 
 void BudgetMeter::setLiveCap(qint64 tokens, const QString &source) {
@@ -273,7 +284,7 @@ void BudgetMeter::refresh() {
     const llm::ModelEntry *model = currentModel();
     prompt::BudgetInput in;
     in.systemPromptTokens = systemPromptTokens();
-    in.reservedOutputTokens = m_reserved->value();
+    in.reservedOutputTokens = reservedOutput();
     in.contextCap = contextCap();
     in.imageTokens = m_imageTokens;
     const double correction =

@@ -55,6 +55,8 @@ public:
     void requestFit();
     // The figures of the last refresh: what one request sends and costs.
     const prompt::BudgetFigures &figures() const { return m_last; }
+    // The tokens kept for the answer: the user's reserve; for the local engine at most the
+    // model's maximum output and half the context.
     int reservedOutput() const;
     // A live server stated the model's real cap: it replaces the catalog's figure (not
     // saved as the user's override); `source` says where it was read. 0 clears it.

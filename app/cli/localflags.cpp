@@ -12,6 +12,8 @@
 #include <QFileInfo>
 #include <QThread>
 
+#include <algorithm>
+
 namespace reposcope::cli {
 
 namespace {
@@ -63,12 +65,9 @@ std::optional<int> parseLocalFlags(const QCommandLineParser &parser, const Local
         return ExitEngine;
     }
     settings->config.modelPath = file.absoluteFilePath();
-    settings->config.contextSize = ctx > 0 ? ctx : int(model.trainedContext);
-    if (settings->config.contextSize <= 0) {
-        err() << "error: " << file.fileName()
-              << " does not state its trained context: give --ctx N\n";
-        return ExitUsage;
-    }
+    settings->config.contextSize = ctx;
+    settings->contextGiven = ctx > 0;
+    settings->model = model;
     settings->config.threads = threads > 0 ? threads : QThread::idealThreadCount();
     settings->config.gpu = gpu;
     settings->modelName = file.fileName();
@@ -81,14 +80,34 @@ int reservedOutputTokens(int maxTokens, qint64 contextSize) {
     return int(qMin<qint64>(512, contextSize / 4));
 }
 
-int startLocalEngine(const LocalSettings &settings, qint64 packTokens, int maxTokens,
+qint64 autoContextSize(qint64 needed, qint64 trainedContext) {
+    const qint64 withMargin = needed + needed / 10;
+    qint64 size = std::max<qint64>(2048, (withMargin + 1023) / 1024 * 1024);
+    if (trainedContext > 0)
+        size = std::min(size, trainedContext);
+    return size;
+}
+
+int startLocalEngine(LocalSettings settings, qint64 packTokens, int maxTokens,
                      llm::EngineSupervisor &engine, llm::ChatTarget *target) {
+    if (!settings.contextGiven) {
+        const qint64 trained = settings.model.trainedContext;
+        const int answer = maxTokens > 0 ? maxTokens : 512;
+        settings.config.contextSize = int(autoContextSize(packTokens + answer, trained));
+    }
     const qint64 context = settings.config.contextSize;
     const int reserved = reservedOutputTokens(maxTokens, context);
+    const llm::MemoryEstimate memory =
+        llm::estimateMemory(settings.model, context, llm::availableMemoryBytes());
+    if (memory.availableBytes >= 0 && !memory.fits)
+        err() << "warning: at a context of " << context << " the model " << memory.summary
+              << "; it may swap or fail to load (use a smaller --ctx, or a smaller model)\n";
     if (packTokens + reserved > context) {
         err() << "error: the pack is " << packTokens << " tokens (+ " << reserved
               << " for the answer); the local context is " << context
-              << ": use --ctx, or narrow the selection (--include/--exclude, a subfolder)\n";
+              << (settings.contextGiven ? ": use a larger --ctx, or narrow"
+                                        : " (what the model was trained for): narrow")
+              << " the selection (--include/--exclude, a subfolder)\n";
         return ExitContext;
     }
     err() << "starting the local engine: " << settings.modelName << " (ctx " << context << ", "

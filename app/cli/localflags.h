@@ -3,6 +3,7 @@
 
 #include "llm/conversation.h"
 #include "llm/enginesupervisor.h"
+#include "llm/localmodels.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -21,7 +22,8 @@ struct LocalFlags {
                        "counts with the model's own vocabulary."),
         QStringLiteral("MODEL.gguf")};
     QCommandLineOption ctx{QStringLiteral("ctx"),
-                           QStringLiteral("--local: context size in tokens (default: the "
+                           QStringLiteral("--local: context size in tokens (default: what the "
+                                          "pack and the answer need, rounded up, at most the "
                                           "model's trained context)."),
                            QStringLiteral("N")};
     QCommandLineOption threads{
@@ -38,9 +40,16 @@ struct LocalFlags {
 
 // What --local asks for, checked.
 struct LocalSettings {
-    llm::EngineConfig config; // contextSize and threads resolved (never 0)
-    QString modelName;        // the file name, for messages
+    llm::EngineConfig config;  // threads resolved (never 0); contextSize 0 until sized
+    QString modelName;         // the file name, for messages
+    llm::LocalModel model;     // its metadata, for the memory estimate
+    bool contextGiven = false; // --ctx: else the context is sized to the pack
 };
+
+// The context to start the engine with when --ctx is not given: the pack plus the answer
+// plus a tenth for the chat template and the question, rounded up to a multiple of 1024,
+// at least 2048, at most the model's trained context (0 when it does not say).
+qint64 autoContextSize(qint64 needed, qint64 trainedContext);
 
 // Checks the --local flags against the others (--provider and --base-url are refused) and
 // reads the model's metadata (its trained context when --ctx is not given). Prints the
@@ -52,11 +61,13 @@ std::optional<int> parseLocalFlags(const QCommandLineParser &parser, const Local
 // by default (min(512, context / 4)).
 int reservedOutputTokens(int maxTokens, qint64 contextSize);
 
-// Refuses a pack that cannot fit (exit 7, before anything starts), then starts the engine,
+// Sizes the context (see autoContextSize) unless --ctx gave it, warns when the estimated
+// memory exceeds what is free, refuses a pack that cannot fit (exit 7, before anything
+// starts), then starts the engine,
 // printing "starting", "loading N%" and "ready in X s" to stderr, and waits for it. On
 // success `target` is the running engine's and ExitOk is returned; on failure the error is
 // printed and ExitContext or ExitEngine returned. Runs a local event loop.
-int startLocalEngine(const LocalSettings &settings, qint64 packTokens, int maxTokens,
+int startLocalEngine(LocalSettings settings, qint64 packTokens, int maxTokens,
                      llm::EngineSupervisor &engine, llm::ChatTarget *target);
 
 } // namespace reposcope::cli

@@ -92,9 +92,40 @@ TEST_F(CliLocalTest, APackLargerThanTheContextExits7BeforeStarting) {
     const AskRun run = ask(localArgs(m_model, 512));
     const QString err = QString::fromUtf8(run.err);
     EXPECT_EQ(run.exitCode, 7) << run.err.toStdString();
-    EXPECT_TRUE(err.contains(QStringLiteral("the local context is 512: use --ctx")))
+    EXPECT_TRUE(err.contains(QStringLiteral("the local context is 512: use a larger --ctx")))
         << run.err.toStdString();
     EXPECT_FALSE(err.contains(QStringLiteral("starting the local engine")));
+}
+
+TEST_F(CliLocalTest, WithoutCtxTheContextIsSizedToThePackWithinTheTrainedContext) {
+    const QString model = writeTinyModel(m_models.path(), QStringLiteral("trained4k.gguf"), 4096);
+    ASSERT_FALSE(model.isEmpty());
+    const QStringList args{m_repo.path(),
+                           QStringLiteral("--local"),
+                           model,
+                           QStringLiteral("--threads"),
+                           QStringLiteral("1"),
+                           QStringLiteral("--max-tokens"),
+                           QStringLiteral("8"),
+                           QStringLiteral("--prompt"),
+                           QStringLiteral("Any bugs?")};
+    // A small pack: the smallest context RepoScope starts with, not the trained 4096.
+    const AskRun small = ask(args);
+    EXPECT_EQ(small.exitCode, 0) << small.err.toStdString();
+    EXPECT_TRUE(small.err.contains("starting the local engine: trained4k.gguf (ctx 2048, "))
+        << small.err.toStdString();
+
+    // A pack past what the model was trained for: refused before anything starts.
+    QByteArray big;
+    for (int i = 0; i < 400; ++i)
+        big += "def handler_" + QByteArray::number(i) + "(request): return request.body\n";
+    m_repo.write(QStringLiteral("app/big.py"), big);
+    m_repo.commitAll(QStringLiteral("big"));
+    const AskRun large = ask(args);
+    EXPECT_EQ(large.exitCode, 7) << large.err.toStdString();
+    EXPECT_TRUE(large.err.contains("the local context is 4096 (what the model was trained for)"))
+        << large.err.toStdString();
+    EXPECT_FALSE(large.err.contains("starting the local engine"));
 }
 
 TEST_F(CliLocalTest, ABrokenModelExitsNonZeroWithAMessage) {

@@ -233,3 +233,23 @@ TEST_F(BudgetMeterTest, TheReserveForTheAnswerCounts) {
                                        QLocale::system().toString(100000)))
         << figuresText().toStdString();
 }
+
+TEST_F(BudgetMeterTest, TheLocalEngineReservesAtMostItsMaximumOutputAndHalfItsContext) {
+    m_meter->selectModel(QStringLiteral("local"), QStringLiteral("gguf"));
+    ASSERT_NE(reserveSpin(), nullptr);
+    reserveSpin()->setValue(8192);
+    const reposcope::llm::ModelEntry *model = m_meter->currentModel();
+    ASSERT_NE(model, nullptr);
+    ASSERT_GT(model->maxOutputTokens, 0);
+    ASSERT_LT(model->maxOutputTokens, 8192);
+    EXPECT_EQ(m_meter->reservedOutput(), int(model->maxOutputTokens));
+    // Started with a 2K context, the engine keeps half of it for the answer at most.
+    m_meter->setLiveCap(2048, QStringLiteral("the local engine"));
+    EXPECT_EQ(m_meter->reservedOutput(), 1024);
+    EXPECT_TRUE(figuresText().contains(QStringLiteral("reserved for the answer ") +
+                                       QLocale::system().toString(1024)))
+        << figuresText().toStdString();
+    // A hosted model keeps the user's reserve as it is.
+    m_meter->selectModel(QStringLiteral("openrouter"), QStringLiteral("meta-llama/llama-4-scout"));
+    EXPECT_EQ(m_meter->reservedOutput(), 8192);
+}
