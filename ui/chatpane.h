@@ -67,11 +67,11 @@ struct ChatTaskTemplate {
 /// disabled and its tooltip says what to do.
 ///
 /// Images: with setAttachments() the pane hosts the attachment strip above the composer, an
-/// "Attach image…" button (Ctrl+Shift+A while the focus is in the pane; elsewhere that key stays
-/// Selection ▸ Select by Glob), and takes image files dropped on the pane or the composer and
-/// images or image files pasted into the composer. Without a vision model attaching is disabled
-/// and the button's tooltip says why. Send waits (disabled) while an image is being prepared;
-/// image links of the transcript ("reposcope:image/TURN/INDEX") open the preview.
+/// "Attach image…" button (Ctrl+Shift+I while the focus is in the pane), and takes image files
+/// dropped on the pane or the composer and images or image files pasted into the composer. Without
+/// a vision model attaching is disabled and the button's tooltip says why. Send waits (disabled)
+/// while an image is being prepared; image links of the transcript ("reposcope:image/TURN/INDEX")
+/// open the preview.
 ///
 /// Keys (while focus is in the pane): Ctrl+Enter sends (Enter is a newline), Esc stops (only while
 /// something runs: otherwise it reaches the window, where it cancels counting), Ctrl+Shift+Enter
@@ -127,7 +127,7 @@ public:
     void setAttachments(AttachmentController *attachments);
     AttachmentController *attachments() const { return m_attachments; }
     AttachmentStrip *attachmentStrip() const { return m_strip; }
-    /// Opens the file dialog and attaches the chosen images (Ctrl+Shift+A).
+    /// Opens the file dialog and attaches the chosen images (Ctrl+Shift+I).
     void chooseImages();
 
     TranscriptView *transcript() const { return m_transcript; }

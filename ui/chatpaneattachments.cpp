@@ -32,7 +32,7 @@ const QString &lastFolderKey() {
 
 bool isAttachKey(const QKeyEvent *key) {
     const Qt::KeyboardModifiers modifiers = key->modifiers() & ~Qt::KeypadModifier;
-    return key->key() == Qt::Key_A && modifiers == (Qt::ControlModifier | Qt::ShiftModifier);
+    return key->key() == Qt::Key_I && modifiers == (Qt::ControlModifier | Qt::ShiftModifier);
 }
 
 } // namespace
@@ -126,8 +126,8 @@ void ChatPane::dropEvent(QDropEvent *event) {
 }
 
 bool ChatPane::handleAttachKey(QEvent *event) {
-    // Ctrl+Shift+A is also the window's Select by Glob: taken here only while the focus is in the
-    // pane and there is something to attach to.
+    // Ctrl+Shift+I ("image"): taken while the focus is in the pane and there is something to
+    // attach to.
     auto *key = static_cast<QKeyEvent *>(event);
     if (!m_attachments || m_attach->isHidden() || !isAttachKey(key))
         return false;
@@ -147,7 +147,7 @@ void ChatPane::updateAttachActions() {
     m_attach->setEnabled(can && !m_composer->isReadOnly());
     m_attach->setToolTip(can ? tr("Attach images for the next question: PNG, JPEG, WebP, GIF, BMP "
                                   "or SVG. You can also drop or paste them into the composer "
-                                  "(Ctrl+Shift+A).")
+                                  "(Ctrl+Shift+I).")
                              : m_attachments->disabledReason());
 }
 
