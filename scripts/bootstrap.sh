@@ -26,7 +26,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-svg-dev libqt6sql6-sqlite qt6-httpserver-dev qtkeychain-qt6-dev
     qt6-image-formats-plugins
-    libgl-dev libgit2-dev libxxhash-dev libpcre2-dev libgtest-dev libgmock-dev libbenchmark-dev
+    libgl-dev libgit2-dev libxxhash-dev libpcre2-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev
     xvfb xauth imagemagick nodejs npm golang-1.19-src python3-jsonschema
 )
 missing=()

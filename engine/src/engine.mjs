@@ -180,7 +180,9 @@ export class Engine {
         let firstTokenAt = 0;
         let count = 0;
         let finishReason = "length";
-        const evaluateOptions = {temperature, ...(seed !== undefined ? {seed} : {})};
+        // yieldEogToken: without it the generator ends silently on an end-of-generation token,
+        // which would be reported as "length"; here the loop sees it and says "stop".
+        const evaluateOptions = {temperature, yieldEogToken: true, ...(seed !== undefined ? {seed} : {})};
         if (maxTokens > 0) {
             for await (const token of this.sequence.evaluate([lastPromptToken], evaluateOptions)) {
                 if (count === 0)

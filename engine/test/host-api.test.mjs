@@ -123,6 +123,32 @@ describe("engine host API", TIMEOUT, () => {
                      plain.body.usage.prompt_tokens + plain.body.usage.completion_tokens);
     });
 
+    test("finish_reason: \"length\" only at max_tokens, \"stop\" when the model ends its turn", async () => {
+        // A random model samples an end-of-generation token now and then: across these seeds
+        // some answers end early. Those must say "stop", never "length" (which the app shows as
+        // "cut off at the output limit"); ignore_eos decodes past it to max_tokens.
+        const reasons = new Set();
+        for (let seed = 1; seed <= 12; ++seed) {
+            const body = {messages: [{role: "user", content: "Tell me a story"}], temperature: 1.5, seed,
+                          max_tokens: 120};
+            const r = await host.request("POST", "/v1/chat/completions", body);
+            assert.equal(r.status, 200);
+            const {finish_reason: reason} = r.body.choices[0];
+            const {completion_tokens: tokens} = r.body.usage;
+            reasons.add(reason);
+            if (reason === "length")
+                assert.equal(tokens, 120, `seed ${seed}: "length" after ${tokens} of 120 tokens`);
+            else
+                assert.equal(reason, "stop");
+        }
+        assert.ok(reasons.has("stop"), "no answer ended early across 12 seeds: the test proves nothing");
+        const forced = await host.request("POST", "/v1/chat/completions", {
+            messages: [{role: "user", content: "Tell me a story"}], temperature: 1.5, seed: 1, max_tokens: 120,
+            ignore_eos: true});
+        assert.equal(forced.body.choices[0].finish_reason, "length");
+        assert.equal(forced.body.usage.completion_tokens, 120);
+    });
+
     test("a second turn sharing the prefix reuses the KV cache", async () => {
         const first = {messages: [{role: "system", content: "You audit code. ".repeat(10)},
                                   {role: "user", content: "first question"}], temperature: 0, max_tokens: 4};
