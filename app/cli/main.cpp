@@ -3,12 +3,33 @@
 #include "clicommands.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace {
+
+// `ask --image` may rasterise an SVG, whose text is laid out with the GUI's font database:
+// only then is the application a QGuiApplication, on the headless "offscreen" platform
+// unless QT_QPA_PLATFORM says otherwise. Every other command stays a QCoreApplication.
+std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--image") == 0 || std::strncmp(argv[i], "--image=", 8) == 0) {
+            if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+                qputenv("QT_QPA_PLATFORM", "offscreen");
+            return std::make_unique<QGuiApplication>(argc, argv);
+        }
+    }
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
-    QCoreApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("RepoScope"));
     QCoreApplication::setApplicationName(QStringLiteral("RepoScope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REPOSCOPE_VERSION));

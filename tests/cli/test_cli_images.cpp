@@ -6,6 +6,7 @@
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 
+#include <QColor>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -176,14 +177,39 @@ TEST_F(CliImagesTest, MoreImagesThanTheProviderTakesIsAClearError) {
     EXPECT_EQ(m_server.requestCount(), 0);
 }
 
-TEST_F(CliImagesTest, SvgAsksForAPngExportOnTheCommandLine) {
-    // The CLI has no GUI application, so no fonts to lay out SVG text: a clear refusal.
-    const QString svg = writeBytes(QStringLiteral("arch.svg"),
-                                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" "
-                                   "height=\"10\"><text x=\"1\" y=\"9\">A</text></svg>");
+TEST_F(CliImagesTest, SvgIsRasterisedAndSentAsPng) {
+    // An SVG diagram with text: the CLI rasterises it headless (no display needed).
+    m_server.enqueue(ScriptedResponse::sse(sse::completion({QStringLiteral("ok")})));
+    const QString svg =
+        writeBytes(QStringLiteral("arch.svg"),
+                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"400\" height=\"200\">"
+                   "<rect x=\"10\" y=\"10\" width=\"180\" height=\"80\" fill=\"#3366cc\"/>"
+                   "<text x=\"20\" y=\"150\" font-size=\"30\">Orders</text></svg>");
     const AskRun run =
         ask(argsFor(QStringLiteral("vllm"), kVisionModel) << QStringLiteral("--image") << svg);
-    EXPECT_EQ(run.exitCode, 2) << run.err.constData();
-    EXPECT_TRUE(run.err.contains("export the diagram as PNG")) << run.err.constData();
-    EXPECT_EQ(m_server.requestCount(), 0);
+    ASSERT_EQ(run.exitCode, 0) << run.err.constData();
+    ASSERT_EQ(m_server.requestCount(), 1);
+    const QJsonObject body =
+        QJsonDocument::fromJson(m_server.requests().constFirst().body).object();
+    const QJsonArray parts = body.value(QStringLiteral("messages"))
+                                 .toArray()[1]
+                                 .toObject()
+                                 .value(QStringLiteral("content"))
+                                 .toArray();
+    ASSERT_EQ(parts.size(), 2);
+    const QString url = parts[1]
+                            .toObject()
+                            .value(QStringLiteral("image_url"))
+                            .toObject()
+                            .value(QStringLiteral("url"))
+                            .toString();
+    const QString prefix = QStringLiteral("data:image/png;base64,");
+    ASSERT_TRUE(url.startsWith(prefix)) << url.left(40).toStdString();
+    const QImage sent = QImage::fromData(QByteArray::fromBase64(url.mid(prefix.size()).toLatin1()));
+    ASSERT_FALSE(sent.isNull());
+    // Rasterised at 1024 px on the long edge, 2:1 as drawn; the blue box is where it was drawn.
+    EXPECT_EQ(sent.width(), 1024);
+    EXPECT_EQ(sent.height(), 512);
+    EXPECT_EQ(QColor(sent.pixel(250, 120)), QColor(0x33, 0x66, 0xcc));
+    EXPECT_EQ(QColor(sent.pixel(900, 480)), QColor(Qt::white));
 }
