@@ -44,9 +44,11 @@ void BoxScaler::addRow(int y, const uchar *row) {
         m_row = span.first;
     }
     const quint64 rest = m_unitY - span.weight;
-    for (size_t i = 0; i < m_line.size(); ++i) {
+    for (size_t i = 0; i < m_line.size(); ++i)
         m_current[i] += m_line[i] * span.weight;
-        m_next[i] += m_line[i] * rest;
+    if (rest != 0) {
+        for (size_t i = 0; i < m_line.size(); ++i)
+            m_next[i] += m_line[i] * rest;
     }
 }
 
@@ -70,10 +72,12 @@ template <int Channels> void BoxScaler::accumulate(const uchar *p) {
     for (const Span &span : m_columns) {
         quint64 *to = m_line.data() + size_t(span.first) * Channels;
         const quint64 rest = m_unitX - span.weight;
+        // Most source pixels lie inside one target pixel: one multiply-add per sample.
         for (int c = 0; c < Channels; ++c) {
             const quint64 v = alpha && c < colours ? quint64(p[c]) * p[colours] : p[c];
             to[c] += v * span.weight;
-            to[Channels + c] += v * rest;
+            if (rest != 0)
+                to[Channels + c] += v * rest;
         }
         p += Channels;
     }
