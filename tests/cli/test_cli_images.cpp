@@ -3,6 +3,7 @@
 // as an image_url part after the text; a model without vision, a corrupt image and too
 // many images stop before anything is sent.
 #include "askrun.h"
+#include "contentparts.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 
@@ -93,13 +94,7 @@ TEST_F(CliImagesTest, ImageIsPreparedAndSentAfterTheText) {
     EXPECT_TRUE(run.err.contains("and 1 image,")) << run.err.constData();
 
     ASSERT_EQ(m_server.requestCount(), 1);
-    const QJsonObject body =
-        QJsonDocument::fromJson(m_server.requests().constFirst().body).object();
-    const QJsonArray parts = body.value(QStringLiteral("messages"))
-                                 .toArray()[1]
-                                 .toObject()
-                                 .value(QStringLiteral("content"))
-                                 .toArray();
+    const QJsonArray parts = lastMessageParts(m_server.requests().constFirst().body);
     ASSERT_EQ(parts.size(), 2);
     EXPECT_EQ(parts[0].toObject().value(QStringLiteral("type")).toString(), QStringLiteral("text"));
     EXPECT_TRUE(parts[0]
@@ -107,15 +102,10 @@ TEST_F(CliImagesTest, ImageIsPreparedAndSentAfterTheText) {
                     .value(QStringLiteral("text"))
                     .toString()
                     .contains(QStringLiteral("class Order")));
-    const QString url = parts[1]
-                            .toObject()
-                            .value(QStringLiteral("image_url"))
-                            .toObject()
-                            .value(QStringLiteral("url"))
-                            .toString();
-    ASSERT_TRUE(url.startsWith(QStringLiteral("data:image/png;base64,")))
-        << url.left(40).toStdString();
-    const QImage sent = QImage::fromData(QByteArray::fromBase64(url.mid(22).toLatin1()));
+    const QString url = imageUrlOf(parts[1]);
+    const DataUrl data = parseDataUrl(url);
+    ASSERT_EQ(data.mimeType, "image/png") << url.left(40).toStdString();
+    const QImage sent = QImage::fromData(data.bytes);
     EXPECT_EQ(sent.size(), QSize(1344, 896));
 }
 
@@ -189,23 +179,12 @@ TEST_F(CliImagesTest, SvgIsRasterisedAndSentAsPng) {
         ask(argsFor(QStringLiteral("vllm"), kVisionModel) << QStringLiteral("--image") << svg);
     ASSERT_EQ(run.exitCode, 0) << run.err.constData();
     ASSERT_EQ(m_server.requestCount(), 1);
-    const QJsonObject body =
-        QJsonDocument::fromJson(m_server.requests().constFirst().body).object();
-    const QJsonArray parts = body.value(QStringLiteral("messages"))
-                                 .toArray()[1]
-                                 .toObject()
-                                 .value(QStringLiteral("content"))
-                                 .toArray();
+    const QJsonArray parts = lastMessageParts(m_server.requests().constFirst().body);
     ASSERT_EQ(parts.size(), 2);
-    const QString url = parts[1]
-                            .toObject()
-                            .value(QStringLiteral("image_url"))
-                            .toObject()
-                            .value(QStringLiteral("url"))
-                            .toString();
-    const QString prefix = QStringLiteral("data:image/png;base64,");
-    ASSERT_TRUE(url.startsWith(prefix)) << url.left(40).toStdString();
-    const QImage sent = QImage::fromData(QByteArray::fromBase64(url.mid(prefix.size()).toLatin1()));
+    const QString url = imageUrlOf(parts[1]);
+    const DataUrl data = parseDataUrl(url);
+    ASSERT_EQ(data.mimeType, "image/png") << url.left(40).toStdString();
+    const QImage sent = QImage::fromData(data.bytes);
     ASSERT_FALSE(sent.isNull());
     // Rasterised at 1024 px on the long edge, 2:1 as drawn; the blue box is where it was drawn.
     EXPECT_EQ(sent.width(), 1024);

@@ -3,6 +3,7 @@
 // checks the user message's content parts (text first and byte-equal, then one image_url
 // part per image with its MIME type), and that each data URL decodes to an image within
 // the limits it was prepared for.
+#include "contentparts.h"
 #include "images/imageprep.h"
 #include "imagesamples.h"
 #include "test_chatclient.h"
@@ -16,24 +17,6 @@ using llm::ChatPhase;
 namespace {
 
 using ChatClientImages = ChatClientTest;
-
-struct DataUrl {
-    QByteArray mimeType;
-    QByteArray bytes;
-};
-
-// "data:image/png;base64,..." → its type and decoded bytes; empty type when malformed.
-DataUrl parseDataUrl(const QString &url) {
-    const QByteArray raw = url.toLatin1();
-    const qsizetype marker = raw.indexOf(";base64,");
-    if (!raw.startsWith("data:") || marker < 0)
-        return {};
-    const auto decoded = QByteArray::fromBase64Encoding(raw.mid(marker + 8),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return {};
-    return {raw.mid(5, marker - 5), *decoded};
-}
 
 } // namespace
 
@@ -73,12 +56,9 @@ TEST_F(ChatClientImages, ContentPartsAreTextThenImagesWithinTheLimits) {
     for (int i = 0; i < 2; ++i) {
         const QJsonObject part = parts[i + 1].toObject();
         EXPECT_EQ(part.value(QLatin1String("type")).toString(), QStringLiteral("image_url"));
-        const QString url = part.value(QLatin1String("image_url"))
-                                .toObject()
-                                .value(QLatin1String("url"))
-                                .toString();
+        const QString url = test::imageUrlOf(part);
         EXPECT_LE(url.size(), limits.maxBytesPerImage) << "image " << i;
-        const DataUrl data = parseDataUrl(url);
+        const DataUrl data = test::parseDataUrl(url);
         EXPECT_EQ(data.mimeType, expectedTypes[i]) << "image " << i;
         EXPECT_EQ(data.bytes, sent[i]->part.data) << "image " << i;
         const QImage image = QImage::fromData(data.bytes);

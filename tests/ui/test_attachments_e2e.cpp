@@ -6,6 +6,7 @@
 #include "attachmentstrip.h"
 #include "budgetmeter.h"
 #include "chatpane.h"
+#include "contentparts.h"
 #include "eventloop.h"
 #include "imagepreviewdialog.h"
 #include "llm/modelcatalog.h"
@@ -159,13 +160,7 @@ TEST_F(AttachmentsWindowTest, SendsTheGoodImageAfterTheTextAndShowsItInTheTransc
     }));
 
     ASSERT_EQ(m_server.requestCount(), 1);
-    const QJsonObject body = QJsonDocument::fromJson(m_server.requests()[0].body).object();
-    const QJsonArray content = body.value(QStringLiteral("messages"))
-                                   .toArray()
-                                   .last()
-                                   .toObject()
-                                   .value(QStringLiteral("content"))
-                                   .toArray();
+    const QJsonArray content = lastMessageParts(m_server.requests()[0].body);
     ASSERT_EQ(content.size(), 2); // the text, then the one good image; the corrupt one stayed out
     EXPECT_EQ(content[0].toObject().value(QStringLiteral("type")).toString(),
               QStringLiteral("text"));
@@ -176,16 +171,10 @@ TEST_F(AttachmentsWindowTest, SendsTheGoodImageAfterTheTextAndShowsItInTheTransc
                     .endsWith(QStringLiteral("Does the ORM match the ERD?")));
     EXPECT_EQ(content[1].toObject().value(QStringLiteral("type")).toString(),
               QStringLiteral("image_url"));
-    const QString url = content[1]
-                            .toObject()
-                            .value(QStringLiteral("image_url"))
-                            .toObject()
-                            .value(QStringLiteral("url"))
-                            .toString();
-    const QString prefix = QStringLiteral("data:image/png;base64,");
-    ASSERT_TRUE(url.startsWith(prefix)) << url.left(40).toStdString();
-    const QImage sent =
-        QImage::fromData(QByteArray::fromBase64(url.mid(prefix.size()).toLatin1()), "PNG");
+    const QString url = imageUrlOf(content[1]);
+    const DataUrl data = parseDataUrl(url);
+    ASSERT_EQ(data.mimeType, "image/png") << url.left(40).toStdString();
+    const QImage sent = QImage::fromData(data.bytes, "PNG");
     EXPECT_EQ(sent.size(), QSize(512, 512));
 
     // The images now belong to the turn: the strip is empty, the transcript shows a thumbnail.
