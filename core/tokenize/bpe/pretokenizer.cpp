@@ -2,6 +2,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "tokenize/bpe/pretokenizer.h"
 
+#include "tokenize/bpe/asciisplitter.h"
+
 #include <pcre2.h>
 
 #include <cstring>
@@ -11,6 +13,7 @@ namespace reposcope::tokenize::bpe {
 struct Pretokenizer::Compiled {
     pcre2_code *code = nullptr;
     bool jit = false;
+    std::optional<AsciiSplitter> ascii; // the same matches, faster, where the text is ASCII
     ~Compiled() { pcre2_code_free(code); }
 };
 
@@ -29,7 +32,8 @@ struct Pretokenizer::Scratch::Data {
 Pretokenizer::Scratch::~Scratch() = default;
 Pretokenizer::~Pretokenizer() = default;
 
-Result<std::shared_ptr<const Pretokenizer>> Pretokenizer::compile(const QStringList &patterns) {
+Result<std::shared_ptr<const Pretokenizer>> Pretokenizer::compile(const QStringList &patterns,
+                                                                  FastPaths fastPaths) {
     std::shared_ptr<Pretokenizer> p(new Pretokenizer);
     for (qsizetype i = 0; i < patterns.size(); ++i) {
         const QByteArray utf8 = patterns[i].toUtf8();
@@ -51,6 +55,8 @@ Result<std::shared_ptr<const Pretokenizer>> Pretokenizer::compile(const QStringL
         }
         // Without JIT the interpreter is used: slower, same results.
         compiled->jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
+        if (fastPaths == FastPaths::Use)
+            compiled->ascii = AsciiSplitter::forPattern(patterns[i]);
         p->m_patterns.push_back(std::move(compiled));
     }
     return std::shared_ptr<const Pretokenizer>(std::move(p));
@@ -155,6 +161,13 @@ void Pretokenizer::splitLevel(std::size_t level, const char *base, std::size_t b
     };
     std::size_t pos = 0;
     while (pos < length) {
+        if (c.ascii) {
+            if (const std::size_t e = c.ascii->match(subject, length, pos)) {
+                emit(pos, e);
+                pos = e;
+                continue;
+            }
+        }
         int rc = c.jit ? pcre2_jit_match(c.code, subject, length, pos, PCRE2_NOTEMPTY, md,
                                          scratch.m_data->context)
                        : PCRE2_ERROR_JIT_BADOPTION;

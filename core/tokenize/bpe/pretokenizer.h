@@ -25,7 +25,11 @@ namespace reposcope::tokenize::bpe {
 // Immutable after compile() and shared by threads; each thread passes its own Scratch.
 class Pretokenizer {
 public:
-    static Result<std::shared_ptr<const Pretokenizer>> compile(const QStringList &patterns);
+    // Use: patterns of the tiktoken family also get a hand-written matcher that gives the
+    // same pieces (asciisplitter.h). PcreOnly: tests compare the two.
+    enum class FastPaths { Use, PcreOnly };
+    static Result<std::shared_ptr<const Pretokenizer>>
+    compile(const QStringList &patterns, FastPaths fastPaths = FastPaths::Use);
     ~Pretokenizer();
 
     // Per-thread match data and JIT stack. Not thread-safe; cheap to keep, costly to create.
