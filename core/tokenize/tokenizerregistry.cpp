@@ -4,13 +4,89 @@
 #include "tokenize/bpe/bpetokenizer.h"
 #include "tokenize/estimatortokenizer.h"
 
+#include <xxhash.h>
+
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QTemporaryFile>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 namespace reposcope::tokenize {
+
+namespace {
+
+bool isGguf(const QString &file) {
+    return file.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive);
+}
+
+// Parses and builds the vocabulary: the slow path (100-300 ms).
+Result<std::shared_ptr<const BpeTokenizer>> buildFromFile(const QString &file) {
+    Result<BpeSpec> spec = isGguf(file) ? loadGgufVocabulary(file)
+                           : file.contains(QLatin1String("/tiktoken/encoders/"))
+                               ? loadTiktokenJson(file)
+                               : loadHfTokenizerJson(file);
+    if (!spec)
+        return spec.error();
+    return BpeTokenizer::create(std::move(spec).value());
+}
+
+// The whole file, mapped when possible (no copy); empty when unreadable.
+class FileBytes {
+public:
+    explicit FileBytes(const QString &path)
+        : m_file(path) {
+        if (!m_file.open(QIODevice::ReadOnly))
+            return;
+        const qint64 size = m_file.size();
+        if (size > 0 && (m_data = m_file.map(0, size)) != nullptr) {
+            m_view = QByteArrayView(m_data, size);
+            return;
+        }
+        m_copy = m_file.readAll();
+        m_view = m_copy;
+    }
+    bool isOpen() const { return m_file.isOpen(); }
+    QByteArrayView bytes() const { return m_view; }
+
+private:
+    QFile m_file; // unmaps when closed
+    uchar *m_data = nullptr;
+    QByteArray m_copy;
+    QByteArrayView m_view;
+};
+
+QString contentKey(QByteArrayView bytes) {
+    const XXH128_hash_t hash = XXH3_128bits(bytes.data(), static_cast<std::size_t>(bytes.size()));
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, hash);
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(canonical.digest), sizeof canonical.digest)
+            .toHex());
+}
+
+} // namespace
 
 TokenizerRegistry::TokenizerRegistry(QString dataFolder)
     : m_dataFolder(std::move(dataFolder))
     , m_estimator(std::make_shared<const EstimatorTokenizer>()) {}
+
+TokenizerRegistry::~TokenizerRegistry() {
+    waitForSnapshots();
+}
+
+void TokenizerRegistry::waitForSnapshots() {
+    std::vector<std::thread> savers;
+    {
+        QMutexLocker lock(&m_mutex);
+        savers.swap(m_savers);
+    }
+    for (std::thread &t : savers)
+        t.join();
+}
 
 QString TokenizerRegistry::defaultDataFolder() {
     const QString env = qEnvironmentVariable("REPOSCOPE_TOKENIZER_DATA");
@@ -45,19 +121,84 @@ Result<std::shared_ptr<const Tokenizer>> TokenizerRegistry::load(const QString &
             QStringLiteral("%1 does not exist (run scripts/bootstrap.sh to install the "
                            "tokenizer data, or choose the file again)")
                 .arg(file));
-    Result<BpeSpec> spec =
-        file.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) ? loadGgufVocabulary(file)
-        : file.contains(QLatin1String("/tiktoken/encoders/"))      ? loadTiktokenJson(file)
-                                                                   : loadHfTokenizerJson(file);
-    if (!spec)
-        return spec.error();
-    Result<std::shared_ptr<const BpeTokenizer>> tok = BpeTokenizer::create(std::move(spec).value());
+    QString folder;
+    {
+        QMutexLocker lock(&m_mutex);
+        folder = m_snapshotFolder;
+    }
+    Result<std::shared_ptr<const BpeTokenizer>> tok =
+        folder.isEmpty() || isGguf(file) ? buildFromFile(file) : loadThroughSnapshot(file, folder);
     if (!tok)
         return tok.error();
     std::shared_ptr<const Tokenizer> shared = *tok;
     QMutexLocker lock(&m_mutex);
     m_loaded.insert(file, shared);
     return shared;
+}
+
+void TokenizerRegistry::setSnapshotFolder(const QString &folder) {
+    QMutexLocker lock(&m_mutex);
+    m_snapshotFolder = folder;
+}
+
+QString TokenizerRegistry::snapshotProblem() {
+    waitForSnapshots();
+    QMutexLocker lock(&m_mutex);
+    return m_snapshotProblem;
+}
+
+Result<std::shared_ptr<const BpeTokenizer>>
+TokenizerRegistry::loadThroughSnapshot(const QString &file, const QString &folder) {
+    QString path;
+    {
+        const FileBytes source(file);
+        if (!source.isOpen())
+            return buildFromFile(file); // which says why the file cannot be read
+        path = folder + QStringLiteral("/vocab-") + contentKey(source.bytes()) +
+               QStringLiteral(".bin");
+    }
+    if (QFileInfo::exists(path)) {
+        const FileBytes saved(path);
+        // A snapshot that does not pass every check is simply built again and replaced.
+        if (auto tok = BpeTokenizer::fromSnapshot(saved.bytes()))
+            return tok;
+    }
+    Result<std::shared_ptr<const BpeTokenizer>> tok = buildFromFile(file);
+    if (tok) {
+        QMutexLocker lock(&m_mutex);
+        m_savers.emplace_back([this, path, saved = *tok] { saveSnapshot(path, *saved); });
+    }
+    return tok;
+}
+
+// Written beside the target and renamed over it, so no reader ever sees a partial file.
+void TokenizerRegistry::saveSnapshot(const QString &path, const BpeTokenizer &tokenizer) {
+    const QString folder = QFileInfo(path).absolutePath();
+    QString problem;
+    if (!QDir().mkpath(folder)) {
+        problem = QStringLiteral("the folder could not be created");
+    } else {
+        // A temporary file renamed over the snapshot, as QSaveFile does, but without its
+        // fsync (100+ ms for 12 MB here): a snapshot cut short by a crash fails its checksum
+        // and is simply built again.
+        QTemporaryFile out(path + QStringLiteral(".XXXXXX"));
+        const QByteArray bytes = tokenizer.snapshot();
+        if (!out.open() || out.write(bytes) != bytes.size() || !out.flush())
+            problem = out.errorString();
+        else if (::rename(QFile::encodeName(out.fileName()).constData(),
+                          QFile::encodeName(path).constData()) != 0)
+            problem = QString::fromLocal8Bit(std::strerror(errno));
+        else
+            out.setAutoRemove(false);
+    }
+    QMutexLocker lock(&m_mutex);
+    m_snapshotProblem =
+        problem.isEmpty()
+            ? QString()
+            : QStringLiteral("The tokenizer snapshot %1 could not be saved (%2), so the "
+                             "vocabulary is parsed again at every start. Make the folder %3 "
+                             "writable or choose another cache folder.")
+                  .arg(QDir::toNativeSeparators(path), problem, QDir::toNativeSeparators(folder));
 }
 
 TokenizerChoice TokenizerRegistry::resolve(const QString &name, bool exactName,

@@ -7,12 +7,14 @@
 // Needs tiktoken@1.0.22's encoders ($REPOSCOPE_NPM_MODULES or .deps/npm/node_modules) and the
 // Go tree (/usr/share/go-1.19/src; REPOSCOPE_BENCH_GO_SRC overrides it).
 #include "tokenize/bpe/bpetokenizer.h"
+#include "tokenize/tokenizerregistry.h"
 
 #include <benchmark/benchmark.h>
 
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QTemporaryDir>
 
 #include <cstdio>
 #include <string>
@@ -90,6 +92,48 @@ void BM_BpeLoadO200k(benchmark::State &state) {
     state.counters["resident_MB"] = static_cast<double>(firstDelta) / 1024.0;
 }
 BENCHMARK(BM_BpeLoadO200k)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+// fromSnapshot() of the o200k snapshot bytes, already in memory.
+void BM_BpeLoadO200kSnapshot(benchmark::State &state) {
+    const auto built = loadO200k(state);
+    if (!built)
+        return;
+    const QByteArray bytes = built->snapshot();
+    for (auto _ : state) {
+        auto t = BpeTokenizer::fromSnapshot(bytes);
+        if (!t.ok()) {
+            state.SkipWithError(qPrintable(t.error().message));
+            return;
+        }
+        benchmark::DoNotOptimize(t);
+    }
+    state.counters["snapshot_MB"] = static_cast<double>(bytes.size()) / (1024.0 * 1024.0);
+}
+BENCHMARK(BM_BpeLoadO200kSnapshot)->Unit(benchmark::kMillisecond)->Iterations(20);
+
+// A registry's second load of o200k, as the CLI and the app do it: read and hash the
+// vocabulary file, read the snapshot file, check and restore it, compile the pattern.
+void BM_BpeLoadO200kRegistrySnapshot(benchmark::State &state) {
+    const QString path = o200kPath();
+    QTemporaryDir folder;
+    if (path.isEmpty() || !folder.isValid()) {
+        state.SkipWithError("tiktoken encoders not found (REPOSCOPE_NPM_MODULES)");
+        return;
+    }
+    const QString modules = path.left(path.indexOf(QLatin1String("/tiktoken/")));
+    auto resolve = [&] {
+        TokenizerRegistry registry(modules);
+        registry.setSnapshotFolder(folder.path());
+        return registry.resolve(QStringLiteral("o200k"), true);
+    };
+    if (!resolve().exactForModel) { // writes the snapshot; not timed
+        state.SkipWithError("o200k could not be loaded");
+        return;
+    }
+    for (auto _ : state)
+        benchmark::DoNotOptimize(resolve());
+}
+BENCHMARK(BM_BpeLoadO200kRegistrySnapshot)->Unit(benchmark::kMillisecond)->Iterations(20);
 
 // One tokenizer for all iterations: its per-thread piece cache is warm after the first file,
 // as in a real count of a tree.

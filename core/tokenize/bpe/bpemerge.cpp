@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tokenize/bpe/bpemerge.h"
 
+#include "tokenize/bpe/vocabsnapshot.h"
+
 #include <algorithm>
 
 namespace reposcope::tokenize::bpe {
@@ -16,7 +18,80 @@ QString printable(const QByteArray &bytes) {
     return QString::fromUtf8(bytes.toPercentEncoding(" !\"#$&'()*+,-./:;<=>?@[\\]^_`{|}~"));
 }
 
+// One merge as a snapshot stores it.
+struct FlatMerge {
+    std::uint32_t left, right; // token ids of the pair
+    std::int32_t rank, merged;
+};
+
+bool readFlag(SnapshotReader &in, bool &flag, const char *what) {
+    std::uint8_t v = 0;
+    if (!in.u8(v, what))
+        return false;
+    if (v > 1)
+        return in.fail(QStringLiteral("%1 is %2, not 0 or 1").arg(QLatin1String(what)).arg(v));
+    flag = v == 1;
+    return true;
+}
+
 } // namespace
+
+void BpeMerger::save(SnapshotWriter &out) const {
+    out.u8(m_tiktokenRanks ? 1 : 0);
+    out.u8(m_wholePieceFirst ? 1 : 0);
+    for (const std::int32_t id : m_byteIds)
+        out.i32(id);
+    m_vocab.save(out);
+    std::vector<FlatMerge> merges;
+    merges.reserve(m_merges.size());
+    for (const auto &[key, value] : m_merges)
+        merges.push_back(FlatMerge{static_cast<std::uint32_t>(key >> 32),
+                                   static_cast<std::uint32_t>(key), value.first, value.second});
+    // Sorted, so the same vocabulary always gives the same bytes.
+    std::sort(merges.begin(), merges.end(), [](const FlatMerge &a, const FlatMerge &b) {
+        return a.left != b.left ? a.left < b.left : a.right < b.right;
+    });
+    out.array(merges);
+}
+
+Result<Ok> BpeMerger::restore(SnapshotReader &in) {
+    bool tiktokenRanks = true;
+    bool wholePieceFirst = true;
+    std::array<std::int32_t, 256> byteIds{};
+    if (!readFlag(in, tiktokenRanks, "tiktoken ranks flag") ||
+        !readFlag(in, wholePieceFirst, "whole piece first flag"))
+        return in.error();
+    for (std::int32_t &id : byteIds) {
+        if (!in.i32(id, "byte ids"))
+            return in.error();
+    }
+    BpeRankTable vocab;
+    if (Result<Ok> restored = vocab.restore(in); !restored)
+        return restored.error();
+    std::vector<FlatMerge> flat;
+    if (!in.array(flat, "merges"))
+        return in.error();
+    if (tiktokenRanks && !flat.empty())
+        return Error::make(Error::Code::InvalidData,
+                           QStringLiteral("%1 merges with tiktoken ranks").arg(flat.size()));
+    std::unordered_map<std::uint64_t, std::pair<std::int32_t, std::int32_t>> merges;
+    merges.reserve(flat.size());
+    for (const FlatMerge &m : flat) {
+        const auto key =
+            pairKey(static_cast<std::int32_t>(m.left), static_cast<std::int32_t>(m.right));
+        if (!merges.try_emplace(key, m.rank, m.merged).second)
+            return Error::make(Error::Code::InvalidData,
+                               QStringLiteral("the merge of tokens %1 and %2 appears twice")
+                                   .arg(m.left)
+                                   .arg(m.right));
+    }
+    m_vocab = std::move(vocab);
+    m_tiktokenRanks = tiktokenRanks;
+    m_wholePieceFirst = wholePieceFirst;
+    m_byteIds = byteIds;
+    m_merges = std::move(merges);
+    return Ok{};
+}
 
 Result<Ok> BpeMerger::build(const BpeSpec &spec) {
     if (spec.vocab.empty())

@@ -46,6 +46,12 @@ public:
 
     std::size_t vocabularySize() const { return m_vocab.size(); }
 
+    // Vocabulary snapshots (vocabsnapshot.h): the built state, merges as a flat array sorted
+    // by pair. restore() checks every field and replaces the state only on success; it costs
+    // a copy of the arrays plus one hash-map insert per merge.
+    void save(SnapshotWriter &out) const;
+    Result<Ok> restore(SnapshotReader &in);
+
 private:
     static constexpr std::int32_t kNone = INT32_MAX;
     static constexpr std::size_t kLinearMax = 64; // longer pieces use the heap

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "tokenize/bpe/bperanktable.h"
 
+#include "tokenize/bpe/vocabsnapshot.h"
+
 #include <xxhash.h>
 
 namespace reposcope::tokenize::bpe {
@@ -43,6 +45,59 @@ long long BpeRankTable::build() {
     }
     m_keys = std::move(kept);
     return firstDuplicate;
+}
+
+void BpeRankTable::save(SnapshotWriter &out) const {
+    static_assert(sizeof(Slot) == 16 && sizeof(Key) == 12, "snapshots store these as is");
+    out.u64(m_mask);
+    out.array(m_arena);
+    out.array(m_keys);
+    out.array(m_slots);
+}
+
+Result<Ok> BpeRankTable::restore(SnapshotReader &in) {
+    std::uint64_t mask = 0;
+    std::vector<char> arena;
+    std::vector<Key> keys;
+    std::vector<Slot> slots;
+    if (!in.u64(mask, "rank table mask") || !in.array(arena, "rank table arena") ||
+        !in.array(keys, "rank table keys") || !in.array(slots, "rank table slots"))
+        return in.error();
+    const auto invalid = [](const QString &what) {
+        return Error::make(Error::Code::InvalidData, QStringLiteral("rank table: ") + what);
+    };
+    if (slots.empty() || mask + 1 != slots.size() || (slots.size() & mask) != 0)
+        return invalid(QStringLiteral("%1 slots with mask %2 (the count must be a power of two "
+                                      "equal to mask + 1)")
+                           .arg(slots.size())
+                           .arg(mask));
+    const auto inArena = [&](std::uint32_t offset, std::uint32_t length) {
+        return std::uint64_t{offset} + length <= arena.size();
+    };
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        const Slot &s = slots[i];
+        if (s.value < 0)
+            continue;
+        ++used;
+        if (!inArena(s.offset, s.length))
+            return invalid(
+                QStringLiteral("slot %1 lies outside the %2-byte arena").arg(i).arg(arena.size()));
+    }
+    if (used != keys.size() || used == slots.size())
+        return invalid(QStringLiteral("%1 of %2 slots are used for %3 keys")
+                           .arg(used)
+                           .arg(slots.size())
+                           .arg(keys.size()));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i].value < 0 || !inArena(keys[i].offset, keys[i].length))
+            return invalid(QStringLiteral("key %1 is negative or lies outside the arena").arg(i));
+    }
+    m_arena = std::move(arena);
+    m_keys = std::move(keys);
+    m_slots = std::move(slots);
+    m_mask = static_cast<std::size_t>(mask);
+    return Ok{};
 }
 
 } // namespace reposcope::tokenize::bpe

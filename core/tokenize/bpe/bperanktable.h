@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "common/result.h"
+
 #include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>
 
 namespace reposcope::tokenize::bpe {
+
+class SnapshotReader;
+class SnapshotWriter;
 
 // Byte string -> int, for BPE vocabularies (200k entries for o200k). All keys live in one
 // contiguous arena; the open-addressing slots hold the key's offset, length, a hash tag and
@@ -43,6 +48,13 @@ public:
     }
 
     static std::uint64_t hash(std::string_view key);
+
+    // Vocabulary snapshots (vocabsnapshot.h): the built arrays as they are. restore() does not
+    // hash again; it checks that every slot lies inside the arena and that the slot count
+    // is a power of two with an empty slot left, so a corrupt snapshot cannot make find()
+    // read out of bounds or loop forever. It replaces the table only on success.
+    void save(SnapshotWriter &out) const;
+    Result<Ok> restore(SnapshotReader &in);
 
 private:
     struct Slot {

@@ -4,6 +4,7 @@
 #include "tokenize/bpe/bpemerge.h"
 #include "tokenize/bpe/bperanktable.h"
 #include "tokenize/bpe/pretokenizer.h"
+#include "tokenize/bpe/vocabsnapshot.h"
 
 #include <xxhash.h>
 
@@ -19,6 +20,8 @@ namespace reposcope::tokenize {
 using bpe::BpeMerger;
 using bpe::BpeRankTable;
 using bpe::Pretokenizer;
+using bpe::SnapshotReader;
+using bpe::SnapshotWriter;
 
 namespace {
 
@@ -41,6 +44,7 @@ struct BpeTokenizer::Impl {
     QString id;
     QString displayName;
     BpeSpec::Normalization normalization = BpeSpec::Normalization::None;
+    QStringList splitPatterns; // kept for snapshot()
     std::shared_ptr<const Pretokenizer> pretokenizer;
     BpeMerger merger;
     std::uint64_t serial = g_nextSerial.fetch_add(1);
@@ -56,7 +60,21 @@ struct BpeTokenizer::Impl {
 
     template <typename PieceFn>
     void forEachPiece(std::string_view utf8, ThreadState &st, PieceFn &&fn) const;
+
+    Result<Ok> compilePatterns();
 };
+
+Result<Ok> BpeTokenizer::Impl::compilePatterns() {
+    if (splitPatterns.isEmpty())
+        return Error::make(Error::Code::InvalidData,
+                           QStringLiteral("%1: no pre-tokenizer pattern").arg(id));
+    auto pretok = Pretokenizer::compile(splitPatterns);
+    if (!pretok)
+        return Error::make(Error::Code::InvalidData,
+                           QStringLiteral("%1: %2").arg(id, pretok.error().message));
+    pretokenizer = std::move(pretok).value();
+    return Ok{};
+}
 
 BpeTokenizer::Impl::ThreadState &BpeTokenizer::Impl::threadState() const {
     // A few slots per thread, most recently used first; a destroyed tokenizer's slot is
@@ -130,18 +148,66 @@ Result<std::shared_ptr<const BpeTokenizer>> BpeTokenizer::create(BpeSpec spec) {
     impl->id = spec.id;
     impl->displayName = spec.displayName;
     impl->normalization = spec.normalization;
-    if (spec.splitPatterns.isEmpty())
-        return Error::make(Error::Code::InvalidData,
-                           QStringLiteral("%1: no pre-tokenizer pattern").arg(spec.id));
-    auto pretok = Pretokenizer::compile(spec.splitPatterns);
-    if (!pretok)
-        return Error::make(Error::Code::InvalidData,
-                           QStringLiteral("%1: %2").arg(spec.id, pretok.error().message));
-    impl->pretokenizer = std::move(pretok).value();
+    impl->splitPatterns = spec.splitPatterns;
+    if (Result<Ok> compiled = impl->compilePatterns(); !compiled)
+        return compiled.error();
     auto built = impl->merger.build(spec);
     if (!built)
         return Error::make(Error::Code::InvalidData,
                            QStringLiteral("%1: %2").arg(spec.id, built.error().message));
+    return std::shared_ptr<const BpeTokenizer>(new BpeTokenizer(std::move(impl)));
+}
+
+QByteArray BpeTokenizer::snapshot() const {
+    SnapshotWriter out;
+    out.string(m_impl->id);
+    out.string(m_impl->displayName);
+    out.u8(static_cast<std::uint8_t>(m_impl->normalization));
+    out.u32(static_cast<std::uint32_t>(m_impl->splitPatterns.size()));
+    for (const QString &pattern : m_impl->splitPatterns)
+        out.string(pattern);
+    m_impl->merger.save(out);
+    return out.finish();
+}
+
+namespace {
+
+Error unusableSnapshot(const Error &error) {
+    return Error::make(
+        error.code, QStringLiteral("the vocabulary snapshot is unusable: %1").arg(error.message));
+}
+
+} // namespace
+
+Result<std::shared_ptr<const BpeTokenizer>> BpeTokenizer::fromSnapshot(QByteArrayView bytes) {
+    SnapshotReader in(bytes);
+    if (Result<Ok> opened = in.open(); !opened)
+        return unusableSnapshot(opened.error());
+    auto impl = std::make_unique<Impl>();
+    std::uint8_t normalization = 0;
+    std::uint32_t patterns = 0;
+    if (!in.string(impl->id, "id") || !in.string(impl->displayName, "display name") ||
+        !in.u8(normalization, "normalization") || !in.u32(patterns, "pattern count"))
+        return unusableSnapshot(in.error());
+    if (normalization > static_cast<std::uint8_t>(BpeSpec::Normalization::NFKC))
+        return unusableSnapshot(
+            Error::make(Error::Code::InvalidData,
+                        QStringLiteral("unknown normalization %1").arg(normalization)));
+    impl->normalization = static_cast<BpeSpec::Normalization>(normalization);
+    for (std::uint32_t i = 0; i < patterns; ++i) {
+        QString pattern;
+        if (!in.string(pattern, "split pattern"))
+            return unusableSnapshot(in.error());
+        impl->splitPatterns << pattern;
+    }
+    if (Result<Ok> restored = impl->merger.restore(in); !restored)
+        return unusableSnapshot(restored.error());
+    if (in.remaining() != 0)
+        return unusableSnapshot(Error::make(
+            Error::Code::InvalidData,
+            QStringLiteral("%1 unexpected bytes after the last field").arg(in.remaining())));
+    if (Result<Ok> compiled = impl->compilePatterns(); !compiled)
+        return unusableSnapshot(compiled.error());
     return std::shared_ptr<const BpeTokenizer>(new BpeTokenizer(std::move(impl)));
 }
 

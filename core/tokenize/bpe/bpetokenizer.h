@@ -4,6 +4,9 @@
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/tokenizer.h"
 
+#include <QByteArray>
+#include <QByteArrayView>
+
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -24,6 +27,15 @@ public:
     qint64 count(std::string_view utf8) const override;
     // Token ids, for conformance tests against the reference implementations.
     std::vector<int> encode(std::string_view utf8) const;
+
+    // The built state as bytes (format: bpe/vocabsnapshot.h), to be saved and reloaded with
+    // fromSnapshot() instead of parsing and building the vocabulary again. o200k gives about
+    // 12 MB in a few milliseconds. Thread-safe.
+    QByteArray snapshot() const;
+    // Restores a tokenizer from snapshot() bytes: copies the arrays and compiles the
+    // patterns, a few milliseconds for o200k. Everything is checked; truncated, corrupt or
+    // foreign bytes give an Error saying what is wrong. bytes are only borrowed.
+    static Result<std::shared_ptr<const BpeTokenizer>> fromSnapshot(QByteArrayView bytes);
 
     struct Impl;
 
