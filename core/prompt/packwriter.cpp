@@ -5,6 +5,7 @@
 #include "text/textdecoder.h"
 
 #include <QFuture>
+#include <QMutex>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -35,6 +36,16 @@ void appendNumbered(QByteArray &out, const QByteArray &text, const PackFormat &f
     }
 }
 
+// The end of a file's entry, once its content is in chunk.bytes from contentStart.
+void finishFile(Chunk &chunk, const QByteArray &path, qsizetype contentStart,
+                const PackFormat &format) {
+    chunk.manifest.append({path, contentStart, chunk.bytes.size() - contentStart});
+    if (chunk.bytes.size() > contentStart && !chunk.bytes.endsWith('\n'))
+        chunk.bytes += '\n';
+    chunk.bytes += format.fileEnd();
+    ++chunk.files;
+}
+
 void appendFile(Chunk &chunk, const QByteArray &path, const QByteArray &text,
                 const PackFormat &format) {
     chunk.bytes += format.fileBegin(path);
@@ -43,21 +54,73 @@ void appendFile(Chunk &chunk, const QByteArray &path, const QByteArray &text,
         appendNumbered(chunk.bytes, text, format);
     else
         chunk.bytes += text;
-    chunk.manifest.append({path, contentStart, chunk.bytes.size() - contentStart});
-    if (!text.isEmpty() && !text.endsWith('\n'))
-        chunk.bytes += '\n';
-    chunk.bytes += format.fileEnd();
-    ++chunk.files;
+    finishFile(chunk, path, contentStart, format);
 }
+
+// Reads a file straight into the chunk. Plain UTF-8 (nearly every source file) is already
+// what the pack holds; anything else is taken out again and decoded.
+void readFile(Chunk &chunk, repo::ContentReader &reader, const repo::ScannedFile &f,
+              const PackFormat &format) {
+    const qsizetype entryStart = chunk.bytes.size();
+    chunk.bytes += format.fileBegin(f.path);
+    const qsizetype contentStart = chunk.bytes.size();
+    const bool numbered = format.options().lineNumbers;
+    Result<qsizetype> read = reader.appendTo(f, chunk.bytes);
+    if (!read) {
+        chunk.bytes.truncate(entryStart);
+        chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": ") + read.error().message;
+        return;
+    }
+    const QByteArrayView content(chunk.bytes.constData() + contentStart, *read);
+    if (!numbered && text::isPlainUtf8(content)) {
+        finishFile(chunk, f.path, contentStart, format);
+        return;
+    }
+    const QByteArray raw = content.toByteArray();
+    chunk.bytes.truncate(entryStart);
+    const text::DecodedText decoded = text::decodeText(raw);
+    if (decoded.binary) {
+        chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": binary content, skipped");
+        return;
+    }
+    appendFile(chunk, f.path, decoded.utf8, format);
+}
+
+// Buffers of finished chunks, kept for the next ones: a fresh megabyte costs 256 page
+// faults, which on a virtual machine is more than copying into it.
+class BufferPool {
+public:
+    QByteArray take(qsizetype capacity) {
+        QByteArray bytes;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!m_spare.empty()) {
+                bytes = std::move(m_spare.back());
+                m_spare.pop_back();
+            }
+        }
+        bytes.resize(0); // keeps the capacity
+        bytes.reserve(capacity);
+        return bytes;
+    }
+    void give(QByteArray bytes) {
+        QMutexLocker lock(&m_mutex);
+        m_spare.push_back(std::move(bytes));
+    }
+
+private:
+    QMutex m_mutex;
+    std::vector<QByteArray> m_spare;
+};
 
 // Reads, decodes and formats files[begin, end). Runs on a pool thread.
 Chunk buildChunk(const repo::RepoSnapshot &snap, const std::vector<int> &files, size_t begin,
-                 size_t end, const PackFormat &format, const HeldTexts *held) {
+                 size_t end, const PackFormat &format, const HeldTexts *held, BufferPool &buffers) {
     Chunk chunk;
     qint64 expected = 0;
     for (size_t i = begin; i < end; ++i)
         expected += snap.file(files[i]).size + 64;
-    chunk.bytes.reserve(qsizetype(expected));
+    chunk.bytes = buffers.take(qsizetype(expected));
     std::unique_ptr<repo::ContentReader> reader; // created on first use: a ref scan opens git
     for (size_t i = begin; i < end; ++i) {
         const int node = files[i];
@@ -68,19 +131,7 @@ Chunk buildChunk(const repo::RepoSnapshot &snap, const std::vector<int> &files, 
         }
         if (!reader)
             reader = repo::makeContentReader(snap.info());
-        Result<QByteArray> raw = reader->read(f);
-        if (!raw) {
-            chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": ") +
-                                  raw.error().message;
-            continue;
-        }
-        const text::DecodedText decoded = text::decodeText(*raw);
-        if (decoded.binary) {
-            chunk.problems << QString::fromUtf8(f.path) +
-                                  QStringLiteral(": binary content, skipped");
-            continue;
-        }
-        appendFile(chunk, f.path, decoded.utf8, format);
+        readFile(chunk, *reader, f, format);
     }
     return chunk;
 }
@@ -139,6 +190,7 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
     constexpr qint64 kChunkBytes = 1 << 20;
     constexpr size_t kChunkFiles = 256;
     const size_t window = size_t(std::max(1, pool->maxThreadCount())) * 2 + 2;
+    BufferPool buffers; // outlives the chunks in flight
     std::deque<QFuture<Chunk>> inFlight;
     size_t next = 0;
     auto submit = [&] {
@@ -147,8 +199,8 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
         while (next < files.size() && next - begin < kChunkFiles && bytes < kChunkBytes)
             bytes += snap.file(files[next++]).size;
         inFlight.push_back(
-            QtConcurrent::run(pool, [&snap, &files, &format, held, begin, end = next] {
-                return buildChunk(snap, files, begin, end, format, held);
+            QtConcurrent::run(pool, [&snap, &files, &format, held, &buffers, begin, end = next] {
+                return buildChunk(snap, files, begin, end, format, held, buffers);
             }));
     };
     // The workers refer to this frame's arguments: never leave while one runs.
@@ -164,7 +216,7 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
             drainAll();
             return cancelled();
         }
-        Chunk chunk = inFlight.front().result();
+        Chunk chunk = inFlight.front().takeResult(); // moved out: its buffer is reused
         inFlight.pop_front();
         stats.files += chunk.files;
         stats.problems += chunk.problems;
@@ -176,6 +228,7 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
             drainAll();
             return writeError();
         }
+        buffers.give(std::move(chunk.bytes));
     }
     if (!write(format.filesEnd()))
         return writeError();

@@ -54,40 +54,86 @@ public:
                 return ioError(file, errno);
             return QByteArray(buf, n);
         }
+        QByteArray data;
+        const Result<qsizetype> n = readRegular(file, full, data);
+        if (!n)
+            return n.error();
+        return data;
+    }
+
+    Result<qsizetype> appendTo(const ScannedFile &file, QByteArray &out) override {
+        if (file.kind != EntryKind::File)
+            return ContentReader::appendTo(file, out);
+        return readRegular(file, m_root + file.path, out);
+    }
+
+    Result<qsizetype> readInto(const ScannedFile &file, char *buffer, qsizetype capacity) override {
+        if (file.kind != EntryKind::File)
+            return ContentReader::readInto(file, buffer, capacity);
+        struct stat st;
+        const int fd = openRegular(m_root + file.path, st);
+        if (fd < 0)
+            return ioError(file, -fd);
+        if (st.st_size > capacity) {
+            ::close(fd);
+            return qsizetype(-1);
+        }
+        return readAll(file, fd, buffer, qsizetype(st.st_size));
+    }
+
+private:
+    // Opens a regular file for reading and stats it: the descriptor, or -errno.
+    static int openRegular(const QByteArray &full, struct stat &st) {
         const int fd = open(full.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
-            return ioError(file, errno);
-        struct stat st;
+            return -errno;
         if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            const int err = errno;
+            const int err = S_ISREG(st.st_mode) ? errno : EISDIR;
             close(fd);
-            return S_ISREG(st.st_mode) ? ioError(file, err) : ioError(file, EISDIR);
+            return -err;
         }
-        if (st.st_size > kMaxRead) {
-            close(fd);
-            return tooLarge(file, st.st_size);
-        }
-        QByteArray data(qsizetype(st.st_size), Qt::Uninitialized);
+        return fd;
+    }
+
+    static Error closeWith(int fd, Error error) {
+        close(fd);
+        return error;
+    }
+
+    // Reads up to `size` bytes (less if the file shrank) and closes fd.
+    static Result<qsizetype> readAll(const ScannedFile &file, int fd, char *buffer,
+                                     qsizetype size) {
         qsizetype done = 0;
-        while (done < data.size()) {
-            const ssize_t n = ::read(fd, data.data() + done, size_t(data.size() - done));
+        while (done < size) {
+            const ssize_t n = ::read(fd, buffer + done, size_t(size - done));
             if (n < 0 && errno == EINTR)
                 continue;
-            if (n < 0) {
-                const int err = errno;
-                close(fd);
-                return ioError(file, err);
-            }
+            if (n < 0)
+                return closeWith(fd, ioError(file, errno));
             if (n == 0)
                 break; // shrank while we read
             done += n;
         }
         close(fd);
-        data.truncate(done);
-        return data;
+        return done;
     }
 
-private:
+    // Reads the regular file at `full` onto the end of `out`.
+    static Result<qsizetype> readRegular(const ScannedFile &file, const QByteArray &full,
+                                         QByteArray &out) {
+        struct stat st;
+        const int fd = openRegular(full, st);
+        if (fd < 0)
+            return ioError(file, -fd);
+        if (st.st_size > kMaxRead)
+            return closeWith(fd, tooLarge(file, st.st_size));
+        const qsizetype start = out.size();
+        out.resize(start + qsizetype(st.st_size));
+        const Result<qsizetype> n = readAll(file, fd, out.data() + start, qsizetype(st.st_size));
+        out.truncate(start + (n ? *n : 0));
+        return n;
+    }
+
     QByteArray m_root;
 };
 
@@ -133,6 +179,25 @@ private:
 };
 
 } // namespace
+
+Result<qsizetype> ContentReader::appendTo(const ScannedFile &file, QByteArray &out) {
+    const Result<QByteArray> bytes = read(file);
+    if (!bytes)
+        return bytes.error();
+    out += *bytes;
+    return bytes->size();
+}
+
+Result<qsizetype> ContentReader::readInto(const ScannedFile &file, char *buffer,
+                                          qsizetype capacity) {
+    const Result<QByteArray> bytes = read(file);
+    if (!bytes)
+        return bytes.error();
+    if (bytes->size() > capacity)
+        return qsizetype(-1);
+    std::memcpy(buffer, bytes->constData(), size_t(bytes->size()));
+    return bytes->size();
+}
 
 std::unique_ptr<ContentReader> makeContentReader(const RepoInfo &info) {
     if (info.isGit && !info.ref.isEmpty())

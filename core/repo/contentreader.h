@@ -17,6 +17,13 @@ class ContentReader {
 public:
     virtual ~ContentReader() = default;
     virtual Result<QByteArray> read(const ScannedFile &file) = 0;
+    // Appends the file's bytes to `out` and returns how many; on an error `out` is as it
+    // was. The disk reader reads straight into `out` (no buffer of its own, no copy), which
+    // is what writing a pack of thousands of files wants.
+    virtual Result<qsizetype> appendTo(const ScannedFile &file, QByteArray &out);
+    // Reads the file into buffer[0, capacity) and returns its size; -1 (nothing read) when
+    // it is larger than capacity.
+    virtual Result<qsizetype> readInto(const ScannedFile &file, char *buffer, qsizetype capacity);
 };
 
 // Creates a reader suitable for the scan described by info. Cheap; call once per

@@ -140,12 +140,16 @@ qint64 countLines(QByteArrayView text) {
     return newlines + (text.back() != '\n' ? 1 : 0);
 }
 
-DecodedText decodeText(const QByteArray &raw) {
-    const auto *p = reinterpret_cast<const unsigned char *>(raw.constData());
+bool isPlainUtf8(QByteArrayView raw) {
+    const auto *p = reinterpret_cast<const unsigned char *>(raw.data());
     const bool bomOrUtf16 = raw.size() >= 2 && (p[0] == 0xFF || p[0] == 0xFE || p[0] == 0xEF);
     const qsizetype probe = std::min<qsizetype>(raw.size(), 8000);
-    if (!bomOrUtf16 && std::memchr(p, 0, size_t(probe)) == nullptr &&
-        scanUtf8(p, p + raw.size()).invalid == 0) {
+    return !bomOrUtf16 && std::memchr(p, 0, size_t(probe)) == nullptr &&
+           scanUtf8(p, p + raw.size()).invalid == 0;
+}
+
+DecodedText decodeText(const QByteArray &raw) {
+    if (isPlainUtf8(raw)) {
         DecodedText out;
         out.utf8 = raw; // implicitly shared, no copy
         return out;

@@ -37,6 +37,8 @@ struct DecodedText {
 DecodedText decodeText(QByteArrayView raw);
 // Same, but valid UTF-8 without a BOM shares `raw`'s buffer instead of copying it.
 DecodedText decodeText(const QByteArray &raw);
+// True when decodeText would return `raw` unchanged: valid UTF-8, no BOM, not binary.
+bool isPlainUtf8(QByteArrayView raw);
 
 // Fast check used by the decoder and the tokenizers.
 bool isValidUtf8(QByteArrayView bytes);

@@ -382,3 +382,43 @@ TEST(PackWriter, ManifestSlicesBackToEachFile) {
         }
     }
 }
+
+// Files are read straight into the chunk being formatted; one that is not plain UTF-8 is
+// taken out again and decoded, and must leave its neighbours in the same chunk intact.
+TEST(PackWriter, FilesThatNeedDecodingLeaveTheirNeighboursIntact) {
+    ScratchRepo repo;
+    repo.write(QStringLiteral("a.txt"), "alpha\n");
+    repo.write(QStringLiteral("b.bin"), QByteArray("bin\0ary", 7));
+    repo.write(QStringLiteral("c.txt"), "no final newline");
+    repo.write(QStringLiteral("d.txt"), "caf\xE9\n");
+    repo.write(QStringLiteral("e.txt"), "");
+    repo.write(QStringLiteral("f.txt"), "\xEF\xBB\xBF"
+                                        "bom\n");
+    repo.write(QStringLiteral("g.txt"), "last\n");
+    ASSERT_TRUE(QFile::link(QStringLiteral("a.txt"), repo.filePath(QStringLiteral("h.txt"))));
+    const SnapshotPtr snap = scanned(repo.path());
+    const Written w = write(
+        *snap,
+        nodes(*snap, {"a.txt", "b.bin", "c.txt", "d.txt", "e.txt", "f.txt", "g.txt", "h.txt"}),
+        PackOptions{});
+    const qsizetype at = w.text.indexOf("<files>\n");
+    ASSERT_GE(at, 0);
+    EXPECT_EQ(w.text.mid(at).toStdString(),
+              "<files>\n"
+              "<file path=\"a.txt\">\nalpha\n</file>\n\n"
+              "<file path=\"c.txt\">\nno final newline\n</file>\n\n"
+              "<file path=\"d.txt\">\ncaf\xC3\xA9\n</file>\n\n"
+              "<file path=\"e.txt\">\n</file>\n\n"
+              "<file path=\"f.txt\">\nbom\n</file>\n\n"
+              "<file path=\"g.txt\">\nlast\n</file>\n\n"
+              "<file path=\"h.txt\">\na.txt\n</file>\n\n" // git's view of a symlink
+              "</files>\n");
+    ASSERT_EQ(w.stats.problems.size(), 1);
+    EXPECT_EQ(w.stats.problems.first(), QStringLiteral("b.bin: binary content, skipped"));
+    EXPECT_EQ(w.stats.files, 7);
+    // The manifest slices back to the content that was read straight into the chunk.
+    const auto c = std::find_if(w.stats.manifest.cbegin(), w.stats.manifest.cend(),
+                                [](const PackedFile &f) { return f.path == "c.txt"; });
+    ASSERT_NE(c, w.stats.manifest.cend());
+    EXPECT_EQ(w.text.mid(c->offset, c->length), QByteArray("no final newline"));
+}
