@@ -2,6 +2,7 @@
 #include "tokenize/countjob.h"
 
 #include "repo/contentreader.h"
+#include "text/byteslab.h"
 
 #include <QMutex>
 #include <QThreadPool>
@@ -39,6 +40,22 @@ bool looksGenerated(QByteArrayView text, qint64 lines) {
         return true;
     // Minified: long text with very long average lines.
     return text.size() > 4096 && lines > 0 && text.size() / lines > 500;
+}
+
+// Reads a file; into the slab when one is given (the texts kept for the pack).
+Result<QByteArray> readContent(repo::ContentReader &reader, const repo::ScannedFile &file,
+                               text::ByteSlab *slab) {
+    if (slab) {
+        const qsizetype room = file.size + file.size / 16 + 4096; // it may have grown
+        if (char *buffer = slab->reserve(room)) {
+            const Result<qsizetype> n = reader.readInto(file, buffer, room);
+            if (!n)
+                return n.error();
+            if (*n >= 0)
+                return slab->commit(*n);
+        }
+    }
+    return reader.read(file);
 }
 
 } // namespace
@@ -120,6 +137,7 @@ void CountJob::start() {
         m_workers.append(QtConcurrent::run(m_pool, [this, state = m_state, snapshot = m_snapshot,
                                                     tokenizer = m_tokenizer, cache = m_cache] {
             auto reader = repo::makeContentReader(snapshot->info());
+            text::ByteSlab slab; // the texts this worker keeps
             QList<FileCount> local;
             for (;;) {
                 const size_t i = state->cursor.fetch_add(1);
@@ -132,8 +150,11 @@ void CountJob::start() {
                 std::optional<ContentStats> known;
                 if (!repo::isNull(file.blobId))
                     known = cache->find(file.blobId);
+                const bool mayKeep = state->keepTexts &&
+                                     state->heldBudget.load(std::memory_order_relaxed) >= file.size;
                 Result<QByteArray> raw =
-                    known ? Result<QByteArray>(QByteArray()) : reader->read(file);
+                    known ? Result<QByteArray>(QByteArray())
+                          : readContent(*reader, file, mayKeep ? &slab : nullptr);
                 if (known) {
                     fc.ok = fc.fromCache = true;
                     fc.stats = *known;

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#include "text/byteslab.h"
+
+#include "common/hugepages.h"
+
+namespace reposcope::text {
+
+ByteSlab::ByteSlab(qsizetype blockSize)
+    : m_blockSize(blockSize) {}
+
+void ByteSlab::newBlock() {
+    m_block = QByteArray(m_blockSize, Qt::Uninitialized);
+    // The block is not shared yet: data() does not detach. Later writes go through m_base,
+    // never through m_block (which is shared with the arrays handed out by then).
+    m_base = m_block.data();
+    m_used = 0;
+    adviseHugePages(m_base, size_t(m_blockSize));
+}
+
+char *ByteSlab::reserve(qsizetype capacity) {
+    if (capacity > m_blockSize)
+        return nullptr;
+    if (!m_base || m_blockSize - m_used < capacity)
+        newBlock();
+    m_reserved = capacity;
+    return m_base + m_used;
+}
+
+QByteArray ByteSlab::commit(qsizetype n) {
+    Q_ASSERT(n >= 0 && n <= m_reserved);
+    QByteArray::DataPointer &block = m_block.data_ptr();
+    block.ref(); // the array below holds a reference to the block
+    QByteArray slice(QByteArray::DataPointer(block.d_ptr(), m_base + m_used, n));
+    m_used += n;
+    m_reserved = 0;
+    return slice;
+}
+
+} // namespace reposcope::text
