@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 // reposcope-cli: the same core, headless, for nightly and CI audits.
 #include "clicommands.h"
+#include "clishared.h"
+
+#include "repo/gitutil.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
 #include <QTextStream>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -30,6 +34,11 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv) {
 
 int main(int argc, char **argv) {
     const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
+    // libgit2 starts OpenSSL (through libssh2) on the thread that first initialises it, and
+    // OpenSSL frees that thread's state when the thread ends. A pool worker that is still
+    // ending while the process exits would race OpenSSL's own clean-up at exit (a rare
+    // "malloc_consolidate(): invalid chunk size" abort). Initialised here, no worker owns any.
+    reposcope::repo::git::ensureInit();
     QCoreApplication::setOrganizationName(QStringLiteral("RepoScope"));
     QCoreApplication::setApplicationName(QStringLiteral("RepoScope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REPOSCOPE_VERSION));
@@ -47,12 +56,22 @@ int main(int argc, char **argv) {
     }
     const QString command = args[1];
     args.removeAt(1); // the parsers see "reposcope-cli [options] PATH"
-    if (command == QLatin1String("count"))
-        return reposcope::cli::runCount(args);
-    if (command == QLatin1String("pack"))
-        return reposcope::cli::runPack(args);
-    if (command == QLatin1String("ask"))
-        return reposcope::cli::runAsk(args);
-    err << "error: unknown command '" << command << "'\n\n" << reposcope::cli::mainHelp();
-    return reposcope::cli::ExitUsage;
+    int code = reposcope::cli::ExitUsage;
+    if (command == QLatin1String("count")) {
+        code = reposcope::cli::runCount(args);
+    } else if (command == QLatin1String("pack")) {
+        code = reposcope::cli::runPack(args);
+    } else if (command == QLatin1String("ask")) {
+        code = reposcope::cli::runAsk(args);
+    } else {
+        err << "error: unknown command '" << command << "'\n\n" << reposcope::cli::mainHelp();
+        return reposcope::cli::ExitUsage;
+    }
+    // The command has stopped everything it started (threads joined, the engine host ended)
+    // and written its files. What is left at exit only frees memory: library clean-ups
+    // (OpenSSL's, Qt's globals) that take tens of milliseconds. Flush and leave.
+    reposcope::cli::out().flush();
+    reposcope::cli::err().flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
 }

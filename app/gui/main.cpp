@@ -6,6 +6,7 @@
 #include "llm/modelcatalog.h"
 #include "mainwindow.h"
 #include "prompt/tasktemplates.h"
+#include "repo/gitutil.h"
 #include "repotreemodel.h"
 #include "security/apikeystore.h"
 #include "tokenize/correctionstore.h"
@@ -30,6 +31,11 @@
 
 int main(int argc, char **argv) {
     QApplication app(argc, argv);
+    // libgit2 starts OpenSSL (through libssh2) on the thread that first initialises it, and
+    // OpenSSL frees that thread's state when the thread ends. A pool worker that is still
+    // ending while the process exits would race OpenSSL's own clean-up at exit (a rare
+    // "malloc_consolidate(): invalid chunk size" abort). Initialised here, no worker owns any.
+    reposcope::repo::git::ensureInit();
     QApplication::setOrganizationName(QStringLiteral("RepoScope"));
     QApplication::setApplicationName(QStringLiteral("RepoScope"));
     QApplication::setApplicationVersion(QStringLiteral(REPOSCOPE_VERSION));
@@ -86,6 +92,7 @@ int main(int argc, char **argv) {
 
     reposcope::tokenize::TokenizerRegistry tokenizers(
         reposcope::tokenize::TokenizerRegistry::defaultDataFolder());
+    tokenizers.setSnapshotFolder(reposcope::tokenize::TokenCache::defaultFolder());
     reposcope::tokenize::CorrectionStore corrections(
         reposcope::tokenize::CorrectionStore::defaultFile());
     QNetworkAccessManager network;         // every backend request; lives on the UI thread

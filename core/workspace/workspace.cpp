@@ -6,7 +6,16 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <thread>
+
 namespace reposcope::workspace {
+
+namespace {
+
+// Below this many nodes per half, starting a thread costs more than it saves.
+constexpr int kNodesWorthASecondThread = 2000;
+
+} // namespace
 
 Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
                                   const tokenize::Tokenizer &tokenizer,
@@ -14,18 +23,40 @@ Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
                                   const std::atomic_bool *cancel) {
     QElapsedTimer timer;
     timer.start();
-    Result<repo::ScanResult> scanned = repo::scanRepository(options, cancel);
+    Result<OpenedRepo> opened =
+        openScanned(repo::scanRepository(options, cancel), tokenizer, format, cancel);
+    if (opened)
+        opened->scanMs = timer.elapsed();
+    return opened;
+}
+
+Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
+                               const tokenize::Tokenizer &tokenizer,
+                               const prompt::PackFormat &format, const std::atomic_bool *cancel) {
+    QElapsedTimer timer;
+    timer.start();
     if (!scanned)
         return scanned.error();
     OpenedRepo opened;
     opened.snapshot = repo::RepoSnapshot::build(std::move(scanned).value());
     const repo::RepoSnapshot &snap = *opened.snapshot;
     opened.nodeOverheads.resize(size_t(snap.nodeCount()));
-    for (int node = 0; node < snap.nodeCount(); ++node) {
-        if (cancel && *cancel)
-            return Error::make(Error::Code::Cancelled, QStringLiteral("opening was cancelled"));
-        opened.nodeOverheads[size_t(node)] = format.nodeOverhead(snap, node, tokenizer);
+    // Pricing tokenizes a line or two per node (tens of ms for a large tree): the second
+    // half on a thread of its own.
+    auto price = [&](int first, int end) {
+        for (int node = first; node < end && !(cancel && *cancel); ++node)
+            opened.nodeOverheads[size_t(node)] = format.nodeOverhead(snap, node, tokenizer);
+    };
+    const int half = snap.nodeCount() / 2;
+    if (half >= kNodesWorthASecondThread) {
+        std::thread second(price, half, snap.nodeCount());
+        price(0, half);
+        second.join();
+    } else {
+        price(0, snap.nodeCount());
     }
+    if (cancel && *cancel)
+        return Error::make(Error::Code::Cancelled, QStringLiteral("opening was cancelled"));
     opened.fixedOverhead = format.fixedOverhead(snap.name(0), tokenizer);
     opened.scanMs = timer.elapsed();
     return opened;
@@ -64,16 +95,27 @@ void Workspace::cancel() {
 }
 
 void Workspace::open(const repo::ScanOptions &options) {
+    startOpen(options, nullptr);
+}
+
+void Workspace::open(const repo::ScanOptions &options, Result<repo::ScanResult> scanned) {
+    startOpen(options, std::make_shared<Result<repo::ScanResult>>(std::move(scanned)));
+}
+
+void Workspace::startOpen(const repo::ScanOptions &options,
+                          std::shared_ptr<Result<repo::ScanResult>> scanned) {
     cancel();
     if (options.path != m_options.path || options.ref != m_options.ref)
         m_restoreSelection.reset(); // a different repository: nothing to keep
     m_options = options;
     m_scanCancel = std::make_shared<std::atomic_bool>(false);
     Q_EMIT scanStarted(options.path);
-    m_scanWatcher.setFuture(QtConcurrent::run(
-        m_pool, [options, tokenizer = m_tokenizer, format = m_format, cancel = m_scanCancel] {
-            return openRepository(options, *tokenizer, format, cancel.get());
-        }));
+    m_scanWatcher.setFuture(QtConcurrent::run(m_pool, [options, scanned, tokenizer = m_tokenizer,
+                                                       format = m_format, cancel = m_scanCancel] {
+        if (scanned)
+            return openScanned(std::move(*scanned), *tokenizer, format, cancel.get());
+        return openRepository(options, *tokenizer, format, cancel.get());
+    }));
 }
 
 void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer,

@@ -5,6 +5,7 @@
 #include "prompt/packformat.h"
 #include "prompt/packwriter.h"
 #include "prompt/selection.h"
+#include "repo/reposcanner.h"
 #include "repo/reposnapshot.h"
 #include "tokenize/countjob.h"
 #include "tokenize/tokenizer.h"
@@ -35,6 +36,10 @@ struct OpenedRepo {
 Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
                                   const tokenize::Tokenizer &tokenizer,
                                   const prompt::PackFormat &format, const std::atomic_bool *cancel);
+// The same from a scan already made (it needs no tokenizer, so it can run while one loads).
+Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
+                               const tokenize::Tokenizer &tokenizer,
+                               const prompt::PackFormat &format, const std::atomic_bool *cancel);
 
 // The open repository: drives the scan and the background count, owns the selection.
 // Lives on the UI thread; all heavy work runs on the injected pool. Cancelling or
@@ -47,6 +52,9 @@ public:
     ~Workspace() override;
 
     void open(const repo::ScanOptions &options);
+    // Opens with the result of repo::scanRepository(options) made beforehand (the CLI scans
+    // while the vocabulary loads); otherwise exactly as open().
+    void open(const repo::ScanOptions &options, Result<repo::ScanResult> scanned);
     void cancel();
     // Re-opens to re-price the overhead; keeps the user's selection.
     void setPackOptions(const prompt::PackOptions &options);
@@ -90,6 +98,8 @@ Q_SIGNALS:
     void countingFinished(bool cancelled, qint64 elapsedMs);
 
 private:
+    void startOpen(const repo::ScanOptions &options,
+                   std::shared_ptr<Result<repo::ScanResult>> scanned);
     void onScanFinished();
     void startCounting();
     void reopenKeepingSelection();
