@@ -64,6 +64,7 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
             return result;
         }
     }
+    options.checkModified = false; // the CLI never reports it
     if (parser.isSet(flags.keepDefaults))
         options.excludeLockFiles = options.excludeGenerated = options.excludeVendored = false;
     const QString cacheFolder = parser.isSet(flags.noCache) ? QString()

@@ -102,9 +102,9 @@ Result<ScanResult> scanGit(git_repository *repo, const QString &dir, const ScanO
         return head.error();
     // Submodules are listed as entries and never descended; descendSubmodules is not
     // implemented yet.
-    Result<std::vector<ScannedFile>> files = info.ref.isEmpty()
-                                                 ? detail::scanWorktree(repo, info, cancel)
-                                                 : detail::scanRef(repo, info, cancel);
+    Result<std::vector<ScannedFile>> files =
+        info.ref.isEmpty() ? detail::scanWorktree(repo, info, options.checkModified, cancel)
+                           : detail::scanRef(repo, info, cancel);
     if (!files)
         return files.error();
     result.files = std::move(files).value();

@@ -13,9 +13,10 @@
 namespace reposcope::repo::detail {
 
 // Working tree of a non-bare repository: index entries (tracked) + untracked files that
-// are not ignored, under info.scopePrefix. Fills info.dirty and warnings.
+// are not ignored, under info.scopePrefix. Fills warnings, and info.dirty when
+// checkModified.
 Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &info,
-                                              const std::atomic_bool *cancel);
+                                              bool checkModified, const std::atomic_bool *cancel);
 
 // The tree of info.ref (peeled to a commit), under info.scopePrefix. Fills info.shortSha.
 Result<std::vector<ScannedFile>> scanRef(git_repository *repo, RepoInfo &info,

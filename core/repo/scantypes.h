@@ -59,6 +59,10 @@ struct ScanOptions {
     bool excludeLockFiles = true;
     bool excludeGenerated = true;
     bool excludeVendored = true;
+    // false: RepoInfo::dirty is not worked out (stays false), which saves the
+    // index-versus-HEAD diff on a second thread and hashing stale files. The CLI never
+    // shows it.
+    bool checkModified = true;
 };
 
 struct RepoInfo {

@@ -131,7 +131,7 @@ std::optional<Error> runWalk(DirWalk &walk, RepoInfo &info) {
 } // namespace
 
 Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &info,
-                                              const std::atomic_bool *cancel) {
+                                              bool checkModified, const std::atomic_bool *cancel) {
     git_index *rawIndex = nullptr;
     if (git_repository_index(&rawIndex, repo) != 0)
         return git::lastError(Error::Code::CorruptRepository,
@@ -141,7 +141,9 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
     const git::Index index(rawIndex);
     const QByteArray root = QFile::encodeName(info.rootPath);
     const QByteArray scope = info.scopePrefix.toUtf8();
-    std::future<bool> stagedChanges = indexDiffersFromHeadAsync(repo, scope);
+    std::future<bool> stagedChanges;
+    if (checkModified)
+        stagedChanges = indexDiffersFromHeadAsync(repo, scope);
 
     // Unique index paths (conflicted paths have several stages; git lists them once).
     std::vector<const git_index_entry *> entries;
@@ -220,6 +222,8 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
                                         "they are listed but cannot be read.")
                              .arg(missing);
 
+    if (!checkModified)
+        return files;
     // dirty, cheapest evidence first (see RepoInfo::dirty).
     bool dirty = untracked || missing > 0 || sizeChanged;
     constexpr size_t kMaxHashes = 256;

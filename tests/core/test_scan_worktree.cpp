@@ -142,6 +142,15 @@ TEST(ScanWorktree, CleanRepoHasBlobIdsAndIsNotDirty) {
     EXPECT_TRUE(isNull(findFile(r, "a.txt")->blobId));
     repo.git({QStringLiteral("add"), QStringLiteral("a.txt")});
     EXPECT_TRUE(scan(repo.path()).info.dirty);
+
+    // Without checkModified (the CLI): the same files, and dirty is simply not worked out.
+    ScanOptions quick;
+    quick.path = repo.path();
+    quick.checkModified = false;
+    const auto unchecked = scanRepository(quick, nullptr);
+    ASSERT_TRUE(unchecked.ok()) << unchecked.error().message.toStdString();
+    EXPECT_FALSE(unchecked->info.dirty);
+    EXPECT_EQ(sortedPaths(*unchecked), sortedPaths(scan(repo.path())));
 }
 
 TEST(ScanWorktree, SubfolderScope) {
