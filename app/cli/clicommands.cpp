@@ -238,6 +238,11 @@ int runPack(const QStringList &arguments) {
     const prompt::PackFormat packFormat(packOptions);
     const prompt::HeldTexts held = ws.takeHeldTexts();
 
+    // The pack is written by readers, one per core, and this thread: the files are in the page
+    // cache (counting has just read them, or their counts were cached), so more readers only
+    // contend with the writing thread (measured: 10-30 ms slower on the Go tree with 4).
+    QThreadPool writers;
+    writers.setMaxThreadCount(QThread::idealThreadCount());
     const QString target = parser.value(output);
     Result<prompt::PackStats> stats = Error{};
     if (target == QLatin1String("-")) {
@@ -245,7 +250,7 @@ int runPack(const QStringList &arguments) {
         if (!stdoutFile.open(stdout, QIODevice::WriteOnly))
             return ExitOutput;
         stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, stdoutFile,
-                                  &pool, nullptr, &held);
+                                  &writers, nullptr, &held);
     } else {
         // Like QSaveFile (a temporary file beside the target, renamed over it only once
         // everything is written, so a failed run leaves the old pack alone) but without its
@@ -256,7 +261,7 @@ int runPack(const QStringList &arguments) {
             err() << "error: cannot write " << target << ": " << file.errorString() << "\n";
             return ExitOutput;
         }
-        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, file, &pool,
+        stats = prompt::writePack(sel.snapshot(), sel.selectedFiles(), packFormat, file, &writers,
                                   nullptr, &held);
         if (stats) {
             const QString problem = replaceWith(file, target);
