@@ -2,6 +2,8 @@
 #include "clicommands.h"
 #include "clishared.h"
 
+#include "common/renameover.h"
+
 #include "prompt/packwriter.h"
 #include "tokenize/tokencache.h"
 #include "tokenize/tokenizerregistry.h"
@@ -33,15 +35,12 @@ namespace {
 // a second time when the pack is written).
 constexpr qint64 kHeldTextBudget = qint64(512) << 20;
 
-// Flushes `file`, gives it the permissions a new file (or the replaced one) would have and
-// renames it over `target`. Returns "" on success, else what went wrong.
+// Gives `file` the permissions a new file (or the replaced one) would have and renames it
+// over `target`. Returns "" on success, else what went wrong.
 QString replaceWith(QTemporaryFile &file, const QString &target) {
-    if (!file.flush())
-        return file.errorString();
-    const QByteArray to = QFile::encodeName(target);
     struct stat st;
     mode_t mode;
-    if (::stat(to.constData(), &st) == 0) {
+    if (::stat(QFile::encodeName(target).constData(), &st) == 0) {
         mode = st.st_mode & 07777;
     } else {
         const mode_t mask = ::umask(0);
@@ -50,10 +49,7 @@ QString replaceWith(QTemporaryFile &file, const QString &target) {
     }
     if (::fchmod(file.handle(), mode) != 0)
         return QString::fromLocal8Bit(strerror(errno));
-    if (::rename(QFile::encodeName(file.fileName()).constData(), to.constData()) != 0)
-        return QString::fromLocal8Bit(strerror(errno));
-    file.setAutoRemove(false);
-    return {};
+    return renameOver(file, target);
 }
 
 } // namespace

@@ -34,11 +34,7 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv) {
 
 int main(int argc, char **argv) {
     const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
-    // libgit2 starts OpenSSL (through libssh2) on the thread that first initialises it, and
-    // OpenSSL frees that thread's state when the thread ends. A pool worker that is still
-    // ending while the process exits would race OpenSSL's own clean-up at exit (a rare
-    // "malloc_consolidate(): invalid chunk size" abort). Initialised here, no worker owns any.
-    reposcope::repo::git::ensureInit();
+    reposcope::repo::git::ensureInit(); // here, on the main thread: see gitutil.h
     QCoreApplication::setOrganizationName(QStringLiteral("RepoScope"));
     QCoreApplication::setApplicationName(QStringLiteral("RepoScope"));
     QCoreApplication::setApplicationVersion(QStringLiteral(REPOSCOPE_VERSION));

@@ -31,11 +31,7 @@
 
 int main(int argc, char **argv) {
     QApplication app(argc, argv);
-    // libgit2 starts OpenSSL (through libssh2) on the thread that first initialises it, and
-    // OpenSSL frees that thread's state when the thread ends. A pool worker that is still
-    // ending while the process exits would race OpenSSL's own clean-up at exit (a rare
-    // "malloc_consolidate(): invalid chunk size" abort). Initialised here, no worker owns any.
-    reposcope::repo::git::ensureInit();
+    reposcope::repo::git::ensureInit(); // here, on the main thread: see gitutil.h
     QApplication::setOrganizationName(QStringLiteral("RepoScope"));
     QApplication::setApplicationName(QStringLiteral("RepoScope"));
     QApplication::setApplicationVersion(QStringLiteral(REPOSCOPE_VERSION));

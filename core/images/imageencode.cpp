@@ -24,17 +24,6 @@ bool isCancelled(const std::atomic_bool *cancel) {
     return cancel != nullptr && cancel->load(std::memory_order_relaxed);
 }
 
-QByteArray write(const QImage &image, const QByteArray &format, int quality) {
-    QByteArray data;
-    QBuffer buffer(&data);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, format);
-    writer.setQuality(quality);
-    if (!writer.write(image))
-        return {};
-    return data;
-}
-
 // JPEG has no alpha: composite on white, as the SVG path does.
 QImage flattened(const QImage &image) {
     if (!image.hasAlphaChannel())
@@ -57,6 +46,17 @@ QImage shrunk(const QImage &image) {
 }
 
 } // namespace
+
+QByteArray encodeImage(const QImage &image, const QByteArray &format, int quality) {
+    QByteArray data;
+    QBuffer buffer(&data);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, format);
+    writer.setQuality(quality);
+    if (!writer.write(image))
+        return {};
+    return data;
+}
 
 qint64 dataUrlBytes(qint64 encodedBytes, const QByteArray &mimeType) {
     constexpr qint64 kFraming = 5 + 8; // "data:" and ";base64,"
@@ -129,14 +129,14 @@ Result<Encoded> encodeToFit(QImage image, bool preferPng, const QStringList &mim
     };
     for (int round = 0; round < kShrinkRounds; ++round) {
         if (format == "png") {
-            QByteArray data = write(image, format, -1);
+            QByteArray data = encodeImage(image, format, -1);
             if (fits(data))
                 return Encoded{std::move(data), format, image, -1};
         } else {
             for (const int quality : kJpegQualities) {
                 if (isCancelled(cancel))
                     break;
-                QByteArray data = write(image, format, quality);
+                QByteArray data = encodeImage(image, format, quality);
                 if (fits(data))
                     return Encoded{std::move(data), format, image, quality};
             }

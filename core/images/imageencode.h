@@ -20,6 +20,10 @@ struct Encoded {
     int quality = -1;  // JPEG quality used; -1 for PNG
 };
 
+// The image in `format` ("png", "jpeg", ...; quality -1 for the writer's default), or empty
+// bytes when it cannot be written. Blocking; thread-safe.
+QByteArray encodeImage(const QImage &image, const QByteArray &format, int quality = -1);
+
 // Bytes a data URL of `encodedBytes` takes as sent: "data:" + type + ";base64," +
 // the base64 text (4 characters per 3 bytes).
 qint64 dataUrlBytes(qint64 encodedBytes, const QByteArray &mimeType);

@@ -13,6 +13,10 @@ namespace reposcope::repo::git {
 // Initialises libgit2 once per process (std::call_once; never shut down). Also turns off
 // libgit2's repository-owner validation: RepoScope only reads repositories and never
 // runs hooks or configured commands, so auditing a checkout owned by another user is safe.
+// Programs call it first thing on the main thread: libgit2 starts OpenSSL (through libssh2)
+// on the thread that initialises it, and OpenSSL frees that thread's state when it ends; a
+// pool worker still ending while the process exits races OpenSSL's own clean-up at exit (a
+// rare "malloc_consolidate(): invalid chunk size" abort). The calls on workers are then no-ops.
 void ensureInit();
 
 template <typename T, void (*Free)(T *)> struct Deleter {

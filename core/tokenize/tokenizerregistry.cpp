@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tokenize/tokenizerregistry.h"
 
+#include "common/renameover.h"
 #include "tokenize/bpe/bpetokenizer.h"
 #include "tokenize/estimatortokenizer.h"
 
@@ -10,10 +11,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryFile>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 
 namespace reposcope::tokenize {
 
@@ -59,7 +56,7 @@ private:
     QByteArrayView m_view;
 };
 
-QString contentKey(QByteArrayView bytes) {
+QString snapshotKey(QByteArrayView bytes) {
     const XXH128_hash_t hash = XXH3_128bits(bytes.data(), static_cast<std::size_t>(bytes.size()));
     XXH128_canonical_t canonical;
     XXH128_canonicalFromHash(&canonical, hash);
@@ -154,7 +151,7 @@ TokenizerRegistry::loadThroughSnapshot(const QString &file, const QString &folde
         const FileBytes source(file);
         if (!source.isOpen())
             return buildFromFile(file); // which says why the file cannot be read
-        path = folder + QStringLiteral("/vocab-") + contentKey(source.bytes()) +
+        path = folder + QStringLiteral("/vocab-") + snapshotKey(source.bytes()) +
                QStringLiteral(".bin");
     }
     if (QFileInfo::exists(path)) {
@@ -178,18 +175,14 @@ void TokenizerRegistry::saveSnapshot(const QString &path, const BpeTokenizer &to
     if (!QDir().mkpath(folder)) {
         problem = QStringLiteral("the folder could not be created");
     } else {
-        // A temporary file renamed over the snapshot, as QSaveFile does, but without its
-        // fsync (100+ ms for 12 MB here): a snapshot cut short by a crash fails its checksum
-        // and is simply built again.
+        // No fsync (100+ ms for 12 MB here): a snapshot cut short by a crash fails its
+        // checksum and is simply built again.
         QTemporaryFile out(path + QStringLiteral(".XXXXXX"));
         const QByteArray bytes = tokenizer.snapshot();
-        if (!out.open() || out.write(bytes) != bytes.size() || !out.flush())
+        if (!out.open() || out.write(bytes) != bytes.size())
             problem = out.errorString();
-        else if (::rename(QFile::encodeName(out.fileName()).constData(),
-                          QFile::encodeName(path).constData()) != 0)
-            problem = QString::fromLocal8Bit(std::strerror(errno));
         else
-            out.setAutoRemove(false);
+            problem = renameOver(out, path);
     }
     QMutexLocker lock(&m_mutex);
     m_snapshotProblem =

@@ -67,7 +67,7 @@ private:
     void saveSnapshot(const QString &path, const BpeTokenizer &tokenizer);
 
     QString m_dataFolder;
-    mutable QMutex m_mutex;
+    QMutex m_mutex;
     QString m_snapshotFolder;                                  // guarded by m_mutex
     QString m_snapshotProblem;                                 // guarded by m_mutex
     QHash<QString, std::shared_ptr<const Tokenizer>> m_loaded; // by file path

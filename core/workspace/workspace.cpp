@@ -33,8 +33,6 @@ Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
 Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
                                const tokenize::Tokenizer &tokenizer,
                                const prompt::PackFormat &format, const std::atomic_bool *cancel) {
-    QElapsedTimer timer;
-    timer.start();
     if (!scanned)
         return scanned.error();
     OpenedRepo opened;
@@ -58,7 +56,6 @@ Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
     if (cancel && *cancel)
         return Error::make(Error::Code::Cancelled, QStringLiteral("opening was cancelled"));
     opened.fixedOverhead = format.fixedOverhead(snap.name(0), tokenizer);
-    opened.scanMs = timer.elapsed();
     return opened;
 }
 

@@ -28,7 +28,7 @@ struct OpenedRepo {
     repo::SnapshotPtr snapshot;
     std::vector<qint32> nodeOverheads;
     qint64 fixedOverhead = 0;
-    qint64 scanMs = 0;
+    qint64 scanMs = 0; // scan to priced; set by openRepository (0 from openScanned)
 };
 
 // Open a repository or folder: scan, build the snapshot, price each node's pack overhead.

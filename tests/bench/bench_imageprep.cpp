@@ -2,13 +2,12 @@
 // Preparing a 6000×4000 photo for Llama 4 (issue 7: < 500 ms off the UI thread): a
 // photo-like PNG (gradients plus noise, so it compresses like a photo, ~40 MB) and the
 // same picture as a JPEG, each decoded, downscaled to 1344×896 and re-encoded as JPEG.
+#include "images/imageencode.h"
 #include "images/imageprep.h"
 
 #include <benchmark/benchmark.h>
 
-#include <QBuffer>
 #include <QImage>
-#include <QImageWriter>
 #include <QRandomGenerator>
 
 using namespace reposcope::images;
@@ -30,21 +29,11 @@ QImage photo6000x4000() {
     return image;
 }
 
-QByteArray encode(const QImage &image, const char *format, int quality) {
-    QByteArray data;
-    QBuffer buffer(&data);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, format);
-    writer.setQuality(quality);
-    writer.write(image);
-    return data;
-}
-
 // Generated once per process: encoding a 24-megapixel PNG takes seconds.
 const QByteArray &photoAs(const char *format) {
     static const QImage image = photo6000x4000();
-    static const QByteArray png = encode(image, "png", -1);
-    static const QByteArray jpeg = encode(image, "jpeg", 90);
+    static const QByteArray png = encodeImage(image, "png", -1);
+    static const QByteArray jpeg = encodeImage(image, "jpeg", 90);
     return qstrcmp(format, "png") == 0 ? png : jpeg;
 }
 

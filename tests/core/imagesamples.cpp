@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "imagesamples.h"
 
-#include <QBuffer>
-#include <QImageWriter>
 #include <QPainter>
 #include <QRandomGenerator>
 #include <QtEndian>
@@ -114,17 +112,6 @@ QImage quadrants(QSize size) {
     painter.fillRect(w, h, size.width() - w, size.height() - h, Qt::yellow);
     painter.end();
     return image;
-}
-
-QByteArray encoded(const QImage &image, const char *format, int quality) {
-    QByteArray data;
-    QBuffer buffer(&data);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, format);
-    writer.setQuality(quality);
-    if (!writer.write(image))
-        return {};
-    return data;
 }
 
 QByteArray withExifOrientation(const QByteArray &jpeg, int orientation) {

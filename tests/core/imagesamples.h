@@ -4,6 +4,8 @@
 // content, every input format, and hand-built files (EXIF orientation, PNG text chunks,
 // a header claiming a huge size, a two-frame GIF) that Qt's writers cannot produce.
 
+#include "images/imageencode.h"
+
 #include <QByteArray>
 #include <QColor>
 #include <QImage>
@@ -18,7 +20,8 @@ QImage diagram(QSize size);
 // Red top-left, green top-right, blue bottom-left, yellow bottom-right quarters.
 QImage quadrants(QSize size);
 
-QByteArray encoded(const QImage &image, const char *format, int quality = -1);
+// Any sample in any format Qt writes.
+using images::encodeImage;
 
 // `jpeg` with an APP1 Exif segment holding only Orientation = `orientation`.
 QByteArray withExifOrientation(const QByteArray &jpeg, int orientation);

@@ -25,9 +25,9 @@ TEST_F(ChatClientImages, ContentPartsAreTextThenImagesWithinTheLimits) {
     limits.maxLongEdge = 800;
     limits.maxBytesPerImage = 300'000;
     limits.tokenRule = QStringLiteral("llama4-tiles");
-    const auto photo = images::prepareImage(encoded(photoLike(QSize(2400, 1600)), "png"),
+    const auto photo = images::prepareImage(encodeImage(photoLike(QSize(2400, 1600)), "png"),
                                             QStringLiteral("photo.png"), limits);
-    const auto erd = images::prepareImage(encoded(diagram(QSize(1200, 900)), "png"),
+    const auto erd = images::prepareImage(encodeImage(diagram(QSize(1200, 900)), "png"),
                                           QStringLiteral("erd.png"), limits);
     ASSERT_TRUE(photo.ok()) << photo.error().message.toStdString();
     ASSERT_TRUE(erd.ok()) << erd.error().message.toStdString();

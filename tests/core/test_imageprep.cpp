@@ -45,7 +45,7 @@ std::string text(const Error &error) {
 } // namespace
 
 TEST(ImagePrep, PhotoIsDownscaledToTheLongEdgeAndSentAsJpeg) {
-    const QByteArray png = encoded(photoLike(QSize(3000, 2000)), "png");
+    const QByteArray png = encodeImage(photoLike(QSize(3000, 2000)), "png");
     const auto p = prepareImage(png, QStringLiteral("photo.png"), llama4(1000));
     ASSERT_TRUE(p.ok()) << text(p.error());
     EXPECT_EQ(p->originalFormat, "png");
@@ -65,7 +65,7 @@ TEST(ImagePrep, PhotoIsDownscaledToTheLongEdgeAndSentAsJpeg) {
 
 TEST(ImagePrep, DefaultLongEdgeForLlama4Is1344) {
     EXPECT_EQ(effectiveLongEdge(llama4()), 1344);
-    const auto p = prepareImage(encoded(photoLike(QSize(2000, 1500)), "jpeg", 90),
+    const auto p = prepareImage(encodeImage(photoLike(QSize(2000, 1500)), "jpeg", 90),
                                 QStringLiteral("p.jpg"), llama4());
     ASSERT_TRUE(p.ok()) << text(p.error());
     EXPECT_EQ(p->sentSize, QSize(1344, 1008));
@@ -75,7 +75,7 @@ TEST(ImagePrep, PixelLimitHoldsAndTheAspectRatioIsKept) {
     PrepareLimits limits = llama4(4000);
     limits.maxPixels = 1'000'000;
     const auto p =
-        prepareImage(encoded(photoLike(QSize(2000, 1700)), "png"), QStringLiteral("p"), limits);
+        prepareImage(encodeImage(photoLike(QSize(2000, 1700)), "png"), QStringLiteral("p"), limits);
     ASSERT_TRUE(p.ok()) << text(p.error());
     EXPECT_LE(qint64(p->sentSize.width()) * p->sentSize.height(), 1'000'000);
     EXPECT_GE(qint64(p->sentSize.width()) * p->sentSize.height(), 990'000);
@@ -86,7 +86,7 @@ TEST(ImagePrep, BytesAsSentStayUnderTheLimitBase64Included) {
     PrepareLimits limits = llama4(2000);
     limits.maxBytesPerImage = 120'000;
     const auto p =
-        prepareImage(encoded(photoLike(QSize(1600, 1200)), "png"), QStringLiteral("p"), limits);
+        prepareImage(encodeImage(photoLike(QSize(1600, 1200)), "png"), QStringLiteral("p"), limits);
     ASSERT_TRUE(p.ok()) << text(p.error());
     EXPECT_LE(dataUrlSize(*p), 120'000);
     // base64 counts: the raw bytes alone would fit a limit 4/3 smaller than they need.
@@ -98,14 +98,14 @@ TEST(ImagePrep, ImpossibleByteLimitIsAClearError) {
     PrepareLimits limits = llama4();
     limits.maxBytesPerImage = 50;
     const auto p =
-        prepareImage(encoded(photoLike(QSize(800, 600)), "png"), QStringLiteral("p"), limits);
+        prepareImage(encodeImage(photoLike(QSize(800, 600)), "png"), QStringLiteral("p"), limits);
     ASSERT_FALSE(p.ok());
     EXPECT_TRUE(p.error().message.contains(QStringLiteral("maxBytesPerImage"))) << text(p.error());
 }
 
 TEST(ImagePrep, SmallImagesAreNeverUpscaledAndGoUntouched) {
     for (const char *format : {"png", "jpeg"}) {
-        const QByteArray bytes = encoded(diagram(QSize(200, 100)), format, 90);
+        const QByteArray bytes = encodeImage(diagram(QSize(200, 100)), format, 90);
         const auto p = prepareImage(bytes, QStringLiteral("small"), llama4(2000));
         ASSERT_TRUE(p.ok()) << format << ": " << text(p.error());
         EXPECT_EQ(p->sentSize, QSize(200, 100)) << format;
@@ -118,7 +118,8 @@ TEST(ImagePrep, SmallImagesAreNeverUpscaledAndGoUntouched) {
 
 TEST(ImagePrep, ExifOrientationIsAppliedAndTheTagDropped) {
     // Orientation 6: the stored pixels are shown rotated 90° clockwise.
-    const QByteArray jpeg = withExifOrientation(encoded(quadrants(QSize(200, 100)), "jpeg", 95), 6);
+    const QByteArray jpeg =
+        withExifOrientation(encodeImage(quadrants(QSize(200, 100)), "jpeg", 95), 6);
     ASSERT_TRUE(hasMetadata(jpeg, "jpeg"));
     const auto p = prepareImage(jpeg, QStringLiteral("rotated.jpg"), llama4());
     ASSERT_TRUE(p.ok()) << text(p.error());
@@ -139,7 +140,7 @@ TEST(ImagePrep, ExifOrientationIsAppliedAndTheTagDropped) {
 
 TEST(ImagePrep, PngTextChunksAreStrippedLosslessly) {
     const QImage source = diagram(QSize(300, 200));
-    const QByteArray png = withPngText(encoded(source, "png"), "Author", "someone@example.com");
+    const QByteArray png = withPngText(encodeImage(source, "png"), "Author", "someone@example.com");
     ASSERT_TRUE(hasMetadata(png, "png"));
     ASSERT_EQ(QImage::fromData(png).size(), source.size()); // the chunk is well-formed
     const auto p = prepareImage(png, QStringLiteral("erd.png"), llama4());
@@ -165,8 +166,8 @@ TEST(ImagePrep, GifSendsItsFirstFrameAsPng) {
 }
 
 TEST(ImagePrep, BmpIsConverted) {
-    const auto p =
-        prepareImage(encoded(diagram(QSize(120, 90)), "bmp"), QStringLiteral("d.bmp"), llama4());
+    const auto p = prepareImage(encodeImage(diagram(QSize(120, 90)), "bmp"),
+                                QStringLiteral("d.bmp"), llama4());
     ASSERT_TRUE(p.ok()) << text(p.error());
     EXPECT_EQ(p->originalFormat, "bmp");
     EXPECT_TRUE(p->reencoded);
@@ -197,7 +198,7 @@ TEST(ImagePrep, SvgIsRasterisedOnWhiteWithinTheLimits) {
 TEST(ImagePrep, WebpDecodesAndIsKeptWhenAccepted) {
     if (!QImageWriter::supportedImageFormats().contains("webp"))
         GTEST_SKIP() << "Qt's WebP plugin is missing (qt6-image-formats-plugins)";
-    const QByteArray webp = encoded(photoLike(QSize(400, 300)), "webp", 80);
+    const QByteArray webp = encodeImage(photoLike(QSize(400, 300)), "webp", 80);
     ASSERT_EQ(sniffFormat(webp), "webp");
     const auto kept = prepareImage(webp, QStringLiteral("p.webp"), llama4());
     ASSERT_TRUE(kept.ok()) << text(kept.error());
@@ -214,7 +215,7 @@ TEST(ImagePrep, WebpDecodesAndIsKeptWhenAccepted) {
 }
 
 TEST(ImagePrep, FormatIsSniffedFromTheContentNotTheName) {
-    const QByteArray jpeg = encoded(photoLike(QSize(64, 48)), "jpeg", 90);
+    const QByteArray jpeg = encodeImage(photoLike(QSize(64, 48)), "jpeg", 90);
     const auto p = prepareImage(jpeg, QStringLiteral("misnamed.png"), llama4());
     ASSERT_TRUE(p.ok()) << text(p.error());
     EXPECT_EQ(p->originalFormat, "jpeg");
@@ -222,8 +223,8 @@ TEST(ImagePrep, FormatIsSniffedFromTheContentNotTheName) {
 }
 
 TEST(ImagePrep, CorruptAndTruncatedInputIsAClearError) {
-    const QByteArray png = encoded(photoLike(QSize(300, 200)), "png");
-    const QByteArray jpeg = encoded(photoLike(QSize(300, 200)), "jpeg", 90);
+    const QByteArray png = encodeImage(photoLike(QSize(300, 200)), "png");
+    const QByteArray jpeg = encodeImage(photoLike(QSize(300, 200)), "jpeg", 90);
     struct Case {
         QByteArray bytes;
         const char *expect;
@@ -312,7 +313,7 @@ TEST(ImagePrep, UnreadableFileIsAClearError) {
     const QString locked = dir.filePath(QStringLiteral("locked.png"));
     QFile file(locked);
     ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-    file.write(encoded(diagram(QSize(10, 10)), "png"));
+    file.write(encodeImage(diagram(QSize(10, 10)), "png"));
     file.close();
     ASSERT_TRUE(file.setPermissions(QFileDevice::Permissions()));
     const auto unreadable = prepareImageFile(locked, llama4());
@@ -323,7 +324,7 @@ TEST(ImagePrep, UnreadableFileIsAClearError) {
 
 TEST(ImagePrep, CancelStopsPreparation) {
     const std::atomic_bool cancel{true};
-    const auto p = prepareImage(encoded(photoLike(QSize(400, 300)), "png"), QStringLiteral("p"),
+    const auto p = prepareImage(encodeImage(photoLike(QSize(400, 300)), "png"), QStringLiteral("p"),
                                 llama4(), &cancel);
     ASSERT_FALSE(p.ok());
     EXPECT_EQ(p.error().code, Error::Code::Cancelled);

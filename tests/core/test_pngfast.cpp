@@ -182,7 +182,7 @@ TEST(PngFast, QtWrittenPngsDecodePixelExactAtFullSize) {
         {argb, 6},
     };
     for (const auto &c : cases) {
-        const QByteArray png = encoded(c.image, "png");
+        const QByteArray png = encodeImage(c.image, "png");
         ASSERT_EQ(png.at(25), c.colourType) << "Qt wrote another colour type";
         const QImage fast = decodePngFast(png, c.image.size());
         ASSERT_FALSE(fast.isNull()) << int(c.colourType);
@@ -246,7 +246,7 @@ TEST(PngFast, LeavesUnusualOrDamagedFilesToQt) {
     EXPECT_TRUE(decodePngFast(craft(deep), size).isNull()) << "16-bit";
 
     QImage indexed = photoLike(size, 4).convertToFormat(QImage::Format_Indexed8);
-    const QByteArray palettePng = encoded(indexed, "png");
+    const QByteArray palettePng = encodeImage(indexed, "png");
     ASSERT_EQ(palettePng.at(25), 3);
     EXPECT_TRUE(decodePngFast(palettePng, size).isNull()) << "palette";
 
@@ -279,7 +279,7 @@ TEST(PngFast, LeavesUnusualOrDamagedFilesToQt) {
 
     EXPECT_TRUE(decodePngFast(craft(good), QSize(41, 30)).isNull()) << "upscale";
     EXPECT_TRUE(decodePngFast(craft(good), QSize()).isNull()) << "empty target";
-    EXPECT_TRUE(decodePngFast(encoded(photoLike(size), "jpeg"), size).isNull()) << "JPEG";
+    EXPECT_TRUE(decodePngFast(encodeImage(photoLike(size), "jpeg"), size).isNull()) << "JPEG";
 }
 
 TEST(PngFast, HarmlessChunksAreSkipped) {

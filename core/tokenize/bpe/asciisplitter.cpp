@@ -136,7 +136,7 @@ std::size_t AsciiSplitter::contraction(const unsigned char *s, std::size_t n, st
 
 // [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:...)?
 // |[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:...)?
-// |\p{N}{1,3}|<punctuation or space>
+// |<digits, punctuation or space>
 std::size_t AsciiSplitter::matchO200k(const unsigned char *s, std::size_t n,
                                       std::size_t pos) const {
     const std::uint8_t first = m_class[s[pos]];
@@ -165,18 +165,10 @@ std::size_t AsciiSplitter::matchO200k(const unsigned char *s, std::size_t n,
             return i + c;
         }
     }
-    if (first & kDigit) {
-        std::size_t i = pos + 1;
-        while (i < n && i - pos < m_maxDigits && (m_class[s[i]] & kDigit))
-            ++i;
-        if (i < n && i - pos < m_maxDigits && (m_class[s[i]] & kNonAscii))
-            return kAskPcre;
-        return i;
-    }
-    return matchPunctOrSpace(s, n, pos, true);
+    return matchDigitsOrRest(s, n, pos, true);
 }
 
-// (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}|<punctuation or space>
+// (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|<digits, punctuation or space>
 std::size_t AsciiSplitter::matchCl100k(const unsigned char *s, std::size_t n,
                                        std::size_t pos) const {
     const std::uint8_t first = m_class[s[pos]];
@@ -199,15 +191,20 @@ std::size_t AsciiSplitter::matchCl100k(const unsigned char *s, std::size_t n,
         if (i > lettersStart)
             return i;
     }
-    if (first & kDigit) {
-        std::size_t i = pos + 1;
-        while (i < n && i - pos < m_maxDigits && (m_class[s[i]] & kDigit))
-            ++i;
-        if (i < n && i - pos < m_maxDigits && (m_class[s[i]] & kNonAscii))
-            return kAskPcre;
-        return i;
-    }
-    return matchPunctOrSpace(s, n, pos, false);
+    return matchDigitsOrRest(s, n, pos, false);
+}
+
+// \p{N}{1,3} (Qwen: \p{N}), else the punctuation and space alternatives.
+std::size_t AsciiSplitter::matchDigitsOrRest(const unsigned char *s, std::size_t n, std::size_t pos,
+                                             bool slashTail) const {
+    if (!(m_class[s[pos]] & kDigit))
+        return matchPunctOrSpace(s, n, pos, slashTail);
+    std::size_t i = pos + 1;
+    while (i < n && i - pos < m_maxDigits && (m_class[s[i]] & kDigit))
+        ++i;
+    if (i < n && i - pos < m_maxDigits && (m_class[s[i]] & kNonAscii))
+        return kAskPcre; // it may be a digit too (a superscript, another script's digit)
+    return i;
 }
 
 //  ?[^\s\p{L}\p{N}]+[\r\n/]*  (o200k; cl100k's tail is [\r\n]*)

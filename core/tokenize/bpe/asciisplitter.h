@@ -45,8 +45,10 @@ private:
 
     std::size_t matchO200k(const unsigned char *s, std::size_t n, std::size_t pos) const;
     std::size_t matchCl100k(const unsigned char *s, std::size_t n, std::size_t pos) const;
-    // Shared tails: ` ?[^\s\p{L}\p{N}]+[\r\n/]*` (or without '/'), then the three
-    // whitespace alternatives.
+    // Shared tails: the digits alternative, then ` ?[^\s\p{L}\p{N}]+[\r\n/]*` (or without
+    // '/'), then the three whitespace alternatives.
+    std::size_t matchDigitsOrRest(const unsigned char *s, std::size_t n, std::size_t pos,
+                                  bool slashTail) const;
     std::size_t matchPunctOrSpace(const unsigned char *s, std::size_t n, std::size_t pos,
                                   bool slashTail) const;
     // Length of (?i:'s|'t|'re|'ve|'m|'ll|'d) at pos: 0 for none, SIZE_MAX to ask PCRE2.
