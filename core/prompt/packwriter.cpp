@@ -2,6 +2,7 @@
 #include "prompt/packwriter.h"
 
 #include "repo/contentreader.h"
+#include "text/byteslab.h"
 #include "text/textdecoder.h"
 
 #include <QFuture>
@@ -86,21 +87,30 @@ void readFile(Chunk &chunk, repo::ContentReader &reader, const repo::ScannedFile
     appendFile(chunk, f.path, decoded.utf8, format);
 }
 
-// Buffers of finished chunks, kept for the next ones: a fresh megabyte costs 256 page
-// faults, which on a virtual machine is more than copying into it.
+// Buffers of finished chunks, kept for the next ones. Each is a whole number of 2 MiB huge
+// pages: a fresh 4 KiB page costs a page fault, which on a virtual machine is more than
+// copying into it, and a reused buffer costs none.
 class BufferPool {
 public:
     QByteArray take(qsizetype capacity) {
         QByteArray bytes;
         {
             QMutexLocker lock(&m_mutex);
-            if (!m_spare.empty()) {
-                bytes = std::move(m_spare.back());
-                m_spare.pop_back();
+            auto fits = std::find_if(m_spare.begin(), m_spare.end(), [&](const QByteArray &b) {
+                return text::roomToGrow(b) >= capacity;
+            });
+            if (fits == m_spare.end() && !m_spare.empty())
+                fits = m_spare.end() - 1; // too small: freed below, so the pool does not grow
+            if (fits != m_spare.end()) {
+                bytes = std::move(*fits);
+                m_spare.erase(fits);
             }
         }
+        if (text::roomToGrow(bytes) < capacity) {
+            constexpr qsizetype kHuge = qsizetype(2) << 20;
+            bytes = text::hugePageArray((capacity + kHuge - 1) / kHuge * kHuge);
+        }
         bytes.resize(0); // keeps the capacity
-        bytes.reserve(capacity);
         return bytes;
     }
     void give(QByteArray bytes) {
@@ -119,7 +129,7 @@ Chunk buildChunk(const repo::RepoSnapshot &snap, const std::vector<int> &files, 
     Chunk chunk;
     qint64 expected = 0;
     for (size_t i = begin; i < end; ++i)
-        expected += snap.file(files[i]).size + 64;
+        expected += snap.file(files[i]).size + 2 * snap.file(files[i]).path.size() + 64;
     chunk.bytes = buffers.take(qsizetype(expected));
     std::unique_ptr<repo::ContentReader> reader; // created on first use: a ref scan opens git
     for (size_t i = begin; i < end; ++i) {

@@ -3,6 +3,9 @@
 
 #include "common/hugepages.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace reposcope::text {
 
 ByteSlab::ByteSlab(qsizetype blockSize)
@@ -34,6 +37,24 @@ QByteArray ByteSlab::commit(qsizetype n) {
     m_used += n;
     m_reserved = 0;
     return slice;
+}
+
+QByteArray hugePageArray(qsizetype capacity) {
+    constexpr qsizetype kHuge = qsizetype(2) << 20;
+    capacity = std::max<qsizetype>(capacity, 1);
+    auto [header, data] = QTypedArrayData<char>::allocate(capacity + kHuge);
+    if (!header)
+        qBadAlloc();
+    const auto address = reinterpret_cast<std::uintptr_t>(data);
+    char *begin = data + ((kHuge - address % kHuge) % kHuge);
+    adviseHugePages(begin, size_t(capacity));
+    *begin = '\0'; // an array's bytes are followed by a terminator
+    return QByteArray(QByteArray::DataPointer(header, begin, 0));
+}
+
+qsizetype roomToGrow(const QByteArray &bytes) {
+    // data_ptr() only hands out the pointer (there is no const overload); nothing detaches.
+    return bytes.capacity() - const_cast<QByteArray &>(bytes).data_ptr().freeSpaceAtBegin();
 }
 
 } // namespace reposcope::text

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -59,4 +60,37 @@ TEST(ByteSlab, AnEmptyCommitIsAnEmptyArray) {
     const QByteArray empty = slab.commit(0);
     EXPECT_TRUE(empty.isEmpty());
     EXPECT_EQ(put(slab, "x", 1), QByteArray("x"));
+}
+
+TEST(HugePageArray, StartsOnA2MiBBoundaryAndFillsWithoutMoving) {
+    using reposcope::text::hugePageArray;
+    using reposcope::text::roomToGrow;
+    constexpr qsizetype kCapacity = qsizetype(3) << 20;
+    QByteArray bytes = hugePageArray(kCapacity);
+    EXPECT_TRUE(bytes.isEmpty());
+    EXPECT_EQ(*bytes.constData(), '\0');
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(bytes.constData()) % (std::uintptr_t(2) << 20), 0u);
+    EXPECT_GE(roomToGrow(bytes), kCapacity);
+    const char *const start = bytes.constData();
+    const QByteArray line(1000, 'x');
+    while (bytes.size() + line.size() <= kCapacity)
+        bytes += line;
+    EXPECT_EQ(bytes.constData(), start); // no reallocation up to the capacity
+    bytes.resize(0);
+    EXPECT_EQ(bytes.constData(), start); // emptied, it keeps its room
+    EXPECT_GE(roomToGrow(bytes), kCapacity);
+}
+
+TEST(HugePageArray, GrowsPastItsCapacityLikeAnyArray) {
+    QByteArray bytes = reposcope::text::hugePageArray(16);
+    QByteArray expected;
+    for (int i = 0; i < 100000; ++i) {
+        const QByteArray piece = QByteArray::number(i) + ',';
+        bytes += piece;
+        expected += piece;
+    }
+    EXPECT_EQ(bytes, expected);
+    QByteArray copy = bytes; // shared, then written: detaches
+    copy[0] = '#';
+    EXPECT_EQ(bytes, expected);
 }
