@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "prompt/packwriter.h"
 
+#include "common/hugepages.h"
 #include "repo/contentreader.h"
 #include "text/byteslab.h"
 #include "text/textdecoder.h"
@@ -107,7 +108,7 @@ public:
             }
         }
         if (text::roomToGrow(bytes) < capacity) {
-            constexpr qsizetype kHuge = qsizetype(2) << 20;
+            constexpr auto kHuge = qsizetype(kHugePageBytes);
             bytes = text::hugePageArray((capacity + kHuge - 1) / kHuge * kHuge);
         }
         bytes.resize(0); // keeps the capacity

@@ -40,7 +40,7 @@ QByteArray ByteSlab::commit(qsizetype n) {
 }
 
 QByteArray hugePageArray(qsizetype capacity) {
-    constexpr qsizetype kHuge = qsizetype(2) << 20;
+    constexpr auto kHuge = qsizetype(kHugePageBytes);
     capacity = std::max<qsizetype>(capacity, 1);
     auto [header, data] = QTypedArrayData<char>::allocate(capacity + kHuge);
     if (!header)

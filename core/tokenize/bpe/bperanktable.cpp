@@ -26,7 +26,7 @@ long long BpeRankTable::build() {
         capacity *= 2;
     m_slots.assign(capacity, Slot{});
     m_mask = capacity - 1;
-    std::vector<Key> kept;
+    HugePageVector<Key> kept;
     kept.reserve(m_keys.size());
     for (std::size_t n = 0; n < m_keys.size(); ++n) {
         const Key &k = m_keys[n];
@@ -57,9 +57,9 @@ void BpeRankTable::save(SnapshotWriter &out) const {
 
 Result<Ok> BpeRankTable::restore(SnapshotReader &in) {
     std::uint64_t mask = 0;
-    std::vector<char> arena;
-    std::vector<Key> keys;
-    std::vector<Slot> slots;
+    HugePageVector<char> arena;
+    HugePageVector<Key> keys;
+    HugePageVector<Slot> slots;
     if (!in.u64(mask, "rank table mask") || !in.array(arena, "rank table arena") ||
         !in.array(keys, "rank table keys") || !in.array(slots, "rank table slots"))
         return in.error();

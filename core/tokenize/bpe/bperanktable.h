@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "common/hugepages.h"
 #include "common/result.h"
 
 #include <cstdint>
@@ -68,9 +69,10 @@ private:
         std::uint32_t length;
         std::int32_t value;
     };
-    std::vector<char> m_arena;
-    std::vector<Key> m_keys;
-    std::vector<Slot> m_slots;
+    // Megabytes each, filled once: huge pages (a vocabulary loads with a few page faults).
+    HugePageVector<char> m_arena;
+    HugePageVector<Key> m_keys;
+    HugePageVector<Slot> m_slots;
     std::size_t m_mask = 0;
 };
 

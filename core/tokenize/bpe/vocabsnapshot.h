@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "common/hugepages.h"
 #include "common/result.h"
 
 #include <QByteArray>
@@ -38,7 +37,7 @@ public:
     void u64(std::uint64_t v);
     void string(const QString &s); // u32 byte length, then UTF-8
     // u64 element count, then the elements. T is a char or made only of 4-byte integers.
-    template <typename T> void array(const std::vector<T> &v) {
+    template <typename T, typename A> void array(const std::vector<T, A> &v) {
         static_assert(std::is_trivially_copyable_v<T> && (sizeof(T) == 1 || sizeof(T) % 4 == 0));
         u64(v.size());
         raw(v.data(), v.size() * sizeof(T), sizeof(T) == 1 ? 1 : 4);
@@ -69,15 +68,13 @@ public:
     bool string(QString &s, const char *what);
     // The counterpart of SnapshotWriter::array; the count is checked against the bytes left before
     // anything is allocated.
-    template <typename T> bool array(std::vector<T> &v, const char *what) {
+    template <typename T, typename A> bool array(std::vector<T, A> &v, const char *what) {
         static_assert(std::is_trivially_copyable_v<T> && (sizeof(T) == 1 || sizeof(T) % 4 == 0));
         std::uint64_t count = 0;
         if (!u64(count, what))
             return false;
         if (count > remaining() / sizeof(T))
             return tooShort(what, count, sizeof(T));
-        v.reserve(static_cast<std::size_t>(count));
-        adviseHugePages(v.data(), v.capacity() * sizeof(T)); // megabytes, written once
         v.resize(static_cast<std::size_t>(count));
         return raw(v.data(), v.size() * sizeof(T), sizeof(T) == 1 ? 1 : 4, what);
     }
