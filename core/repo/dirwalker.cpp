@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
+#include <thread>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -96,14 +99,91 @@ bool TrackedPaths::hasTrackedUnder(const QByteArray &dirWithSlash) const {
     return it != sorted.end() && it->substr(0, prefix.size()) == prefix;
 }
 
+// Folders waiting for a walker. A walker hands a subfolder over instead of descending into
+// it while fewer than kMaxWaiting wait (each holds an open descriptor), and takes the last
+// one handed over when it has finished its own.
+struct DirWalk::Shared {
+    static constexpr size_t kMaxWaiting = 32;
+    struct Folder {
+        int fd;
+        QByteArray rel;
+        int depth;
+        IgnoreStack::DirLists ignores;
+    };
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::vector<Folder> waiting;
+    int busy = 0; // walkers inside a folder: they may still hand some over
+
+    bool offer(Folder &&folder) {
+        {
+            const std::lock_guard lock(mutex);
+            if (waiting.size() >= kMaxWaiting)
+                return false;
+            waiting.push_back(std::move(folder));
+        }
+        wake.notify_one();
+        return true;
+    }
+};
+
 bool DirWalk::run() {
     const int fd = open(root.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return false;
+    if (threads > 1)
+        return runShared(fd);
     QByteArray rel;
     rel.reserve(4096);
-    walkDir(fd, rel, 0);
+    walkDir(fd, rel, 0, nullptr);
     return true;
+}
+
+bool DirWalk::runShared(int rootFd) {
+    Shared shared;
+    shared.waiting.push_back({rootFd, QByteArray(), 0, ignores->dirLists()});
+    std::vector<IgnoreStack> stacks(static_cast<size_t>(threads), *ignores);
+    std::vector<DirWalk> walkers(static_cast<size_t>(threads));
+    for (size_t i = 0; i < walkers.size(); ++i) {
+        DirWalk &w = walkers[i];
+        w.root = root;
+        w.scope = scope;
+        w.tracked = tracked;
+        w.ignores = &stacks[i];
+        w.cancel = cancel;
+    }
+    std::vector<std::thread> helpers;
+    for (size_t i = 1; i < walkers.size(); ++i)
+        helpers.emplace_back([&shared, &w = walkers[i]] { w.work(shared); });
+    walkers[0].work(shared);
+    for (std::thread &t : helpers)
+        t.join();
+    for (DirWalk &w : walkers) {
+        files.insert(files.end(), std::make_move_iterator(w.files.begin()),
+                     std::make_move_iterator(w.files.end()));
+        warnings << w.warnings;
+        cancelled = cancelled || w.cancelled;
+    }
+    warnings.sort(); // the same order whichever thread met them
+    return true;
+}
+
+void DirWalk::work(Shared &shared) {
+    std::unique_lock lock(shared.mutex);
+    for (;;) {
+        shared.wake.wait(lock, [&] { return !shared.waiting.empty() || shared.busy == 0; });
+        if (shared.waiting.empty())
+            return; // nobody is inside a folder: nothing more will come
+        Shared::Folder folder = std::move(shared.waiting.back());
+        shared.waiting.pop_back();
+        ++shared.busy;
+        lock.unlock();
+        ignores->setDirLists(std::move(folder.ignores));
+        walkDir(folder.fd, folder.rel, folder.depth, &shared);
+        lock.lock();
+        if (--shared.busy == 0 && shared.waiting.empty())
+            shared.wake.notify_all();
+    }
 }
 
 bool DirWalk::inScope(const QByteArray &path, bool isDir) const {
@@ -119,7 +199,8 @@ bool DirWalk::inScope(const QByteArray &path, bool isDir) const {
 }
 
 // `rel` is the folder's path relative to the root, "" or ending in '/'. Takes `fd`.
-void DirWalk::walkDir(int fd, QByteArray &rel, int depth) {
+// Subfolders are handed over to `shared` when it takes them, else walked here.
+void DirWalk::walkDir(int fd, QByteArray &rel, int depth, Shared *shared) {
     if (cancel && cancel->load(std::memory_order_relaxed)) {
         cancelled = true;
         close(fd);
@@ -211,7 +292,8 @@ void DirWalk::walkDir(int fd, QByteArray &rel, int depth) {
                 continue;
             }
             rel.append('/');
-            walkDir(sub, rel, depth + 1);
+            if (!shared || !shared->offer({sub, rel, depth + 1, ignores->dirLists()}))
+                walkDir(sub, rel, depth + 1, shared);
             continue;
         }
         if (slot < 0 && ignores->isIgnored(rel, false))

@@ -42,15 +42,17 @@ struct TrackedPaths {
 // (and no tracked files) is reported as a submodule, symlinks are reported and never
 // followed, FIFOs/sockets/devices are skipped. Untracked, non-ignored entries go to
 // `files`; for tracked paths only their stat goes to `tracked->stats`.
-// Blocking; one walk per thread.
+// Blocking. With threads > 1 the folders are shared out among that many threads (this one
+// included); what it finds is the same, in another order.
 struct DirWalk {
     QByteArray root;                 // absolute, no trailing '/'
     QByteArray scope;                // "" or "sub/dir": only this subtree is listed
     TrackedPaths *tracked = nullptr; // may be null (plain folder)
     IgnoreStack *ignores = nullptr;
     const std::atomic_bool *cancel = nullptr;
+    int threads = 1;
 
-    std::vector<ScannedFile> files;
+    std::vector<ScannedFile> files; // untracked entries, in no particular order
     QStringList warnings;
     bool cancelled = false;
 
@@ -58,7 +60,10 @@ struct DirWalk {
     bool run();
 
 private:
-    void walkDir(int fd, QByteArray &rel, int depth);
+    struct Shared;
+    void walkDir(int fd, QByteArray &rel, int depth, Shared *shared);
+    void work(Shared &shared);
+    bool runShared(int rootFd);
     bool inScope(const QByteArray &path, bool isDir) const;
 };
 

@@ -47,12 +47,17 @@ public:
     void push(std::shared_ptr<const IgnoreList> list) { m_dirs.push_back(std::move(list)); }
     void pop() { m_dirs.pop_back(); }
 
+    // The folders' lists from the root down, for handing a folder to another walker.
+    using DirLists = std::vector<std::shared_ptr<const IgnoreList>>;
+    const DirLists &dirLists() const { return m_dirs; }
+    void setDirLists(DirLists lists) { m_dirs = std::move(lists); }
+
     // Whether `path` (relative, NUL-terminated) is ignored. Callers never ask about
     // anything inside an ignored folder (git never descends into one).
     bool isIgnored(const QByteArray &path, bool isDir) const;
 
 private:
-    std::vector<std::shared_ptr<const IgnoreList>> m_dirs; // null entries: no file
+    DirLists m_dirs; // null entries: no file
     std::vector<IgnoreList> m_globals;
 };
 

@@ -6,8 +6,10 @@
 #include <QDir>
 #include <QFile>
 
+#include <algorithm>
 #include <future>
 #include <optional>
+#include <thread>
 
 #include <sys/stat.h>
 
@@ -116,6 +118,12 @@ void addGlobalIgnores(git_repository *repo, IgnoreStack &ignores) {
 
 // Runs `walk` over info.rootPath. Returns the error to give back when the folder could
 // not be read or the walk was cancelled; otherwise adds the walk's warnings to `info`.
+// Folders are walked by up to four threads: the walk is mostly system calls (readdir,
+// fstatat), and a second core halves it.
+int walkThreads() {
+    return std::clamp(int(std::thread::hardware_concurrency()), 1, 4);
+}
+
 std::optional<Error> runWalk(DirWalk &walk, RepoInfo &info) {
     if (!walk.run())
         return Error::make(Error::Code::Unreadable,
@@ -170,6 +178,7 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
     walk.tracked = &tracked;
     walk.ignores = &ignores;
     walk.cancel = cancel;
+    walk.threads = walkThreads();
     if (std::optional<Error> failed = runWalk(walk, info))
         return *std::move(failed);
     std::vector<ScannedFile> files = std::move(walk.files);
@@ -251,6 +260,7 @@ Result<std::vector<ScannedFile>> scanPlainFolder(RepoInfo &info, const std::atom
     walk.root = QFile::encodeName(info.rootPath);
     walk.ignores = &ignores;
     walk.cancel = cancel;
+    walk.threads = walkThreads();
     if (std::optional<Error> failed = runWalk(walk, info))
         return *std::move(failed);
     return std::move(walk.files);
