@@ -94,16 +94,20 @@ QByteArray PackFormat::linePrefix(qint64 number, int width) const {
     return QByteArray::number(number).rightJustified(width, ' ') + ": ";
 }
 
-qint32 PackFormat::nodeOverhead(const repo::RepoSnapshot &snap, int node,
-                                const tokenize::Tokenizer &tok) const {
+QByteArray PackFormat::nodeOverheadText(const repo::RepoSnapshot &snap, int node) const {
     if (node == 0)
-        return 0;
+        return {};
     const bool dir = snap.isDirectory(node);
     // depth - 1: children of the root are not indented.
     QByteArray text = treeLine(snap.depth(node) - 1, snap.name(node).toUtf8(), dir);
     if (!dir)
         text += fileBegin(snap.path(node)) + fileEnd();
-    return qint32(countOf(tok, text));
+    return text;
+}
+
+qint32 PackFormat::nodeOverhead(const repo::RepoSnapshot &snap, int node,
+                                const tokenize::Tokenizer &tok) const {
+    return node == 0 ? 0 : qint32(countOf(tok, nodeOverheadText(snap, node)));
 }
 
 qint64 PackFormat::fixedOverhead(const QString &repoName, const tokenize::Tokenizer &tok) const {

@@ -42,8 +42,9 @@ public:
     // largest line number.
     QByteArray linePrefix(qint64 number, int width) const;
 
-    // Tokens the pack spends on a node besides its content: its tree line, and for files
-    // the file header and footer.
+    // What the pack spends on a node besides its content: its tree line, and for files the
+    // file header and footer; and that text's tokens.
+    QByteArray nodeOverheadText(const repo::RepoSnapshot &snap, int node) const;
     qint32 nodeOverhead(const repo::RepoSnapshot &snap, int node,
                         const tokenize::Tokenizer &tok) const;
     // Tokens of the fixed parts (preamble, tree and files wrappers).

@@ -30,10 +30,6 @@ struct DiskRecord {
 #pragma pack(pop)
 static_assert(sizeof(DiskRecord) == 36);
 
-QByteArray keyBytes(const ContentKey &key) {
-    return QByteArray(reinterpret_cast<const char *>(key.data()), qsizetype(key.size()));
-}
-
 QString sanitize(const QString &id) {
     QString out;
     for (const QChar c : id)
@@ -45,13 +41,25 @@ QString sanitize(const QString &id) {
 
 } // namespace
 
-ContentKey contentKey(QByteArrayView bytes) {
+namespace {
+
+ContentKey digestKey(QByteArrayView bytes, unsigned char marker) {
     const XXH128_hash_t h = XXH3_128bits(bytes.data(), size_t(bytes.size()));
     ContentKey key{};
     std::memcpy(key.data(), &h.low64, 8);
     std::memcpy(key.data() + 8, &h.high64, 8);
-    std::memset(key.data() + 16, 0xFF, 4);
+    std::memset(key.data() + 16, marker, 4);
     return key;
+}
+
+} // namespace
+
+ContentKey contentKey(QByteArrayView bytes) {
+    return digestKey(bytes, 0xFF);
+}
+
+ContentKey textKey(QByteArrayView bytes) {
+    return digestKey(bytes, 0xFE);
 }
 
 QString TokenCache::defaultFolder() {
@@ -99,7 +107,9 @@ void TokenCache::load() {
                 s.encoding = text::Encoding(r.encoding);
                 s.binary = r.flags & 1;
                 s.generated = r.flags & 2;
-                m_entries.insert(QByteArray(reinterpret_cast<const char *>(r.key), 20), s);
+                Key key;
+                std::memcpy(key.bytes.data(), r.key, sizeof r.key);
+                m_entries.insert(key, s);
             }
             if ((data.size() - 8) % qsizetype(sizeof(DiskRecord)) == 0) {
                 if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append))
@@ -121,10 +131,8 @@ void TokenCache::load() {
     if (m_file.write(kMagic, 8) != 8 || !m_file.flush())
         m_problem = m_file.errorString();
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        ContentKey key{};
-        std::memcpy(key.data(), it.key().constData(), 20);
         DiskRecord r{};
-        std::memcpy(r.key, key.data(), 20);
+        std::memcpy(r.key, it.key().bytes.data(), sizeof r.key);
         r.tokens = it->tokens;
         r.lines = it->lines;
         r.replaced = it->replacedBytes;
@@ -138,7 +146,7 @@ void TokenCache::load() {
 std::optional<ContentStats> TokenCache::find(const ContentKey &key) const {
     ensureLoaded();
     QReadLocker locker(&m_lock);
-    const auto it = m_entries.constFind(keyBytes(key));
+    const auto it = m_entries.constFind(Key{key});
     if (it == m_entries.cend())
         return std::nullopt;
     return *it;
@@ -147,7 +155,7 @@ std::optional<ContentStats> TokenCache::find(const ContentKey &key) const {
 void TokenCache::insert(const ContentKey &key, const ContentStats &stats) {
     ensureLoaded();
     QWriteLocker locker(&m_lock);
-    m_entries.insert(keyBytes(key), stats);
+    m_entries.insert(Key{key}, stats);
     if (!m_file.isOpen())
         return;
     DiskRecord r{};

@@ -9,6 +9,8 @@
 #include <QReadWriteLock>
 #include <QString>
 
+#include <cstring>
+
 #include <mutex>
 #include <optional>
 
@@ -29,6 +31,9 @@ using ContentKey = repo::ObjectId;
 // Key of content whose git blob id is unknown: an xxh3-128 digest of the bytes,
 // marked so it can never equal a real SHA-1 blob id by accident.
 ContentKey contentKey(QByteArrayView bytes);
+// Key of a short text counted as it is, never decoded (a pack's tree line and file
+// header): a key space of its own, so it never meets the key of a file's content.
+ContentKey textKey(QByteArrayView bytes);
 
 // On-disk cache of ContentStats keyed by (tokenizer id, content key). One append-only
 // file per tokenizer id under the cache folder; loaded into memory once, lazily, by the
@@ -63,7 +68,18 @@ private:
 
     mutable std::once_flag m_loaded;
     mutable QReadWriteLock m_lock;
-    QHash<QByteArray, ContentStats> m_entries;
+    // Keys are digests already: their first eight bytes are a good hash, and a fixed-size
+    // key costs no allocation (a warm pack looks up every file of the tree).
+    struct Key {
+        ContentKey bytes;
+        friend bool operator==(const Key &a, const Key &b) { return a.bytes == b.bytes; }
+        friend size_t qHash(const Key &k, size_t seed) noexcept {
+            quint64 h;
+            std::memcpy(&h, k.bytes.data(), sizeof h);
+            return size_t(h ^ seed);
+        }
+    };
+    QHash<Key, ContentStats> m_entries;
     QFile m_file;
     QByteArray m_pending;
     QString m_problem;

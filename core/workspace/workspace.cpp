@@ -2,10 +2,13 @@
 #include "workspace/workspace.h"
 
 #include "repo/reposcanner.h"
+#include "tokenize/tokencache.h"
 
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <optional>
 #include <thread>
 
 namespace reposcope::workspace {
@@ -19,12 +22,12 @@ constexpr int kNodesWorthASecondThread = 2000;
 
 Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
                                   const tokenize::Tokenizer &tokenizer,
-                                  const prompt::PackFormat &format,
-                                  const std::atomic_bool *cancel) {
+                                  const prompt::PackFormat &format, const std::atomic_bool *cancel,
+                                  tokenize::TokenCache *cache) {
     QElapsedTimer timer;
     timer.start();
     Result<OpenedRepo> opened =
-        openScanned(repo::scanRepository(options, cancel), tokenizer, format, cancel);
+        openScanned(repo::scanRepository(options, cancel), tokenizer, format, cancel, cache);
     if (opened)
         opened->scanMs = timer.elapsed();
     return opened;
@@ -32,7 +35,8 @@ Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
 
 Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
                                const tokenize::Tokenizer &tokenizer,
-                               const prompt::PackFormat &format, const std::atomic_bool *cancel) {
+                               const prompt::PackFormat &format, const std::atomic_bool *cancel,
+                               tokenize::TokenCache *cache) {
     if (!scanned)
         return scanned.error();
     OpenedRepo opened;
@@ -42,8 +46,23 @@ Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
     // Pricing tokenizes a line or two per node (tens of ms for a large tree): the second
     // half on a thread of its own.
     auto price = [&](int first, int end) {
-        for (int node = first; node < end && !(cancel && *cancel); ++node)
-            opened.nodeOverheads[size_t(node)] = format.nodeOverhead(snap, node, tokenizer);
+        for (int node = std::max(first, 1); node < end && !(cancel && *cancel); ++node) {
+            if (!cache) {
+                opened.nodeOverheads[size_t(node)] = format.nodeOverhead(snap, node, tokenizer);
+                continue;
+            }
+            const QByteArray text = format.nodeOverheadText(snap, node);
+            const tokenize::ContentKey key = tokenize::textKey(text);
+            if (const std::optional<tokenize::ContentStats> known = cache->find(key)) {
+                opened.nodeOverheads[size_t(node)] = qint32(known->tokens);
+                continue;
+            }
+            tokenize::ContentStats stats;
+            stats.tokens =
+                quint32(tokenizer.count(std::string_view(text.constData(), size_t(text.size()))));
+            cache->insert(key, stats);
+            opened.nodeOverheads[size_t(node)] = qint32(stats.tokens);
+        }
     };
     const int half = snap.nodeCount() / 2;
     if (half >= kNodesWorthASecondThread) {
@@ -108,10 +127,11 @@ void Workspace::startOpen(const repo::ScanOptions &options,
     m_scanCancel = std::make_shared<std::atomic_bool>(false);
     Q_EMIT scanStarted(options.path);
     m_scanWatcher.setFuture(QtConcurrent::run(m_pool, [options, scanned, tokenizer = m_tokenizer,
-                                                       format = m_format, cancel = m_scanCancel] {
+                                                       format = m_format, cancel = m_scanCancel,
+                                                       cache = m_cache] {
         if (scanned)
-            return openScanned(std::move(*scanned), *tokenizer, format, cancel.get());
-        return openRepository(options, *tokenizer, format, cancel.get());
+            return openScanned(std::move(*scanned), *tokenizer, format, cancel.get(), cache.get());
+        return openRepository(options, *tokenizer, format, cancel.get(), cache.get());
     }));
 }
 

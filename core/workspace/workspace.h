@@ -32,14 +32,17 @@ struct OpenedRepo {
 };
 
 // Open a repository or folder: scan, build the snapshot, price each node's pack overhead.
-// Blocking; used by Workspace on the pool and directly by the CLI.
+// Blocking; used by Workspace on the pool and directly by the CLI. With a cache (of the
+// tokenizer's counts), prices known from an earlier open are looked up, not counted.
 Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
                                   const tokenize::Tokenizer &tokenizer,
-                                  const prompt::PackFormat &format, const std::atomic_bool *cancel);
+                                  const prompt::PackFormat &format, const std::atomic_bool *cancel,
+                                  tokenize::TokenCache *cache = nullptr);
 // The same from a scan already made (it needs no tokenizer, so it can run while one loads).
 Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
                                const tokenize::Tokenizer &tokenizer,
-                               const prompt::PackFormat &format, const std::atomic_bool *cancel);
+                               const prompt::PackFormat &format, const std::atomic_bool *cancel,
+                               tokenize::TokenCache *cache = nullptr);
 
 // The open repository: drives the scan and the background count, owns the selection.
 // Lives on the UI thread; all heavy work runs on the injected pool. Cancelling or

@@ -2,6 +2,7 @@
 // Workspace: open → opened → counting → countingFinished, failures, re-opening, cache.
 #include "scratchrepo.h"
 #include "tokenize/estimatortokenizer.h"
+#include "tokenize/tokencache.h"
 #include "workspace/workspace.h"
 
 #include <QCoreApplication>
@@ -184,7 +185,13 @@ TEST(Workspace, CountsAreCachedForTheNextSession) {
                                  prompt::PackFormat(prompt::PackOptions{}), nullptr);
     ASSERT_TRUE(opened.ok());
     auto cache = std::make_shared<tokenize::TokenCache>(cacheDir.path(), tokenizer->id());
-    EXPECT_EQ(cache->size(), 40);
+    // The 40 files, and the price of each node's distinct pack text (folders of one name at
+    // one depth share theirs).
+    const prompt::PackFormat format{prompt::PackOptions{}};
+    QSet<QByteArray> texts;
+    for (int node = 1; node < opened->snapshot->nodeCount(); ++node)
+        texts.insert(format.nodeOverheadText(*opened->snapshot, node));
+    EXPECT_EQ(cache->size(), 40 + texts.size());
     tokenize::CountJob job(opened->snapshot, tokenizer, cache, &pool);
     int reports = 0, fromCache = 0;
     qint64 tokens = 0;
@@ -237,6 +244,39 @@ TEST(Workspace, OpenRepositoryPricesEveryNode) {
     auto cancelled = openRepository(optionsFor(repo.path()), tok, format, &cancel);
     ASSERT_FALSE(cancelled.ok());
     EXPECT_EQ(cancelled.error().code, reposcope::Error::Code::Cancelled);
+}
+
+// Prices come from the cache when it knows them (a seeded, deliberately wrong figure shows
+// that the lookup is used), and what is priced is remembered there.
+TEST(Workspace, PricesGoThroughTheCache) {
+    ScratchRepo repo;
+    repo.write(QStringLiteral("a/b.txt"), "b\n");
+    repo.write(QStringLiteral("a/c/d.txt"), "d\n");
+    repo.write(QStringLiteral("e.txt"), "e\n");
+    const tokenize::EstimatorTokenizer tok;
+    const prompt::PackFormat format{prompt::PackOptions{}};
+    auto plain = openRepository(optionsFor(repo.path()), tok, format, nullptr);
+    ASSERT_TRUE(plain.ok());
+    const repo::RepoSnapshot &snap = *plain->snapshot;
+    const int b = snap.find("a/b.txt");
+
+    tokenize::TokenCache cache(QString(), tok.id()); // in memory
+    tokenize::ContentStats seeded;
+    seeded.tokens = 4242;
+    cache.insert(tokenize::textKey(format.nodeOverheadText(snap, b)), seeded);
+    auto cached = openRepository(optionsFor(repo.path()), tok, format, nullptr, &cache);
+    ASSERT_TRUE(cached.ok());
+    ASSERT_EQ(cached->nodeOverheads.size(), plain->nodeOverheads.size());
+    for (int node = 0; node < snap.nodeCount(); ++node) {
+        if (node == b)
+            EXPECT_EQ(cached->nodeOverheads[size_t(node)], 4242);
+        else
+            EXPECT_EQ(cached->nodeOverheads[size_t(node)], plain->nodeOverheads[size_t(node)])
+                << snap.path(node).toStdString();
+    }
+    EXPECT_EQ(cache.size(), snap.nodeCount() - 1); // every node but the root
+    // A file's content equal to a pack text does not meet its price.
+    EXPECT_FALSE(cache.find(tokenize::contentKey(format.nodeOverheadText(snap, b))));
 }
 
 TEST(WorkspaceTokenizer, SwitchingTokenizerKeepsTheSelectionAndRecounts) {
