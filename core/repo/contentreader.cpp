@@ -5,6 +5,7 @@
 
 #include <QFile>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -35,27 +36,37 @@ Error ioError(const ScannedFile &file, int err) {
                   .arg(QString::fromUtf8(file.path), QString::fromLocal8Bit(strerror(err))));
 }
 
+// Reads files by their folder: a descriptor on the last folder is kept, so the files of a
+// folder (which come together) are opened by name, not by walking the whole path again.
+// The scan's size is trusted until the file says otherwise: one read() of one byte more
+// comes back short at the end of the file, with no fstat. A file that grew since the scan,
+// or is not a regular file any more, costs an fstat and more reads.
 class DiskReader final : public ContentReader {
 public:
     explicit DiskReader(const QString &root)
         : m_root(QFile::encodeName(root) + '/') {}
+    ~DiskReader() override {
+        if (m_folderFd >= 0)
+            close(m_folderFd);
+    }
+    DiskReader(const DiskReader &) = delete;
+    DiskReader &operator=(const DiskReader &) = delete;
 
     Result<QByteArray> read(const ScannedFile &file) override {
         if (file.kind == EntryKind::Submodule)
             return Error::make(
                 Error::Code::Usage,
                 QStringLiteral("%1 is a submodule, not a file.").arg(QString::fromUtf8(file.path)));
-        const QByteArray full = m_root + file.path;
         if (file.kind == EntryKind::Symlink) {
             // Git's view of a symlink: its target, never what it points to.
             char buf[4096];
-            const ssize_t n = readlink(full.constData(), buf, sizeof buf);
+            const ssize_t n = readlink(QByteArray(m_root + file.path).constData(), buf, sizeof buf);
             if (n < 0)
                 return ioError(file, errno);
             return QByteArray(buf, n);
         }
         QByteArray data;
-        const Result<qsizetype> n = readRegular(file, full, data);
+        const Result<qsizetype> n = appendTo(file, data);
         if (!n)
             return n.error();
         return data;
@@ -64,35 +75,99 @@ public:
     Result<qsizetype> appendTo(const ScannedFile &file, QByteArray &out) override {
         if (file.kind != EntryKind::File)
             return ContentReader::appendTo(file, out);
-        return readRegular(file, m_root + file.path, out);
+        if (file.size > kMaxRead)
+            return tooLarge(file, file.size);
+        const int fd = openFile(file);
+        if (fd < 0)
+            return ioError(file, -fd);
+        const qsizetype start = out.size();
+        qsizetype want = qsizetype(file.size) + 1;
+        out.resize(start + want);
+        qsizetype done = 0;
+        for (;;) {
+            const ssize_t n = ::read(fd, out.data() + start + done, size_t(want - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                out.truncate(start);
+                return closeWith(fd, ioError(file, errno));
+            }
+            done += n;
+            if (n == 0 || (done < want && done >= file.size))
+                break; // the end (a short read where the scan said it ends)
+            if (done < want)
+                continue; // shrank since the scan, or a partial read: the next read says
+            // Full: the file grew since the scan, or is not a regular file any more.
+            struct stat st;
+            const bool statted = fstat(fd, &st) == 0;
+            if (!statted || !S_ISREG(st.st_mode)) {
+                const int err = statted ? EISDIR : errno;
+                out.truncate(start);
+                return closeWith(fd, ioError(file, err));
+            }
+            if (st.st_size > kMaxRead || done > kMaxRead) {
+                out.truncate(start);
+                return closeWith(fd, tooLarge(file, std::max<qint64>(st.st_size, done)));
+            }
+            want = std::max<qsizetype>(qsizetype(st.st_size), done) + 1;
+            out.resize(start + want);
+        }
+        close(fd);
+        out.truncate(start + done);
+        return done;
     }
 
     Result<qsizetype> readInto(const ScannedFile &file, char *buffer, qsizetype capacity) override {
         if (file.kind != EntryKind::File)
             return ContentReader::readInto(file, buffer, capacity);
-        struct stat st;
-        const int fd = openRegular(m_root + file.path, st);
+        if (file.size > capacity)
+            return qsizetype(-1);
+        const int fd = openFile(file);
         if (fd < 0)
             return ioError(file, -fd);
-        if (st.st_size > capacity) {
-            ::close(fd);
-            return qsizetype(-1);
+        qsizetype done = 0;
+        for (;;) {
+            const ssize_t n = ::read(fd, buffer + done, size_t(capacity - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return closeWith(fd, ioError(file, errno));
+            done += n;
+            if (n == 0 || done == capacity || done >= file.size)
+                break; // a short read past the scan's size is the end
         }
-        return readAll(file, fd, buffer, qsizetype(st.st_size));
+        if (done == capacity) { // exactly full: the end, or more to come?
+            char probe;
+            ssize_t more;
+            do
+                more = ::read(fd, &probe, 1);
+            while (more < 0 && errno == EINTR);
+            if (more != 0)
+                done = -1; // larger than the buffer (or unreadable from here on)
+        }
+        close(fd);
+        return done;
     }
 
 private:
-    // Opens a regular file for reading and stats it: the descriptor, or -errno.
-    static int openRegular(const QByteArray &full, struct stat &st) {
-        const int fd = open(full.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-            return -errno;
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            const int err = S_ISREG(st.st_mode) ? errno : EISDIR;
-            close(fd);
-            return -err;
+    // Opens a file by its name, relative to its folder: the descriptor, or -errno. Never
+    // follows a symlink in the last component and never blocks (a FIFO put there since
+    // the scan reads as empty).
+    int openFile(const ScannedFile &file) {
+        const qsizetype slash = file.path.lastIndexOf('/');
+        const QByteArrayView folder(file.path.constData(), std::max<qsizetype>(slash, 0));
+        if (m_folderFd < 0 || folder != m_folder) {
+            if (m_folderFd >= 0)
+                close(m_folderFd);
+            m_folder = folder.toByteArray();
+            m_folderFd =
+                open(QByteArray(m_root + m_folder).constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (m_folderFd < 0)
+                return -errno;
         }
-        return fd;
+        const int fd = openat(m_folderFd, file.path.constData() + slash + 1,
+                              O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        return fd < 0 ? -errno : fd;
     }
 
     static Error closeWith(int fd, Error error) {
@@ -100,41 +175,9 @@ private:
         return error;
     }
 
-    // Reads up to `size` bytes (less if the file shrank) and closes fd.
-    static Result<qsizetype> readAll(const ScannedFile &file, int fd, char *buffer,
-                                     qsizetype size) {
-        qsizetype done = 0;
-        while (done < size) {
-            const ssize_t n = ::read(fd, buffer + done, size_t(size - done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                return closeWith(fd, ioError(file, errno));
-            if (n == 0)
-                break; // shrank while we read
-            done += n;
-        }
-        close(fd);
-        return done;
-    }
-
-    // Reads the regular file at `full` onto the end of `out`.
-    static Result<qsizetype> readRegular(const ScannedFile &file, const QByteArray &full,
-                                         QByteArray &out) {
-        struct stat st;
-        const int fd = openRegular(full, st);
-        if (fd < 0)
-            return ioError(file, -fd);
-        if (st.st_size > kMaxRead)
-            return closeWith(fd, tooLarge(file, st.st_size));
-        const qsizetype start = out.size();
-        out.resize(start + qsizetype(st.st_size));
-        const Result<qsizetype> n = readAll(file, fd, out.data() + start, qsizetype(st.st_size));
-        out.truncate(start + (n ? *n : 0));
-        return n;
-    }
-
     QByteArray m_root;
+    QByteArray m_folder; // relative to m_root, no trailing '/'; "" for the root
+    int m_folderFd = -1;
 };
 
 class BlobReader final : public ContentReader {

@@ -21,8 +21,8 @@ public:
     // was. The disk reader reads straight into `out` (no buffer of its own, no copy), which
     // is what writing a pack of thousands of files wants.
     virtual Result<qsizetype> appendTo(const ScannedFile &file, QByteArray &out);
-    // Reads the file into buffer[0, capacity) and returns its size; -1 (nothing read) when
-    // it is larger than capacity.
+    // Reads the file into buffer[0, capacity) and returns its size; -1 (what the buffer
+    // holds is not the file) when it is larger than capacity.
     virtual Result<qsizetype> readInto(const ScannedFile &file, char *buffer, qsizetype capacity);
 };
 

@@ -45,6 +45,17 @@ bool allAscii8(const unsigned char *p) {
     return (word & 0x8080808080808080ULL) == 0;
 }
 
+// Source code is nearly all ASCII: 64 bytes at a time (the compiler vectorises this).
+bool allAscii64(const unsigned char *p) {
+    quint64 any = 0;
+    for (int i = 0; i < 64; i += 8) {
+        quint64 word;
+        std::memcpy(&word, p + i, 8);
+        any |= word;
+    }
+    return (any & 0x8080808080808080ULL) == 0;
+}
+
 struct Utf8Scan {
     qint64 invalid = 0;
     qint64 multibyte = 0;
@@ -53,6 +64,10 @@ struct Utf8Scan {
 Utf8Scan scanUtf8(const unsigned char *p, const unsigned char *end) {
     Utf8Scan scan;
     while (p < end) {
+        if (end - p >= 64 && allAscii64(p)) {
+            p += 64;
+            continue;
+        }
         if (end - p >= 8 && allAscii8(p)) {
             p += 8;
             continue;

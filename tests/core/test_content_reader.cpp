@@ -4,9 +4,13 @@
 #include "scanhelpers.h"
 #include "scratchrepo.h"
 
+#include <QDir>
 #include <QFile>
 
 #include <cstring>
+#include <vector>
+
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -97,4 +101,79 @@ TEST(ContentReader, AppendsAndReadsIntoCallersBuffers) {
     ASSERT_TRUE(n.ok());
     EXPECT_EQ(QByteArray(buffer, int(*n)), QByteArray("a.txt"));
     EXPECT_FALSE(reader->readInto(gone, buffer, sizeof buffer).ok());
+}
+
+// The disk reader trusts the scan's size only as far as the file agrees: a file that grew,
+// shrank, or became something else since the scan is read as it is now, or refused.
+TEST(ContentReader, FilesChangedSinceTheScanAreReadAsTheyAreNow) {
+    ScratchRepo repo;
+    repo.write(QStringLiteral("grew.txt"), "short\n");
+    repo.write(QStringLiteral("shrank.txt"), "a longer line of text\n");
+    repo.write(QStringLiteral("dir/became-folder.txt"), "x");
+    repo.write(QStringLiteral("dir/became-fifo.txt"), "y");
+    const auto r = scanAt(repo.path());
+    ASSERT_TRUE(r.ok());
+    const QByteArray grown = QByteArray("short\n") + QByteArray(100000, 'g');
+    repo.write(QStringLiteral("grew.txt"), grown);
+    repo.write(QStringLiteral("shrank.txt"), "a\n");
+    ASSERT_TRUE(QFile::remove(repo.filePath(QStringLiteral("dir/became-folder.txt"))));
+    ASSERT_TRUE(QDir(repo.path()).mkpath(QStringLiteral("dir/became-folder.txt")));
+    ASSERT_TRUE(QFile::remove(repo.filePath(QStringLiteral("dir/became-fifo.txt"))));
+    ASSERT_EQ(
+        mkfifo(QFile::encodeName(repo.filePath(QStringLiteral("dir/became-fifo.txt"))).constData(),
+               0600),
+        0);
+    auto reader = makeContentReader(r->info);
+
+    QByteArray out("|");
+    ASSERT_TRUE(reader->appendTo(*findFile(*r, "grew.txt"), out).ok());
+    EXPECT_EQ(out, "|" + grown);
+    auto whole = reader->read(*findFile(*r, "shrank.txt"));
+    ASSERT_TRUE(whole.ok());
+    EXPECT_EQ(*whole, QByteArray("a\n"));
+    out = "|";
+    EXPECT_FALSE(reader->appendTo(*findFile(*r, "dir/became-folder.txt"), out).ok());
+    EXPECT_EQ(out, QByteArray("|"));
+    // A FIFO does not block the reader: it reads as empty.
+    auto fifo = reader->read(*findFile(*r, "dir/became-fifo.txt"));
+    ASSERT_TRUE(fifo.ok()) << fifo.error().message.toStdString();
+    EXPECT_TRUE(fifo->isEmpty());
+
+    // Into a buffer: a file that grew past it is refused, one that grew within it is read.
+    std::vector<char> buffer(200000);
+    auto n = reader->readInto(*findFile(*r, "grew.txt"), buffer.data(), 1000);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, -1);
+    n = reader->readInto(*findFile(*r, "grew.txt"), buffer.data(), qsizetype(buffer.size()));
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(QByteArray(buffer.data(), int(*n)), grown);
+}
+
+// Files of many folders, read in an order that keeps changing folder, each get their own
+// bytes (the reader keeps one folder open at a time).
+TEST(ContentReader, ReadsAcrossFoldersInAnyOrder) {
+    ScratchRepo repo;
+    QStringList paths;
+    for (int i = 0; i < 60; ++i) {
+        const QString path = QStringLiteral("f%1/sub%2/file%3.txt").arg(i % 5).arg(i % 3).arg(i);
+        repo.write(path, "content " + QByteArray::number(i) + "\n");
+        paths << path;
+    }
+    repo.write(QStringLiteral("top.txt"), "top\n");
+    paths << QStringLiteral("top.txt");
+    const auto r = scanAt(repo.path());
+    ASSERT_TRUE(r.ok());
+    auto reader = makeContentReader(r->info);
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < paths.size(); ++i) {
+            const int k = round == 0 ? i : int(paths.size()) - 1 - i;
+            const QByteArray path = paths[k].toUtf8();
+            QByteArray out;
+            ASSERT_TRUE(reader->appendTo(*findFile(*r, path.constData()), out).ok())
+                << path.constData();
+            EXPECT_EQ(out,
+                      k == 60 ? QByteArray("top\n") : "content " + QByteArray::number(k) + "\n")
+                << path.constData();
+        }
+    }
 }
