@@ -30,9 +30,12 @@ void freeHugePages(void *p, std::size_t bytes) noexcept;
 
 // A std::allocator for large arrays that are filled once and read often (a vocabulary's
 // tables): an array of a megabyte or more gets whole huge pages of its own, smaller ones
-// come from operator new. Elements are default-initialised, not value-initialised, so
-// resize() on plain data writes nothing (the pages are zero when first touched anyway).
+// come from operator new. Elements are default-initialised, not value-initialised: resize()
+// on plain data writes nothing and leaves the values unspecified, so fill what you resize
+// (assign() and push_back() write what they are given).
 template <typename T> struct HugePageAllocator {
+    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
+                  "operator new below the threshold would not honour the alignment");
     using value_type = T;
     static constexpr std::size_t kThreshold = std::size_t(1) << 20;
 

@@ -128,9 +128,13 @@ private:
 Chunk buildChunk(const repo::RepoSnapshot &snap, const std::vector<int> &files, size_t begin,
                  size_t end, const PackFormat &format, const HeldTexts *held, BufferPool &buffers) {
     Chunk chunk;
+    // Room for the headers, and with line numbers about one prefix per 32 bytes.
+    const int perPrefix = format.options().lineNumbers ? 8 : 0;
     qint64 expected = 0;
-    for (size_t i = begin; i < end; ++i)
-        expected += snap.file(files[i]).size + 2 * snap.file(files[i]).path.size() + 64;
+    for (size_t i = begin; i < end; ++i) {
+        const repo::ScannedFile &f = snap.file(files[i]);
+        expected += f.size + f.size / 32 * perPrefix + 2 * f.path.size() + 64;
+    }
     chunk.bytes = buffers.take(qsizetype(expected));
     std::unique_ptr<repo::ContentReader> reader; // created on first use: a ref scan opens git
     for (size_t i = begin; i < end; ++i) {

@@ -40,7 +40,9 @@ Error ioError(const ScannedFile &file, int err) {
 // folder (which come together) are opened by name, not by walking the whole path again.
 // The scan's size is trusted until the file says otherwise: one read() of one byte more
 // comes back short at the end of the file, with no fstat. A file that grew since the scan,
-// or is not a regular file any more, costs an fstat and more reads.
+// or is not a regular file any more, costs an fstat and more reads. A short read at or past
+// the scan's size is taken as the end: local file systems return one only there; a network
+// file system that returns one earlier gives at least what the scan saw.
 class DiskReader final : public ContentReader {
 public:
     explicit DiskReader(const QString &root)
@@ -65,6 +67,10 @@ public:
                 return ioError(file, errno);
             return QByteArray(buf, n);
         }
+        if (file.kind != EntryKind::File)
+            return Error::make(
+                Error::Code::Usage,
+                QStringLiteral("%1 is a folder, not a file.").arg(QString::fromUtf8(file.path)));
         QByteArray data;
         const Result<qsizetype> n = appendTo(file, data);
         if (!n)

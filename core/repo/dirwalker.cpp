@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <dirent.h>
@@ -153,8 +154,12 @@ bool DirWalk::runShared(int rootFd) {
         w.cancel = cancel;
     }
     std::vector<std::thread> helpers;
-    for (size_t i = 1; i < walkers.size(); ++i)
-        helpers.emplace_back([&shared, &w = walkers[i]] { w.work(shared); });
+    try {
+        for (size_t i = 1; i < walkers.size(); ++i)
+            helpers.emplace_back([&shared, &w = walkers[i]] { w.work(shared); });
+    } catch (const std::system_error &) {
+        // No more threads to be had: the ones started, and this one, walk everything.
+    }
     walkers[0].work(shared);
     for (std::thread &t : helpers)
         t.join();

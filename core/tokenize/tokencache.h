@@ -76,7 +76,7 @@ private:
         friend size_t qHash(const Key &k, size_t seed) noexcept {
             quint64 h;
             std::memcpy(&h, k.bytes.data(), sizeof h);
-            return size_t(h ^ seed);
+            return qHash(h, seed); // mixed with the seed: keys come from file contents
         }
     };
     QHash<Key, ContentStats> m_entries;

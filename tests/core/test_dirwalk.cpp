@@ -13,6 +13,8 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -112,4 +114,28 @@ TEST(DirWalk, CancelledSharedWalkClosesEverything) {
     EXPECT_TRUE(walk(dir.path(), 4, &cancel, &cancelled).empty());
     EXPECT_TRUE(cancelled);
     EXPECT_EQ(openDescriptors(), before);
+}
+
+// Cancelled at varying moments while the walkers share folders: whatever was queued is
+// closed, and a walk that finished anyway found everything.
+TEST(DirWalk, CancelledMidWalkClosesEverything) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    makeTree(dir.path(), 11);
+    const auto full = walk(dir.path(), 1);
+    const int before = openDescriptors();
+    for (int attempt = 0; attempt < 12; ++attempt) {
+        std::atomic_bool cancel{false};
+        bool cancelled = false;
+        std::thread stopper([&cancel, attempt] {
+            std::this_thread::sleep_for(std::chrono::microseconds(250 * attempt));
+            cancel = true;
+        });
+        const auto found = walk(dir.path(), 4, &cancel, &cancelled);
+        stopper.join();
+        if (!cancelled) {
+            EXPECT_EQ(found, full) << "attempt " << attempt;
+        }
+        EXPECT_EQ(openDescriptors(), before) << "attempt " << attempt;
+    }
 }

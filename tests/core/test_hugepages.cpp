@@ -37,14 +37,15 @@ TEST(HugePageAllocator, SmallArraysComeFromOperatorNew) {
     EXPECT_EQ(std::accumulate(v.begin(), v.end(), 0), 1000 * 'x');
 }
 
-TEST(HugePageAllocator, ResizeOfAFreshLargeArrayReadsAsZero) {
-    // Default-initialised, not written: fresh pages read as zero.
+TEST(HugePageAllocator, ResizedLargeArraysHoldWhatIsWritten) {
     HugePageVector<std::uint64_t> v;
     v.resize((std::size_t(5) << 20) / sizeof(std::uint64_t));
     EXPECT_TRUE(onHugePageBoundary(v.data()));
-    EXPECT_EQ(std::accumulate(v.begin(), v.end(), std::uint64_t(0)), 0u);
-    v.assign(v.size(), 3); // assign still writes what it is given
-    EXPECT_EQ(v.back(), 3u);
+    std::iota(v.begin(), v.end(), std::uint64_t(1));
+    EXPECT_EQ(v.front(), 1u);
+    EXPECT_EQ(v.back(), v.size());
+    v.assign(v.size(), 3); // assign writes what it is given
+    EXPECT_EQ(std::accumulate(v.begin(), v.end(), std::uint64_t(0)), 3 * v.size());
 }
 
 TEST(HugePageAllocator, CopiesAreIndependent) {
