@@ -3,6 +3,7 @@
 #include "clicommands.h"
 #include "clishared.h"
 
+#include "common/hugepages.h"
 #include "repo/gitutil.h"
 
 #include <QCoreApplication>
@@ -13,6 +14,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+
+#include <malloc.h>
+#include <unistd.h>
 
 namespace {
 
@@ -32,7 +36,27 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv) {
 
 } // namespace
 
+// The main thread's heap on transparent huge pages (see common/hugepages.h): a fresh 4 KiB
+// page costs a page fault, which on a virtual machine is tens of microseconds. The heap
+// grows in 64 MiB steps and keeps what it has, and the first step is advised at once; the
+// selection, the counts and the pack's manifest then fill huge pages (warm pack of the Go
+// tree: 750 page faults and ~10 ms fewer). Worker threads keep their own arenas.
+void adviseMainHeap() {
+#ifdef __GLIBC__
+    mallopt(M_TOP_PAD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    char *const start = static_cast<char *>(sbrk(0));
+    void *block = std::malloc(16 << 20); // makes the heap grow by one step now
+    char *const end = static_cast<char *>(sbrk(0));
+    std::free(block);
+    if (start != reinterpret_cast<char *>(-1) && end > start)
+        reposcope::adviseHugePages(start, size_t(end - start));
+#endif
+}
+
 int main(int argc, char **argv) {
+    adviseMainHeap();
     const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
     reposcope::repo::git::ensureInit(); // here, on the main thread: see gitutil.h
     QCoreApplication::setOrganizationName(QStringLiteral("RepoScope"));
