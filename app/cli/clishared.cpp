@@ -86,11 +86,15 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
         return result;
     }
     // The scan needs no tokenizer: it runs while the vocabulary loads (a first load parses
-    // it, ~200 ms, which is longer than most scans).
-    std::future<Result<repo::ScanResult>> scan = std::async(
-        std::launch::async, [options] { return repo::scanRepository(options, nullptr); });
-    tokenize::TokenizerChoice choice =
-        registry.resolve(isFile ? QString() : wanted, true, isFile ? wanted : QString());
+    // it, ~200 ms, which is longer than most scans). The scan stays on this thread, whose
+    // heap is on huge pages (main.cpp): libgit2's index alone fills thousands of small
+    // blocks.
+    std::future<tokenize::TokenizerChoice> resolving =
+        std::async(std::launch::async, [&registry, &wanted, isFile] {
+            return registry.resolve(isFile ? QString() : wanted, true, isFile ? wanted : QString());
+        });
+    Result<repo::ScanResult> scanned = repo::scanRepository(options, nullptr);
+    tokenize::TokenizerChoice choice = resolving.get();
     if (!choice.exactForModel && wanted != QLatin1String("estimate"))
         err() << "warning: " << choice.note << "\n";
     result.workspace = std::make_unique<workspace::Workspace>(pool, choice.tokenizer, cacheFolder);
@@ -109,7 +113,7 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
                              result.exitCode = ExitCancelled;
                          loop.quit();
                      });
-    ws.open(options, scan.get());
+    ws.open(options, std::move(scanned));
     loop.exec();
     if (!ws.cacheProblem().isEmpty())
         err() << "warning: " << ws.cacheProblem() << "\n";
