@@ -34,8 +34,6 @@ std::unique_ptr<QCoreApplication> makeApplication(int &argc, char **argv) {
     return std::make_unique<QCoreApplication>(argc, argv);
 }
 
-} // namespace
-
 // The main thread's heap on transparent huge pages (see common/hugepages.h): a fresh 4 KiB
 // page costs a page fault, which on a virtual machine is tens of microseconds. The heap
 // grows in 64 MiB steps and keeps what it has, and the first step is advised at once; the
@@ -54,6 +52,8 @@ void adviseMainHeap() {
         reposcope::adviseHugePages(start, size_t(end - start));
 #endif
 }
+
+} // namespace
 
 int main(int argc, char **argv) {
     adviseMainHeap();

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "prompt/packwriter.h"
 
-#include "common/hugepages.h"
 #include "repo/contentreader.h"
 #include "text/byteslab.h"
 #include "text/textdecoder.h"
@@ -107,10 +106,8 @@ public:
                 m_spare.erase(fits);
             }
         }
-        if (text::roomToGrow(bytes) < capacity) {
-            constexpr auto kHuge = qsizetype(kHugePageBytes);
-            bytes = text::hugePageArray((capacity + kHuge - 1) / kHuge * kHuge);
-        }
+        if (text::roomToGrow(bytes) < capacity)
+            bytes = text::hugePageArray(capacity);
         bytes.resize(0); // keeps the capacity
         return bytes;
     }

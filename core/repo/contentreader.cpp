@@ -87,22 +87,16 @@ public:
         if (fd < 0)
             return ioError(file, -fd);
         const qsizetype start = out.size();
-        qsizetype want = qsizetype(file.size) + 1;
-        out.resize(start + want);
         qsizetype done = 0;
-        for (;;) {
-            const ssize_t n = ::read(fd, out.data() + start + done, size_t(want - done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0) {
+        for (qsizetype want = qsizetype(file.size) + 1;;) {
+            out.resize(start + want);
+            done = fill(fd, out.data() + start, done, want, file.size);
+            if (done < 0) {
                 out.truncate(start);
-                return closeWith(fd, ioError(file, errno));
+                return closeWith(fd, ioError(file, int(-done)));
             }
-            done += n;
-            if (n == 0 || (done < want && done >= file.size))
-                break; // the end (a short read where the scan said it ends)
             if (done < want)
-                continue; // shrank since the scan, or a partial read: the next read says
+                break;
             // Full: the file grew since the scan, or is not a regular file any more.
             struct stat st;
             const bool statted = fstat(fd, &st) == 0;
@@ -116,7 +110,6 @@ public:
                 return closeWith(fd, tooLarge(file, std::max<qint64>(st.st_size, done)));
             }
             want = std::max<qsizetype>(qsizetype(st.st_size), done) + 1;
-            out.resize(start + want);
         }
         close(fd);
         out.truncate(start + done);
@@ -131,26 +124,12 @@ public:
         const int fd = openFile(file);
         if (fd < 0)
             return ioError(file, -fd);
-        qsizetype done = 0;
-        for (;;) {
-            const ssize_t n = ::read(fd, buffer + done, size_t(capacity - done));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                return closeWith(fd, ioError(file, errno));
-            done += n;
-            if (n == 0 || done == capacity || done >= file.size)
-                break; // a short read past the scan's size is the end
-        }
-        if (done == capacity) { // exactly full: the end, or more to come?
-            char probe;
-            ssize_t more;
-            do
-                more = ::read(fd, &probe, 1);
-            while (more < 0 && errno == EINTR);
-            if (more != 0)
-                done = -1; // larger than the buffer (or unreadable from here on)
-        }
+        qsizetype done = fill(fd, buffer, 0, capacity, file.size);
+        if (done < 0)
+            return closeWith(fd, ioError(file, int(-done)));
+        char probe;
+        if (done == capacity && fill(fd, &probe, 0, 1, 0) != 0)
+            done = -1; // larger than the buffer (or unreadable from here on)
         close(fd);
         return done;
     }
@@ -174,6 +153,24 @@ private:
         const int fd = openat(m_folderFd, file.path.constData() + slash + 1,
                               O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         return fd < 0 ? -errno : fd;
+    }
+
+    // Reads into buffer[done, capacity) until the end of the file, a full buffer, or a short
+    // read at or past `expected` bytes (the end, on local file systems). Returns how much
+    // the buffer holds, or -errno.
+    static qsizetype fill(int fd, char *buffer, qsizetype done, qsizetype capacity,
+                          qint64 expected) {
+        while (done < capacity) {
+            const ssize_t n = ::read(fd, buffer + done, size_t(capacity - done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return -errno;
+            done += n;
+            if (n == 0 || (done < capacity && done >= expected))
+                break;
+        }
+        return done;
     }
 
     static Error closeWith(int fd, Error error) {

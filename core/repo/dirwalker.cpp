@@ -132,15 +132,17 @@ bool DirWalk::run() {
     const int fd = open(root.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    if (threads > 1)
-        return runShared(fd);
+    if (threads > 1) {
+        runShared(fd);
+        return true;
+    }
     QByteArray rel;
     rel.reserve(4096);
     walkDir(fd, rel, 0, nullptr);
     return true;
 }
 
-bool DirWalk::runShared(int rootFd) {
+void DirWalk::runShared(int rootFd) {
     Shared shared;
     shared.waiting.push_back({rootFd, QByteArray(), 0, ignores->dirLists()});
     std::vector<IgnoreStack> stacks(static_cast<size_t>(threads), *ignores);
@@ -170,7 +172,6 @@ bool DirWalk::runShared(int rootFd) {
         cancelled = cancelled || w.cancelled;
     }
     warnings.sort(); // the same order whichever thread met them
-    return true;
 }
 
 void DirWalk::work(Shared &shared) {

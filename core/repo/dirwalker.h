@@ -63,7 +63,7 @@ private:
     struct Shared;
     void walkDir(int fd, QByteArray &rel, int depth, Shared *shared);
     void work(Shared &shared);
-    bool runShared(int rootFd);
+    void runShared(int rootFd);
     bool inScope(const QByteArray &path, bool isDir) const;
 };
 

@@ -41,7 +41,7 @@ QByteArray ByteSlab::commit(qsizetype n) {
 
 QByteArray hugePageArray(qsizetype capacity) {
     constexpr auto kHuge = qsizetype(kHugePageBytes);
-    capacity = std::max<qsizetype>(capacity, 1);
+    capacity = std::max<qsizetype>((capacity + kHuge - 1) / kHuge * kHuge, kHuge);
     auto [header, data] = QTypedArrayData<char>::allocate(capacity + kHuge);
     if (!header)
         qBadAlloc();

@@ -35,11 +35,11 @@ private:
     qsizetype m_reserved = 0;
 };
 
-// An empty array that grows to `capacity` bytes without reallocating, whose bytes start on
-// a 2 MiB boundary advised for transparent huge pages: filling it costs one page fault per
-// 2 MiB instead of 512. For large buffers that are filled again and again (the pack
-// writer's chunks). Needs up to 2 MiB more address space than it uses; nothing is touched
-// before it is written. Growing past `capacity` reallocates as for any array.
+// An empty array that grows to `capacity` bytes (rounded up to whole 2 MiB pages) without
+// reallocating, whose bytes start on a 2 MiB boundary advised for transparent huge pages:
+// filling it costs one page fault per 2 MiB instead of 512. For large buffers that are filled again
+// and again (the pack writer's chunks). Needs up to 2 MiB more address space than it uses; nothing
+// is touched before it is written. Growing past `capacity` reallocates as for any array.
 QByteArray hugePageArray(qsizetype capacity);
 
 // How many bytes `bytes` holds without reallocating: its capacity less any room before its

@@ -39,10 +39,6 @@ QString sanitize(const QString &id) {
     return out;
 }
 
-} // namespace
-
-namespace {
-
 ContentKey digestKey(QByteArrayView bytes, unsigned char marker) {
     const XXH128_hash_t h = XXH3_128bits(bytes.data(), size_t(bytes.size()));
     ContentKey key{};

@@ -18,6 +18,22 @@ namespace {
 // Below this many nodes per half, starting a thread costs more than it saves.
 constexpr int kNodesWorthASecondThread = 2000;
 
+// format.nodeOverhead(), looked up in the cache first and remembered there when counted.
+qint32 nodePrice(const prompt::PackFormat &format, const repo::RepoSnapshot &snap, int node,
+                 const tokenize::Tokenizer &tokenizer, tokenize::TokenCache *cache) {
+    if (!cache)
+        return format.nodeOverhead(snap, node, tokenizer);
+    const QByteArray text = format.nodeOverheadText(snap, node);
+    const tokenize::ContentKey key = tokenize::textKey(text);
+    if (const std::optional<tokenize::ContentStats> known = cache->find(key))
+        return qint32(known->tokens);
+    tokenize::ContentStats stats;
+    stats.tokens =
+        quint32(tokenizer.count(std::string_view(text.constData(), size_t(text.size()))));
+    cache->insert(key, stats);
+    return qint32(stats.tokens);
+}
+
 } // namespace
 
 Result<OpenedRepo> openRepository(const repo::ScanOptions &options,
@@ -46,23 +62,8 @@ Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
     // Pricing tokenizes a line or two per node (tens of ms for a large tree): the second
     // half on a thread of its own.
     auto price = [&](int first, int end) {
-        for (int node = std::max(first, 1); node < end && !(cancel && *cancel); ++node) {
-            if (!cache) {
-                opened.nodeOverheads[size_t(node)] = format.nodeOverhead(snap, node, tokenizer);
-                continue;
-            }
-            const QByteArray text = format.nodeOverheadText(snap, node);
-            const tokenize::ContentKey key = tokenize::textKey(text);
-            if (const std::optional<tokenize::ContentStats> known = cache->find(key)) {
-                opened.nodeOverheads[size_t(node)] = qint32(known->tokens);
-                continue;
-            }
-            tokenize::ContentStats stats;
-            stats.tokens =
-                quint32(tokenizer.count(std::string_view(text.constData(), size_t(text.size()))));
-            cache->insert(key, stats);
-            opened.nodeOverheads[size_t(node)] = qint32(stats.tokens);
-        }
+        for (int node = std::max(first, 1); node < end && !(cancel && *cancel); ++node)
+            opened.nodeOverheads[size_t(node)] = nodePrice(format, snap, node, tokenizer, cache);
     };
     const int half = snap.nodeCount() / 2;
     if (half >= kNodesWorthASecondThread) {
