@@ -119,7 +119,9 @@ SRC
         cmake --build "$work/b-ksh" -j"$(nproc)" &&
         cmake --install "$work/b-ksh"
     } >"$log" 2>&1 || die "building KSyntaxHighlighting failed; see $log"
-    ldd "$prefix"/lib/libKF5SyntaxHighlighting.so.5 | grep -q libQt6Core ||
+    # Not `ldd | grep -q`: grep leaving early makes ldd die of SIGPIPE, and pipefail fails it.
+    linked=$(ldd "$prefix"/lib/libKF5SyntaxHighlighting.so.5)
+    [[ $linked == *libQt6Core* ]] ||
         die "KSyntaxHighlighting was not linked against Qt 6; see $log"
     rm -rf "$work"
     touch "$stamp"
