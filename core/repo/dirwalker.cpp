@@ -84,6 +84,9 @@ FileStat toFileStat(const struct stat &st) {
     s.size = st.st_size;
     s.mtimeSec = st.st_mtim.tv_sec;
     s.mtimeNsec = st.st_mtim.tv_nsec;
+    s.ctimeSec = st.st_ctim.tv_sec;
+    s.ctimeNsec = st.st_ctim.tv_nsec;
+    s.inode = quint64(st.st_ino);
     return s;
 }
 

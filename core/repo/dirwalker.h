@@ -23,6 +23,9 @@ struct FileStat {
     qint64 size = 0;
     qint64 mtimeSec = 0;
     qint64 mtimeNsec = 0;
+    qint64 ctimeSec = 0;  // ctime and the inode: what git's index also compares (see
+    qint64 ctimeNsec = 0; // worktreescan.cpp), so a rewrite that restores mtime is seen
+    quint64 inode = 0;
 };
 FileStat toFileStat(const struct stat &st);
 FileStat lstatPath(const QByteArray &absolutePath);

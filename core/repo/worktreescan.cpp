@@ -44,18 +44,50 @@ QString excludesFilePath(git_repository *repo) {
     return QDir::homePath() + QStringLiteral("/.config/git/ignore");
 }
 
-bool statMatches(const git_index_entry &e, const FileStat &s) {
-    return s.exists && s.size == qint64(e.file_size) && s.mtimeSec == qint64(e.mtime.seconds) &&
-           s.mtimeNsec == qint64(e.mtime.nanoseconds);
+// How much of an index entry's stat data to trust, from core.trustctime and core.checkStat,
+// the way git reads them (both default to the strict choice).
+struct StatPolicy {
+    bool trustCtime = true;
+    bool checkInode = true;
+};
+
+StatPolicy statPolicy(git_repository *repo) {
+    StatPolicy policy;
+    git_config *raw = nullptr;
+    if (git_repository_config_snapshot(&raw, repo) != 0) {
+        git_error_clear();
+        return policy;
+    }
+    const git::Config cfg(raw);
+    int trust = 1;
+    if (git_config_get_bool(&trust, cfg.get(), "core.trustctime") == 0)
+        policy.trustCtime = trust != 0;
+    git_error_clear();
+    const char *checkStat = nullptr;
+    if (git_config_get_string(&checkStat, cfg.get(), "core.checkstat") == 0 && checkStat)
+        policy.checkInode = qstricmp(checkStat, "minimal") != 0;
+    git_error_clear();
+    return policy;
 }
 
-// Git's "racily clean" entries: modified in the same instant the index was written, so a
-// matching stat proves nothing about the content.
+// Whether the file on disk still has the stat data the index recorded for it: size, mtime,
+// ctime and inode, as git compares them. A rewrite that puts back the old size and mtime
+// (touch -r, rsync -t, tar, an editor saving by rename) still changes the ctime or the inode.
+bool statMatches(const git_index_entry &e, const FileStat &s, const StatPolicy &policy) {
+    if (!s.exists || s.size != qint64(e.file_size) || s.mtimeSec != qint64(e.mtime.seconds) ||
+        s.mtimeNsec != qint64(e.mtime.nanoseconds))
+        return false;
+    if (policy.trustCtime &&
+        (s.ctimeSec != qint64(e.ctime.seconds) || s.ctimeNsec != qint64(e.ctime.nanoseconds)))
+        return false;
+    // An index written where inodes mean nothing records 0; git skips the check then too.
+    return !policy.checkInode || e.ino == 0 || quint32(s.inode) == e.ino;
+}
+
+// Git's "racily clean" entries: modified in the same second the index was written (or
+// later), so a matching stat proves nothing about the content: such a file is hashed.
 bool isRacy(const git_index_entry &e, const struct stat &indexStat) {
-    const qint64 s = e.mtime.seconds;
-    return s > indexStat.st_mtim.tv_sec ||
-           (s == indexStat.st_mtim.tv_sec &&
-            qint64(e.mtime.nanoseconds) >= indexStat.st_mtim.tv_nsec);
+    return qint64(e.mtime.seconds) >= qint64(indexStat.st_mtim.tv_sec);
 }
 
 bool underScope(const QByteArray &path, const QByteArray &scope) {
@@ -187,6 +219,7 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
     struct stat indexStat {};
     const QByteArray indexPath = QByteArray(git_repository_path(repo)) + "index";
     ::stat(indexPath.constData(), &indexStat);
+    const StatPolicy policy = statPolicy(repo);
 
     int missing = 0;
     std::vector<size_t> changedCandidates; // same size, different mtime: maybe unchanged
@@ -217,7 +250,7 @@ Result<std::vector<ScannedFile>> scanWorktree(git_repository *repo, RepoInfo &in
             f.exclusion = Exclusion::Unreadable;
         }
         if (!gitlink && s.exists) {
-            if (statMatches(e, s) && !isRacy(e, indexStat))
+            if (statMatches(e, s, policy) && !isRacy(e, indexStat))
                 f.blobId = git::toObjectId(e.id);
             else if (s.size != qint64(e.file_size))
                 sizeChanged = true;

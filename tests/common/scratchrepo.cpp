@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 namespace reposcope::test {
 
 ScratchRepo::ScratchRepo() {
@@ -53,6 +55,12 @@ void ScratchRepo::commitAll(const QString &message) {
     git({QStringLiteral("add"), QStringLiteral("-A")});
     git({QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("--allow-empty"),
          QStringLiteral("-m"), message});
+}
+
+void ScratchRepo::settleIndex() {
+    sleep(1); // racy means "modified in the same second as the index was written"
+    git({QStringLiteral("update-index"), QStringLiteral("--really-refresh")});
+    git({QStringLiteral("update-index"), QStringLiteral("--force-write-index")});
 }
 
 QStringList ScratchRepo::gitLsFiles() const {

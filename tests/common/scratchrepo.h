@@ -22,6 +22,9 @@ public:
     QByteArray git(const QStringList &args) const;
     void initGit(); // git init + identity config
     void commitAll(const QString &message = QStringLiteral("commit"));
+    // Waits a second, then has git refresh and rewrite the index, as a later `git status`
+    // would: its entries are then no longer racily clean, so a scan trusts their stat data.
+    void settleIndex();
     // Sorted output of `git ls-files --cached --others --exclude-standard` as UTF-8 paths.
     QStringList gitLsFiles() const;
 

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +85,10 @@ TEST(ScanWorktree, TrickyIgnoreRulesMatchGit) {
     repo.write(QStringLiteral("untracked/dir/u.txt"), "x");
     repo.write(QStringLiteral("u.txt"), "x");
 
+    // Settle the index a second later, as git's next refresh would: entries written in the
+    // same second as their files are racy and never trusted.
+    repo.settleIndex();
+
     const ScanResult r = scan(repo.path());
     EXPECT_EQ(sortedPaths(r), repo.gitLsFiles());
     EXPECT_TRUE(r.info.isGit);
@@ -121,9 +128,7 @@ TEST(ScanWorktree, CleanRepoHasBlobIdsAndIsNotDirty) {
     repo.write(QStringLiteral("dir/b.txt"), "world\n");
     repo.commitAll();
     // Make every index entry non-racy, as git would after a later refresh.
-    sleep(1);
-    repo.git({QStringLiteral("update-index"), QStringLiteral("--really-refresh")});
-    repo.git({QStringLiteral("update-index"), QStringLiteral("--force-write-index")});
+    repo.settleIndex();
     ScanResult r = scan(repo.path());
     EXPECT_EQ(sortedPaths(r), repo.gitLsFiles());
     EXPECT_FALSE(r.info.dirty);
@@ -296,4 +301,98 @@ TEST(ScanWorktree, CancelledScanReturnsCancelled) {
     const auto r = scanRepository(opts, &cancel);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Error::Code::Cancelled);
+}
+
+namespace {
+
+// The stat of `path`; fails the test when it cannot be read.
+struct stat statOf(const QString &path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(QFile::encodeName(path).constData(), &st), 0);
+    return st;
+}
+
+// Puts back the modification time `st` recorded (what touch -r, rsync -t or tar do).
+void restoreMtime(const QString &path, const struct stat &st) {
+    const struct timespec times[2] = {st.st_atim, st.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, 0), 0);
+}
+
+// A repository whose index is not racy for `name` (written a second after the file, as git
+// does on a later refresh), with `content` committed.
+void commitSettled(ScratchRepo &repo, const QString &name, const QByteArray &content) {
+    repo.initGit();
+    repo.write(name, content);
+    repo.commitAll();
+    repo.settleIndex();
+}
+
+bool gitSaysModified(const ScratchRepo &repo, const QString &name) {
+    return repo.git({QStringLiteral("status"), QStringLiteral("--porcelain"), name})
+        .startsWith(" M");
+}
+
+} // namespace
+
+// A file rewritten with the same size whose old modification time is put back: the index's
+// size and mtime still match, its ctime does not. The old blob id must not be trusted (it
+// would key the token cache to the old content's count).
+TEST(ScanWorktree, SameSizeAndMtimeRewriteIsSeenByCtime) {
+    ScratchRepo repo;
+    const QString name = QStringLiteral("a.txt");
+    commitSettled(repo, name, "aaaaaaaaaaaaaaaaaaaa\n");
+    ASSERT_FALSE(isNull(findFile(scan(repo.path()), "a.txt")->blobId));
+    const struct stat before = statOf(repo.filePath(name));
+    sleep(1); // a ctime of its own
+    repo.write(name, "b c d e f g h i j kl\n");
+    restoreMtime(repo.filePath(name), before);
+    const struct stat after = statOf(repo.filePath(name));
+    ASSERT_EQ(after.st_size, before.st_size);
+    ASSERT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+    ASSERT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    EXPECT_TRUE(gitSaysModified(repo, name));
+
+    const ScanResult r = scan(repo.path());
+    EXPECT_TRUE(isNull(findFile(r, "a.txt")->blobId));
+    EXPECT_TRUE(r.info.dirty);
+}
+
+// With core.trustctime off (as on some network file systems), a rewrite by rename that puts
+// the mtime back is still seen: the inode changed.
+TEST(ScanWorktree, RenameRewriteIsSeenByInode) {
+    ScratchRepo repo;
+    const QString name = QStringLiteral("a.txt");
+    commitSettled(repo, name, "aaaaaaaaaaaaaaaaaaaa\n");
+    repo.git(
+        {QStringLiteral("config"), QStringLiteral("core.trustctime"), QStringLiteral("false")});
+    const struct stat before = statOf(repo.filePath(name));
+    repo.write(QStringLiteral("a.txt.new"), "b c d e f g h i j kl\n");
+    ASSERT_EQ(::rename(QFile::encodeName(repo.filePath(QStringLiteral("a.txt.new"))).constData(),
+                       QFile::encodeName(repo.filePath(name)).constData()),
+              0);
+    restoreMtime(repo.filePath(name), before);
+    ASSERT_NE(statOf(repo.filePath(name)).st_ino, before.st_ino);
+    EXPECT_TRUE(isNull(findFile(scan(repo.path()), "a.txt")->blobId));
+
+    // core.checkStat=minimal trusts neither, like git: the entry is taken as clean.
+    repo.git(
+        {QStringLiteral("config"), QStringLiteral("core.checkStat"), QStringLiteral("minimal")});
+    EXPECT_FALSE(isNull(findFile(scan(repo.path()), "a.txt")->blobId));
+}
+
+// Racily clean: a file changed in the same second as the index was written has a matching
+// stat that proves nothing, so it is hashed, not taken from the index.
+TEST(ScanWorktree, RacilyCleanEntryIsNotTrusted) {
+    ScratchRepo repo;
+    repo.initGit();
+    repo.write(QStringLiteral("a.txt"), "one\n");
+    repo.commitAll();
+    // The index written later than the file, but within the same second (the race git guards
+    // when the file system's times are coarser than its writes).
+    const struct stat file = statOf(repo.filePath(QStringLiteral("a.txt")));
+    ASSERT_LT(file.st_mtim.tv_nsec, 999999999L);
+    const QString index = repo.filePath(QStringLiteral(".git/index"));
+    const struct timespec times[2] = {file.st_atim, {file.st_mtim.tv_sec, 999999999L}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, QFile::encodeName(index).constData(), times, 0), 0);
+    EXPECT_TRUE(isNull(findFile(scan(repo.path()), "a.txt")->blobId));
 }

@@ -14,6 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace reposcope;
 using namespace reposcope::workspace;
 using reposcope::test::ScratchRepo;
@@ -315,4 +319,47 @@ TEST(WorkspaceTokenizer, SwitchingTokenizerKeepsTheSelectionAndRecounts) {
     EXPECT_TRUE(sel.file(ws.snapshot()->find("c/d.txt")).checked);
     EXPECT_EQ(sel.selected(0).tokens,
               qint64(sizeof("alpha beta gamma\n") - 1 + sizeof("epsilon zeta\n") - 1));
+}
+
+// The reported fault: a file rewritten with the same size and its old mtime put back kept the
+// old content's cached count while the pack sent the new content. The next open counts the
+// new bytes.
+TEST(Workspace, RewriteWithSameSizeAndMtimeIsRecounted) {
+    ScratchRepo repo;
+    repo.initGit();
+    const QString name = QStringLiteral("a.txt");
+    const QByteArray oldText = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n";
+    const QByteArray newText = "a, b; c. d! e? f: g- h+ i= j* k/ l% m& n| o^ p~ q< r> s@ t# u$$\n";
+    ASSERT_EQ(oldText.size(), newText.size());
+    const tokenize::EstimatorTokenizer tok;
+    ASSERT_NE(tok.count(std::string_view(oldText.constData(), size_t(oldText.size()))),
+              tok.count(std::string_view(newText.constData(), size_t(newText.size()))));
+    repo.write(name, oldText);
+    repo.commitAll();
+    repo.settleIndex();
+
+    QTemporaryDir cacheDir;
+    QThreadPool pool;
+    const auto tokenizer = std::make_shared<tokenize::EstimatorTokenizer>();
+    {
+        Workspace ws(&pool, tokenizer, cacheDir.path());
+        QSignalSpy finished(&ws, &Workspace::countingFinished);
+        ws.open(optionsFor(repo.path()));
+        ASSERT_TRUE(waitForCounts(finished));
+        EXPECT_EQ(ws.selection()->selected(0).tokens, expectedTokens(repo, *ws.selection()));
+    }
+    const QByteArray path = QFile::encodeName(repo.filePath(name));
+    struct stat before {};
+    ASSERT_EQ(::stat(path.constData(), &before), 0);
+    sleep(1); // a ctime of its own
+    repo.write(name, newText);
+    const struct timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.constData(), times, 0), 0);
+
+    Workspace again(&pool, tokenizer, cacheDir.path());
+    QSignalSpy finished(&again, &Workspace::countingFinished);
+    again.open(optionsFor(repo.path()));
+    ASSERT_TRUE(waitForCounts(finished));
+    EXPECT_EQ(again.selection()->selected(0).tokens,
+              tok.count(std::string_view(newText.constData(), size_t(newText.size()))));
 }
