@@ -320,6 +320,9 @@ int runAsk(const QStringList &arguments) {
     const qint64 packTokens =
         sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead();
     const QString approx = ws.countsAreExact() ? QString() : QStringLiteral("~");
+    // What the model reads: the pack, the system prompt, the question and the chat template.
+    const prompt::PromptTokens promptTokens = prompt::firstRequestTokens(
+        ws.tokenizer(), prompt::defaultSystemPrompt(), packTokens, question);
 
     llm::ChatTarget target;
     target.endpoint = llm::endpointFor(entry, apiKey);
@@ -345,15 +348,20 @@ int runAsk(const QStringList &arguments) {
     if (local) {
         engine = std::make_unique<llm::EngineSupervisor>();
         const int started =
-            startLocalEngine(*local, packTokens, target.maxOutputTokens, *engine, &target);
+            startLocalEngine(*local, promptTokens, target.maxOutputTokens, *engine, &target);
         if (started != ExitOk)
             return started;
     }
-    const qint64 sentTokens = packTokens + images.tokens; // images by the model's rule
+    const qint64 sentTokens = promptTokens.total() + images.tokens; // images by the model's rule
     const QString sentApprox = images.exact ? approx : QStringLiteral("~");
     err() << "sending " << sel.selected(0).files << " files" << imagesClause(images) << ", "
           << sentApprox << sentTokens << " tokens to " << target.model << " at "
-          << target.endpoint.providerName << "\n";
+          << target.endpoint.providerName << " (pack " << promptTokens.pack << " + system prompt "
+          << promptTokens.systemPrompt << " + question " << promptTokens.question
+          << " + chat template " << promptTokens.chatTemplate
+          << (images.parts.isEmpty() ? QString()
+                                     : QStringLiteral(" + images %1").arg(images.tokens))
+          << ")\n";
     if (target.contextCap > 0 && sentTokens + target.maxOutputTokens > target.contextCap)
         err() << "warning: " << sentApprox << sentTokens << " tokens + " << target.maxOutputTokens
               << " reserved for the answer exceed the catalog's context of " << target.contextCap

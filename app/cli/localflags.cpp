@@ -88,12 +88,13 @@ qint64 autoContextSize(qint64 needed, qint64 trainedContext) {
     return size;
 }
 
-int startLocalEngine(LocalSettings settings, qint64 packTokens, int maxTokens,
+int startLocalEngine(LocalSettings settings, const prompt::PromptTokens &prompt, int maxTokens,
                      llm::EngineSupervisor &engine, llm::ChatTarget *target) {
+    const qint64 promptTokens = prompt.total();
     if (!settings.contextGiven) {
         const qint64 trained = settings.model.trainedContext;
         const int answer = maxTokens > 0 ? maxTokens : 512;
-        settings.config.contextSize = int(autoContextSize(packTokens + answer, trained));
+        settings.config.contextSize = int(autoContextSize(promptTokens + answer, trained));
     }
     const qint64 context = settings.config.contextSize;
     const int reserved = reservedOutputTokens(maxTokens, context);
@@ -102,12 +103,15 @@ int startLocalEngine(LocalSettings settings, qint64 packTokens, int maxTokens,
     if (memory.availableBytes >= 0 && !memory.fits)
         err() << "warning: at a context of " << context << " the model " << memory.summary
               << "; it may swap or fail to load (use a smaller --ctx, or a smaller model)\n";
-    if (packTokens + reserved > context) {
-        err() << "error: the pack is " << packTokens << " tokens (+ " << reserved
-              << " for the answer); the local context is " << context
+    if (promptTokens + reserved > context) {
+        err() << "error: the prompt is " << promptTokens << " tokens (pack " << prompt.pack
+              << " + system prompt " << prompt.systemPrompt << " + question " << prompt.question
+              << " + chat template " << prompt.chatTemplate << ") + " << reserved
+              << " reserved for the answer = " << promptTokens + reserved
+              << "; the local context is " << context
               << (settings.contextGiven ? ": use a larger --ctx, or narrow"
                                         : " (what the model was trained for): narrow")
-              << " the selection (--include/--exclude, a subfolder)\n";
+              << " the selection (--include/--exclude, a subfolder) or shorten the question\n";
         return ExitContext;
     }
     err() << "starting the local engine: " << settings.modelName << " (ctx " << context << ", "

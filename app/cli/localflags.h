@@ -4,6 +4,7 @@
 #include "llm/conversation.h"
 #include "llm/enginesupervisor.h"
 #include "llm/localmodels.h"
+#include "prompt/prompttokens.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -46,8 +47,8 @@ struct LocalSettings {
     bool contextGiven = false; // --ctx: else the context is sized to the pack
 };
 
-// The context to start the engine with when --ctx is not given: the pack plus the answer
-// plus a tenth for the chat template and the question, rounded up to a multiple of 1024,
+// The context to start the engine with when --ctx is not given: the whole prompt plus the
+// answer plus a tenth, rounded up to a multiple of 1024,
 // at least 2048, at most the model's trained context (0 when it does not say).
 qint64 autoContextSize(qint64 needed, qint64 trainedContext);
 
@@ -67,7 +68,7 @@ int reservedOutputTokens(int maxTokens, qint64 contextSize);
 // printing "starting", "loading N%" and "ready in X s" to stderr, and waits for it. On
 // success `target` is the running engine's and ExitOk is returned; on failure the error is
 // printed and ExitContext or ExitEngine returned. Runs a local event loop.
-int startLocalEngine(LocalSettings settings, qint64 packTokens, int maxTokens,
+int startLocalEngine(LocalSettings settings, const prompt::PromptTokens &prompt, int maxTokens,
                      llm::EngineSupervisor &engine, llm::ChatTarget *target);
 
 } // namespace reposcope::cli

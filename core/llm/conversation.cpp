@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "llm/conversation.h"
 
+#include "prompt/prompttokens.h"
+
 namespace reposcope::llm {
 
 namespace {
@@ -9,9 +11,6 @@ namespace {
 constexpr char kContinuePrompt[] =
     "Your previous answer was cut off. Continue exactly where it stopped, without repeating "
     "anything you already wrote.";
-
-// Between the repository and the first question, so the pack stays a byte-identical prefix.
-constexpr char kQuestionSeparator[] = "\n\n";
 
 } // namespace
 
@@ -126,7 +125,7 @@ std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
         if (!packSent && !m_pack.isEmpty()) {
             packSent = true;
             message.prefix = m_pack;
-            message.text.prepend(kQuestionSeparator);
+            message.text.prepend(prompt::kQuestionSeparator);
         }
         return message;
     };

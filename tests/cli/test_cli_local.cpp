@@ -8,6 +8,7 @@
 #include "scratchrepo.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -95,6 +96,44 @@ TEST_F(CliLocalTest, APackLargerThanTheContextExits7BeforeStarting) {
     EXPECT_TRUE(err.contains(QStringLiteral("the local context is 512: use a larger --ctx")))
         << run.err.toStdString();
     EXPECT_FALSE(err.contains(QStringLiteral("starting the local engine")));
+}
+
+// The reported fault: the pre-flight weighed only the pack, so a prompt whose system prompt and
+// question did not fit passed it, the model loaded, and the run failed later. A small pack with
+// a long question is refused before anything starts, and the message adds the parts up.
+TEST_F(CliLocalTest, TheWholePromptIsWeighedBeforeStarting) {
+    QStringList args = localArgs(m_model, 512);
+    const int prompt = int(args.indexOf(QStringLiteral("--prompt")));
+    ASSERT_GE(prompt, 0);
+    QString question = QStringLiteral("Is this safe? ");
+    question = question.repeated(120); // the question alone is far past the context
+    args[prompt + 1] = question;
+    const AskRun run = ask(args);
+    const QString err = QString::fromUtf8(run.err);
+    EXPECT_EQ(run.exitCode, 7) << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("the local context is 512: use a larger --ctx")))
+        << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral(" + system prompt "))) << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral(" + question "))) << run.err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral(" reserved for the answer = ")))
+        << run.err.toStdString();
+    EXPECT_FALSE(err.contains(QStringLiteral("starting the local engine")));
+
+    // The same pack with the short question fits and runs, and what it says it sends is the
+    // whole prompt, part by part.
+    const AskRun fits =
+        ask(localArgs(m_model, 2048) << QStringLiteral("--max-tokens") << QStringLiteral("4"));
+    ASSERT_EQ(fits.exitCode, 0) << fits.err.toStdString();
+    static const QRegularExpression sending(
+        QStringLiteral(", (\\d+) tokens to .*\\(pack (\\d+) \\+ system prompt (\\d+) \\+ "
+                       "question (\\d+) \\+ chat template (\\d+)\\)"));
+    const QRegularExpressionMatch m = sending.match(QString::fromUtf8(fits.err));
+    ASSERT_TRUE(m.hasMatch()) << fits.err.toStdString();
+    const auto part = [&m](int i) { return m.captured(i).toLongLong(); };
+    EXPECT_GT(part(2), 0);
+    EXPECT_GT(part(3), 0);
+    EXPECT_GT(part(4), 0);
+    EXPECT_EQ(part(1), part(2) + part(3) + part(4) + part(5));
 }
 
 TEST_F(CliLocalTest, WithoutCtxTheContextIsSizedToThePackWithinTheTrainedContext) {
