@@ -144,9 +144,14 @@ std::optional<int> checkUncounted(const prompt::Selection &sel, bool allowed) {
         if (snap.isDirectory(node))
             continue;
         const prompt::FileState &f = sel.file(node);
-        // Wanted by the selection rules (not excluded by the scan), but no count.
-        const bool wanted = snap.file(node).exclusion == repo::Exclusion::None;
-        if ((wanted && !f.problem.isEmpty()) || (f.checked && !f.counted))
+        // Wanted by the selection rules (not excluded by the scan), but no count; or found
+        // unreadable by the scan itself.
+        const repo::Exclusion scanned = snap.file(node).exclusion;
+        const bool wanted = scanned == repo::Exclusion::None;
+        if (scanned == repo::Exclusion::Unreadable)
+            lines << QStringLiteral("  ") + QString::fromUtf8(snap.file(node).path) +
+                         QStringLiteral(": could not be read (check its permissions)");
+        else if ((wanted && !f.problem.isEmpty()) || (f.checked && !f.counted))
             lines << QStringLiteral("  ") + QString::fromUtf8(snap.file(node).path) +
                          QStringLiteral(": ") + sel.uncountedReason(node);
     }
