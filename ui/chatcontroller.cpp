@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "chatcontroller.h"
+#include "uncountedconfirm.h"
 
 #include "attachmentcontroller.h"
 #include "budgetmeter.h"
@@ -287,6 +288,10 @@ void ChatController::onSend(const QString &question, const QString &title) {
     if (!m_session->conversation()->hasPack()) {
         if (selection->selected(0).files == 0) {
             m_pane->rejectSend(tr("Select at least one file to audit."));
+            return;
+        }
+        if (!confirmUncounted(m_pane, *selection, tr("Send"))) {
+            m_pane->rejectSend(tr("Not sent: some selected files have no count."));
             return;
         }
         const prompt::BudgetFigures &figures = m_budget->figures();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
+#include "uncountedconfirm.h"
 
 #include "budgetmeter.h"
 #include "chatcontroller.h"
@@ -387,6 +388,8 @@ void MainWindow::exportPack() {
         QMessageBox::information(this, tr("Export Pack"), tr("Open a repository first."));
         return;
     }
+    if (!confirmUncounted(this, *sel, tr("Export")))
+        return;
     const QString fileName =
         QFileDialog::getSaveFileName(this, tr("Export Pack"), QStringLiteral("pack.xml"),
                                      tr("XML pack (*.xml);;Markdown pack (*.md)"));

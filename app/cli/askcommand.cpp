@@ -178,6 +178,8 @@ int runAsk(const QStringList &arguments) {
         QStringLiteral("Prefix every line of the pack with its number."));
     parser.addOptions({provider, baseUrl, keyEnv, model, task, promptText, listTasks, maxTokens,
                        idleTimeout, lineNumbers});
+    const QCommandLineOption allowUncounted = allowUncountedOption();
+    parser.addOption(allowUncounted);
     FindingsFlags findingsFlags;
     findingsFlags.addTo(parser);
     LocalFlags localFlags;
@@ -302,6 +304,8 @@ int runAsk(const QStringList &arguments) {
         return opened.exitCode;
     const workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();
+    if (const std::optional<int> refused = checkUncounted(sel, parser.isSet(allowUncounted)))
+        return *refused;
     QByteArray pack;
     prompt::PackManifest manifest; // where each file lies in the pack, for the findings
     {
@@ -315,6 +319,12 @@ int runAsk(const QStringList &arguments) {
         }
         for (const QString &problem : stats->problems)
             err() << "warning: " << problem << "\n";
+        if (!stats->changed.isEmpty() && !parser.isSet(allowUncounted)) {
+            err() << "error: " << stats->changed.size()
+                  << " file(s) changed while they were counted; nothing was sent. Run the "
+                     "command again, or pass --allow-uncounted to send the rest without them.\n";
+            return ExitOpen;
+        }
         manifest = stats->manifest;
     }
     const qint64 packTokens =

@@ -204,7 +204,8 @@ int runPack(const QStringList &arguments) {
                               QStringLiteral("xml"));
     QCommandLineOption lineNumbers(QStringLiteral("line-numbers"),
                                    QStringLiteral("Prefix every line with its number."));
-    parser.addOptions({output, format, lineNumbers});
+    const QCommandLineOption allowUncounted = allowUncountedOption();
+    parser.addOptions({output, format, lineNumbers, allowUncounted});
     if (const std::optional<int> done = parseArguments(parser, arguments))
         return *done;
     if (!parser.isSet(output)) {
@@ -233,6 +234,8 @@ int runPack(const QStringList &arguments) {
     const prompt::Selection &sel = *ws.selection();
     const prompt::PackFormat packFormat(packOptions);
     const prompt::HeldTexts held = ws.takeHeldTexts();
+    if (const std::optional<int> refused = checkUncounted(sel, parser.isSet(allowUncounted)))
+        return *refused;
 
     // The pack is written by readers, one per core, and this thread: the files are in the page
     // cache (counting has just read them, or their counts were cached), so more readers only

@@ -130,6 +130,47 @@ QJsonObject totalsJson(const prompt::Totals &t) {
                        {QStringLiteral("files"), t.files}};
 }
 
+QCommandLineOption allowUncountedOption() {
+    return QCommandLineOption(
+        QStringLiteral("allow-uncounted"),
+        QStringLiteral("Go on when some selected files could not be counted (unreadable, gone): "
+                       "they are left out of the pack, which then holds only counted files."));
+}
+
+std::optional<int> checkUncounted(const prompt::Selection &sel, bool allowed) {
+    const repo::RepoSnapshot &snap = sel.snapshot();
+    QStringList lines;
+    for (int node = 0; node < snap.nodeCount(); ++node) {
+        if (snap.isDirectory(node))
+            continue;
+        const prompt::FileState &f = sel.file(node);
+        // Wanted by the selection rules (not excluded by the scan), but no count; or found
+        // unreadable by the scan itself.
+        const repo::Exclusion scanned = snap.file(node).exclusion;
+        const bool wanted = scanned == repo::Exclusion::None;
+        if (scanned == repo::Exclusion::Unreadable)
+            lines << QStringLiteral("  ") + QString::fromUtf8(snap.file(node).path) +
+                         QStringLiteral(": could not be read (check its permissions)");
+        else if ((wanted && !f.problem.isEmpty()) || (f.checked && !f.counted))
+            lines << QStringLiteral("  ") + QString::fromUtf8(snap.file(node).path) +
+                         QStringLiteral(": ") + sel.uncountedReason(node);
+    }
+    if (lines.isEmpty())
+        return std::nullopt;
+    if (allowed) {
+        err() << "warning: " << lines.size()
+              << " file(s) could not be counted and are left out of the pack:\n"
+              << lines.join(QLatin1Char('\n')) << "\n";
+        return std::nullopt;
+    }
+    err() << "error: " << lines.size()
+          << " selected file(s) could not be counted, so their tokens are unknown:\n"
+          << lines.join(QLatin1Char('\n'))
+          << "\nMake them readable, leave them out with --exclude, or pass --allow-uncounted to "
+             "go on without them.\n";
+    return ExitOpen;
+}
+
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments) {
     if (!parser.parse(arguments)) {
         err() << "error: " << parser.errorText() << "\n";

@@ -80,6 +80,13 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
 
 QJsonObject totalsJson(const prompt::Totals &t);
 
+// --allow-uncounted, for the commands that write or send a pack (pack, ask).
+QCommandLineOption allowUncountedOption();
+// Files the selection rules would send but that could not be counted (unreadable, gone):
+// they are never packed. Without --allow-uncounted this names them and returns the exit
+// code to stop with; with it, it names them as a warning and returns nothing.
+std::optional<int> checkUncounted(const prompt::Selection &selection, bool allowed);
+
 // Parses a command's arguments: the exit code when the command is done already (a usage
 // error, printed, or --help, shown), or nothing when it should run.
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments);

@@ -21,6 +21,7 @@ struct Chunk {
     QByteArray bytes;
     int files = 0;
     QStringList problems;
+    QList<QByteArray> changed;
     PackManifest manifest; // offsets relative to the chunk's first byte
 };
 
@@ -70,6 +71,17 @@ void readFile(Chunk &chunk, repo::ContentReader &reader, const repo::ScannedFile
     if (!read) {
         chunk.bytes.truncate(entryStart);
         chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": ") + read.error().message;
+        return;
+    }
+    if (qint64(*read) != f.size) {
+        // Counted at another size: packing it would send tokens the meter never counted.
+        chunk.bytes.truncate(entryStart);
+        chunk.changed << f.path;
+        chunk.problems << QString::fromUtf8(f.path) +
+                              QStringLiteral(": changed since it was counted (%1 bytes then, %2 "
+                                             "now), left out; count again to include it")
+                                  .arg(f.size)
+                                  .arg(*read);
         return;
     }
     const QByteArrayView content(chunk.bytes.constData() + contentStart, *read);
@@ -232,6 +244,7 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
         inFlight.pop_front();
         stats.files += chunk.files;
         stats.problems += chunk.problems;
+        stats.changed += chunk.changed;
         for (PackedFile &file : chunk.manifest) {
             file.offset += qsizetype(stats.bytes); // everything before this chunk is written
             stats.manifest.append(std::move(file));

@@ -30,7 +30,10 @@ using PackManifest = QList<PackedFile>;
 struct PackStats {
     int files = 0;
     qint64 bytes = 0;
-    QStringList problems;  // files that could not be read or were not text (skipped)
+    QStringList problems; // files that could not be read or were not text (skipped)
+    // Files left out because their size is not the one scanned and counted (they changed
+    // since): what the meter counted is not what would be sent. Also named in problems.
+    QList<QByteArray> changed;
     PackManifest manifest; // every file written, in pack order
 };
 

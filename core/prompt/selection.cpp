@@ -118,11 +118,18 @@ void Selection::applyCounts(const QList<tokenize::FileCount> &batch, bool exclud
         f.problem = fc.error;
         f.stats = fc.stats;
         if (!fc.ok) {
+            // What cannot be counted is not packed either (ticking it again asks to send it
+            // uncounted: see uncountedSelected()).
             f.stats = {};
+            if (f.exclusion == Exclusion::None)
+                f.exclusion = Exclusion::Unreadable;
+            f.checked = false;
+        } else if (fc.stats.binary) {
+            // Never selected as text, even when ticked explicitly.
+            f.exclusion = Exclusion::Binary;
+            f.checked = false;
         } else if (f.exclusion == Exclusion::None) {
-            if (fc.stats.binary)
-                f.exclusion = Exclusion::Binary;
-            else if (fc.stats.generated && excludeGeneratedContent)
+            if (fc.stats.generated && excludeGeneratedContent)
                 f.exclusion = Exclusion::Generated;
             if (f.exclusion != Exclusion::None)
                 f.checked = false;
@@ -166,7 +173,8 @@ Qt::CheckState Selection::checkState(int node) const {
 }
 
 void Selection::setFileChecked(int node, bool checked) {
-    m_files[node].checked = checked;
+    // A file counted as binary is never selected as text.
+    m_files[node].checked = checked && !(m_files[node].counted && m_files[node].stats.binary);
 }
 
 void Selection::setChecked(int node, bool checked) {
@@ -189,6 +197,22 @@ void Selection::invert() {
         if (!snap.isDirectory(i))
             m_files[i].checked = !m_files[i].checked && m_files[i].exclusion == Exclusion::None;
     recomputeRange(0, snap.nodeCount());
+}
+
+std::vector<int> Selection::uncountedSelected() const {
+    std::vector<int> out;
+    for (int i = 0; i < m_snapshot->nodeCount(); ++i)
+        if (!m_snapshot->isDirectory(i) && m_files[i].checked &&
+            (!m_files[i].counted || !m_files[i].problem.isEmpty()))
+            out.push_back(i);
+    return out;
+}
+
+QString Selection::uncountedReason(int node) const {
+    const FileState &f = m_files[node];
+    if (!f.counted)
+        return QStringLiteral("not counted yet");
+    return f.problem;
 }
 
 QRegularExpression Selection::globToRegex(const QString &glob) {
@@ -244,7 +268,7 @@ int Selection::setCheckedByGlob(const QString &glob, bool checked) {
         if (checked && m_files[i].exclusion != Exclusion::None)
             continue;
         if (rx.match(QString::fromUtf8(snap.file(i).path)).hasMatch()) {
-            m_files[i].checked = checked;
+            setFileChecked(i, checked);
             ++changed;
         }
     }
@@ -260,7 +284,7 @@ int Selection::selectOnly(const QList<QByteArray> &paths) {
     for (int i = 0; i < snap.nodeCount(); ++i) {
         if (snap.isDirectory(i))
             continue;
-        m_files[i].checked = wanted.contains(snap.file(i).path);
+        setFileChecked(i, wanted.contains(snap.file(i).path));
         selected += m_files[i].checked;
     }
     recomputeRange(0, snap.nodeCount());

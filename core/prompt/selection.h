@@ -70,6 +70,11 @@ public:
 
     // Selected file nodes in pack order (pre-order).
     std::vector<int> selectedFiles() const;
+    // Of those, the ones whose tokens are not in the totals: not counted yet, or ticked
+    // explicitly although they could not be counted. Sending or exporting these needs an
+    // explicit confirmation that names them (uncountedReason says why, per file).
+    std::vector<int> uncountedSelected() const;
+    QString uncountedReason(int node) const;
 
     // Glob matching shared with the scanner's include/exclude semantics.
     static QRegularExpression globToRegex(const QString &glob);

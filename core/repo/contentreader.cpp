@@ -17,16 +17,6 @@ namespace reposcope::repo {
 
 namespace {
 
-constexpr qint64 kMaxRead = 64 * 1024 * 1024;
-
-Error tooLarge(const ScannedFile &file, qint64 size) {
-    return Error::make(Error::Code::Io,
-                       QStringLiteral("%1 is too large to read (%2 MiB; the limit is 64 MiB). "
-                                      "Leave it out of the selection.")
-                           .arg(QString::fromUtf8(file.path))
-                           .arg(size / (1024 * 1024)));
-}
-
 Error ioError(const ScannedFile &file, int err) {
     const Error::Code code =
         err == EACCES || err == EPERM ? Error::Code::Unreadable : Error::Code::Io;
@@ -81,8 +71,6 @@ public:
     Result<qsizetype> appendTo(const ScannedFile &file, QByteArray &out) override {
         if (file.kind != EntryKind::File)
             return ContentReader::appendTo(file, out);
-        if (file.size > kMaxRead)
-            return tooLarge(file, file.size);
         const int fd = openFile(file);
         if (fd < 0)
             return ioError(file, -fd);
@@ -104,10 +92,6 @@ public:
                 const int err = statted ? EISDIR : errno;
                 out.truncate(start);
                 return closeWith(fd, ioError(file, err));
-            }
-            if (st.st_size > kMaxRead || done > kMaxRead) {
-                out.truncate(start);
-                return closeWith(fd, tooLarge(file, std::max<qint64>(st.st_size, done)));
             }
             want = std::max<qsizetype>(qsizetype(st.st_size), done) + 1;
         }
@@ -132,6 +116,32 @@ public:
             done = -1; // larger than the buffer (or unreadable from here on)
         close(fd);
         return done;
+    }
+
+    Result<qint64> readChunks(const ScannedFile &file, qsizetype chunkBytes,
+                              const ChunkSink &sink) override {
+        if (file.kind != EntryKind::File)
+            return ContentReader::readChunks(file, chunkBytes, sink);
+        const int fd = openFile(file);
+        if (fd < 0)
+            return ioError(file, -fd);
+        struct stat st;
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+            return closeWith(fd, ioError(file, errno ? errno : EISDIR));
+        QByteArray buffer(chunkBytes, Qt::Uninitialized);
+        qint64 total = 0;
+        for (;;) {
+            const qsizetype n = fill(fd, buffer.data(), 0, chunkBytes, chunkBytes);
+            if (n < 0)
+                return closeWith(fd, ioError(file, int(-n)));
+            if (n == 0)
+                break;
+            total += n;
+            if (!sink(QByteArrayView(buffer.constData(), n)))
+                break;
+        }
+        close(fd);
+        return total;
     }
 
 private:
@@ -213,8 +223,6 @@ public:
                                                  "try `git fetch` or `git fsck`"));
         const git::Blob blob(raw);
         const qint64 size = qint64(git_blob_rawsize(blob.get()));
-        if (size > kMaxRead)
-            return tooLarge(file, size);
         return QByteArray(static_cast<const char *>(git_blob_rawcontent(blob.get())),
                           qsizetype(size));
     }
@@ -243,6 +251,17 @@ Result<qsizetype> ContentReader::readInto(const ScannedFile &file, char *buffer,
         return qsizetype(-1);
     std::memcpy(buffer, bytes->constData(), size_t(bytes->size()));
     return bytes->size();
+}
+
+Result<qint64> ContentReader::readChunks(const ScannedFile &file, qsizetype chunkBytes,
+                                         const ChunkSink &sink) {
+    const Result<QByteArray> bytes = read(file);
+    if (!bytes)
+        return bytes.error();
+    for (qsizetype at = 0; at < bytes->size(); at += chunkBytes)
+        if (!sink(QByteArrayView(*bytes).sliced(at, std::min(chunkBytes, bytes->size() - at))))
+            break;
+    return qint64(bytes->size());
 }
 
 std::unique_ptr<ContentReader> makeContentReader(const RepoInfo &info) {

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 
+#include <functional>
 #include <memory>
 
 namespace reposcope::repo {
@@ -24,6 +25,12 @@ public:
     // Reads the file into buffer[0, capacity) and returns its size; -1 (what the buffer
     // holds is not the file) when it is larger than capacity.
     virtual Result<qsizetype> readInto(const ScannedFile &file, char *buffer, qsizetype capacity);
+    // Reads the file in pieces of at most chunkBytes and hands each to `sink` in order;
+    // `sink` returns false to stop early. Returns the bytes read. The disk reader holds one
+    // chunk at a time (bounded memory for files of any size); the blob reader holds the blob.
+    using ChunkSink = std::function<bool(QByteArrayView)>;
+    virtual Result<qint64> readChunks(const ScannedFile &file, qsizetype chunkBytes,
+                                      const ChunkSink &sink);
 };
 
 // Creates a reader suitable for the scan described by info. Cheap; call once per

@@ -20,7 +20,7 @@ namespace reposcope::tokenize {
 // The outcome for one file node.
 struct FileCount {
     int node = -1;
-    bool ok = false; // false: could not be read (error says why) or too large to count
+    bool ok = false; // false: could not be read (error says why); such a file is not packed
     bool fromCache = false;
     ContentStats stats;
     QString error;
@@ -35,8 +35,9 @@ struct FileCount {
 class CountJob : public QObject {
     Q_OBJECT
 public:
-    // Files larger than this are never read for counting.
-    static constexpr qint64 kMaxCountBytes = 32 * 1024 * 1024;
+    // Files larger than this are counted in chunks (StreamCounter), in bounded memory,
+    // instead of being read whole. Every file is counted, whatever its size.
+    static constexpr qint64 kStreamFromBytes = 16 * 1024 * 1024;
 
     CountJob(repo::SnapshotPtr snapshot, std::shared_ptr<const Tokenizer> tokenizer,
              std::shared_ptr<TokenCache> cache, QThreadPool *pool, QObject *parent = nullptr);

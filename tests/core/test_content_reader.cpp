@@ -38,9 +38,18 @@ TEST(ContentReader, ReadsWorkingTreeFiles) {
     auto e = reader->read(*findFile(*r, "empty"));
     ASSERT_TRUE(e.ok());
     EXPECT_TRUE(e->isEmpty());
-    auto b = reader->read(*findFile(*r, "big.bin"));
-    ASSERT_FALSE(b.ok());
-    EXPECT_TRUE(b.error().message.contains(QStringLiteral("too large")));
+    // No size limit any more: a 200 MiB file is read in bounded chunks.
+    qsizetype largest = 0;
+    int chunks = 0;
+    auto b = reader->readChunks(*findFile(*r, "big.bin"), 1 << 20, [&](QByteArrayView chunk) {
+        largest = std::max(largest, chunk.size());
+        ++chunks;
+        return true;
+    });
+    ASSERT_TRUE(b.ok()) << b.error().message.toStdString();
+    EXPECT_EQ(*b, 200LL * 1024 * 1024);
+    EXPECT_EQ(largest, 1 << 20);
+    EXPECT_EQ(chunks, 200);
     ScannedFile gone;
     gone.path = "gone.txt";
     auto g = reader->read(gone);

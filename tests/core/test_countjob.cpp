@@ -245,16 +245,21 @@ TEST(CountJob, CachedBlobIdsAreReportedWithoutReadingTheDisk) {
     }
 }
 
-TEST(CountJob, MissingAndOversizedFilesAreReportedNotCounted) {
+TEST(CountJob, MissingFilesAreReportedAndLargeOnesCountedInChunks) {
     ScratchRepo repo;
     repo.write(QStringLiteral("ok.txt"), "fine\n");
     repo.write(QStringLiteral("gone.txt"), "soon deleted\n");
     auto r = scanAt(repo.path());
     ASSERT_TRUE(r.ok());
     ScanResult scan = std::move(r).value();
+    // Over the streaming threshold: counted in chunks, not refused.
+    QByteArray big(qsizetype(CountJob::kStreamFromBytes) + 4096, 'x');
+    for (qsizetype i = 80; i < big.size(); i += 81)
+        big[i] = '\n';
+    repo.write(QStringLiteral("big.txt"), big);
     ScannedFile huge;
-    huge.path = "huge.bin"; // never read: its size alone rules it out
-    huge.size = CountJob::kMaxCountBytes + 1;
+    huge.path = "big.txt";
+    huge.size = big.size();
     scan.files.push_back(huge);
     const SnapshotPtr snap = RepoSnapshot::build(std::move(scan));
     ASSERT_TRUE(QFile::remove(repo.filePath(QStringLiteral("gone.txt"))));
@@ -268,10 +273,12 @@ TEST(CountJob, MissingAndOversizedFilesAreReportedNotCounted) {
     const FileCount &gone = run.counts.at(snap->find("gone.txt"));
     EXPECT_FALSE(gone.ok);
     EXPECT_FALSE(gone.error.isEmpty());
-    const FileCount &big = run.counts.at(snap->find("huge.bin"));
-    EXPECT_FALSE(big.ok);
-    EXPECT_FALSE(big.fromCache);
-    EXPECT_TRUE(big.error.contains(QStringLiteral("32 MiB"))) << big.error.toStdString();
+    const FileCount &counted = run.counts.at(snap->find("big.txt"));
+    EXPECT_TRUE(counted.ok) << counted.error.toStdString();
+    const ContentStats whole = CountJob::analyse(big, EstimatorTokenizer());
+    EXPECT_EQ(counted.stats.tokens, whole.tokens);
+    EXPECT_GT(counted.stats.tokens, 0u);
+    EXPECT_EQ(counted.stats.lines, whole.lines);
     EXPECT_EQ(run.lastDone, 3);
     EXPECT_EQ(run.lastTotal, 3);
 }

@@ -63,6 +63,7 @@ struct ModelFile {
     quint32 tokens = 0;
     quint32 lines = 0;
     bool counted = false;
+    bool binary = false; // counted as binary: never selected
 };
 
 class Model {
@@ -82,7 +83,7 @@ public:
 
     void setChecked(int node, bool checked) {
         if (!snap.isDirectory(node)) {
-            files[node].checked = checked;
+            files[node].checked = checked && !files[node].binary;
             return;
         }
         for (int i = node; i < snap.subtreeEnd(node); ++i)
@@ -110,10 +111,17 @@ public:
         f.counted = true;
         f.tokens = fc.ok ? fc.stats.tokens : 0;
         f.lines = fc.ok ? fc.stats.lines : 0;
-        if (fc.ok && f.exclusion == Exclusion::None) {
-            if (fc.stats.binary)
-                f.exclusion = Exclusion::Binary;
-            else if (fc.stats.generated && excludeGenerated)
+        f.binary = fc.ok && fc.stats.binary;
+        if (!fc.ok) {
+            // Not counted: not packed either.
+            if (f.exclusion == Exclusion::None)
+                f.exclusion = Exclusion::Unreadable;
+            f.checked = false;
+        } else if (fc.stats.binary) {
+            f.exclusion = Exclusion::Binary; // even when ticked explicitly
+            f.checked = false;
+        } else if (f.exclusion == Exclusion::None) {
+            if (fc.stats.generated && excludeGenerated)
                 f.exclusion = Exclusion::Generated;
             if (f.exclusion != Exclusion::None)
                 f.checked = false;
@@ -320,6 +328,16 @@ TEST(Selection, ApplyCountsUpdatesSumsAndExcludesBinaryAndGenerated) {
     EXPECT_TRUE(sel.file(gen).checked);
     EXPECT_EQ(sel.file(big).problem, QStringLiteral("permission denied"));
     EXPECT_EQ(sel.file(big).stats.tokens, 0u);
+    EXPECT_FALSE(sel.file(big).checked) << "what cannot be counted is not packed";
+    EXPECT_EQ(sel.exclusion(big), Exclusion::Unreadable);
+    EXPECT_TRUE(sel.uncountedSelected().empty());
+    sel.setChecked(big, true); // ticked explicitly: selected, and named as uncounted
+    model.setChecked(big, true);
+    expectMatchesModel(sel, model, "uncounted ticked");
+    ASSERT_EQ(sel.uncountedSelected(), std::vector<int>{big});
+    EXPECT_EQ(sel.uncountedReason(big), QStringLiteral("permission denied"));
+    sel.setChecked(logo, true); // binary: never selected as text
+    EXPECT_FALSE(sel.file(logo).checked);
     EXPECT_TRUE(sel.fullyCounted());
     EXPECT_EQ(sel.countedFiles(), 5);
 
@@ -555,7 +573,7 @@ TEST(Selection, RandomOperationsKeepEveryFolderSumExact) {
             const int got = sel.selectOnly(paths);
             int expected = 0;
             for (auto &[n, f] : model.files) {
-                f.checked = paths.contains(snap->path(n));
+                f.checked = paths.contains(snap->path(n)) && !f.binary; // binary: never
                 expected += f.checked;
             }
             EXPECT_EQ(got, expected);
