@@ -104,7 +104,7 @@ void CodeViewer::finishLoad() {
     for (int line = 1; line <= m_lines.lineCount() && !anyCut; ++line)
         anyCut = isLineCut(line);
     if (m_highlightNote.isEmpty() && anyCut)
-        m_highlightNote = tr("highlighting off for lines over %L1 characters").arg(LineCutLength);
+        m_highlightNote = tr("no highlighting on lines over %L1 characters").arg(LineCutLength);
     // After the text: setting the definition restarts the (lazy) highlighting.
     if (m_lines.text().size() <= HighlightSizeLimit)
         m_highlighter->setDefinition(m_repository.definitionForFileName(m_path));

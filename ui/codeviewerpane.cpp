@@ -17,6 +17,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace reposcope::ui {
 
 CodeViewerPane::CodeViewerPane(CodeViewer *viewer, QThreadPool *pool, QWidget *parent)
@@ -52,13 +54,21 @@ CodeViewerPane::CodeViewerPane(CodeViewer *viewer, QThreadPool *pool, QWidget *p
     m_copyPath->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_copyPath->setToolTip(tr("Copy the file's path to the clipboard"));
     m_copyPath->setAutoRaise(true);
-    auto *headerLayout = new QHBoxLayout(m_header);
+    // Labels may shrink below their text (the full text is in the tooltip), so a long path
+    // or note never widens the window.
+    for (QLabel *label : {m_headerSource, m_headerNote})
+        label->setMinimumWidth(1);
+    // Row one: path, copy button, commit or working tree; row two (when there is one): the
+    // note, so neither squeezes the other in a narrow viewer.
+    auto *headerLayout = new QVBoxLayout(m_header);
     headerLayout->setContentsMargins(6, 2, 2, 2);
-    headerLayout->setSpacing(8);
-    headerLayout->addWidget(m_headerPath);
-    headerLayout->addWidget(m_copyPath);
-    headerLayout->addWidget(m_headerSource);
-    headerLayout->addStretch(1);
+    headerLayout->setSpacing(0);
+    auto *firstRow = new QHBoxLayout;
+    firstRow->setSpacing(8);
+    firstRow->addWidget(m_headerPath);
+    firstRow->addWidget(m_copyPath);
+    firstRow->addWidget(m_headerSource, 1);
+    headerLayout->addLayout(firstRow);
     headerLayout->addWidget(m_headerNote);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -156,24 +166,30 @@ void CodeViewerPane::updateHeader() {
     const QString path = m_viewer->currentPath();
     m_header->setVisible(!path.isEmpty());
     m_headerPath->setText(path);
+    m_headerPath->setToolTip(path);
+    // The path shrinks last, and only when it is very long.
+    m_headerPath->setMinimumWidth(
+        std::min(m_headerPath->fontMetrics().horizontalAdvance(path) + 4, 360));
     const std::optional<repo::RepoInfo> info = m_repoInfo ? m_repoInfo() : std::nullopt;
     QString source;
     if (info && info->isGit && !info->ref.isEmpty())
         source = tr("%1 @ %2").arg(info->ref, info->shortSha);
     else if (info && info->isGit)
-        source =
-            info->dirty
-                ? tr("working tree (on %1 @ %2, with changes)").arg(info->headName, info->shortSha)
-                : tr("working tree (on %1 @ %2)").arg(info->headName, info->shortSha);
+        source = info->dirty
+                     ? tr("working tree · %1 @ %2 + changes").arg(info->headName, info->shortSha)
+                     : tr("working tree · %1 @ %2").arg(info->headName, info->shortSha);
     else if (info)
         source = tr("folder (not a git repository)");
     m_headerSource->setText(source);
+    m_headerSource->setToolTip(source);
     m_headerSource->setVisible(!source.isEmpty());
     QString note = m_viewer->isLoaded() ? QString() : tr("loading…");
     const QString highlighting = m_viewer->highlightingNote();
     if (!highlighting.isEmpty())
         note = note.isEmpty() ? highlighting : note + QStringLiteral(" · ") + highlighting;
     m_headerNote->setText(note);
+    m_headerNote->setToolTip(note);
+    m_headerNote->setVisible(!note.isEmpty());
 }
 
 QString CodeViewerPane::headerPathText() const {

@@ -104,7 +104,7 @@ TEST_F(CodeViewerLongLineTest, LongLineIsCutWithMarkerAndRealLength) {
     EXPECT_EQ(viewer().highlightedRange(), std::make_pair(2, 3));
     EXPECT_EQ(viewer().currentLine(), 2);
     EXPECT_FALSE(viewer().goToLine(5));
-    EXPECT_TRUE(m_pane->headerNoteText().contains(QStringLiteral("highlighting off for lines")));
+    EXPECT_TRUE(m_pane->headerNoteText().contains(QStringLiteral("no highlighting on lines over")));
 }
 
 TEST_F(CodeViewerLongLineTest, PagesShowTheWholeLineInTurn) {
@@ -233,7 +233,7 @@ TEST_F(CodeViewerLongLineTest, HeaderShowsPathAndSourceAndCopiesThePath) {
     m_pane->setRepoInfoProvider([&info] { return std::optional(info); });
     viewer().showText(QStringLiteral("src/main.cpp"), QStringLiteral("int main() {}\n"));
     EXPECT_EQ(m_pane->headerPathText(), QStringLiteral("src/main.cpp"));
-    EXPECT_EQ(m_pane->headerSourceText(), QStringLiteral("working tree (on main @ 1a2b3c4)"));
+    EXPECT_EQ(m_pane->headerSourceText(), QStringLiteral("working tree · main @ 1a2b3c4"));
     info.ref = QStringLiteral("v1.2");
     viewer().showText(QStringLiteral("src/other.cpp"), QStringLiteral("int x;\n"));
     EXPECT_EQ(m_pane->headerSourceText(), QStringLiteral("v1.2 @ 1a2b3c4"));
