@@ -42,7 +42,9 @@ CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *par
     , m_repository(repository)
     , m_highlighter(new CodeViewerHighlighter(document(), this))
     , m_gutter(new CodeViewerGutter(this))
-    , m_goToLineAction(new QAction(tr("Go to Line…"), this)) {
+    , m_goToLineAction(new QAction(tr("Go to Line…"), this))
+    , m_nextPartAction(new QAction(tr("Show Next Part of Line"), this))
+    , m_previousPartAction(new QAction(tr("Show Previous Part of Line"), this)) {
     setReadOnly(true);
     // Read-only still lets the keyboard move the cursor, so Ctrl+G, arrows and
     // cursorLineChanged() behave as in an editor.
@@ -57,6 +59,17 @@ CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *par
     m_goToLineAction->setEnabled(false);
     addAction(m_goToLineAction);
     connect(m_goToLineAction, &QAction::triggered, this, [this] { askGoToLine(this); });
+    m_nextPartAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_PageDown));
+    m_previousPartAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_PageUp));
+    for (QAction *action : {m_nextPartAction, m_previousPartAction}) {
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        action->setEnabled(false);
+        addAction(action);
+    }
+    connect(m_nextPartAction, &QAction::triggered, this, &CodeViewer::showNextLinePart);
+    connect(m_previousPartAction, &QAction::triggered, this, &CodeViewer::showPreviousLinePart);
+    connect(&m_splitWatcher, &QFutureWatcher<std::vector<qsizetype>>::finished, this,
+            &CodeViewer::onLinesFound);
 
     connect(this, &QPlainTextEdit::blockCountChanged, this, &CodeViewer::updateGutterGeometry);
     connect(this, &QPlainTextEdit::updateRequest, this, &CodeViewer::onUpdateRequest);
@@ -72,30 +85,44 @@ CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *par
     updateGutterGeometry();
 }
 
-CodeViewer::~CodeViewer() = default;
+CodeViewer::~CodeViewer() {
+    // The worker only reads a shared copy of the text; wait for it so the watcher it
+    // reports to is never gone first.
+    m_splitWatcher.cancel();
+    m_splitWatcher.waitForFinished();
+}
 
 void CodeViewer::showText(const QString &path, const QString &text) {
+    ++m_generation;
     m_path = path;
-    m_text = text;
+    m_lines.reset(text);
     m_open = true;
     m_rangeFirst = m_rangeLast = 0;
     m_lastCursorLine = 0;
     m_matches.clear();
     m_currentMatch = -1;
+    m_parts.clear();
+    m_markerRects.clear();
+    m_whenLoaded.clear();
     setDocumentTitle(path);
-    setPlainText(text);
-    // After the text: setting the definition restarts the (lazy) highlighting.
-    m_highlighter->setDefinition(m_repository.definitionForFileName(path));
     m_goToLineAction->setEnabled(true);
-    updateGutterGeometry();
-    updateExtraSelections();
-    Q_EMIT textReplaced();
+    m_nextPartAction->setEnabled(true);
+    m_previousPartAction->setEnabled(true);
+    startLoad(); // may finish at once, and then emits loadFinished() after textReplaced()
 }
 
 void CodeViewer::clear() {
+    ++m_generation;
     m_path.clear();
-    m_text.clear();
+    m_lines.reset(QString());
     m_open = false;
+    m_loaded = true;
+    m_parts.clear();
+    m_markerRects.clear();
+    m_whenLoaded.clear();
+    m_highlightNote.clear();
+    m_nextPartAction->setEnabled(false);
+    m_previousPartAction->setEnabled(false);
     m_rangeFirst = m_rangeLast = 0;
     m_matches.clear();
     m_currentMatch = -1;
@@ -110,6 +137,10 @@ void CodeViewer::clear() {
 }
 
 bool CodeViewer::goToLine(int line) {
+    if (m_open && !m_loaded && (!m_lines.hasLines() || (line >= 1 && line <= lineCount()))) {
+        whenLoaded([this, line] { goToLine(line); });
+        return true;
+    }
     if (line < 1 || line > lineCount())
         return false;
     QTextCursor cursor(document()->findBlockByNumber(line - 1));
@@ -119,6 +150,10 @@ bool CodeViewer::goToLine(int line) {
 }
 
 void CodeViewer::highlightLines(int first, int last) {
+    if (m_open && !m_loaded) {
+        whenLoaded([this, first, last] { highlightLines(first, last); });
+        return;
+    }
     const int count = lineCount();
     if (count == 0)
         return;
@@ -161,7 +196,7 @@ QString CodeViewer::currentPath() const {
 }
 
 int CodeViewer::lineCount() const {
-    return (!m_open || document()->isEmpty()) ? 0 : blockCount();
+    return m_open ? m_lines.lineCount() : 0;
 }
 
 int CodeViewer::currentLine() const {
@@ -198,8 +233,10 @@ void CodeViewer::paintEvent(QPaintEvent *event) {
         m_highlighter->highlightVisible(first, first + visibleLines);
     }
     QPlainTextEdit::paintEvent(event);
-    if (m_open && !document()->isEmpty())
+    if (m_open && !m_lines.text().isEmpty()) {
+        paintCutMarkers();
         return;
+    }
     // Painted overlay rather than setPlaceholderText(): an open but empty file must not
     // claim that nothing is selected.
     QPainter painter(viewport());
@@ -225,6 +262,12 @@ void CodeViewer::contextMenuEvent(QContextMenuEvent *event) {
     QMenu *menu = createStandardContextMenu(event->pos());
     menu->addSeparator();
     menu->addAction(m_goToLineAction);
+    if (isLineCut(cursorForPosition(event->pos()).blockNumber() + 1) || isLineCut(currentLine())) {
+        if (!isLineCut(currentLine()))
+            setTextCursor(cursorForPosition(event->pos()));
+        menu->addAction(m_nextPartAction);
+        menu->addAction(m_previousPartAction);
+    }
     for (QAction *action : std::as_const(m_menuActions))
         menu->addAction(action);
     menu->setAttribute(Qt::WA_DeleteOnClose);
@@ -235,7 +278,7 @@ int CodeViewer::gutterWidth() const {
     if (!m_open)
         return 0;
     int digits = 1;
-    for (int n = std::max(1, blockCount()); n >= 10; n /= 10)
+    for (int n = std::max(1, lineCount()); n >= 10; n /= 10)
         ++digits;
     digits = std::max(digits, 3); // steady width for small files
     return 2 * GutterPadding + digits * fontMetrics().horizontalAdvance(QLatin1Char('9'));
@@ -374,15 +417,16 @@ void CodeViewer::updateExtraSelections() {
 }
 
 void CodeViewer::appendVisibleMatches(QList<QTextEdit::ExtraSelection> &selections) const {
-    if (m_matches.isEmpty())
+    if (m_matches.isEmpty() || !m_lines.hasLines())
         return;
     // No wrapping, so every line is one text line high; a screen of margin either side.
     const int pageLines = viewport()->height() / fontMetrics().lineSpacing() + 1;
     const int top = std::max(0, firstVisibleBlock().blockNumber() - pageLines);
-    const QTextBlock first = document()->findBlockByNumber(top);
-    const QTextBlock last = document()->findBlockByNumber(top + 3 * pageLines);
-    const int from = first.position();
-    const int to = last.isValid() ? last.position() + last.length() : m_text.size() + 1;
+    const int bottom = std::min(m_lines.lineCount() - 1, top + 3 * pageLines);
+    // Matches are text positions: those on the lines near the view, mapped into the
+    // document (a match on a page of a cut line that is not shown has no place there).
+    const int from = int(m_lines.lineStart(top));
+    const int to = int(m_lines.lineStart(bottom) + m_lines.lineLength(bottom));
     auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), from,
                                [](const TextMatch &match, int position) {
                                    return match.position + match.length < position;
@@ -390,13 +434,20 @@ void CodeViewer::appendVisibleMatches(QList<QTextEdit::ExtraSelection> &selectio
     QTextEdit::ExtraSelection match;
     match.format.setBackground(m_matchColor);
     match.cursor = QTextCursor(document());
+    const int documentEnd = document()->characterCount() - 1;
     for (int added = 0; it != m_matches.cend() && it->position <= to && added < MaxVisibleMatches;
-         ++it, ++added) {
+         ++it) {
+        const int start = documentPosition(it->position);
+        if (start < 0)
+            continue;
+        const int end = documentPosition(it->position + it->length);
         const bool current = int(it - m_matches.cbegin()) == m_currentMatch;
         match.format.setBackground(current ? m_currentMatchColor : m_matchColor);
-        match.cursor.setPosition(it->position);
-        match.cursor.setPosition(it->position + it->length, QTextCursor::KeepAnchor);
+        match.cursor.setPosition(start);
+        match.cursor.setPosition(end >= 0 ? end : std::min(documentEnd, start + it->length),
+                                 QTextCursor::KeepAnchor);
         selections.append(match);
+        ++added;
     }
 }
 

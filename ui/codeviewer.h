@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "codeviewertext.h"
+
+#include <QFutureWatcher>
+#include <QHash>
 #include <QPlainTextEdit>
 
+#include <functional>
 #include <utility>
+#include <vector>
 
 class QAction;
+class QThreadPool;
 
 namespace KSyntaxHighlighting {
 class Repository;
@@ -18,7 +25,7 @@ class CodeViewerHighlighter;
 
 /// A run of characters of the shown text: a find match.
 struct TextMatch {
-    int position = 0; // document position (== index into CodeViewer::shownText())
+    int position = 0; // index into CodeViewer::shownText() (the full text, not the document)
     int length = 0;
     friend bool operator==(const TextMatch &, const TextMatch &) = default;
 };
@@ -33,16 +40,38 @@ struct TextMatch {
 ///
 /// Threading: UI thread only.
 ///
-/// Cost: showText() sets the whole text in one go (QPlainTextEdit lays out per block and
-/// shapes only what it paints). Highlighting is lazy: lines are highlighted up to the last
-/// visible one before painting, the rest in small idle-time chunks (CodeViewerHighlighter),
-/// so a 50,000-line file opens at once. Jumping far ahead before the idle pass got there
-/// highlights the lines in between first (syntax states chain line to line).
+/// Long lines and big files: a line longer than LineCutLength characters is shown cut, one
+/// page of LineCutLength characters at a time, with a painted marker at the right edge
+/// ("line cut at N characters (of M)"; a click, or Alt+PgDown / Alt+PgUp, shows the next or
+/// previous page). It stays one line, so line numbers, goToLine(), highlightLines(), find and
+/// blame all use the file's real lines. Such lines are not highlighted, and no line is in
+/// a file over HighlightSizeLimit characters (highlightingNote() says so).
+///
+/// Cost: a text up to SyncLoadLimit characters is set in one go. A bigger one loads
+/// progressively: its lines are found on the pool given to setThreadPool() (no pool: in one
+/// go), then the document is fed from the UI thread a few milliseconds at a time, with the
+/// event loop running in between; loadFinished() tells when it is all there. goToLine() and
+/// highlightLines() during the load take effect when it finishes. Memory: the full text is
+/// held once (shared with the caller); the document holds only what is shown, so a 50 MB
+/// single-line file costs one page in the document. Highlighting is lazy: lines are highlighted up
+/// to the last visible one before painting, the rest in small idle-time chunks
+/// (CodeViewerHighlighter), so a 50,000-line file opens at once. Jumping far ahead before the idle
+/// pass got there highlights the lines in between first (syntax states chain line to line).
 class CodeViewer : public QPlainTextEdit {
     Q_OBJECT
 public:
+    /// Lines longer than this are shown cut, one page of this many characters at a time.
+    static constexpr int LineCutLength = 10'000;
+    /// Files of more characters than this are not highlighted at all.
+    static constexpr qsizetype HighlightSizeLimit = 3 * 1024 * 1024;
+    /// Texts of more characters than this load progressively (see above).
+    static constexpr qsizetype SyncLoadLimit = 256 * 1024;
+
     explicit CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *parent = nullptr);
     ~CodeViewer() override;
+
+    /// Where big files have their lines found. NOT owned; must outlive the viewer.
+    void setThreadPool(QThreadPool *pool) { m_pool = pool; }
 
     /// Shows @p text; @p path (repository-relative) picks the syntax definition by its
     /// file name and becomes the document title. Clears any highlighted line range.
@@ -70,8 +99,39 @@ public:
     void setFindMatches(QList<TextMatch> matches, int current = -1);
     void clearFindMatches();
     const QList<TextMatch> &findMatches() const { return m_matches; }
-    /// The text given to showText() (shared, not copied); positions equal document positions.
-    const QString &shownText() const { return m_text; }
+    /// The text given to showText() (shared, not copied), in full, including the parts of
+    /// cut lines that are not on screen. Positions in it are not document positions: see
+    /// documentPosition() and textPosition().
+    const QString &shownText() const { return m_lines.text(); }
+    /// Selects text positions [@p position, @p position + @p length) of shownText(),
+    /// showing the page of a cut line that holds them, and scrolls to them. During a load,
+    /// does so when the load has finished.
+    void selectText(int position, int length);
+    /// The document position of text position @p position; -1 when it is on a page of a cut
+    /// line that is not shown, or not loaded yet.
+    int documentPosition(int position) const;
+    /// The text position of document position @p position.
+    int textPosition(int position) const;
+
+    /// True once the whole file is in the document (at once for small files).
+    bool isLoaded() const { return m_loaded; }
+    /// Whether 1-based @p line is longer than LineCutLength (so shown cut).
+    bool isLineCut(int line) const;
+    /// Real length of 1-based @p line in characters, without its line end.
+    qsizetype lineLength(int line) const;
+    /// 0-based page of cut line @p line that is shown, and how many pages it has.
+    int shownPart(int line) const;
+    int partCount(int line) const;
+    /// Shows 0-based page @p part of cut 1-based @p line; false if not cut or out of range.
+    bool showLinePart(int line, int part);
+    /// Next / previous page of the current line (wrapping round); false if it is not cut.
+    bool showNextLinePart();
+    bool showPreviousLinePart();
+    /// The marker painted on cut line @p line: "line cut at 10,000 characters (of
+    /// 52,000,000) · part 1 of 5,200 · next part ▸"; empty if not cut.
+    QString cutMarkerText(int line) const;
+    /// Empty, or why nothing is highlighted ("highlighting off: file over 3 MB").
+    QString highlightingNote() const { return m_highlightNote; }
 
     /// Appends @p action (not owned) to the context menu, after "Go to Line…".
     void addContextMenuAction(QAction *action);
@@ -91,18 +151,26 @@ public:
     /// "Go to Line…" (Ctrl+G, active while the viewer or a child has focus). Owned by the
     /// viewer; menus may add it.
     QAction *goToLineAction() const;
+    /// "Show Next Part of Line" (Alt+PgDown) and "Show Previous Part of Line" (Alt+PgUp).
+    QAction *nextPartAction() const { return m_nextPartAction; }
+    QAction *previousPartAction() const { return m_previousPartAction; }
 
 Q_SIGNALS:
     /// The text cursor moved to another 1-based line.
     void cursorLineChanged(int line);
     /// showText() or clear() replaced the document (find matches are dropped).
     void textReplaced();
+    /// The whole file given to showText() is in the document now.
+    void loadFinished();
+    /// Another page of cut 1-based @p line is shown.
+    void linePartShown(int line, int part);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void changeEvent(QEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
 
 private:
     friend class CodeViewerGutter;
@@ -115,14 +183,35 @@ private:
     void applyTheme();
     void updateExtraSelections();
     void appendVisibleMatches(QList<QTextEdit::ExtraSelection> &selections) const;
+    // codeviewerload.cpp: loading, cut lines and their pages.
+    void startLoad();
+    void onLinesFound();
+    void feedChunk();
+    void finishLoad();
+    void whenLoaded(std::function<void()> action);
+    QString displayedLine(int line0) const;
+    void paintCutMarkers();
+    int cutMarkerAt(const QPoint &pos) const;
 
     KSyntaxHighlighting::Repository &m_repository;
     CodeViewerHighlighter *m_highlighter = nullptr;
     CodeViewerGutter *m_gutter = nullptr;
     QAction *m_goToLineAction = nullptr;
+    QAction *m_nextPartAction = nullptr;
+    QAction *m_previousPartAction = nullptr;
     QList<QAction *> m_menuActions;
     QString m_path;
-    QString m_text;
+    CodeViewerText m_lines;
+    QThreadPool *m_pool = nullptr;
+    QFutureWatcher<std::vector<qsizetype>> m_splitWatcher;
+    quint64 m_generation = 0; // of showText(): drops work for an earlier file
+    quint64 m_splitFor = 0;   // the generation m_splitWatcher works for
+    int m_fedLines = 0;       // lines already in the document during a load
+    bool m_loaded = true;
+    std::vector<std::function<void()>> m_whenLoaded;
+    QHash<int, int> m_parts; // 0-based cut line -> page shown, when not the first
+    QString m_highlightNote;
+    mutable QHash<int, QRect> m_markerRects; // 1-based line -> painted marker, viewport
     QList<TextMatch> m_matches;
     int m_currentMatch = -1;
     bool m_open = false;

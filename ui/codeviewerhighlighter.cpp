@@ -72,7 +72,8 @@ void CodeViewerHighlighter::highlightUpTo(int blockNumber) {
     int to = from;
     for (int n = first; n <= blockNumber && block.isValid(); ++n, block = block.next()) {
         m_ranges.clear();
-        state = highlightLine(block.text(), state);
+        if (block.length() <= m_maxLineLength)
+            state = highlightLine(block.text(), state);
         block.layout()->setFormats(m_ranges);
         m_endStates.push_back(state);
         to = block.position() + block.length();
@@ -107,7 +108,8 @@ void CodeViewerHighlighter::highlightVisible(int first, int last) {
     int to = from;
     for (int n = start; n <= last && block.isValid(); ++n, block = block.next()) {
         m_ranges.clear();
-        state = highlightLine(block.text(), state);
+        if (block.length() <= m_maxLineLength)
+            state = highlightLine(block.text(), state);
         if (!done(n)) {
             block.layout()->setFormats(m_ranges);
             m_provisional[static_cast<std::size_t>(n)] = true;

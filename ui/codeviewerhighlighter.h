@@ -43,6 +43,9 @@ public:
     /// idle pass redoes them with the right chained states when it gets there (a guess
     /// inside a long block comment may then change colour).
     void highlightVisible(int first, int last);
+    /// Blocks longer than @p length characters are left plain (cut lines of minified code:
+    /// one page is thousands of tokens, and their syntax state is a guess anyway).
+    void setMaxLineLength(int length) { m_maxLineLength = length; }
     /// Number of leading blocks already highlighted.
     int highlightedBlockCount() const;
 
@@ -57,6 +60,7 @@ private:
     QList<QTextLayout::FormatRange> m_ranges;            // of the block being highlighted
     std::vector<bool> m_provisional; // per block: highlighted ahead of the idle pass
     QTimer m_idleTimer;
+    int m_maxLineLength = 1 << 30;
 };
 
 } // namespace reposcope::ui

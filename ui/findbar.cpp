@@ -200,7 +200,8 @@ void FindBar::search() {
     m_note->clear();
     // Find as you type: the first match at or after where the cursor (or
     // selection) starts.
-    const int from = m_viewer->textCursor().selectionStart();
+    // Matches are positions in the full text (a cut line's hidden pages included).
+    const int from = m_viewer->textPosition(m_viewer->textCursor().selectionStart());
     const auto it = std::lower_bound(
         m_matches.cbegin(), m_matches.cend(), from,
         [](const TextMatch &match, int position) { return match.position < position; });
@@ -233,12 +234,9 @@ void FindBar::step(int direction) {
 }
 
 void FindBar::select(int index) {
+    // Shows the page of a cut line that holds the match, if need be.
     const TextMatch &match = m_matches[index];
-    QTextCursor cursor(m_viewer->document());
-    cursor.setPosition(match.position);
-    cursor.setPosition(match.position + match.length, QTextCursor::KeepAnchor);
-    m_viewer->setTextCursor(cursor);
-    m_viewer->ensureCursorVisible();
+    m_viewer->selectText(match.position, match.length);
 }
 
 void FindBar::updateLabels() {

@@ -263,7 +263,7 @@ bool FindingsController::showText(const QString &path) {
     if (!text)
         return false;
     if (m_viewer->currentPath() != path || m_viewer->lineCount() == 0 ||
-        m_viewer->toPlainText() != withoutCarriageReturns(*text))
+        m_viewer->shownText() != QString::fromUtf8(*text))
         m_viewer->showText(path, QString::fromUtf8(*text));
     return true;
 }
@@ -325,7 +325,7 @@ void FindingsController::checkDisk(const QString &path, const QString &message) 
     if (m_root.isEmpty() || !m_ref.isEmpty() || !m_pool || m_diskWatcher.isRunning())
         return;
     const QString file = m_root + QLatin1Char('/') + path;
-    const QString shown = m_viewer->toPlainText();
+    const QString shown = m_viewer->shownText(); // all of it, cut lines included
     m_diskMessage = message;
     m_diskWatcher.setFuture(QtConcurrent::run(m_pool, [file, path, shown] {
         DiskCheck check{path, false};
@@ -335,7 +335,8 @@ void FindingsController::checkDisk(const QString &path, const QString &message) 
             return check;
         }
         const text::DecodedText decoded = text::decodeText(in.readAll());
-        check.differs = !decoded.binary && withoutCarriageReturns(decoded.utf8) != shown;
+        check.differs = !decoded.binary && withoutCarriageReturns(decoded.utf8) !=
+                                               QString(shown).remove(QLatin1Char('\r'));
         return check;
     }));
 }
