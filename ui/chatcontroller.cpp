@@ -289,6 +289,11 @@ void ChatController::onSend(const QString &question, const QString &title) {
             m_pane->rejectSend(tr("Select at least one file to audit."));
             return;
         }
+        // A partial sum can hide an overrun: the first request waits for every count.
+        if (const QString reason = m_budget->countsPendingReason(); !reason.isEmpty()) {
+            m_pane->rejectSend(tr("Send waits for the counts. %1").arg(reason));
+            return;
+        }
         const prompt::BudgetFigures &figures = m_budget->figures();
         if (figures.level == prompt::BudgetFigures::Level::Over) {
             const QLocale locale;
