@@ -34,6 +34,9 @@ RepoTreeModel::RepoTreeModel(workspace::Workspace *workspace, QObject *parent)
         m_flushTimer.stop();
     });
     connect(workspace, &workspace::Workspace::opened, this, &RepoTreeModel::onOpened);
+    // Same snapshot, new counts: the rows stay, so no reset (a reset would collapse every
+    // view's folders and lose its scroll position and current row); the figures change.
+    connect(workspace, &workspace::Workspace::selectionRebuilt, this, &RepoTreeModel::refreshAll);
     connect(workspace, &workspace::Workspace::countsApplied, this, &RepoTreeModel::onCountsApplied);
     if (hasSelection())
         onOpened();

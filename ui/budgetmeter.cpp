@@ -122,6 +122,11 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
         refresh();
     });
     connect(m_fit, &QPushButton::clicked, this, &BudgetMeter::requestFit);
+    connect(m_workspace, &workspace::Workspace::countStateChanged, this, [this] {
+        if (countsComplete())
+            m_fitNote.clear();
+        refresh();
+    });
     reloadCatalog();
 }
 
@@ -185,22 +190,28 @@ void BudgetMeter::onProviderChanged() {
     QSignalBlocker block(m_model);
     m_model->clear();
     if (p) {
-        for (const llm::ModelEntry &m : p->models) {
-            const QString label =
-                m.status.isEmpty() ? m.name : m.name + QStringLiteral(" — ") + m.status;
-            m_model->addItem(label, m.id);
-        }
+        // Retired and removed entries stay as history, listed last and never the default.
+        for (const llm::ModelEntry *m : m_catalog->pickerOrder(p->id))
+            m_model->addItem(llm::ModelCatalog::pickerLabel(*m), m->id);
         m_provider->setToolTip(p->note);
     }
+    // The model chosen before, unless its host retired it since (requests would fail).
     const QString saved =
         QSettings().value(QStringLiteral("budget/model/") + currentProviderId()).toString();
-    m_model->setCurrentIndex(std::max(0, m_model->findData(saved)));
+    const llm::ModelEntry *savedModel = m_catalog->model(currentProviderId(), saved);
+    const llm::ModelEntry *fallback = m_catalog->defaultModel(currentProviderId());
+    const QString wanted =
+        savedModel && (!savedModel->isRetired() || !fallback || fallback->isRetired())
+            ? saved
+            : (fallback ? fallback->id : QString());
+    m_model->setCurrentIndex(std::max(0, m_model->findData(wanted)));
     m_model->setEnabled(m_model->count() > 0);
     onModelChanged();
 }
 
 void BudgetMeter::onModelChanged() {
     m_liveCapSource.clear();
+    m_liveCap = 0;
     m_backendNote.clear();
     const llm::ModelEntry *m = currentModel();
     if (m) {
@@ -218,7 +229,6 @@ void BudgetMeter::onModelChanged() {
             tip += QLatin1Char('\n') + m->note;
         m_model->setToolTip(tip);
     }
-    m_fit->setEnabled(m != nullptr);
     refresh();
     Q_EMIT modelChanged();
 }
@@ -254,12 +264,14 @@ int BudgetMeter::reservedOutput() const {
 void BudgetMeter::setLiveCap(qint64 tokens, const QString &source) {
     if (tokens <= 0) {
         m_liveCapSource.clear();
+        m_liveCap = 0;
         refresh();
         return;
     }
     QSignalBlocker block(m_cap); // the server's figure is not the user's override
     m_cap->setValue(int(std::min<qint64>(tokens, m_cap->maximum())));
     m_liveCapSource = source;
+    m_liveCap = tokens;
     refresh();
 }
 
@@ -302,19 +314,46 @@ void BudgetMeter::refresh() {
     const prompt::BudgetFigures f = prompt::computeBudget(in);
     m_last = f;
     const QString approx = m_workspace->countsAreExact() ? QString() : QStringLiteral("≈");
-    m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
-    m_bar->setFormat(
-        QStringLiteral("%1%2 / %3 (%4%)")
-            .arg(approx, models::formatTokens(f.usedTokens), models::formatTokens(f.contextCap))
-            .arg(f.fraction * 100, 0, 'f', 1));
-    const char *colour = f.level == prompt::BudgetFigures::Level::Over   ? "#c0392b"
-                         : f.level == prompt::BudgetFigures::Level::Near ? "#d68910"
-                                                                         : "#2e86c1";
-    m_bar->setStyleSheet(
-        QStringLiteral("QProgressBar::chunk { background: %1; }").arg(QLatin1String(colour)));
-    m_bar->setProperty("level", int(f.level));
-
+    const workspace::CountState counts = m_workspace->countState();
+    const bool partial = sel && !counts.complete();
     const QLocale loc = QLocale::system();
+    const int sharePercent = int(std::floor(counts.share() * 100));
+    if (partial) {
+        // A partial sum is not a budget: the bar shows how much is counted, in a neutral
+        // striped colour, and no percentage of the cap (82% so far can end at 829%).
+        m_bar->setValue(int(counts.share() * 1000));
+        m_bar->setFormat(counts.phase == workspace::CountState::Phase::Stopped
+                             ? tr("counting stopped at %1% of files").arg(sharePercent)
+                             : tr("counting… %1% of files").arg(sharePercent));
+        m_bar->setStyleSheet(QStringLiteral(
+            "QProgressBar::chunk { background: qlineargradient(spread:repeat, x1:0, y1:0, "
+            "x2:0.02, y2:0.16, stop:0 #aab4bc, stop:0.5 #aab4bc, stop:0.51 #d5dbe0, "
+            "stop:1 #d5dbe0); }"));
+        m_bar->setProperty("level", -1);
+    } else {
+        m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
+        m_bar->setFormat(
+            QStringLiteral("%1%2 / %3 (%4%)")
+                .arg(approx, models::formatTokens(f.usedTokens), models::formatTokens(f.contextCap))
+                .arg(f.fraction * 100, 0, 'f', 1));
+        const char *colour = f.level == prompt::BudgetFigures::Level::Over   ? "#c0392b"
+                             : f.level == prompt::BudgetFigures::Level::Near ? "#d68910"
+                                                                             : "#2e86c1";
+        m_bar->setStyleSheet(
+            QStringLiteral("QProgressBar::chunk { background: %1; }").arg(QLatin1String(colour)));
+        m_bar->setProperty("level", int(f.level));
+    }
+    m_bar->setProperty("counting", partial);
+    const QString fitReason = countsPendingReason();
+    m_fit->setEnabled(model != nullptr && fitReason.isEmpty());
+    m_fit->setToolTip(fitReason.isEmpty()
+                          ? tr("Deselect generated files, then tests, then docs, then the "
+                               "largest files, until the request fits")
+                          : fitReason);
+    const QString capWarn = capWarning();
+    m_cap->setStyleSheet(capWarn.isEmpty() ? QString()
+                                           : QStringLiteral("QSpinBox { color: #c0392b; }"));
+
     QString text =
         tr("Files %1%2 · pack overhead %1%3 · line numbers %1%4 · system prompt %1%5 · "
            "reserved for the answer %6")
@@ -325,10 +364,22 @@ void BudgetMeter::refresh() {
         text += tr(" · images %1%2")
                     .arg(m_imageTokensExact ? QString() : QStringLiteral("≈"),
                          loc.toString(in.imageTokens));
-    if (f.level == prompt::BudgetFigures::Level::Over)
+    if (partial) {
+        text += QStringLiteral("<br><b>%1</b>").arg(fitReason.toHtmlEscaped());
+        if (f.level == prompt::BudgetFigures::Level::Over)
+            text += QStringLiteral("<br>") +
+                    tr("Already over the cap by at least %1 tokens.").arg(loc.toString(f.overBy()));
+    } else if (f.level == prompt::BudgetFigures::Level::Over) {
         text += QStringLiteral("<br><b style='color:#c0392b'>%1</b>")
                     .arg(tr("Over the cap by %1 tokens — deselect files or use Fit to budget.")
                              .arg(loc.toString(f.overBy())));
+    }
+    if (!capWarn.isEmpty())
+        text +=
+            QStringLiteral("<br><b style='color:#c0392b'>⚠ %1</b>").arg(capWarn.toHtmlEscaped());
+    if (!m_fitNote.isEmpty())
+        text += QStringLiteral("<br><span style='color:#d68910'>%1</span>")
+                    .arg(m_fitNote.toHtmlEscaped());
     if (f.inputCost)
         text += QStringLiteral("<br>") +
                 tr("Input cost of one request: %1$%2").arg(approx).arg(*f.inputCost, 0, 'f', 4);
@@ -419,8 +470,61 @@ void BudgetMeter::addCustomModel() {
 }
 
 void BudgetMeter::requestFit() {
+    // Fitting a partial sum would keep files whose counts arrive later: wait for them.
+    if (const QString reason = countsPendingReason(); !reason.isEmpty()) {
+        m_fitNote = tr("Fit to budget did not run: %1").arg(reason);
+        refresh();
+        return;
+    }
+    m_fitNote.clear();
     refresh();
     Q_EMIT fitRequested(fixedTokens(), contextCap(), m_tokensPerLine);
+}
+
+bool BudgetMeter::countsComplete() const {
+    return m_workspace->selection() && m_workspace->countState().complete();
+}
+
+QString BudgetMeter::countsPendingReason() const {
+    if (!m_workspace->selection())
+        return tr("No repository is open.");
+    const workspace::CountState counts = m_workspace->countState();
+    const QLocale loc = QLocale::system();
+    switch (counts.phase) {
+    case workspace::CountState::Phase::Complete:
+        return {};
+    case workspace::CountState::Phase::Counting:
+        if (counts.total == 0)
+            return tr("Counting with %1 has not started yet; the figures wait for it.")
+                .arg(m_workspace->tokenizer().displayName());
+        return tr("Still counting: %1 of %2 files counted (%3%). The total is known when "
+                  "counting ends.")
+            .arg(loc.toString(counts.done), loc.toString(counts.total))
+            .arg(int(std::floor(counts.share() * 100)));
+    case workspace::CountState::Phase::Stopped:
+    case workspace::CountState::Phase::NoRepository:
+        break;
+    }
+    return tr("Counting was stopped with %1 of %2 files counted: the total leaves the rest "
+              "out. Open the repository again to count every file.")
+        .arg(loc.toString(counts.done), loc.toString(counts.total));
+}
+
+qint64 BudgetMeter::knownLimit() const {
+    if (m_liveCap > 0)
+        return m_liveCap;
+    const llm::ModelEntry *model = currentModel();
+    return model ? model->contextTokens : 0;
+}
+
+QString BudgetMeter::capWarning() const {
+    const qint64 limit = knownLimit();
+    if (limit <= 0 || contextCap() <= limit)
+        return {};
+    const QLocale loc = QLocale::system();
+    const QString whose = m_liveCap > 0 ? tr("the server's") : tr("this model's");
+    return tr("cap %1 is above %2 %3 limit: requests past %3 tokens will be refused or cut.")
+        .arg(loc.toString(contextCap()), whose, loc.toString(limit));
 }
 
 QString BudgetMeter::summaryText() const {

@@ -24,6 +24,9 @@ namespace reposcope::ui {
 // against the chosen model's context cap, with the percentage, a colour that turns
 // amber near the cap and red over it, the input cost of one request, and "Fit to
 // budget". Recomputes in O(1) from the selection's running sums.
+// While the counts fill in (after opening, a model or tokenizer switch) it shows a
+// neutral striped "counting… N% of files" state instead: a partial sum never takes the
+// normal colours, and Fit to budget waits (disabled, its tooltip says why).
 class BudgetMeter : public QWidget {
     Q_OBJECT
 public:
@@ -66,6 +69,15 @@ public:
     // Tokens of the images attached to the next question (exact = false shows "≈"); part of the
     // request, and of the fixed part Fit to budget works with.
     void setImageTokens(qint64 tokens, bool exact);
+    // Every countable file of the open selection is counted (not counting, not stopped).
+    bool countsComplete() const;
+    // Why Fit to budget and Send must wait for the counts; "" when they need not.
+    QString countsPendingReason() const;
+    // The model's known context limit: the live server's figure, else the catalog's
+    // (0 = unknown).
+    qint64 knownLimit() const;
+    // Shown in the meter when the cap is above knownLimit(); "" otherwise.
+    QString capWarning() const;
 
 Q_SIGNALS:
     // The user asked to fit the selection; the main window runs it and reports what dropped.
@@ -95,6 +107,8 @@ private:
     tokenize::Correction m_correction;
     prompt::BudgetFigures m_last;
     QString m_liveCapSource;
+    qint64 m_liveCap = 0;
+    QString m_fitNote; // why the last Fit to budget did not run
     QString m_backendNote;
     qint64 m_imageTokens = 0;
     bool m_imageTokensExact = true;

@@ -290,6 +290,11 @@ void ChatController::onSend(const QString &question, const QString &title) {
             m_pane->rejectSend(tr("Select at least one file to audit."));
             return;
         }
+        // A partial sum can hide an overrun: the first request waits for every count.
+        if (const QString reason = m_budget->countsPendingReason(); !reason.isEmpty()) {
+            m_pane->rejectSend(tr("Send waits for the counts. %1").arg(reason));
+            return;
+        }
         if (!confirmUncounted(m_pane, *selection, tr("Send"))) {
             m_pane->rejectSend(tr("Not sent: some selected files have no count."));
             return;

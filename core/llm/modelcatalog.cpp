@@ -369,6 +369,40 @@ const ModelEntry *ModelCatalog::model(const QString &providerId, const QString &
     return nullptr;
 }
 
+QList<const ModelEntry *> ModelCatalog::pickerOrder(const QString &providerId) const {
+    QList<const ModelEntry *> order;
+    const ProviderEntry *p = provider(providerId);
+    if (!p)
+        return order;
+    for (const ModelEntry &m : p->models)
+        if (!m.isRetired())
+            order.append(&m);
+    for (const ModelEntry &m : p->models)
+        if (m.isRetired())
+            order.append(&m);
+    return order;
+}
+
+const ModelEntry *ModelCatalog::defaultModel(const QString &providerId) const {
+    const QList<const ModelEntry *> order = pickerOrder(providerId);
+    return order.isEmpty() ? nullptr : order.constFirst();
+}
+
+QString ModelCatalog::pickerLabel(const ModelEntry &model) {
+    if (!model.isRetired())
+        return model.name;
+    if (model.name.contains(model.status, Qt::CaseInsensitive))
+        return model.name;
+    // An older name may carry the fact in its own words ("Llama 4 Scout (retired on
+    // Groq)"): say it once, with the date, from the status.
+    QString name = model.name;
+    static const QRegularExpression said(
+        QStringLiteral("\\s*\\([^()]*\\b(retired|removed|deprecated|shut down)\\b[^()]*\\)\\s*$"),
+        QRegularExpression::CaseInsensitiveOption);
+    name.remove(said);
+    return name + QStringLiteral(" — ") + model.status;
+}
+
 void ModelCatalog::upsertModel(const QString &providerId, const ModelEntry &model) {
     for (ProviderEntry &p : m_providers) {
         if (p.id != providerId)

@@ -42,6 +42,8 @@ struct ModelEntry {
     QString asOf;                // YYYY-MM-DD the figures were checked
     QString status;              // "" = available; e.g. "retired 2026-07-17"
     QString note;
+    // Retired or removed by its host: kept as history, never the default, listed last.
+    bool isRetired() const { return !status.isEmpty(); }
     bool operator==(const ModelEntry &) const = default;
 };
 
@@ -90,6 +92,15 @@ public:
     // The provider as the built-in resource states it (null for one the user
     // added).
     const ProviderEntry *builtInProvider(const QString &id) const;
+    // The provider's models as a picker lists them: available ones first, retired ones
+    // last, each group in catalog order. Empty for an unknown provider.
+    QList<const ModelEntry *> pickerOrder(const QString &providerId) const;
+    // The model chosen when the user has chosen none: the first available one; the first
+    // retired one only when the provider has nothing else; null without models.
+    const ModelEntry *defaultModel(const QString &providerId) const;
+    // The model's name with its status said once ("Llama 4 Scout — retired 2026-07-17"),
+    // also when the name already carries it.
+    static QString pickerLabel(const ModelEntry &model);
 
     // Adds or replaces a provider's model (e.g. a custom model with the user's
     // own cap).

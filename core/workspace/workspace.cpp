@@ -55,8 +55,15 @@ Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
                                tokenize::TokenCache *cache) {
     if (!scanned)
         return scanned.error();
+    return priceSnapshot(repo::RepoSnapshot::build(std::move(scanned).value()), tokenizer, format,
+                         cancel, cache);
+}
+
+Result<OpenedRepo> priceSnapshot(repo::SnapshotPtr snapshot, const tokenize::Tokenizer &tokenizer,
+                                 const prompt::PackFormat &format, const std::atomic_bool *cancel,
+                                 tokenize::TokenCache *cache) {
     OpenedRepo opened;
-    opened.snapshot = repo::RepoSnapshot::build(std::move(scanned).value());
+    opened.snapshot = std::move(snapshot);
     const repo::RepoSnapshot &snap = *opened.snapshot;
     opened.nodeOverheads.resize(size_t(snap.nodeCount()));
     // Pricing tokenizes a line or two per node (tens of ms for a large tree): the second
@@ -100,6 +107,28 @@ bool Workspace::isBusy() const {
     return m_scanWatcher.isRunning() || (m_countJob && m_countJob->isRunning());
 }
 
+CountState Workspace::countState() const {
+    CountState state;
+    if (!m_selection)
+        return state;
+    if (m_countJob) {
+        state.done = m_countJob->done();
+        state.total = m_countJob->total();
+    }
+    if (m_scanWatcher.isRunning() || m_countsStale) {
+        state.phase = CountState::Phase::Counting; // the figures on screen are the old ones
+        state.done = 0;
+        return state;
+    }
+    if (m_countJob && m_countJob->isRunning())
+        state.phase = CountState::Phase::Counting;
+    else if (m_countStopped || !m_countJob)
+        state.phase = CountState::Phase::Stopped;
+    else
+        state.phase = CountState::Phase::Complete;
+    return state;
+}
+
 QString Workspace::cacheProblem() const {
     return m_cache->persistenceProblem();
 }
@@ -127,6 +156,7 @@ void Workspace::startOpen(const repo::ScanOptions &options,
     m_options = options;
     m_scanCancel = std::make_shared<std::atomic_bool>(false);
     Q_EMIT scanStarted(options.path);
+    Q_EMIT countStateChanged();
     m_scanWatcher.setFuture(QtConcurrent::run(m_pool, [options, scanned, tokenizer = m_tokenizer,
                                                        format = m_format, cancel = m_scanCancel,
                                                        cache = m_cache] {
@@ -150,8 +180,10 @@ void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenize
     m_countJob.reset(); // it holds the old cache
     m_tokenizer = std::move(tokenizer);
     m_cache = std::make_shared<tokenize::TokenCache>(m_cacheFolder, m_tokenizer->id());
+    m_countsStale = m_selection != nullptr; // the figures shown are the old tokenizer's
     if (recount)
         reopenKeepingSelection();
+    Q_EMIT countStateChanged();
 }
 
 void Workspace::reopenKeepingSelection() {
@@ -166,7 +198,21 @@ void Workspace::reopenKeepingSelection() {
     for (int node : m_selection->selectedFiles())
         checked.append(snap.file(node).path);
     m_restoreSelection = std::move(checked);
-    open(m_options);
+    // The files are the same: re-price and re-count over the snapshot in place instead of
+    // scanning again, so the tree keeps its rows (and the views their expanded folders,
+    // scroll position and current row).
+    startReprice();
+}
+
+void Workspace::startReprice() {
+    cancel();
+    m_scanCancel = std::make_shared<std::atomic_bool>(false);
+    m_scanWatcher.setFuture(
+        QtConcurrent::run(m_pool, [snapshot = m_selection->snapshotPtr(), tokenizer = m_tokenizer,
+                                   format = m_format, cancel = m_scanCancel, cache = m_cache] {
+            return priceSnapshot(snapshot, *tokenizer, format, cancel.get(), cache.get());
+        }));
+    Q_EMIT countStateChanged();
 }
 
 void Workspace::setPackOptions(const prompt::PackOptions &options) {
@@ -182,20 +228,31 @@ void Workspace::onScanFinished() {
     if (!result) {
         if (result.error().code != Error::Code::Cancelled)
             Q_EMIT scanFailed(result.error());
+        else if (m_selection && !m_countJob) // stopped before the new count began
+            m_countStopped = true;
+        m_countsStale = false;
+        Q_EMIT countStateChanged();
         return;
     }
-    Q_EMIT aboutToReplace();
-    m_countJob.reset();
     OpenedRepo repo = std::move(result).value();
+    const bool sameTree = m_selection && repo.snapshot == m_selection->snapshotPtr();
+    if (!sameTree)
+        Q_EMIT aboutToReplace();
+    m_countJob.reset();
     m_fixedOverhead = repo.fixedOverhead;
     m_selection = std::make_unique<prompt::Selection>(repo.snapshot, std::move(repo.nodeOverheads));
     if (m_restoreSelection)
         m_selection->selectOnly(*std::exchange(m_restoreSelection, std::nullopt));
-    Q_EMIT opened(repo.scanMs);
+    if (sameTree)
+        Q_EMIT selectionRebuilt();
+    else
+        Q_EMIT opened(repo.scanMs);
     startCounting();
 }
 
 void Workspace::startCounting() {
+    m_countsStale = false;
+    m_countStopped = false;
     m_countJob = std::make_unique<tokenize::CountJob>(m_selection->snapshotPtr(), m_tokenizer,
                                                       m_cache, m_pool);
     m_countJob->setHeldTextBudget(m_heldTextBudget);
@@ -217,9 +274,15 @@ void Workspace::startCounting() {
                 Q_EMIT countsApplied(nodes);
             });
     connect(m_countJob.get(), &tokenize::CountJob::progressChanged, this,
-            &Workspace::countingProgress);
-    connect(m_countJob.get(), &tokenize::CountJob::finished, this,
-            [this](bool cancelled) { Q_EMIT countingFinished(cancelled, m_countTimer.elapsed()); });
+            [this](int done, int total) {
+                Q_EMIT countingProgress(done, total);
+                Q_EMIT countStateChanged();
+            });
+    connect(m_countJob.get(), &tokenize::CountJob::finished, this, [this](bool cancelled) {
+        m_countStopped = cancelled;
+        Q_EMIT countingFinished(cancelled, m_countTimer.elapsed());
+        Q_EMIT countStateChanged();
+    });
     m_countTimer.start();
     m_countJob->start();
 }

@@ -43,6 +43,24 @@ Result<OpenedRepo> openScanned(Result<repo::ScanResult> scanned,
                                const tokenize::Tokenizer &tokenizer,
                                const prompt::PackFormat &format, const std::atomic_bool *cancel,
                                tokenize::TokenCache *cache = nullptr);
+// The pricing step alone, over a snapshot already built (re-pricing for another tokenizer
+// or pack format keeps the snapshot, and with it every node id).
+Result<OpenedRepo> priceSnapshot(repo::SnapshotPtr snapshot, const tokenize::Tokenizer &tokenizer,
+                                 const prompt::PackFormat &format, const std::atomic_bool *cancel,
+                                 tokenize::TokenCache *cache = nullptr);
+
+// How far the counts of the open selection are. Counting while a scan, a re-pricing or
+// the count job runs, and after a tokenizer switch until its count starts; Stopped when
+// the count was cancelled; Complete once every countable file is counted.
+struct CountState {
+    enum class Phase { NoRepository, Counting, Stopped, Complete };
+    Phase phase = Phase::NoRepository;
+    int done = 0;  // files counted so far
+    int total = 0; // files to count (0 while the count has not started)
+    // done / total, 0 before the count starts.
+    double share() const { return total > 0 ? double(done) / double(total) : 0.0; }
+    bool complete() const { return phase == Phase::Complete; }
+};
 
 // The open repository: drives the scan and the background count, owns the selection.
 // Lives on the UI thread; all heavy work runs on the injected pool. Cancelling or
@@ -77,6 +95,7 @@ public:
     prompt::HeldTexts takeHeldTexts() { return std::exchange(m_heldTexts, {}); }
 
     bool isBusy() const;
+    CountState countState() const;
     const repo::ScanOptions &options() const { return m_options; }
     prompt::Selection *selection() const { return m_selection.get(); }
     repo::SnapshotPtr snapshot() const {
@@ -99,12 +118,19 @@ Q_SIGNALS:
     void countsApplied(const QList<int> &nodes);
     void countingProgress(int done, int total);
     void countingFinished(bool cancelled, qint64 elapsedMs);
+    // The selection was rebuilt over the same snapshot (another tokenizer or pack format):
+    // node ids and the tree are unchanged, the checked files are kept, every count is new
+    // (counting starts right after). Views keep their rows; only figures change.
+    void selectionRebuilt();
+    // countState() changed (started, progressed, finished, stopped, a switch pending).
+    void countStateChanged();
 
 private:
     void startOpen(const repo::ScanOptions &options,
                    std::shared_ptr<Result<repo::ScanResult>> scanned);
     void onScanFinished();
     void startCounting();
+    void startReprice();
     void reopenKeepingSelection();
 
     QThreadPool *m_pool;
@@ -121,6 +147,8 @@ private:
     prompt::HeldTexts m_heldTexts;
     QString m_cacheFolder;
     bool m_exact = false;
+    bool m_countsStale = false;  // the tokenizer changed and its count has not started
+    bool m_countStopped = false; // the last count was cancelled
     std::optional<QList<QByteArray>> m_restoreSelection; // checked paths to keep across a re-open
     QElapsedTimer m_countTimer;
 };

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace reposcope::llm;
 
 namespace {
@@ -229,4 +231,62 @@ TEST(ModelCatalog, UserFileOverridesSingleFieldsOfAModel) {
     EXPECT_TRUE(scout->vision);
     EXPECT_EQ(scout->asOf, QStringLiteral("2026-09-01"));
     EXPECT_EQ(c.provider(QStringLiteral("openrouter"))->models.size(), 1);
+}
+
+// Retired and removed entries stay as history: listed last, labelled once, never the default.
+TEST(ModelCatalog, RetiredModelsAreListedLastLabelledOnceAndNeverTheDefault) {
+    const ModelCatalog c = ModelCatalog::load(QString(), nullptr);
+    const QList<const ModelEntry *> groq = c.pickerOrder(QStringLiteral("groq"));
+    ASSERT_GE(groq.size(), 3);
+    EXPECT_TRUE(groq.constLast()->isRetired());
+    EXPECT_EQ(groq.constLast()->id, QStringLiteral("meta-llama/llama-4-scout-17b-16e-instruct"));
+    bool seenRetired = false;
+    for (const ModelEntry *m : groq) {
+        EXPECT_FALSE(seenRetired && !m->isRetired()) << m->id.toStdString();
+        seenRetired = seenRetired || m->isRetired();
+    }
+    const ModelEntry *def = c.defaultModel(QStringLiteral("groq"));
+    ASSERT_NE(def, nullptr);
+    EXPECT_FALSE(def->isRetired());
+    EXPECT_EQ(def->id, QStringLiteral("openai/gpt-oss-120b"));
+    EXPECT_EQ(ModelCatalog::pickerLabel(*groq.constLast()),
+              QStringLiteral("Llama 4 Scout — retired 2026-07-17"));
+
+    // Every provider: the default is available wherever anything is, and every label says
+    // its status exactly once.
+    for (const ProviderEntry &p : c.providers()) {
+        const ModelEntry *d = c.defaultModel(p.id);
+        const bool anyAvailable = std::any_of(p.models.begin(), p.models.end(),
+                                              [](const ModelEntry &m) { return !m.isRetired(); });
+        if (anyAvailable) {
+            ASSERT_NE(d, nullptr) << p.id.toStdString();
+            EXPECT_FALSE(d->isRetired()) << p.id.toStdString();
+        }
+        for (const ModelEntry &m : p.models) {
+            const QString label = ModelCatalog::pickerLabel(m);
+            if (m.isRetired()) {
+                EXPECT_EQ(label.count(m.status), 1) << label.toStdString();
+            }
+            const QRegularExpression word(QStringLiteral("retired|removed"),
+                                          QRegularExpression::CaseInsensitiveOption);
+            EXPECT_LE(label.count(word), 1) << label.toStdString();
+        }
+    }
+}
+
+TEST(ModelCatalog, AnOldNameThatSaysRetiredIsNotLabelledTwice) {
+    ModelEntry m;
+    m.name = QStringLiteral("Llama 4 Scout (retired on Groq)");
+    m.status = QStringLiteral("retired 2026-07-17");
+    EXPECT_EQ(ModelCatalog::pickerLabel(m), QStringLiteral("Llama 4 Scout — retired 2026-07-17"));
+    m.name = QStringLiteral("Scout, retired 2026-07-17");
+    EXPECT_EQ(ModelCatalog::pickerLabel(m), m.name);
+    m.status.clear();
+    m.name = QStringLiteral("gpt-oss-120b");
+    EXPECT_EQ(ModelCatalog::pickerLabel(m), m.name);
+    // A provider whose only model is removed still has one to show.
+    const auto only = ModelCatalog::load(QString(), nullptr);
+    const ModelEntry *together = only.defaultModel(QStringLiteral("together"));
+    ASSERT_NE(together, nullptr);
+    EXPECT_TRUE(together->isRetired());
 }

@@ -461,3 +461,47 @@ TEST_F(RepoTreeModelTest, StaysConsistentWhileToggledDuringCounting) {
     EXPECT_EQ(checkState("pkg0"), Qt::PartiallyChecked);
     expectFiguresMatchSelection();
 }
+
+namespace {
+// A second, genuinely different tokenizer: one token per byte.
+struct ByteTokenizer final : reposcope::tokenize::Tokenizer {
+    QString id() const override { return QStringLiteral("bytes-v1"); }
+    QString displayName() const override { return QStringLiteral("bytes"); }
+    bool isExact() const override { return true; }
+    qint64 count(std::string_view utf8) const override { return qint64(utf8.size()); }
+};
+} // namespace
+
+TEST_F(RepoTreeModelTest, ATokenizerSwitchKeepsTheRowsAndChangesOnlyTheFigures) {
+    ScratchRepo repo;
+    makeSampleRepo(repo);
+    ASSERT_NO_FATAL_FAILURE(openAndCount(repo.path()));
+    m_workspace->selection()->setChecked(node("docs/guide.md"), false);
+    const reposcope::repo::SnapshotPtr before = m_workspace->snapshot();
+    const QModelIndex mainIndex = indexOf("src/main.cpp");
+    const QPersistentModelIndex kept(mainIndex);
+    (void)m_model->rowCount(indexOf("src")); // the view has asked about src
+
+    QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+    QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+    QSignalSpy finished(m_workspace.get(), &workspace::Workspace::countingFinished);
+    m_workspace->setTokenizer(std::make_shared<const ByteTokenizer>(), true);
+    ASSERT_TRUE(finished.wait(60000));
+    ASSERT_TRUE(processEventsUntil([&] {
+        return m_model->indexForNode(node("src/main.cpp"), RepoTreeModel::TokensColumn)
+                   .data()
+                   .toString() ==
+               QLocale::system().toString(selection().file(node("src/main.cpp")).stats.tokens);
+    }));
+
+    EXPECT_EQ(resets.count(), 0); // no reset: views keep expansion, scroll and current row
+    EXPECT_GT(changed.count(), 0);
+    EXPECT_EQ(m_workspace->snapshot(), before);
+    EXPECT_TRUE(kept.isValid());
+    EXPECT_EQ(m_model->nodeForIndex(kept), node("src/main.cpp"));
+    // The figures are the byte counter's; the user's selection is kept.
+    EXPECT_EQ(qint64(selection().file(node("src/main.cpp")).stats.tokens),
+              selection().total(node("src/main.cpp")).bytes);
+    EXPECT_FALSE(selection().file(node("docs/guide.md")).checked);
+    EXPECT_TRUE(selection().file(node("src/main.cpp")).checked);
+}

@@ -2,13 +2,17 @@
 // The repository dock: header, name filter over the proxy, activation of files.
 #include "repopanel.h"
 
+#include "eventloop.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
 #include "workspace/workspace.h"
 #include "workspacetest.h"
 
+#include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTreeView>
@@ -181,4 +185,61 @@ TEST_F(RepoPanelTest, ActivationMapsThroughTheFilteredProxy) {
     doubleClick(rect.center());
     ASSERT_EQ(activated.count(), 1);
     EXPECT_EQ(activated.first().at(0).toInt(), node("src/util/strings.h"));
+}
+
+namespace {
+// A second, genuinely different tokenizer: one token per byte.
+struct ByteTokenizer final : reposcope::tokenize::Tokenizer {
+    QString id() const override { return QStringLiteral("bytes-v1"); }
+    QString displayName() const override { return QStringLiteral("bytes"); }
+    bool isExact() const override { return true; }
+    qint64 count(std::string_view utf8) const override { return qint64(utf8.size()); }
+};
+} // namespace
+
+// Switching the model (here: its tokenizer, which re-counts) keeps what the user looked at.
+TEST_F(RepoPanelTest, ATokenizerSwitchKeepsExpandedFoldersScrollAndCurrentRow) {
+    ScratchRepo big;
+    big.initGit();
+    for (const char *folder : {"alpha", "beta", "gamma/deep"})
+        for (int i = 0; i < 40; ++i)
+            big.write(QStringLiteral("%1/file%2.txt")
+                          .arg(QLatin1String(folder))
+                          .arg(i, 2, 10, QLatin1Char('0')),
+                      QByteArray("word ").repeated(10 + i) + '\n');
+    big.commitAll();
+    ASSERT_NO_FATAL_FAILURE(openAndWaitForCounting(big.path()));
+    m_panel->resize(700, 300);
+
+    // The user's view: alpha collapsed, gamma/deep opened, a row deep down current, scrolled.
+    tree()->collapse(proxyIndex(QStringLiteral("alpha")));
+    tree()->expand(proxyIndex(QStringLiteral("gamma/deep")));
+    const QModelIndex current = proxyIndex(QStringLiteral("gamma/deep/file17.txt"));
+    ASSERT_TRUE(current.isValid());
+    tree()->setCurrentIndex(current);
+    tree()->scrollTo(current, QAbstractItemView::PositionAtCenter);
+    QApplication::processEvents();
+    const int scroll = tree()->verticalScrollBar()->value();
+    ASSERT_GT(scroll, 0);
+
+    QSignalSpy finished(m_workspace.get(), &workspace::Workspace::countingFinished);
+    m_workspace->setTokenizer(std::make_shared<const ByteTokenizer>(), true);
+    ASSERT_TRUE(finished.wait(60000));
+    ASSERT_FALSE(finished.first().at(0).toBool());
+    QApplication::processEvents();
+
+    EXPECT_EQ(m_workspace->tokenizer().id(), QStringLiteral("bytes-v1"));
+    EXPECT_FALSE(tree()->isExpanded(proxyIndex(QStringLiteral("alpha"))));
+    EXPECT_TRUE(tree()->isExpanded(proxyIndex(QStringLiteral("beta"))));
+    EXPECT_TRUE(tree()->isExpanded(proxyIndex(QStringLiteral("gamma"))));
+    EXPECT_TRUE(tree()->isExpanded(proxyIndex(QStringLiteral("gamma/deep"))));
+    EXPECT_EQ(m_panel->currentPath(), QStringLiteral("gamma/deep/file17.txt"));
+    EXPECT_EQ(tree()->verticalScrollBar()->value(), scroll);
+    // And the rows show the new counts.
+    const QModelIndex tokens =
+        proxy()->index(current.row(), models::RepoTreeModel::TokensColumn, current.parent());
+    EXPECT_TRUE(reposcope::test::processEventsUntil([&] {
+        return tokens.data().toString() ==
+               QLocale::system().toString(qint64(QByteArray("word ").repeated(27).size() + 1));
+    })) << tokens.data().toString().toStdString();
 }
