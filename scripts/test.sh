@@ -4,6 +4,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/bootstrap.sh"
+# When the system's Node.js is older than 20, bootstrap fetched one into .deps/node: the
+# engine (app, CLI and tests) runs with it.
+if [ -x "$root/.deps/node/bin/node" ]; then
+    export REPOSCOPE_NODE="$root/.deps/node/bin/node"
+    export PATH="$root/.deps/node/bin:$PATH"
+fi
 cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREPOSCOPE_WERROR=ON >/dev/null
 cmake --build "$root/build" -j"$(nproc)"
 export QT_QPA_PLATFORM=offscreen

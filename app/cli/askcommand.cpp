@@ -76,7 +76,7 @@ public:
         connect(client, &llm::ChatClient::retryScheduled, this,
                 [](int attempt, int delayMs, const llm::ChatError &why) {
                     err() << "retrying in " << seconds(delayMs) << " (attempt " << attempt
-                          << "): " << why.message << "\n";
+                          << "): " << cliWording(why.message) << "\n";
                     err().flush();
                 });
         connect(client, &llm::ChatClient::promptProgressed, this,
@@ -143,7 +143,7 @@ int runAsk(const QStringList &arguments) {
             "is complete (or cut off), each citation is checked against the files sent "
             "(verified, corrected or unverified), and the files are written; a file that "
             "cannot be written exits with 4 after the answer was printed.\n\n") +
-        QLatin1String(kExitCodes));
+        exitCodesFor(QStringLiteral("ask")));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
     SelectionFlags flags;
@@ -314,11 +314,11 @@ int runAsk(const QStringList &arguments) {
         const Result<prompt::PackStats> stats = prompt::writePack(
             sel.snapshot(), sel.selectedFiles(), prompt::PackFormat(packOptions), buffer, &pool);
         if (!stats) {
-            err() << "error: " << stats.error().message << "\n";
+            err() << "error: " << cliWording(stats.error().message) << "\n";
             return ExitOpen;
         }
         for (const QString &problem : stats->problems)
-            err() << "warning: " << problem << "\n";
+            err() << "warning: " << cliWording(problem) << "\n";
         if (!stats->changed.isEmpty() && !parser.isSet(allowUncounted)) {
             err() << "error: " << stats->changed.size()
                   << " file(s) changed while they were counted; nothing was sent. Run the "
@@ -427,7 +427,7 @@ int runAsk(const QStringList &arguments) {
         const llm::ChatError error = turn.error.value_or(llm::ChatError{});
         if (!turn.answer.isEmpty())
             err() << "the answer above is incomplete\n";
-        err() << "error: " << error.message << "\n";
+        err() << "error: " << cliWording(error.message) << "\n";
         if (error.kind == llm::ChatError::Kind::ContextOverflow)
             err() << "hint: narrow the selection with --include/--exclude globs, or a subfolder "
                      "as PATH\n";

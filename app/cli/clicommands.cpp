@@ -73,7 +73,7 @@ int runCount(const QStringList &arguments) {
             "the size cap, "
             "lock files, generated, vendored) are listed with their reason and not counted in the "
             "selected totals.\n\n") +
-        QLatin1String(kExitCodes));
+        exitCodesFor(QStringLiteral("count")));
     parser.addHelpOption();
     parser.addPositionalArgument(
         QStringLiteral("PATH"),
@@ -119,19 +119,20 @@ int runCount(const QStringList &arguments) {
             files.append(o);
         }
         const repo::RepoInfo &info = snap.info();
-        QJsonObject root{
+        // The totals first: a reader (or `head`) sees them before thousands of files.
+        out() << orderedJson({
+            {QStringLiteral("selected"), totalsJson(sel.selected(0))},
+            {QStringLiteral("total"), totalsJson(sel.total(0))},
+            {QStringLiteral("packOverheadTokens"), sel.selected(0).overhead + ws.fixedOverhead()},
+            {QStringLiteral("exact"), exact},
+            {QStringLiteral("tokenizer"), ws.tokenizer().id()},
             {QStringLiteral("repository"), info.rootPath},
             {QStringLiteral("scope"), info.scopePrefix},
             {QStringLiteral("ref"), info.ref},
             {QStringLiteral("commit"), info.shortSha},
-            {QStringLiteral("tokenizer"), ws.tokenizer().id()},
-            {QStringLiteral("exact"), exact},
-            {QStringLiteral("selected"), totalsJson(sel.selected(0))},
-            {QStringLiteral("total"), totalsJson(sel.total(0))},
-            {QStringLiteral("packOverheadTokens"), sel.selected(0).overhead + ws.fixedOverhead()},
             {QStringLiteral("files"), files},
-            {QStringLiteral("folders"), folders}};
-        out() << QJsonDocument(root).toJson(QJsonDocument::Indented);
+            {QStringLiteral("folders"), folders},
+        });
         return ExitOk;
     }
 
@@ -191,7 +192,7 @@ int runPack(const QStringList &arguments) {
     parser.setApplicationDescription(QStringLiteral("Writes exactly the pack that would be sent: a "
                                                     "preamble, the directory tree of the selected "
                                                     "files, then each file in full.\n\n") +
-                                     QLatin1String(kExitCodes));
+                                     exitCodesFor(QStringLiteral("pack")));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
     SelectionFlags flags;
@@ -272,11 +273,11 @@ int runPack(const QStringList &arguments) {
         }
     }
     if (!stats) {
-        err() << "error: " << stats.error().message << "\n";
+        err() << "error: " << cliWording(stats.error().message) << "\n";
         return ExitOutput;
     }
     for (const QString &problem : stats->problems)
-        err() << "warning: " << problem << "\n";
+        err() << "warning: " << cliWording(problem) << "\n";
     const QString approx = ws.countsAreExact() ? QString() : QStringLiteral("~");
     err() << QStringLiteral(
                  "packed %1 files, %2 bytes, %3%4 tokens (files %3%5 + overhead %3%6) in %7 ms\n")

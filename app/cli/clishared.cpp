@@ -6,8 +6,11 @@
 #include "tokenize/tokencache.h"
 #include "tokenize/tokenizerregistry.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QThreadPool>
 
 #include <cstdio>
@@ -39,6 +42,64 @@ const char *const kExitCodes =
     "  9    ask: the server failed or refused the request (model id, 5xx, error in the stream)\n"
     "  10   ask --local: the local engine could not start or load the model\n"
     "  130  cancelled\n";
+
+QString exitCodesFor(const QString &command) {
+    // count reads and prints; pack also writes a file; ask also talks to a model.
+    const QList<int> codes = command == QLatin1String("count")  ? QList<int>{0, 1, 2, 3, 130}
+                             : command == QLatin1String("pack") ? QList<int>{0, 1, 2, 3, 4, 130}
+                                                                : QList<int>{};
+    const QString prefix = QStringLiteral("ask: ");
+    QString text;
+    for (const QString &line : QString::fromLatin1(kExitCodes).split(QLatin1Char('\n'))) {
+        const QString trimmed = line.trimmed();
+        const int code = trimmed.section(QLatin1Char(' '), 0, 0).toInt();
+        const bool isCode = !trimmed.isEmpty() && trimmed.front().isDigit();
+        if (isCode && !codes.isEmpty() && !codes.contains(code))
+            continue;
+        QString kept = line;
+        if (command == QLatin1String("ask"))
+            kept.replace(prefix, QString());
+        if (!kept.isEmpty())
+            text += kept + QLatin1Char('\n');
+    }
+    return text;
+}
+
+QString cliWording(const QString &message) {
+    // Each GUI hint the core's messages end with, and what the CLI says instead.
+    static const QList<QPair<QString, QString>> kHints = {
+        {QStringLiteral("Check the key in Settings ▸ Providers or its environment variable."),
+         QStringLiteral("Check the key in the provider's environment variable (or the one "
+                        "--api-key-env names).")},
+        {QStringLiteral("Check the key and its permissions in Settings ▸ Providers."),
+         QStringLiteral("Check the key and its permissions (the provider's environment "
+                        "variable, or --api-key-env).")},
+        {QStringLiteral("Deselect files or use Fit to budget."),
+         QStringLiteral("Select fewer files.")},
+        {QStringLiteral(", or open the folder again with File > Open."), QStringLiteral(".")},
+    };
+    QString text = message;
+    for (const auto &[gui, cli] : kHints)
+        text.replace(gui, cli);
+    return text;
+}
+
+QByteArray orderedJson(const QList<QPair<QString, QJsonValue>> &members) {
+    QByteArray text = "{\n";
+    for (qsizetype i = 0; i < members.size(); ++i) {
+        // One-element array: QJsonDocument writes any value, indented one level already.
+        QByteArray value =
+            QJsonDocument(QJsonArray{members[i].second}).toJson(QJsonDocument::Indented).trimmed();
+        value = value.mid(1, value.size() - 2).trimmed(); // drop the array's brackets
+        text += "    " +
+                QJsonDocument(QJsonArray{members[i].first})
+                    .toJson(QJsonDocument::Compact)
+                    .mid(1)
+                    .chopped(1) +
+                ": " + value + (i + 1 < members.size() ? ",\n" : "\n");
+    }
+    return text + "}\n";
+}
 
 // Parses, opens and counts; prints a clear error and sets exitCode on failure.
 Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
@@ -103,7 +164,7 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
     ws.setHeldTextBudget(heldTextBudget);
     QEventLoop loop;
     QObject::connect(&ws, &workspace::Workspace::scanFailed, &loop, [&](const Error &error) {
-        err() << "error: " << error.message << "\n";
+        err() << "error: " << cliWording(error.message) << "\n";
         result.exitCode = ExitOpen;
         loop.quit();
     });
@@ -177,7 +238,13 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
         return ExitUsage;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
+        // Qt names the executable only; the usage line names the command too.
+        QString text = parser.helpText();
+        const QStringList all = QCoreApplication::arguments();
+        const QString written = QStringLiteral("Usage: ") + all.value(0);
+        if (text.startsWith(written) && all.size() > 1)
+            text.replace(0, written.size(), QStringLiteral("Usage: reposcope-cli ") + all[1]);
+        out() << text;
         return ExitOk;
     }
     return std::nullopt;

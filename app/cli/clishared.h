@@ -8,6 +8,9 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QPair>
 #include <QTextStream>
 
 #include <memory>
@@ -23,6 +26,17 @@ QTextStream &err();
 QTextStream &out();
 
 extern const char *const kExitCodes;
+
+// The exit codes a command can end with, for its --help ("count", "pack" or "ask").
+QString exitCodesFor(const QString &command);
+
+// A core message as the command line says it: hints that name the GUI's menus and buttons
+// (Settings ▸ Providers, File > Open, Fit to budget) become what to do with the CLI's flags.
+QString cliWording(const QString &message);
+
+// An indented JSON object whose keys keep the given order (QJsonObject sorts them): the
+// totals go first, before the long per-file lists.
+QByteArray orderedJson(const QList<QPair<QString, QJsonValue>> &members);
 
 // Selection flags shared by count, pack and ask.
 struct SelectionFlags {

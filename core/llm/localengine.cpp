@@ -118,6 +118,12 @@ Result<QString> findNodeExecutable() {
                                           "it at a node executable (version 20 or newer)")
                                .arg(fromEnv));
     }
+#ifdef REPOSCOPE_ENGINE_SOURCE_DIR
+    // scripts/bootstrap.sh fetches Node.js 22 here when the system's is older than 20.
+    const QFileInfo fetched(QStringLiteral(REPOSCOPE_ENGINE_SOURCE_DIR "/../.deps/node/bin/node"));
+    if (fetched.isFile() && fetched.isExecutable())
+        return QDir::cleanPath(fetched.absoluteFilePath());
+#endif
     const QString onPath = QStandardPaths::findExecutable(QStringLiteral("node"));
     if (!onPath.isEmpty())
         return onPath;
