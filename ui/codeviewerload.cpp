@@ -262,8 +262,25 @@ void CodeViewer::paintCutMarkers() {
         const int line = block.blockNumber() + 1;
         if (!isLineCut(line))
             continue;
-        const QString text = cutMarkerText(line);
-        const int width = metrics.horizontalAdvance(text) + 2 * MarkerPadding;
+        QString text = cutMarkerText(line);
+        int width = metrics.horizontalAdvance(text) + 2 * MarkerPadding;
+        if (width > viewport()->width() / 2) {
+            // A narrow view: the short form, so the marker leaves most of the line visible
+            // (cutMarkerText() gives the long form).
+            const int part = shownPart(line);
+            const qsizetype from = qsizetype(part) * LineCutLength;
+            text = part == 0 ? tr("line cut at %L1 chars (of %L2) · 1/%L3 ▸")
+                                   .arg(LineCutLength)
+                                   .arg(lineLength(line))
+                                   .arg(partCount(line))
+                             : tr("chars %L1–%L2 (of %L3) · %L4/%L5 ▸")
+                                   .arg(from + 1)
+                                   .arg(std::min<qsizetype>(from + LineCutLength, lineLength(line)))
+                                   .arg(lineLength(line))
+                                   .arg(part + 1)
+                                   .arg(partCount(line));
+            width = metrics.horizontalAdvance(text) + 2 * MarkerPadding;
+        }
         const int height = std::max(int(box.height()), metrics.height());
         const QRect rect(std::max(0, viewport()->width() - width - 4), int(box.top()), width,
                          height);
