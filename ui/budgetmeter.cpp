@@ -351,6 +351,9 @@ void BudgetMeter::refresh() {
                                "largest files, until the request fits")
                           : fitReason);
     const QString capWarn = capWarning();
+    if (!capWarn.isEmpty()) // the bar itself says the cap is not to be trusted
+        m_bar->setFormat(m_bar->format() + QStringLiteral("  ⚠ ") +
+                         tr("cap above the model's limit"));
     m_cap->setStyleSheet(capWarn.isEmpty() ? QString()
                                            : QStringLiteral("QSpinBox { color: #c0392b; }"));
 

@@ -196,9 +196,14 @@ TEST_F(BudgetMeterCountingTest, ATokenizerSwitchEntersCountingAgainAndFitWaits) 
 }
 
 TEST_F(BudgetMeterCountingTest, AStoppedCountStaysNeutralAndSaysWhatIsLeftOut) {
+    // A folder large enough that the cancel lands while most files are still queued.
+    ScratchRepo folder;
+    for (int i = 0; i < 4000; ++i)
+        folder.write(QStringLiteral("d%1/f%2.txt").arg(i / 100).arg(i),
+                     QByteArray("some words to count ").repeated(1 + i % 50));
     QSignalSpy finished(m_workspace.get(), &workspace::Workspace::countingFinished);
     repo::ScanOptions options;
-    options.path = m_repo.path();
+    options.path = folder.path();
     // Cancel as soon as the count starts, before any result can arrive.
     QObject::connect(m_workspace.get(), &workspace::Workspace::opened, m_meter.get(), [this] {
         QObject::connect(m_workspace.get(), &workspace::Workspace::countingProgress, m_meter.get(),
@@ -236,6 +241,8 @@ TEST_F(BudgetMeterCountingTest, ACapAboveTheModelsLimitIsKeptWithAVisibleWarning
     EXPECT_TRUE(m_meter->capWarning().startsWith(expected)) << m_meter->capWarning().toStdString();
     EXPECT_TRUE(figuresText().contains(expected.toHtmlEscaped())) // …with the warning shown
         << figuresText().toStdString();
+    EXPECT_TRUE(m_meter->summaryText().contains(QStringLiteral("cap above the model's limit")))
+        << m_meter->summaryText().toStdString();
 
     // A live server's figure is the limit once known.
     m_meter->setLiveCap(32768, QStringLiteral("GET /props"));
