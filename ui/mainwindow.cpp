@@ -360,19 +360,6 @@ void MainWindow::editScanOptions() {
     m_services.workspace->open(options);
 }
 
-void MainWindow::selectByGlob(bool select) {
-    if (!m_services.workspace->selection())
-        return;
-    bool ok = false;
-    const QString glob = QInputDialog::getText(
-        this, select ? tr("Select by Glob") : tr("Deselect by Glob"),
-        tr("Glob (e.g. *.go, src/**, **/test/*):"), QLineEdit::Normal, QString(), &ok);
-    if (!ok || glob.trimmed().isEmpty())
-        return;
-    const int n = m_model->checkByGlob(glob, select);
-    statusBar()->showMessage(tr("%n file(s) changed", nullptr, n), 5000);
-}
-
 void MainWindow::selectChangedSince() {
     const repo::SnapshotPtr snap = m_services.workspace->snapshot();
     if (!snap || !snap->info().isGit)

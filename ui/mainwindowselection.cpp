@@ -9,6 +9,8 @@
 #include "workspace/workspace.h"
 
 #include <QAction>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QUndoStack>
@@ -27,6 +29,19 @@ void MainWindow::createEditMenu() {
     redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
     edit->addAction(m_undoAction);
     edit->addAction(redo);
+}
+
+void MainWindow::selectByGlob(bool select) {
+    if (!m_services.workspace->selection())
+        return;
+    bool ok = false;
+    const QString glob = QInputDialog::getText(
+        this, select ? tr("Select by Glob") : tr("Deselect by Glob"),
+        tr("Glob (e.g. *.go, src/**, **/test/*):"), QLineEdit::Normal, QString(), &ok);
+    if (!ok || glob.trimmed().isEmpty())
+        return;
+    const int n = m_model->checkByGlob(glob, select);
+    statusBar()->showMessage(tr("%n file(s) changed", nullptr, n), 5000);
 }
 
 void MainWindow::resetSelection() {
