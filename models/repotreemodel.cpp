@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "repotreemodel.h"
 
+#include "prompt/selection.h"
 #include "repo/scantypes.h"
+#include "selectionhistory.h"
 #include "text/textdecoder.h"
 #include "workspace/workspace.h"
 
+#include <QFont>
 #include <QLocale>
+#include <QPainter>
+#include <QPixmap>
 
 namespace reposcope::models {
 
@@ -24,7 +29,9 @@ QString formatBytes(qint64 bytes) {
 
 RepoTreeModel::RepoTreeModel(workspace::Workspace *workspace, QObject *parent)
     : QAbstractItemModel(parent)
-    , m_workspace(workspace) {
+    , m_workspace(workspace)
+    , m_history(new SelectionHistory(workspace, this)) {
+    connect(m_history, &SelectionHistory::restored, this, &RepoTreeModel::refreshAll);
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(100);
     connect(&m_flushTimer, &QTimer::timeout, this, &RepoTreeModel::flushPending);
@@ -42,9 +49,30 @@ RepoTreeModel::RepoTreeModel(workspace::Workspace *workspace, QObject *parent)
         onOpened();
 }
 
+namespace {
+
+// The icon with a pin mark (a red head on a grey needle) in its top-right corner.
+QIcon withPinMark(const QIcon &icon) {
+    QPixmap pixmap = icon.isNull() ? QPixmap(16, 16) : icon.pixmap(16, 16);
+    if (icon.isNull())
+        pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(QColor(90, 90, 90), 1.5));
+    p.drawLine(QPointF(11.5, 5.5), QPointF(8.5, 10.5));
+    p.setPen(QPen(QColor(120, 0, 0), 1));
+    p.setBrush(QColor(220, 30, 30));
+    p.drawEllipse(QPointF(12, 4), 3.5, 3.5);
+    return QIcon(pixmap);
+}
+
+} // namespace
+
 void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
     m_folderIcon = folder;
     m_fileIcon = file;
+    m_pinnedFolderIcon = withPinMark(folder);
+    m_pinnedFileIcon = withPinMark(file);
 }
 
 bool RepoTreeModel::hasSelection() const {
@@ -131,6 +159,8 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
         return dir;
     case ExcludedRole:
         return !dir && sel.exclusion(node) != repo::Exclusion::None;
+    case PinnedRole:
+        return sel.isPinned(node);
     default:
         break;
     }
@@ -138,8 +168,16 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
     const int column = index.column();
     if (role == Qt::CheckStateRole && column == NameColumn)
         return sel.checkState(node);
-    if (role == Qt::DecorationRole && column == NameColumn)
+    if (role == Qt::DecorationRole && column == NameColumn) {
+        if (sel.isPinned(node))
+            return dir ? m_pinnedFolderIcon : m_pinnedFileIcon;
         return dir ? m_folderIcon : m_fileIcon;
+    }
+    if (role == Qt::FontRole && column == NameColumn && sel.isPinned(node)) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
     if (role == Qt::TextAlignmentRole && column != NameColumn && column != NoteColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && !dir && sel.exclusion(node) != repo::Exclusion::None &&
@@ -186,11 +224,19 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
                 return QString();
             return QLocale::system().toString(dir ? total.lines : qint64(file->stats.lines));
         case NoteColumn: {
-            if (dir)
-                return selected.files == total.files
-                           ? QString()
-                           : QStringLiteral("%1 of %2 files").arg(selected.files).arg(total.files);
+            const QString pin =
+                sel.isPinned(node) ? tr("pinned: always kept by Fit to budget") : QString();
+            if (dir) {
+                QStringList notes;
+                if (!pin.isEmpty())
+                    notes << pin;
+                if (selected.files != total.files)
+                    notes << QStringLiteral("%1 of %2 files").arg(selected.files).arg(total.files);
+                return notes.join(QStringLiteral("; "));
+            }
             QStringList notes;
+            if (!pin.isEmpty())
+                notes << pin;
             if (file->exclusion != repo::Exclusion::None)
                 notes << repo::exclusionLabel(file->exclusion) +
                              (file->checked ? QStringLiteral(" (included by you)") : QString());
@@ -296,7 +342,9 @@ void RepoTreeModel::emitRowsChanged(const std::vector<int> &parents) {
 
 void RepoTreeModel::setNodeChecked(int node, bool checked) {
     const repo::RepoSnapshot &snap = *m_workspace->snapshot();
-    m_workspace->selection()->setChecked(node, checked);
+    const QString name = snap.name(node);
+    m_history->record(checked ? tr("Tick %1").arg(name) : tr("Untick %1").arg(name),
+                      [&](prompt::Selection &sel) { sel.setChecked(node, checked); });
     // Rows that changed: every folder row inside the subtree, the node's own row, and
     // the rows of its ancestors.
     std::vector<int> parents;
@@ -320,21 +368,38 @@ void RepoTreeModel::refreshAll() {
     Q_EMIT selectionTotalsChanged();
 }
 
-int RepoTreeModel::checkByGlob(const QString &glob, bool checked) {
-    const int n = m_workspace->selection()->setCheckedByGlob(glob, checked);
+void RepoTreeModel::editSelection(const QString &name,
+                                  const std::function<void(prompt::Selection &)> &edit) {
+    if (!hasSelection())
+        return;
+    m_history->record(name, edit);
     refreshAll();
+}
+
+int RepoTreeModel::checkByGlob(const QString &glob, bool checked) {
+    int n = 0;
+    editSelection(checked ? tr("Select %1").arg(glob) : tr("Deselect %1").arg(glob),
+                  [&](prompt::Selection &sel) { n = sel.setCheckedByGlob(glob, checked); });
     return n;
 }
 
 void RepoTreeModel::invertSelection() {
-    m_workspace->selection()->invert();
-    refreshAll();
+    editSelection(tr("Invert Selection"), [](prompt::Selection &sel) { sel.invert(); });
 }
 
 int RepoTreeModel::selectOnly(const QList<QByteArray> &paths) {
-    const int n = m_workspace->selection()->selectOnly(paths);
-    refreshAll();
+    int n = 0;
+    editSelection(tr("Select Changed Files"),
+                  [&](prompt::Selection &sel) { n = sel.selectOnly(paths); });
     return n;
+}
+
+void RepoTreeModel::setPinned(int node, bool pinned) {
+    if (!hasSelection() || m_workspace->selection()->isPinned(node) == pinned)
+        return;
+    m_workspace->selection()->setPinned(node, pinned);
+    const QModelIndex row = indexForNode(node);
+    Q_EMIT dataChanged(row, row.siblingAtColumn(ColumnCount - 1));
 }
 
 void RepoTreeModel::onCountsApplied(const QList<int> &nodes) {

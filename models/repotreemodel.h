@@ -5,13 +5,19 @@
 #include <QIcon>
 #include <QTimer>
 
+#include <functional>
 #include <vector>
 
 namespace reposcope::workspace {
 class Workspace;
 }
+namespace reposcope::prompt {
+class Selection;
+}
 
 namespace reposcope::models {
+
+class SelectionHistory;
 
 // The repository tree with tri-state check boxes and token / byte / line columns,
 // adapting a Workspace's snapshot and selection. Rows are snapshot nodes (the internal
@@ -27,6 +33,7 @@ public:
         PathRole,                    // repository-relative path (QString)
         IsDirectoryRole,
         ExcludedRole, // bool: excluded by a default rule or a glob
+        PinnedRole,   // bool: the node itself is pinned (kept by Fit to budget)
     };
 
     explicit RepoTreeModel(workspace::Workspace *workspace, QObject *parent = nullptr);
@@ -51,8 +58,15 @@ public:
     int checkByGlob(const QString &glob, bool checked);
     void invertSelection();
     int selectOnly(const QList<QByteArray> &paths);
-    // Call after editing the workspace's selection directly (e.g. "Fit to budget").
+    // Call after editing the workspace's selection directly.
     void refreshAll();
+    // Runs `edit` on the selection as one undo step named `name` ("Fit to Budget"), then
+    // refreshes the views. Every edit above goes through it.
+    void editSelection(const QString &name, const std::function<void(prompt::Selection &)> &edit);
+    // Undo / redo of the edits above; owned by the model.
+    SelectionHistory *history() const { return m_history; }
+    // Pins (not an undo step): shown in the Name column and kept by Fit to budget.
+    void setPinned(int node, bool pinned);
     // Views report which folders are expanded: only visible rows get change notifications
     // (rows of collapsed folders are read afresh when they are expanded). Without any
     // report every folder a view has asked about is notified.
@@ -73,8 +87,11 @@ private:
     bool hasSelection() const;
 
     workspace::Workspace *m_workspace;
+    SelectionHistory *m_history;
     QIcon m_folderIcon;
     QIcon m_fileIcon;
+    QIcon m_pinnedFolderIcon; // the icons with a pin mark
+    QIcon m_pinnedFileIcon;
     mutable std::vector<bool> m_seen; // folders whose rows a view has asked for
     std::vector<bool> m_expanded;     // folders a view shows expanded
     bool m_tracksExpansion = false;

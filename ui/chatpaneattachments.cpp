@@ -8,6 +8,7 @@
 #include "composeredit.h"
 #include "imagepreviewdialog.h"
 #include "llm/conversation.h"
+#include "startfolder.h"
 
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -17,7 +18,6 @@
 #include <QKeyEvent>
 #include <QMimeData>
 #include <QPushButton>
-#include <QSettings>
 #include <QToolButton>
 #include <QUrl>
 
@@ -26,7 +26,7 @@ namespace reposcope::ui {
 namespace {
 
 const QString &lastFolderKey() {
-    static const QString key = QStringLiteral("chat/attachFolder");
+    static const QString key = QStringLiteral("attachImages");
     return key;
 }
 
@@ -84,13 +84,12 @@ void ChatPane::chooseImages() {
         m_indicator->showNotice(tr("Not attached: %1").arg(m_attachments->disabledReason()), true);
         return;
     }
-    QSettings settings;
     const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Attach Images"), settings.value(lastFolderKey()).toString(),
+        this, tr("Attach Images"), dialogStartFolder(lastFolderKey()),
         tr("Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.svg);;All files (*)"));
     if (files.isEmpty())
         return;
-    settings.setValue(lastFolderKey(), QFileInfo(files.first()).absolutePath());
+    rememberDialogFolder(lastFolderKey(), files.first());
     for (const QString &file : files)
         m_attachments->addFile(file);
     m_composer->setFocus();

@@ -4,6 +4,7 @@
 #include "codeviewer.h"
 #include "findings/citationurl.h"
 #include "findingsmodel.h"
+#include "startfolder.h"
 #include "text/textdecoder.h"
 #include "workspace/chatsession.h"
 #include "workspace/findingstracker.h"
@@ -432,11 +433,13 @@ void FindingsController::exportWithDialog(std::optional<FindingsFormat> format,
         (m_root.isEmpty() ? QStringLiteral("findings")
                           : QFileInfo(m_root).fileName() + QStringLiteral("-findings")) +
         extensionFor(format.value_or(FindingsFormat::Sarif));
+    const QString startKey = QStringLiteral("exportFindings");
     QString path = QFileDialog::getSaveFileName(
-        dialogParent, tr("Export Findings"), name,
+        dialogParent, tr("Export Findings"), dialogStartPath(startKey, name),
         format ? selected : filters.join(QStringLiteral(";;")), &selected);
     if (path.isEmpty())
         return;
+    rememberDialogFolder(startKey, path);
     FindingsFormat chosen = order.value(std::max(0, int(filters.indexOf(selected))));
     if (format)
         chosen = *format;

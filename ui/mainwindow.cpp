@@ -21,6 +21,7 @@
 #include "repopanel.h"
 #include "repotreemodel.h"
 #include "scanoptionsdialog.h"
+#include "startfolder.h"
 #include "tasktemplatesdialog.h"
 #include "text/textdecoder.h"
 #include "tokenize/correctionstore.h"
@@ -55,6 +56,9 @@
 namespace reposcope::ui {
 
 namespace {
+
+const QString kOpenDialog = QStringLiteral("open");
+const QString kExportPackDialog = QStringLiteral("exportPack");
 
 QString localFolderFrom(const QMimeData *mime) {
     if (!mime || !mime->hasUrls())
@@ -182,6 +186,8 @@ void MainWindow::createActions() {
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
+    createEditMenu();
+
     QMenu *select = menuBar()->addMenu(tr("&Selection"));
     select->addAction(tr("&Select by Glob…"), QKeySequence(tr("Ctrl+Shift+A")), this,
                       [this] { selectByGlob(true); });
@@ -194,6 +200,7 @@ void MainWindow::createActions() {
     select->addSeparator();
     select->addAction(tr("&Fit to Budget"), QKeySequence(tr("Ctrl+Shift+F")), m_budget,
                       &BudgetMeter::requestFit);
+    select->addAction(tr("&Reset to Defaults"), this, &MainWindow::resetSelection);
     // Esc stops what runs: the chat request first, else the counting.
     select->addAction(tr("Stop (Chat Request or Counting)"), QKeySequence(Qt::Key_Escape), this,
                       [this] {
@@ -262,17 +269,45 @@ void MainWindow::openPath(const QString &path, const QString &ref) {
     m_services.workspace->open(options);
 }
 
+namespace {
+
+// A dropped folder is opened, never moved: accept as a copy (or a link, when that is all
+// the source offers), whatever the source proposed. A file manager that is told "move"
+// deletes the folder once the drop is done.
+void acceptAsCopyOrLink(QDropEvent *event) {
+    const Qt::DropActions offered = event->possibleActions();
+    if (offered & Qt::CopyAction)
+        event->setDropAction(Qt::CopyAction);
+    else if (offered & Qt::LinkAction)
+        event->setDropAction(Qt::LinkAction);
+    else {
+        // Only a move is offered: refuse rather than let the source delete the folder.
+        event->setDropAction(Qt::IgnoreAction);
+        event->ignore();
+        return;
+    }
+    event->accept();
+}
+
+} // namespace
+
 void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
     if (!localFolderFrom(event->mimeData()).isEmpty())
-        event->acceptProposedAction();
+        acceptAsCopyOrLink(event);
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent *event) {
+    if (!localFolderFrom(event->mimeData()).isEmpty())
+        acceptAsCopyOrLink(event);
 }
 
 void MainWindow::dropEvent(QDropEvent *event) {
     const QString folder = localFolderFrom(event->mimeData());
     if (folder.isEmpty())
         return;
-    event->acceptProposedAction();
-    openPath(folder);
+    acceptAsCopyOrLink(event);
+    if (event->isAccepted())
+        openPath(folder);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
@@ -284,9 +319,13 @@ void MainWindow::closeEvent(QCloseEvent *event) {
 }
 
 void MainWindow::chooseFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Folder or Repository"));
-    if (!dir.isEmpty())
-        openPath(dir);
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Folder or Repository"),
+                                                          dialogStartFolder(kOpenDialog));
+    if (dir.isEmpty())
+        return;
+    // The folder above the repository: the next one is likely a sibling.
+    rememberDialogFolder(kOpenDialog, QFileInfo(dir).absolutePath());
+    openPath(dir);
 }
 
 void MainWindow::chooseRef() {
@@ -322,19 +361,6 @@ void MainWindow::editScanOptions() {
     m_services.workspace->open(options);
 }
 
-void MainWindow::selectByGlob(bool select) {
-    if (!m_services.workspace->selection())
-        return;
-    bool ok = false;
-    const QString glob = QInputDialog::getText(
-        this, select ? tr("Select by Glob") : tr("Deselect by Glob"),
-        tr("Glob (e.g. *.go, src/**, **/test/*):"), QLineEdit::Normal, QString(), &ok);
-    if (!ok || glob.trimmed().isEmpty())
-        return;
-    const int n = m_model->checkByGlob(glob, select);
-    statusBar()->showMessage(tr("%n file(s) changed", nullptr, n), 5000);
-}
-
 void MainWindow::selectChangedSince() {
     const repo::SnapshotPtr snap = m_services.workspace->snapshot();
     if (!snap || !snap->info().isGit)
@@ -362,26 +388,6 @@ void MainWindow::selectChangedSince() {
         });
 }
 
-void MainWindow::fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine) {
-    prompt::Selection *sel = m_services.workspace->selection();
-    if (!sel)
-        return;
-    const prompt::FitResult fit = prompt::fitToBudget(*sel, fixedTokens, cap, tokensPerLine);
-    m_model->refreshAll();
-    if (fit.dropped.isEmpty()) {
-        statusBar()->showMessage(tr("The selection already fits."), 5000);
-        return;
-    }
-    QMessageBox box(this);
-    box.setWindowTitle(tr("Fit to Budget"));
-    box.setText(
-        fit.fits ? tr("Deselected %n file(s) to fit the budget.", nullptr, int(fit.dropped.size()))
-                 : tr("Deselected every file and it still does not fit: the fixed parts exceed the "
-                      "cap."));
-    box.setDetailedText(fit.dropped.join(QLatin1Char('\n')));
-    box.exec();
-}
-
 void MainWindow::exportPack() {
     prompt::Selection *sel = m_services.workspace->selection();
     if (!sel) {
@@ -390,11 +396,12 @@ void MainWindow::exportPack() {
     }
     if (!confirmUncounted(this, *sel, tr("Export")))
         return;
-    const QString fileName =
-        QFileDialog::getSaveFileName(this, tr("Export Pack"), QStringLiteral("pack.xml"),
-                                     tr("XML pack (*.xml);;Markdown pack (*.md)"));
+    const QString fileName = QFileDialog::getSaveFileName(
+        this, tr("Export Pack"), dialogStartPath(kExportPackDialog, QStringLiteral("pack.xml")),
+        tr("XML pack (*.xml);;Markdown pack (*.md)"));
     if (fileName.isEmpty())
         return;
+    rememberDialogFolder(kExportPackDialog, fileName);
     prompt::PackOptions options;
     options.format = fileName.endsWith(QLatin1String(".md")) ? prompt::PackOptions::Format::Markdown
                                                              : prompt::PackOptions::Format::Xml;

@@ -98,6 +98,7 @@ public:
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
@@ -119,6 +120,10 @@ private:
     void editScanOptions();
     void selectByGlob(bool select);
     void selectChangedSince();
+    // Edit ▸ Undo / Redo of selection edits, Selection ▸ Reset to Defaults and Fit to
+    // budget's result (mainwindowselection.cpp).
+    void createEditMenu();
+    void resetSelection();
     void fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine);
     void exportPack();
     void showFile(int node, int line = 0);
@@ -143,6 +148,7 @@ private:
     CodeViewer *m_viewer;
     CodeViewerPane *m_viewerPane = nullptr;
     QMenu *m_recentMenu = nullptr;
+    QAction *m_undoAction = nullptr;
     QLabel *m_statusLabel;
     QString m_pendingView;
     int m_pendingLine = 0;

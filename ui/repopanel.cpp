@@ -2,7 +2,10 @@
 #include "repopanel.h"
 
 #include "images/imageprep.h"
+#include "prompt/selection.h"
 #include "repotreemodel.h"
+#include "scanoptionsdialog.h"
+#include "selectionhistory.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>
@@ -16,6 +19,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QTreeView>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace reposcope::ui {
@@ -152,10 +156,37 @@ void RepoPanel::expandTopLevel() {
 }
 
 void RepoPanel::setSelectedRowsChecked(bool checked) {
+    // One undo step for all the rows.
+    QUndoStack *stack = m_model->history()->stack();
+    stack->beginMacro(checked ? tr("Include Selected Rows") : tr("Exclude Selected Rows"));
     for (const QModelIndex &proxyIndex : m_tree->selectionModel()->selectedRows())
         m_model->setNodeChecked(
             m_proxy->mapToSource(proxyIndex).data(models::RepoTreeModel::NodeRole).toInt(),
             checked);
+    stack->endMacro();
+}
+
+void RepoPanel::setPinned(int node, bool pinned) {
+    prompt::Selection *sel = m_workspace->selection();
+    if (!sel)
+        return;
+    m_model->setPinned(node, pinned);
+    QStringList pins;
+    for (const QByteArray &path : sel->pinnedPaths())
+        pins << QString::fromUtf8(path);
+    savePins(m_workspace->options().path, pins);
+}
+
+void RepoPanel::restorePins() {
+    prompt::Selection *sel = m_workspace->selection();
+    if (!sel)
+        return;
+    // Paths that are gone (renamed, deleted) are kept in the settings but pin nothing.
+    for (const QString &path : loadPins(m_workspace->options().path)) {
+        const int node = sel->snapshot().find(path.toUtf8());
+        if (node > 0)
+            m_model->setPinned(node, true);
+    }
 }
 
 void RepoPanel::showContextMenu(const QPoint &pos) {
@@ -167,6 +198,13 @@ void RepoPanel::showContextMenu(const QPoint &pos) {
     menu.addAction(tr("Exclude Selected Rows"), this, [this] { setSelectedRowsChecked(false); });
     menu.addSeparator();
     const QString path = index.data(models::RepoTreeModel::PathRole).toString();
+    const int pinNode = index.data(models::RepoTreeModel::NodeRole).toInt();
+    if (index.data(models::RepoTreeModel::PinnedRole).toBool())
+        menu.addAction(tr("Unpin"), this, [this, pinNode] { setPinned(pinNode, false); });
+    else
+        menu.addAction(tr("Pin (always keep)"), this, [this, pinNode] { setPinned(pinNode, true); })
+            ->setToolTip(tr("Fit to budget never drops this file, or any file in this folder."));
+    menu.addSeparator();
     menu.addAction(tr("Copy Path"), this, [path] { QApplication::clipboard()->setText(path); });
     if (!index.data(models::RepoTreeModel::IsDirectoryRole).toBool()) {
         const int node = index.data(models::RepoTreeModel::NodeRole).toInt();
@@ -179,6 +217,7 @@ void RepoPanel::showContextMenu(const QPoint &pos) {
 }
 
 void RepoPanel::onOpened(qint64 scanMs) {
+    restorePins();
     const repo::RepoInfo &info = m_workspace->snapshot()->info();
     QString what = info.rootPath.toHtmlEscaped();
     if (!info.scopePrefix.isEmpty())

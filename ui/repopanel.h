@@ -46,6 +46,9 @@ private:
     void expandTopLevel();
     // Ticks or clears every selected row (Space toggles just the current one).
     void setSelectedRowsChecked(bool checked);
+    // Pins or unpins the row's node and remembers the repository's pins.
+    void setPinned(int node, bool pinned);
+    void restorePins();
     void onProgress(int done, int total);
     void onCountingFinished(bool cancelled, qint64 elapsedMs);
 

@@ -109,4 +109,20 @@ repo::ScanOptions ScanOptionsDialog::options() const {
     return o;
 }
 
+QStringList loadPins(const QString &path) {
+    QSettings s;
+    s.beginGroup(groupFor(path));
+    return s.value(QStringLiteral("pins")).toStringList();
+}
+
+void savePins(const QString &path, const QStringList &pins) {
+    QSettings s;
+    s.beginGroup(groupFor(path));
+    s.setValue(QStringLiteral("path"), path);
+    if (pins.isEmpty())
+        s.remove(QStringLiteral("pins"));
+    else
+        s.setValue(QStringLiteral("pins"), pins);
+}
+
 } // namespace reposcope::ui

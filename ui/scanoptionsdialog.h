@@ -32,5 +32,8 @@ private:
 // Per-repository settings, keyed by the path that was opened.
 repo::ScanOptions loadScanOptions(const QString &path);
 void saveScanOptions(const repo::ScanOptions &options);
+// Files and folders pinned for "Fit to budget" (repository-relative paths), per repository.
+QStringList loadPins(const QString &path);
+void savePins(const QString &path, const QStringList &pins);
 
 } // namespace reposcope::ui

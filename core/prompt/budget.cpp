@@ -22,24 +22,75 @@ BudgetFigures computeBudget(const BudgetInput &in) {
     return f;
 }
 
-DropPriority dropPriority(const QByteArray &path) {
+namespace {
+
+// True when `dir` ("/a/b/", lower case, with slashes around) holds one of the folders.
+bool inFolder(const QByteArray &dir, std::initializer_list<const char *> names) {
+    for (const char *n : names)
+        if (dir.contains(QByteArray(QByteArray("/") + n + "/")))
+            return true;
+    return false;
+}
+
+} // namespace
+
+DropReason dropReason(const QByteArray &path) {
     const QByteArray lower = path.toLower();
     const qsizetype slash = lower.lastIndexOf('/');
     const QByteArray name = lower.mid(slash + 1);
     const QByteArray dir = "/" + lower.left(slash + 1);
+    if (inFolder(dir, {"testdata", "test-data", "test_data", "testfiles", "test-fixtures-data"}))
+        return DropReason::TestData;
+    if (inFolder(dir, {"examples", "example", "samples", "sample", "demo", "demos"}) ||
+        name.startsWith("example_") || name.startsWith("example."))
+        return DropReason::Example;
+    if (inFolder(dir, {"bench", "benches", "benchmark", "benchmarks"}) ||
+        name.contains("_bench.") || name.contains(".bench.") || name.startsWith("bench_") ||
+        name.startsWith("benchmark"))
+        return DropReason::Benchmark;
+    if (inFolder(dir, {"fixtures", "fixture", "__fixtures__", "__snapshots__", "mocks"}) ||
+        name.endsWith(".snap"))
+        return DropReason::Fixture;
     if (name.contains(".min.") || name.contains(".generated.") || name.endsWith(".pb.go") ||
-        name.endsWith("_pb2.py") || dir.contains("/generated/") || dir.contains("/gen/"))
-        return DropPriority::Generated;
-    if (dir.contains("/test/") || dir.contains("/tests/") || dir.contains("/testdata/") ||
-        dir.contains("/__tests__/") || dir.contains("/spec/") || name.startsWith("test_") ||
-        name.contains("_test.") || name.contains(".test.") || name.contains(".spec.") ||
-        name.startsWith("tests."))
-        return DropPriority::Test;
-    if (dir.contains("/docs/") || dir.contains("/doc/") || dir.contains("/documentation/") ||
-        name.endsWith(".md") || name.endsWith(".rst") || name.endsWith(".txt") ||
-        name.endsWith(".adoc") || name.startsWith("license") || name.startsWith("changelog"))
-        return DropPriority::Documentation;
-    return DropPriority::Source;
+        name.endsWith("_pb2.py") || name.startsWith("zz_generated") ||
+        inFolder(dir, {"generated", "gen"}))
+        return DropReason::Generated;
+    if (inFolder(dir, {"vendor", "third_party", "third-party", "thirdparty", "node_modules",
+                       "bower_components"}))
+        return DropReason::Vendored;
+    if (inFolder(dir, {"test", "tests", "testing", "__tests__", "spec"}) ||
+        name.startsWith("test_") || name.contains("_test.") || name.contains(".test.") ||
+        name.contains(".spec.") || name.startsWith("tests."))
+        return DropReason::Test;
+    if (inFolder(dir, {"docs", "doc", "documentation"}) || name.endsWith(".md") ||
+        name.endsWith(".rst") || name.endsWith(".txt") || name.endsWith(".adoc") ||
+        name.startsWith("license") || name.startsWith("changelog"))
+        return DropReason::Documentation;
+    return DropReason::Largest;
+}
+
+QString dropReasonLabel(DropReason reason) {
+    switch (reason) {
+    case DropReason::TestData:
+        return QStringLiteral("test data");
+    case DropReason::Example:
+        return QStringLiteral("example");
+    case DropReason::Benchmark:
+        return QStringLiteral("benchmark");
+    case DropReason::Fixture:
+        return QStringLiteral("fixture");
+    case DropReason::Generated:
+        return QStringLiteral("generated");
+    case DropReason::Vendored:
+        return QStringLiteral("vendored");
+    case DropReason::Test:
+        return QStringLiteral("test");
+    case DropReason::Documentation:
+        return QStringLiteral("docs");
+    case DropReason::Largest:
+        break;
+    }
+    return QStringLiteral("largest remaining");
 }
 
 FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap, double tokensPerLine) {
@@ -54,10 +105,14 @@ FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap, doub
     }
     std::vector<int> files = selection.selectedFiles();
     const repo::RepoSnapshot &snap = selection.snapshot();
-    std::vector<std::pair<int, DropPriority>> ranked;
+    std::vector<std::pair<int, DropReason>> ranked;
     ranked.reserve(files.size());
-    for (int node : files)
-        ranked.emplace_back(node, dropPriority(snap.file(node).path));
+    for (int node : files) {
+        if (selection.isKept(node))
+            ++result.keptPinned;
+        else
+            ranked.emplace_back(node, dropReason(snap.file(node).path));
+    }
     std::stable_sort(ranked.begin(), ranked.end(), [&](const auto &a, const auto &b) {
         if (a.second != b.second)
             return a.second < b.second;
@@ -70,8 +125,10 @@ FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap, doub
         // Folder tree lines may disappear too: measure rather than guess.
         const qint64 now = fixedTokens + cost(selection.selected(0));
         result.tokensFreed += used - now;
+        const QString path = QString::fromUtf8(snap.file(node).path);
+        result.details.push_back({path, priority, used - now});
         used = now;
-        result.dropped << QString::fromUtf8(snap.file(node).path);
+        result.dropped << path;
     }
     result.fits = used <= cap;
     return result;

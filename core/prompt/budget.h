@@ -35,20 +35,42 @@ struct BudgetFigures {
 // Near from 85% of the cap; over past 100%.
 BudgetFigures computeBudget(const BudgetInput &in);
 
-// Why a file is dropped early by "Fit to budget": generated first, then tests, then
-// docs, then everything else; largest first within each group.
-enum class DropPriority { Generated = 0, Test = 1, Documentation = 2, Source = 3 };
-DropPriority dropPriority(const QByteArray &path);
+// Why "Fit to budget" drops a file, in the order it drops them: test data, examples,
+// benchmarks, fixtures, generated and vendored files, tests and docs first; then the
+// core sources, largest first. Within a group, largest first.
+enum class DropReason {
+    TestData = 0,
+    Example,
+    Benchmark,
+    Fixture,
+    Generated,
+    Vendored,
+    Test,
+    Documentation,
+    Largest, // none of the above: a core source, dropped last
+};
+DropReason dropReason(const QByteArray &path);
+// "test data", "example", ..., "largest remaining".
+QString dropReasonLabel(DropReason reason);
+
+struct DroppedFile {
+    QString path;
+    DropReason reason = DropReason::Largest;
+    qint64 tokens = 0; // what dropping it freed (content, overhead, folder lines)
+};
 
 struct FitResult {
-    QStringList dropped; // paths, in the order they were deselected
+    QStringList dropped;              // paths, in the order they were deselected
+    std::vector<DroppedFile> details; // the same files, with reason and tokens freed
     qint64 tokensFreed = 0;
+    int keptPinned = 0; // selected files kept because they (or a folder) are pinned
     bool fits = false;
 };
 
-// Deselects files by DropPriority until `selection`'s tokens plus `fixedTokens` (everything
+// Deselects files by DropReason until `selection`'s tokens plus `fixedTokens` (everything
 // that does not depend on the selection) fit in `cap`. tokensPerLine adds the
-// line-number cost per line when line numbers are on.
+// line-number cost per line when line numbers are on. Pinned files (Selection::isKept)
+// are never dropped.
 FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap,
                       double tokensPerLine = 0);
 

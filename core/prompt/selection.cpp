@@ -49,6 +49,7 @@ Selection::Selection(repo::SnapshotPtr snapshot, std::vector<qint32> nodeOverhea
     m_eligible.assign(n, 0);
     m_eligibleSelected.assign(n, 0);
     m_dirOverhead.assign(n, 0);
+    m_pinned.assign(size_t(n), false);
     for (int node = 0; node < n; ++node) {
         if (snap.isDirectory(node)) {
             m_dirOverhead[node] = nodeOverheads[size_t(node)];
@@ -289,6 +290,54 @@ int Selection::selectOnly(const QList<QByteArray> &paths) {
     }
     recomputeRange(0, snap.nodeCount());
     return selected;
+}
+
+void Selection::resetToDefaults() {
+    const repo::RepoSnapshot &snap = *m_snapshot;
+    for (int i = 0; i < snap.nodeCount(); ++i)
+        if (!snap.isDirectory(i))
+            m_files[i].checked = m_files[i].exclusion == Exclusion::None;
+    recomputeRange(0, snap.nodeCount());
+}
+
+std::vector<bool> Selection::checkedFiles() const {
+    const int n = m_snapshot->nodeCount();
+    std::vector<bool> out(size_t(n), false);
+    for (int i = 0; i < n; ++i)
+        if (!m_snapshot->isDirectory(i) && m_files[i].checked)
+            out[size_t(i)] = true;
+    return out;
+}
+
+void Selection::setCheckedFiles(const std::vector<int> &nodes, const std::vector<bool> &values) {
+    for (size_t i = 0; i < nodes.size(); ++i)
+        if (!m_snapshot->isDirectory(nodes[i]))
+            m_files[nodes[i]].checked = values[i];
+    recomputeRange(0, m_snapshot->nodeCount());
+}
+
+void Selection::setPinned(int node, bool pinned) {
+    if (m_pinned[size_t(node)] == pinned)
+        return;
+    m_pinned[size_t(node)] = pinned;
+    m_pinCount += pinned ? 1 : -1;
+}
+
+bool Selection::isKept(int node) const {
+    if (m_pinCount == 0)
+        return false;
+    for (int p = node; p >= 0; p = m_snapshot->parent(p))
+        if (m_pinned[size_t(p)])
+            return true;
+    return false;
+}
+
+QList<QByteArray> Selection::pinnedPaths() const {
+    QList<QByteArray> out;
+    for (int i = 0; i < m_snapshot->nodeCount() && out.size() < m_pinCount; ++i)
+        if (m_pinned[size_t(i)])
+            out << m_snapshot->path(i);
+    return out;
 }
 
 std::vector<int> Selection::selectedFiles() const {

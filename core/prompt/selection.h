@@ -68,6 +68,22 @@ public:
     bool fullyCounted() const { return m_countedFiles == m_countableFiles; }
     int countedFiles() const { return m_countedFiles; }
 
+    // Back to the default ticks: every file the exclusion rules (scan or content) leave in.
+    void resetToDefaults();
+    // Per node: whether the file is ticked (false for folders). n bits, for undo snapshots.
+    std::vector<bool> checkedFiles() const;
+    // Sets the ticks of these files (values[i] for nodes[i]) and recomputes the sums once.
+    void setCheckedFiles(const std::vector<int> &nodes, const std::vector<bool> &values);
+
+    // Pins: a pinned file, or any file below a pinned folder, is kept by "Fit to budget".
+    void setPinned(int node, bool pinned);
+    bool isPinned(int node) const { return m_pinned[size_t(node)]; }
+    // True when the node or one of its folders is pinned. O(depth).
+    bool isKept(int node) const;
+    // Pinned nodes' paths (folders without a trailing '/'), in pre-order.
+    QList<QByteArray> pinnedPaths() const;
+    bool hasPins() const { return m_pinCount > 0; }
+
     // Selected file nodes in pack order (pre-order).
     std::vector<int> selectedFiles() const;
     // Of those, the ones whose tokens are not in the totals: not counted yet, or ticked
@@ -92,6 +108,8 @@ private:
     std::vector<int> m_eligible;         // per node: files not excluded
     std::vector<int> m_eligibleSelected; // per node: of those, selected
     std::vector<qint32> m_dirOverhead;   // per directory: its tree line
+    std::vector<bool> m_pinned;          // per node
+    int m_pinCount = 0;
     int m_countableFiles = 0;
     int m_countedFiles = 0;
 };

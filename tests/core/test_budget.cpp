@@ -105,36 +105,24 @@ TEST(Budget, UnknownCapIsNeverOver) {
     EXPECT_EQ(f.level, Level::Comfortable);
 }
 
-TEST(Budget, DropPriorities) {
-    const std::pair<const char *, DropPriority> cases[] = {
-        {"web/app.min.js", DropPriority::Generated},
-        {"api/v1/service.pb.go", DropPriority::Generated},
-        {"py/msg_pb2.py", DropPriority::Generated},
-        {"src/generated/x.ts", DropPriority::Generated},
-        {"gen/a.c", DropPriority::Generated},
-        {"Foo.Generated.cs", DropPriority::Generated},
-        {"tests/test_x.py", DropPriority::Test},
-        {"test/a.c", DropPriority::Test},
-        {"pkg/a_test.go", DropPriority::Test},
-        {"web/a.test.ts", DropPriority::Test},
-        {"web/a.spec.ts", DropPriority::Test},
-        {"src/__tests__/a.js", DropPriority::Test},
-        {"test_main.py", DropPriority::Test},
-        {"testdata/input.txt", DropPriority::Test},
-        {"README.md", DropPriority::Documentation},
-        {"docs/guide.html", DropPriority::Documentation},
-        {"doc/x.rst", DropPriority::Documentation},
-        {"LICENSE", DropPriority::Documentation},
-        {"CHANGELOG", DropPriority::Documentation},
-        {"notes.txt", DropPriority::Documentation},
-        {"src/main.c", DropPriority::Source},
-        {"generator.c", DropPriority::Source},
-        {"src/gentle.c", DropPriority::Source},
-        {"latest/x.c", DropPriority::Source},
-        {"mydocs/a.c", DropPriority::Source},
+TEST(Budget, DropReasons) {
+    const std::pair<const char *, DropReason> cases[] = {
+        {"web/app.min.js", DropReason::Generated}, {"api/v1/service.pb.go", DropReason::Generated},
+        {"py/msg_pb2.py", DropReason::Generated},  {"src/generated/x.ts", DropReason::Generated},
+        {"gen/a.c", DropReason::Generated},        {"Foo.Generated.cs", DropReason::Generated},
+        {"tests/test_x.py", DropReason::Test},     {"test/a.c", DropReason::Test},
+        {"pkg/a_test.go", DropReason::Test},       {"web/a.test.ts", DropReason::Test},
+        {"web/a.spec.ts", DropReason::Test},       {"src/__tests__/a.js", DropReason::Test},
+        {"test_main.py", DropReason::Test},        {"testdata/input.txt", DropReason::TestData},
+        {"README.md", DropReason::Documentation},  {"docs/guide.html", DropReason::Documentation},
+        {"doc/x.rst", DropReason::Documentation},  {"LICENSE", DropReason::Documentation},
+        {"CHANGELOG", DropReason::Documentation},  {"notes.txt", DropReason::Documentation},
+        {"src/main.c", DropReason::Largest},       {"generator.c", DropReason::Largest},
+        {"src/gentle.c", DropReason::Largest},     {"latest/x.c", DropReason::Largest},
+        {"mydocs/a.c", DropReason::Largest},
     };
     for (const auto &[path, expected] : cases)
-        EXPECT_EQ(int(dropPriority(path)), int(expected)) << path;
+        EXPECT_EQ(int(dropReason(path)), int(expected)) << path;
 }
 
 TEST(Budget, FitDropsGeneratedThenTestsThenDocsThenLargestUntilItFits) {

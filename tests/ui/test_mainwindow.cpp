@@ -3,6 +3,8 @@
 // dropped on the window opens, is counted, fills the tree and moves the budget meter.
 #include "mainwindow.h"
 
+#include "fitresultdialog.h"
+
 #include "budgetmeter.h"
 #include "codeviewer.h"
 #include "eventloop.h"
@@ -35,6 +37,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 #include <gtest/gtest.h>
 
@@ -320,10 +323,26 @@ TEST_F(MainWindowTest, FitToBudgetMenuActionDeselectsUntilItFits) {
     ASSERT_NE(cap, nullptr);
     cap->setValue(int(needed - 1));
 
-    ModalCloser closer;
+    const qint64 costBefore = sel.selected(0).tokens + sel.selected(0).overhead;
     fit->trigger();
-    ASSERT_TRUE(processEventsUntil([&] { return !closer.texts().isEmpty(); }));
-    EXPECT_EQ(closer.texts().first(), QStringLiteral("Deselected 1 file(s) to fit the budget."));
+    // The result: a summary and the dropped file with its reason and tokens.
+    auto *dialog = m_window->findChild<reposcope::ui::FitResultDialog *>();
+    ASSERT_NE(dialog, nullptr);
+    ASSERT_TRUE(processEventsUntil([&] { return dialog->isVisible(); }));
+    QStringList labels;
+    for (const QLabel *label : dialog->findChildren<QLabel *>())
+        labels << label->text();
+    const qint64 freed = costBefore - (sel.selected(0).tokens + sel.selected(0).overhead);
+    EXPECT_GT(freed, testTokens); // the file's header and the tests/ folder line go too
+    EXPECT_EQ(labels.join(QLatin1Char('\n')),
+              QStringLiteral("Deselected 1 file(s), %1 tokens, to fit the budget.")
+                  .arg(QLocale().toString(freed)));
+    ASSERT_EQ(dialog->droppedList()->topLevelItemCount(), 1);
+    const QTreeWidgetItem *row = dialog->droppedList()->topLevelItem(0);
+    EXPECT_EQ(row->text(0), QStringLiteral("tests/test_engine.cpp"));
+    EXPECT_EQ(row->text(1), QStringLiteral("test"));
+    EXPECT_EQ(row->text(2), QLocale().toString(freed));
+    dialog->close();
     EXPECT_EQ(sel.selected(0).tokens, before - testTokens);
     EXPECT_FALSE(sel.file(sel.snapshot().find("tests/test_engine.cpp")).checked);
     EXPECT_TRUE(sel.file(sel.snapshot().find("src/engine.cpp")).checked);
