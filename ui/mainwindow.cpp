@@ -444,6 +444,7 @@ void MainWindow::applyModelTokenizer() {
         return;
     const int request = ++m_tokenizerRequest;
     m_tokenizerLoading = true;
+    m_services.workspace->setTokenizerPending(); // the meter must not show old counts as final
     const QString name = model->tokenizer;
     const bool exact = model->tokenizerExact;
     const QString userFile = m_budget->tokenizerFileSetting();

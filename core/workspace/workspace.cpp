@@ -115,7 +115,7 @@ CountState Workspace::countState() const {
         state.done = m_countJob->done();
         state.total = m_countJob->total();
     }
-    if (m_scanWatcher.isRunning() || m_countsStale) {
+    if (m_scanWatcher.isRunning() || m_countsStale || m_tokenizerPending) {
         state.phase = CountState::Phase::Counting; // the figures on screen are the old ones
         state.done = 0;
         return state;
@@ -170,11 +170,14 @@ void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenize
                              bool exactForModel, bool recount) {
     if (!tokenizer)
         return;
+    const bool wasPending = std::exchange(m_tokenizerPending, false);
     const bool exactChanged = exactForModel != m_exact;
     m_exact = exactForModel && tokenizer->isExact();
     if (tokenizer->id() == m_tokenizer->id()) {
         if (exactChanged && m_selection)
             Q_EMIT countsApplied({}); // same figures, different "≈"
+        if (wasPending)
+            Q_EMIT countStateChanged(); // the figures shown were this tokenizer's after all
         return;
     }
     m_countJob.reset(); // it holds the old cache
@@ -183,6 +186,12 @@ void Workspace::setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenize
     m_countsStale = m_selection != nullptr; // the figures shown are the old tokenizer's
     if (recount)
         reopenKeepingSelection();
+    Q_EMIT countStateChanged();
+}
+
+void Workspace::setTokenizerPending() {
+    if (std::exchange(m_tokenizerPending, true))
+        return;
     Q_EMIT countStateChanged();
 }
 

@@ -87,6 +87,9 @@ public:
     void setTokenizer(std::shared_ptr<const tokenize::Tokenizer> tokenizer, bool exactForModel,
                       bool recount = true);
     bool countsAreExact() const { return m_exact; }
+    // Another tokenizer is being loaded for the chosen model: until setTokenizer() hands it
+    // over, the figures on screen may be the old tokenizer's, so the count state is Counting.
+    void setTokenizerPending();
     // bytes > 0: the next counts keep the decoded text of the files they read, up to that
     // many bytes in all, for takeHeldTexts() (the CLI writes its pack from them). 0 (the
     // default) keeps nothing. Applies from the next open().
@@ -147,8 +150,9 @@ private:
     prompt::HeldTexts m_heldTexts;
     QString m_cacheFolder;
     bool m_exact = false;
-    bool m_countsStale = false;  // the tokenizer changed and its count has not started
-    bool m_countStopped = false; // the last count was cancelled
+    bool m_tokenizerPending = false; // setTokenizerPending() until setTokenizer()
+    bool m_countsStale = false;      // the tokenizer changed and its count has not started
+    bool m_countStopped = false;     // the last count was cancelled
     std::optional<QList<QByteArray>> m_restoreSelection; // checked paths to keep across a re-open
     QElapsedTimer m_countTimer;
 };

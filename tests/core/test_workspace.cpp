@@ -321,6 +321,36 @@ TEST(WorkspaceTokenizer, SwitchingTokenizerKeepsTheSelectionAndRecounts) {
               qint64(sizeof("alpha beta gamma\n") - 1 + sizeof("epsilon zeta\n") - 1));
 }
 
+// While the chosen model's tokenizer loads, the figures on screen may be the old tokenizer's:
+// the count state says Counting until the tokenizer arrives, and Complete again when it turns
+// out to be the same one.
+TEST(WorkspaceTokenizer, APendingTokenizerMakesTheCountsProvisional) {
+    using namespace reposcope;
+    test::ScratchRepo repo;
+    repo.write(QStringLiteral("a.txt"), "alpha beta gamma\n");
+    QTemporaryDir cache;
+    QThreadPool pool;
+    const auto estimator = std::make_shared<const tokenize::EstimatorTokenizer>();
+    workspace::Workspace ws(&pool, estimator, cache.path());
+    QSignalSpy finished(&ws, &workspace::Workspace::countingFinished);
+    repo::ScanOptions options;
+    options.path = repo.path();
+    ws.open(options);
+    ASSERT_TRUE(waitForCounts(finished));
+    ASSERT_EQ(ws.countState().phase, workspace::CountState::Phase::Complete);
+
+    QSignalSpy changed(&ws, &workspace::Workspace::countStateChanged);
+    ws.setTokenizerPending();
+    EXPECT_EQ(ws.countState().phase, workspace::CountState::Phase::Counting);
+    EXPECT_EQ(changed.size(), 1);
+    ws.setTokenizerPending(); // still the same pending load: nothing new to say
+    EXPECT_EQ(changed.size(), 1);
+
+    ws.setTokenizer(estimator, false); // the same tokenizer: the figures were final after all
+    EXPECT_EQ(ws.countState().phase, workspace::CountState::Phase::Complete);
+    EXPECT_EQ(changed.size(), 2);
+}
+
 // The reported fault: a file rewritten with the same size and its old mtime put back kept the
 // old content's cached count while the pack sent the new content. The next open counts the
 // new bytes.
