@@ -19,13 +19,13 @@ using namespace reposcope::test;
 
 namespace {
 
-struct Run {
+struct CliOutput {
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
 };
 
-Run cli(const QStringList &args) {
+CliOutput cli(const QStringList &args) {
     QProcess proc;
     proc.start(QStringLiteral(REPOSCOPE_CLI), args);
     EXPECT_TRUE(proc.waitForFinished(120000));
@@ -75,19 +75,19 @@ protected:
 } // namespace
 
 TEST_F(CliWordingTest, EachCommandsHelpNamesItAndListsOnlyItsExitCodes) {
-    const Run count = cli({QStringLiteral("count"), QStringLiteral("--help")});
+    const CliOutput count = cli({QStringLiteral("count"), QStringLiteral("--help")});
     ASSERT_EQ(count.exitCode, 0);
     EXPECT_TRUE(count.out.startsWith("Usage: reposcope-cli count [options] PATH"))
         << count.out.constData();
     EXPECT_EQ(exitCodesIn(count.out), (QList<int>{0, 1, 2, 3, 130}));
 
-    const Run pack = cli({QStringLiteral("pack"), QStringLiteral("--help")});
+    const CliOutput pack = cli({QStringLiteral("pack"), QStringLiteral("--help")});
     ASSERT_EQ(pack.exitCode, 0);
     EXPECT_TRUE(pack.out.startsWith("Usage: reposcope-cli pack [options] PATH"))
         << pack.out.constData();
     EXPECT_EQ(exitCodesIn(pack.out), (QList<int>{0, 1, 2, 3, 4, 130}));
 
-    const Run ask = cli({QStringLiteral("ask"), QStringLiteral("--help")});
+    const CliOutput ask = cli({QStringLiteral("ask"), QStringLiteral("--help")});
     ASSERT_EQ(ask.exitCode, 0);
     EXPECT_TRUE(ask.out.startsWith("Usage: reposcope-cli ask [options] PATH"))
         << ask.out.constData();
@@ -95,14 +95,14 @@ TEST_F(CliWordingTest, EachCommandsHelpNamesItAndListsOnlyItsExitCodes) {
     EXPECT_FALSE(ask.out.contains("ask: ")) << "every code is ask's own here";
 
     // The overview still lists them all, with the command each belongs to.
-    const Run top = cli({QStringLiteral("--help")});
+    const CliOutput top = cli({QStringLiteral("--help")});
     EXPECT_EQ(exitCodesIn(top.out), (QList<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130}));
     EXPECT_TRUE(top.out.contains("ask: network failure"));
 }
 
 TEST_F(CliWordingTest, CountJsonPutsTheTotalsBeforeTheFiles) {
-    const Run r = cli({QStringLiteral("count"), m_repo.path(), QStringLiteral("--json"),
-                       QStringLiteral("--cache-dir"), m_cache.path()});
+    const CliOutput r = cli({QStringLiteral("count"), m_repo.path(), QStringLiteral("--json"),
+                             QStringLiteral("--cache-dir"), m_cache.path()});
     ASSERT_EQ(r.exitCode, 0) << r.err.constData();
     QJsonParseError error;
     const QJsonObject root = QJsonDocument::fromJson(r.out, &error).object();
@@ -122,8 +122,8 @@ TEST_F(CliWordingTest, CountJsonPutsTheTotalsBeforeTheFiles) {
 }
 
 TEST_F(CliWordingTest, AMissingFolderIsReportedWithoutTheGuisMenu) {
-    const Run r = cli({QStringLiteral("count"), m_repo.path() + QStringLiteral("/nope"),
-                       QStringLiteral("--cache-dir"), m_cache.path()});
+    const CliOutput r = cli({QStringLiteral("count"), m_repo.path() + QStringLiteral("/nope"),
+                             QStringLiteral("--cache-dir"), m_cache.path()});
     EXPECT_EQ(r.exitCode, 3);
     EXPECT_TRUE(r.err.contains("does not exist")) << r.err.constData();
     expectNoGuiWords(r.err);
