@@ -124,7 +124,15 @@ security=$(grep -ho 'http[^ ]*debian-security' /etc/apt/sources.list.d/*.sources
     echo "deb $mirror bookworm-updates main"
     [ -n "$security" ] && echo "deb $security bookworm-security main"
 } >"$root/etc/apt/sources.list"
+# This machine's network settings, not the project's: its resolver, and its CA bundle for
+# Node (NODE_EXTRA_CA_CERTS below) so that npm works behind a TLS-inspecting proxy whose CA
+# only this machine trusts. A real fresh machine needs neither.
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+host_ca=""
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+    host_ca=/etc/fresh-check-host-ca.crt
+    cp -L /etc/ssl/certs/ca-certificates.crt "$root$host_ca"
+fi
 
 # A clean clone of HEAD: committed files only; no .deps, no build, no node_modules.
 head=$(git -C "$repo" rev-parse HEAD)
@@ -159,6 +167,7 @@ in_root() {
     if [ -n "$ccache_dir" ]; then
         extra=(CCACHE_DIR=/var/cache/fresh-ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache CMAKE_C_COMPILER_LAUNCHER=ccache)
     fi
+    [ -n "$host_ca" ] && extra+=(NODE_EXTRA_CA_CERTS="$host_ca")
     env -i HOME=/home/newuser USER=root LANG=C.UTF-8 TERM=dumb \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${extra[@]}" \
         chroot "$root" /bin/bash -c "cd $src_in_root && $1"
@@ -178,15 +187,37 @@ if [ $bootstrap_only -eq 1 ]; then
     step bootstrap.sh in_root 'scripts/bootstrap.sh' || true
 fi
 [ $bootstrap_only -eq 1 ] || step test.sh in_root 'scripts/test.sh' || true
-# The app runs headless; it counts as working when it is still running after N seconds.
+# The app runs headless (offscreen); it works when its process, build/app/reposcope in the
+# root, has been running for N seconds. run.sh first bootstraps and builds (quick after
+# test.sh); if it ends before the app is up, that is a failure.
 run_app() {
-    local rc=0
-    in_root "QT_QPA_PLATFORM=offscreen timeout -s TERM $app_seconds scripts/run.sh $src_in_root" || rc=$?
-    if [ $rc -eq 124 ]; then
-        echo "fresh-check: the app was still running after $app_seconds s: ok"
-        return 0
+    local app="$root$src_in_root/build/app/reposcope" pid app_pid="" since=0 rc=0
+    in_root "QT_QPA_PLATFORM=offscreen scripts/run.sh $src_in_root" &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ -z "$app_pid" ]; then
+            for p in /proc/[0-9]*; do
+                if [ "$(readlink "$p/exe" 2>/dev/null)" = "$app" ]; then
+                    app_pid=${p#/proc/}
+                    since=$(date +%s)
+                    echo "fresh-check: the app is running (pid $app_pid)"
+                    break
+                fi
+            done
+        elif [ $(($(date +%s) - since)) -ge "$app_seconds" ]; then
+            echo "fresh-check: the app was still running after $app_seconds s: ok"
+            kill -TERM "$app_pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 0
+        fi
+        sleep 1
+    done
+    wait "$pid" || rc=$?
+    if [ -n "$app_pid" ]; then
+        echo "fresh-check: the app ended with exit $rc after $(($(date +%s) - since)) s (less than $app_seconds s)"
+    else
+        echo "fresh-check: scripts/run.sh ended with exit $rc before the app started"
     fi
-    echo "fresh-check: scripts/run.sh ended with exit $rc before $app_seconds s"
     return 1
 }
 [ $bootstrap_only -eq 1 ] || step run.sh run_app || true
