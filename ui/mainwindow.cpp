@@ -27,6 +27,7 @@
 #include "tokenize/correctionstore.h"
 #include "tokenize/tokenizerregistry.h"
 #include "transcriptview.h"
+#include "viewerfileload.h"
 #include "workspace/chatsession.h"
 #include "workspace/findingstracker.h"
 #include "workspace/workspace.h"
@@ -559,33 +560,10 @@ void MainWindow::showFile(int node, int line) {
     const repo::ScannedFile file = snap->file(node);
     if (file.kind != repo::EntryKind::File)
         return;
-    struct Loaded {
-        QString text;
-        QString problem;
-    };
     const QString path = QString::fromUtf8(file.path);
-    runInBackground<Loaded>(
-        this, m_services.workspace->pool(),
-        [snap, file] {
-            Loaded out;
-            if (file.size > 64 * 1024 * 1024) {
-                out.problem =
-                    QStringLiteral("This file is too large to view (%1 MiB).").arg(file.size >> 20);
-                return out;
-            }
-            Result<QByteArray> raw = repo::makeContentReader(snap->info())->read(file);
-            if (!raw) {
-                out.problem = raw.error().message;
-                return out;
-            }
-            const text::DecodedText decoded = text::decodeText(*raw);
-            if (decoded.binary)
-                out.problem = QStringLiteral("This is a binary file; there is nothing to show.");
-            else
-                out.text = QString::fromUtf8(decoded.utf8);
-            return out;
-        },
-        [this, path, line](const Loaded &loaded) {
+    runInBackground<ViewerFile>(
+        this, m_services.workspace->pool(), [snap, file] { return loadForViewer(*snap, file); },
+        [this, path, line](const ViewerFile &loaded) {
             if (!loaded.problem.isEmpty()) {
                 m_viewer->clear();
                 statusBar()->showMessage(path + QStringLiteral(": ") + loaded.problem, 8000);
