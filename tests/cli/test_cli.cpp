@@ -10,31 +10,23 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "clirun.h"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
 
 using reposcope::test::ScratchRepo;
 
-namespace {
+using reposcope::test::CliRun;
+using reposcope::test::runCli;
 
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+namespace {
 
 unsigned modeOf(const QString &path) {
     struct stat st;
     EXPECT_EQ(::stat(QFile::encodeName(path).constData(), &st), 0);
     return unsigned(st.st_mode & 07777);
-}
-
-CliRun runCli(const QStringList &args) {
-    QProcess proc;
-    proc.start(QStringLiteral(REPOSCOPE_CLI), args);
-    EXPECT_TRUE(proc.waitForFinished(120000));
-    return {proc.exitCode(), proc.readAllStandardOutput(), proc.readAllStandardError()};
 }
 
 class CliTest : public ::testing::Test {

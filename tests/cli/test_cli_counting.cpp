@@ -13,26 +13,18 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
+#include "clirun.h"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 namespace tokenize = reposcope::tokenize;
 
+using reposcope::test::CliRun;
+using reposcope::test::runCli;
+
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun runCli(const QStringList &args) {
-    QProcess proc;
-    proc.start(QStringLiteral(REPOSCOPE_CLI), args);
-    EXPECT_TRUE(proc.waitForFinished(300000));
-    return {proc.exitCode(), proc.readAllStandardOutput(), proc.readAllStandardError()};
-}
 
 void writeFile(const QString &path, const QByteArray &bytes) {
     QFile f(path);

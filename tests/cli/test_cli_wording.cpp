@@ -11,6 +11,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "clirun.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -18,19 +20,6 @@
 using namespace reposcope::test;
 
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun cli(const QStringList &args) {
-    QProcess proc;
-    proc.start(QStringLiteral(REPOSCOPE_CLI), args);
-    EXPECT_TRUE(proc.waitForFinished(120000));
-    return {proc.exitCode(), proc.readAllStandardOutput(), proc.readAllStandardError()};
-}
 
 // The words of the GUI's menus and buttons, which a CLI user has none of.
 void expectNoGuiWords(const QByteArray &text) {
@@ -75,19 +64,19 @@ protected:
 } // namespace
 
 TEST_F(CliWordingTest, EachCommandsHelpNamesItAndListsOnlyItsExitCodes) {
-    const CliRun count = cli({QStringLiteral("count"), QStringLiteral("--help")});
+    const CliRun count = runCli({QStringLiteral("count"), QStringLiteral("--help")});
     ASSERT_EQ(count.exitCode, 0);
     EXPECT_TRUE(count.out.startsWith("Usage: reposcope-cli count [options] PATH"))
         << count.out.constData();
     EXPECT_EQ(exitCodesIn(count.out), (QList<int>{0, 1, 2, 3, 130}));
 
-    const CliRun pack = cli({QStringLiteral("pack"), QStringLiteral("--help")});
+    const CliRun pack = runCli({QStringLiteral("pack"), QStringLiteral("--help")});
     ASSERT_EQ(pack.exitCode, 0);
     EXPECT_TRUE(pack.out.startsWith("Usage: reposcope-cli pack [options] PATH"))
         << pack.out.constData();
     EXPECT_EQ(exitCodesIn(pack.out), (QList<int>{0, 1, 2, 3, 4, 130}));
 
-    const CliRun ask = cli({QStringLiteral("ask"), QStringLiteral("--help")});
+    const CliRun ask = runCli({QStringLiteral("ask"), QStringLiteral("--help")});
     ASSERT_EQ(ask.exitCode, 0);
     EXPECT_TRUE(ask.out.startsWith("Usage: reposcope-cli ask [options] PATH"))
         << ask.out.constData();
@@ -95,14 +84,14 @@ TEST_F(CliWordingTest, EachCommandsHelpNamesItAndListsOnlyItsExitCodes) {
     EXPECT_FALSE(ask.out.contains("ask: ")) << "every code is ask's own here";
 
     // The overview still lists them all, with the command each belongs to.
-    const CliRun top = cli({QStringLiteral("--help")});
+    const CliRun top = runCli({QStringLiteral("--help")});
     EXPECT_EQ(exitCodesIn(top.out), (QList<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130}));
     EXPECT_TRUE(top.out.contains("ask: network failure"));
 }
 
 TEST_F(CliWordingTest, CountJsonPutsTheTotalsBeforeTheFiles) {
-    const CliRun r = cli({QStringLiteral("count"), m_repo.path(), QStringLiteral("--json"),
-                          QStringLiteral("--cache-dir"), m_cache.path()});
+    const CliRun r = runCli({QStringLiteral("count"), m_repo.path(), QStringLiteral("--json"),
+                             QStringLiteral("--cache-dir"), m_cache.path()});
     ASSERT_EQ(r.exitCode, 0) << r.err.constData();
     QJsonParseError error;
     const QJsonObject root = QJsonDocument::fromJson(r.out, &error).object();
@@ -122,8 +111,8 @@ TEST_F(CliWordingTest, CountJsonPutsTheTotalsBeforeTheFiles) {
 }
 
 TEST_F(CliWordingTest, AMissingFolderIsReportedWithoutTheGuisMenu) {
-    const CliRun r = cli({QStringLiteral("count"), m_repo.path() + QStringLiteral("/nope"),
-                          QStringLiteral("--cache-dir"), m_cache.path()});
+    const CliRun r = runCli({QStringLiteral("count"), m_repo.path() + QStringLiteral("/nope"),
+                             QStringLiteral("--cache-dir"), m_cache.path()});
     EXPECT_EQ(r.exitCode, 3);
     EXPECT_TRUE(r.err.contains("does not exist")) << r.err.constData();
     expectNoGuiWords(r.err);
