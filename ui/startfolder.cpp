@@ -14,7 +14,11 @@ QString settingKey(const QString &key) {
 } // namespace
 
 QString dialogStartFolder(const QString &key) {
-    const QString last = QSettings().value(settingKey(key)).toString();
+    const QSettings settings;
+    QString last = settings.value(settingKey(key)).toString();
+    // Where earlier versions kept Attach Images' folder: still honoured until it is replaced.
+    if (last.isEmpty() && key == QLatin1String("attachImages"))
+        last = settings.value(QStringLiteral("chat/attachFolder")).toString();
     if (!last.isEmpty() && QFileInfo(last).isDir())
         return last;
     return QDir::homePath();

@@ -290,3 +290,17 @@ TEST(DialogStartFolder, HomeFirstThenTheLastFolderUsedWhileItExists) {
     ASSERT_FALSE(QFileInfo::exists(gone));
     EXPECT_EQ(reposcope::ui::dialogStartFolder(QStringLiteral("exportPack")), QDir::homePath());
 }
+
+// Attach Images' folder as earlier versions remembered it is still where the dialog starts.
+TEST(DialogStartFolder, AttachImagesHonoursTheFolderEarlierVersionsKept) {
+    QSettings().remove(QStringLiteral("dialogs"));
+    QTemporaryDir old;
+    ASSERT_TRUE(old.isValid());
+    QSettings().setValue(QStringLiteral("chat/attachFolder"), old.path());
+    EXPECT_EQ(reposcope::ui::dialogStartFolder(QStringLiteral("attachImages")), old.path());
+    QTemporaryDir now;
+    ASSERT_TRUE(now.isValid());
+    reposcope::ui::rememberDialogFolder(QStringLiteral("attachImages"), now.path());
+    EXPECT_EQ(reposcope::ui::dialogStartFolder(QStringLiteral("attachImages")), now.path());
+    QSettings().remove(QStringLiteral("chat/attachFolder"));
+}
