@@ -10,10 +10,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 
 #include "clirun.h"
+
+#include "generatedtext.h"
 
 #include <gtest/gtest.h>
 
@@ -22,28 +23,11 @@
 namespace tokenize = reposcope::tokenize;
 
 using reposcope::test::CliRun;
+using reposcope::test::minifiedLine;
 using reposcope::test::runCli;
+using reposcope::test::writeBytes;
 
 namespace {
-
-void writeFile(const QString &path, const QByteArray &bytes) {
-    QFile f(path);
-    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
-    ASSERT_EQ(f.write(bytes), bytes.size());
-}
-
-QByteArray oneLine(qsizetype bytes) {
-    static const char *const words[] = {"function", "return", "a", "b0", "if", "for", "é"};
-    static const char *const seps[] = {" ", ";", "(", ")", "{", ",", " ", "=", "."};
-    QRandomGenerator r(9);
-    QByteArray out;
-    out.reserve(bytes + 16);
-    while (out.size() < bytes) {
-        out += words[r.bounded(int(std::size(words)))];
-        out += seps[r.bounded(int(std::size(seps)))];
-    }
-    return out;
-}
 
 // The files of an XML pack, by path: the content as written (the newline the pack adds
 // after a file without a final one included).
@@ -65,16 +49,17 @@ class CliCounting : public ::testing::Test {
 protected:
     void SetUp() override {
         const QString root = dir.path();
-        writeFile(root + QStringLiteral("/bundle.min.js"), oneLine(34 << 20)); // no final newline
+        writeBytes(root + QStringLiteral("/bundle.min.js"),
+                   minifiedLine(34 << 20, 9)); // no final newline
         QByteArray elf("\x7f"
                        "ELF\x02\x01\x01\x00",
                        8);
         elf += QByteArray(200000, '\0');
-        writeFile(root + QStringLiteral("/tool"), elf);
-        writeFile(root + QStringLiteral("/main.c"), "int main(void) { return 0; }\n");
-        writeFile(root + QStringLiteral("/le.txt"), QByteArray("\xFF\xFE"
-                                                               "h\0i\0\n\0",
-                                                               8));
+        writeBytes(root + QStringLiteral("/tool"), elf);
+        writeBytes(root + QStringLiteral("/main.c"), "int main(void) { return 0; }\n");
+        writeBytes(root + QStringLiteral("/le.txt"), QByteArray("\xFF\xFE"
+                                                                "h\0i\0\n\0",
+                                                                8));
     }
     QStringList args(const QString &command) const {
         return {command,
@@ -147,7 +132,7 @@ TEST_F(CliCounting, UncountedFilesStopPackUnlessAllowed) {
         GTEST_SKIP() << "running as root: chmod 000 does not stop reads (the core invariant test "
                         "covers an unreadable file by replacing it with a folder)";
     const QString locked = dir.filePath(QStringLiteral("locked.c"));
-    writeFile(locked, "secret\n");
+    writeBytes(locked, "secret\n");
     ASSERT_TRUE(QFile::setPermissions(locked, QFileDevice::Permissions{}));
     const QString packFile = out.filePath(QStringLiteral("pack.xml"));
     const CliRun refused = runCli(args(QStringLiteral("pack")) << QStringLiteral("-o") << packFile);

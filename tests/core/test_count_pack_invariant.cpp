@@ -18,11 +18,15 @@
 #include <QTemporaryDir>
 #include <QThreadPool>
 
+#include "generatedtext.h"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 using namespace reposcope;
+using reposcope::test::minifiedLine;
+using reposcope::test::writeBytes;
 
 namespace {
 
@@ -94,26 +98,6 @@ void expectPackMatchesMeter(const prompt::Selection &sel, const Packed &packed,
     EXPECT_EQ(sel.selected(0).tokens - leftOutTokens, packedTokens) << what;
 }
 
-QByteArray oneLine(qsizetype bytes) {
-    static const char *const words[] = {"function", "return", "a",    "b0", "if", "for",
-                                        "this",     "null",   "0x1f", "42", "é",  "日本"};
-    static const char *const seps[] = {" ", ";", "(", ")", "{", ",", " ", "=", ".", ""};
-    QRandomGenerator r(3);
-    QByteArray out;
-    out.reserve(bytes + 16);
-    while (out.size() < bytes) {
-        out += words[r.bounded(int(std::size(words)))];
-        out += seps[r.bounded(int(std::size(seps)))];
-    }
-    return out;
-}
-
-void writeFile(const QString &path, const QByteArray &bytes) {
-    QFile f(path);
-    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
-    ASSERT_EQ(f.write(bytes), bytes.size());
-}
-
 } // namespace
 
 TEST(CountPackInvariant, RandomSelectionsOfTheProjectTree) {
@@ -150,24 +134,24 @@ TEST(CountPackInvariant, AwkwardFolder) {
     const auto independent = freshO200k();
     QTemporaryDir dir;
     const QString root = dir.path();
-    const QByteArray big = oneLine(40'000'000); // once, not per seed
-    writeFile(root + QStringLiteral("/bundle.min.js"), big);
+    const QByteArray big = minifiedLine(40'000'000, 3); // once, not per seed
+    writeBytes(root + QStringLiteral("/bundle.min.js"), big);
     QByteArray elf("\x7f"
                    "ELF\x02\x01\x01\x00",
                    8);
     for (int i = 0; i < 50000; ++i)
         elf += char(i * 7919 % 256);
-    writeFile(root + QStringLiteral("/tool"), elf);
+    writeBytes(root + QStringLiteral("/tool"), elf);
     const QString mixed = QStringLiteral("Grüße 😀 world\nline two\r\n\tx = 1;\n");
     QStringEncoder le(QStringConverter::Utf16LE), be(QStringConverter::Utf16BE);
-    writeFile(root + QStringLiteral("/le.txt"),
-              QByteArray("\xFF\xFE") + QByteArray(le.encode(mixed)));
-    writeFile(root + QStringLiteral("/be.txt"),
-              QByteArray("\xFE\xFF") + QByteArray(be.encode(mixed)));
-    writeFile(root + QStringLiteral("/grows.txt"), "short\n");
-    writeFile(root + QStringLiteral("/plain.c"), "int main(void) { return 0; }\n");
-    writeFile(root + QStringLiteral("/gone.txt"), "will be a folder\n");
-    writeFile(root + QStringLiteral("/locked.txt"), "no permission\n");
+    writeBytes(root + QStringLiteral("/le.txt"),
+               QByteArray("\xFF\xFE") + QByteArray(le.encode(mixed)));
+    writeBytes(root + QStringLiteral("/be.txt"),
+               QByteArray("\xFE\xFF") + QByteArray(be.encode(mixed)));
+    writeBytes(root + QStringLiteral("/grows.txt"), "short\n");
+    writeBytes(root + QStringLiteral("/plain.c"), "int main(void) { return 0; }\n");
+    writeBytes(root + QStringLiteral("/gone.txt"), "will be a folder\n");
+    writeBytes(root + QStringLiteral("/locked.txt"), "no permission\n");
     const bool root_user = ::geteuid() == 0;
     if (!root_user)
         QFile::setPermissions(root + QStringLiteral("/locked.txt"), QFileDevice::Permissions{});

@@ -11,13 +11,15 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QRandomGenerator>
 #include <QStringConverter>
 #include <QTemporaryDir>
+
+#include "generatedtext.h"
 
 #include <gtest/gtest.h>
 
 using namespace reposcope::tokenize;
+using reposcope::test::minifiedLine;
 
 namespace {
 
@@ -54,21 +56,6 @@ void expectSame(const QByteArray &raw, const Tokenizer &t, qsizetype chunk,
     EXPECT_EQ(part.generated, whole.generated) << what;
     EXPECT_EQ(part.encoding, whole.encoding) << what;
     EXPECT_EQ(part.replacedBytes, whole.replacedBytes) << what;
-}
-
-// Minified-looking text: words, operators and single spaces, no newline at all.
-QByteArray oneLine(qsizetype bytes, quint32 seed) {
-    static const char *const words[] = {"function", "return", "a",  "b0",     "if", "for",  "this",
-                                        "null",     "0x1f",   "42", "Object", "é",  "日本", "😀"};
-    static const char *const seps[] = {" ", ";", "(", ")", "{", "}", ",", " ", "=", ".", ""};
-    QRandomGenerator r(seed);
-    QByteArray out;
-    out.reserve(bytes + 16);
-    while (out.size() < bytes) {
-        out += words[r.bounded(int(std::size(words)))];
-        out += seps[r.bounded(int(std::size(seps)))];
-    }
-    return out;
 }
 
 QByteArray utf16(const QString &s, bool le) {
@@ -119,7 +106,7 @@ TEST(StreamCounter, SourceFilesOfTheProjectCountAsWhole) {
 TEST(StreamCounter, TextLongerThanOnePieceIsSplitWithoutChangingTheCount) {
     REQUIRE_O200K();
     // Over 1 MiB, so the counter hands the tokenizer several pieces.
-    const QByteArray line = oneLine(3 << 20, 11);
+    const QByteArray line = minifiedLine(3 << 20, 11);
     EstimatorTokenizer estimator;
     for (qsizetype chunk : {4093, 65536, 1 << 20}) {
         expectSame(line, *o200k(), chunk, "one line");
@@ -153,7 +140,7 @@ TEST(StreamCounter, InvalidUtf8AsksForTheWholeContent) {
 TEST(StreamCounter, CountStreamingReadsAFileInChunks) {
     REQUIRE_O200K();
     QTemporaryDir dir;
-    const QByteArray content = oneLine(2 << 20, 5);
+    const QByteArray content = minifiedLine(2 << 20, 5);
     QFile f(dir.filePath(QStringLiteral("big.js")));
     ASSERT_TRUE(f.open(QIODevice::WriteOnly));
     f.write(content);
