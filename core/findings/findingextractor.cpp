@@ -351,14 +351,15 @@ bool FindingExtractor::handleFieldLine(QStringView line, qsizetype lineStart, qs
         return false;
     if (field.field == detail::Field::Severity) {
         if (const std::optional<Severity> severity = detail::parseSeverityCell(field.value))
-            openPendingFinding(*severity);
+            openPendingFinding(*severity, lineStart);
         return true;
     }
     m_pendingFields.append({lineStart, lineEnd});
     return true;
 }
 
-void FindingExtractor::openPendingFinding(Severity severity) {
+void FindingExtractor::openPendingFinding(Severity severity, qsizetype sectionEnd) {
+    const qsizetype sectionStart = m_pendingOffset;
     Finding finding;
     finding.severity = severity;
     finding.title = m_pendingTitle;
@@ -376,6 +377,14 @@ void FindingExtractor::openPendingFinding(Severity severity) {
         const QList<CitationMatch> inTitle = findCitations(m_findings[index].title);
         if (!inTitle.isEmpty())
             m_findings[index].citation = inTitle.first().citation;
+    }
+    if (m_findings[index].citation.path.isEmpty() && sectionEnd > sectionStart) {
+        // No location field: the first citation in the prose between the heading and the
+        // Severity line ("The server starts ... (app/server.py:31).").
+        const QList<CitationMatch> inSection =
+            findCitations(QStringView(m_text).sliced(sectionStart, sectionEnd - sectionStart));
+        if (!inSection.isEmpty())
+            m_findings[index].citation = inSection.first().citation;
     }
 }
 

@@ -71,7 +71,7 @@ private:
     void applyField(int index, QStringView line);
     void continueFinding(QStringView line);
     bool continuesFinding(QStringView line) const;
-    void openPendingFinding(Severity severity);
+    void openPendingFinding(Severity severity, qsizetype sectionEnd);
     int addFinding(Finding finding, qsizetype offset);
     void markChanged(int index);
     void closeFinding();

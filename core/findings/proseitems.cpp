@@ -21,8 +21,10 @@ QRegularExpression makeRe(const char *pattern, bool caseless = true) {
     QRegularExpression::PatternOptions options = QRegularExpression::UseUnicodePropertiesOption;
     if (caseless)
         options |= QRegularExpression::CaseInsensitiveOption;
-    return QRegularExpression(QString::fromUtf8(pattern).arg(QLatin1String(kSeverityWords)),
-                              options);
+    QString text = QString::fromUtf8(pattern);
+    if (text.contains(QLatin1String("%1")))
+        text = text.arg(QLatin1String(kSeverityWords));
+    return QRegularExpression(text, options);
 }
 
 // Severity labels inside prose; the severity word is capture 1. A bare "high" in a sentence
@@ -40,6 +42,8 @@ const QList<QRegularExpression> &labelPatterns() {
         makeRe(R"(\b(%1)[\s\-]+severity\b)"),
         // **High**   **Critical:**   __Low__
         makeRe(R"((?:\*\*|__)\s*(%1)\s*:?\s*(?:\*\*|__))"),
+        // "**1. SQL injection — Critical**", "### Path traversal: high" (at the end of a line)
+        makeRe(R"((?:[\x{2014}\x{2013}|:]|\s-)\s*[*_]*(%1)(?:[\s\-]+severity)?[*_]*\s*:?$)"),
     };
     return patterns;
 }
@@ -213,9 +217,24 @@ std::optional<Citation> pathSpan(const QString &content) {
     return citation;
 }
 
+// Code rather than a name: punctuation or spaces besides letters ("db.Query(q)", not "id").
 bool isCodeLike(const QString &content) {
+    bool word = false;
+    bool other = false;
     for (QChar c : content) {
-        if (!isWordChar(c))
+        (isWordChar(c) ? word : other) = true;
+    }
+    return word && other;
+}
+
+// A span the prose offers as the fix ("use `hmac.compare_digest`"), not the cited code.
+bool isSuggestion(QStringView before) {
+    const QString t = before.right(16).toString().toLower().trimmed();
+    static const char *const kCues[] = {"use", "instead", "e.g.", "such as", "replace with",
+                                        "prefer", "switch to"};
+    for (const char *cue : kCues) {
+        if (t.endsWith(QLatin1String(cue)) &&
+            (t.size() == qsizetype(qstrlen(cue)) || !t[t.size() - qstrlen(cue) - 1].isLetter()))
             return true;
     }
     return false;
@@ -227,7 +246,8 @@ Role roleBefore(QStringView before) {
     const QString t = before.right(60).toString().toLower();
     static const char *const kSource[] = {"comes from", "come from", "coming from", "originates",
                                           "originating", "flows from", "sourced from",
-                                          "taken from"};
+                                          "taken from", "read at", "read from", "read in",
+                                          "enters at"};
     static const char *const kSink[] = {"reaches", "reach ",    "reaching",  "flows to",
                                         "flows into", "flow to", "flow into", "flowing",
                                         "passed to",  "passed into", "ends up",  "\u2192",
@@ -311,6 +331,18 @@ Title titleOf(const QString &head) {
             bold = trimPunctuation(bold);
             const bool fieldLabel = parseFieldLine(QString(bold + u':')).field != Field::None;
             if (bold.count(u'\u0020') < 20 && !fieldLabel && bold.size() >= 3) {
+                // "SQL injection in `app/db.py:12`": the location is not part of the title.
+                const QList<CitationMatch> inBold = findCitations(bold);
+                if (!inBold.isEmpty()) {
+                    static const QRegularExpression lead(
+                        QStringLiteral(R"((?:\s+(?:in|at|on|of|from|near|see))+\s*[(`"]*\s*$)"),
+                        QRegularExpression::CaseInsensitiveOption);
+                    QString before = bold.first(inBold.first().offset);
+                    before.remove(lead);
+                    before = trimPunctuation(before);
+                    if (before.size() >= 3)
+                        bold = before;
+                }
                 out.title = bold;
                 out.rest = t.sliced(close + 2);
                 return out;
@@ -332,7 +364,7 @@ Title titleOf(const QString &head) {
     QString title = t.first(cut);
     // "SQL injection in `app/db.py` line 12": the words that led to the location go.
     static const QRegularExpression trailing(
-        QStringLiteral(R"((?:\s+(?:in|at|on|of|from|for|near|see|within|inside|the|file|line|lines))+\s*[(`"]*\s*$)"),
+        QStringLiteral(R"((?:\s+(?:in|at|on|of|from|for|near|see|within|inside|the\s+file|the))+\s*[(`"]*\s*$)"),
         QRegularExpression::CaseInsensitiveOption);
     title.remove(trailing);
     out.title = trimPunctuation(title);
@@ -393,10 +425,22 @@ std::optional<Finding> parseRow(QStringView line, std::optional<Severity> inheri
     }
     if (locationCell < 0)
         return std::nullopt;
+    int lineCell = -1;
+    int start = 0;
+    int end = 0;
+    static const QRegularExpression lineNumbers(QStringLiteral(R"(^\s*L?\d+(?:\s*[-\x{2013}]\s*L?\d+)?\s*$)"));
+    if (!finding.citation.hasLine() && locationCell + 1 < cells.size() &&
+        lineNumbers.match(cells[locationCell + 1]).hasMatch() &&
+        parseLineNumbers(cells[locationCell + 1], &start, &end)) {
+        lineCell = locationCell + 1;
+        finding.citation.startLine = start;
+        finding.citation.endLine = end;
+        finding.citation.text = finding.citation.path + u':' + cells[lineCell].trimmed();
+    }
     int titleCell = -1;
     QStringList explanation;
     for (int k = 0; k < cells.size(); ++k) {
-        if (k == severityCell || k == locationCell)
+        if (k == severityCell || k == locationCell || k == lineCell)
             continue;
         const QString cell = cells[k].trimmed();
         const bool onlyCode = cell.startsWith(u'`') && cell.endsWith(u'`');
@@ -623,35 +667,32 @@ std::optional<Finding> parseProseItem(QStringView text, const ProseLine *lines, 
             finding.quote = unwrapQuote(s.field.value);
     }
     if (finding.quote.isEmpty()) {
-        qsizetype bestCode = -1;
-        qsizetype bestAny = -1;
-        QString code;
-        QString any;
+        // Ranked by tier, then distance: code, a name, code offered as the fix, a name so.
+        qsizetype best = -1;
         for (const Segment &s : segments) {
             const Field f = s.field.field;
             if (f == Field::Location || f == Field::Severity || f == Field::Title ||
                 f == Field::Ignored || f == Field::Flow)
                 continue;
             for (const CodeSpan &span : codeSpans(s.text)) {
-                if (&s == &segments.first() && span.pos < titleEnd)
-                    continue;
-                if (pathSpan(span.content))
+                if ((&s == &segments.first() && span.pos < titleEnd) || pathSpan(span.content))
                     continue;
                 const qsizetype pos = s.base + span.pos;
-                qsizetype distance = pos >= location->pos ? pos - location->pos
-                                                          : location->pos - pos - span.length;
-                distance = distance * 2 + (pos >= location->pos ? 0 : 1); // after wins a tie
-                if (isCodeLike(span.content) && (bestCode < 0 || distance < bestCode)) {
-                    bestCode = distance;
-                    code = span.content;
-                }
-                if (bestAny < 0 || distance < bestAny) {
-                    bestAny = distance;
-                    any = span.content;
+                const bool after = pos >= location->pos;
+                const qsizetype distance =
+                    after ? pos - location->pos : location->pos - pos - span.length;
+                const bool suggestion =
+                    f == Field::Fix || isSuggestion(QStringView(s.text).first(span.pos));
+                const qsizetype tier = (suggestion ? 2 : 0) + (isCodeLike(span.content) ? 0 : 1);
+                const qsizetype rank = (tier * 4 * kProseItemLimit + distance) * 2 + (after ? 0 : 1);
+                if (best < 0 || rank < best) {
+                    best = rank;
+                    finding.quote = span.content;
                 }
             }
         }
-        finding.quote = bestCode >= 0 ? code : bestAny >= 0 ? any : fenceQuote;
+        if (best < 0)
+            finding.quote = fenceQuote;
     }
 
     // The other citations: the flow when the prose walks one, else related locations.
@@ -689,7 +730,11 @@ std::optional<Finding> parseProseItem(QStringView text, const ProseLine *lines, 
 
     // The explanation: the head after the title and the item's prose; structured lines
     // (location, quote, flow, severity) are fields, not prose.
-    QStringList parts{trimPunctuation(removeSeverityLabels(title.rest))};
+    QString rest = removeSeverityLabels(title.rest);
+    static const QString kLeading = QStringLiteral(" \t*_:;,.\u2014\u2013-|");
+    while (!rest.isEmpty() && kLeading.contains(rest.front()))
+        rest.remove(0, 1);
+    QStringList parts{rest};
     for (qsizetype k = 1; k < segments.size(); ++k) {
         const Segment &s = segments[k];
         switch (s.field.field) {
