@@ -302,6 +302,57 @@ std::optional<CitationMatch> matchAt(QStringView text, qsizetype start, qsizetyp
     return match;
 }
 
+// "line 12 of app/db.py", "lines 12–14 in `app/db.py`": the line before the path, as prose
+// puts it. `word` is text[start, end), a run of path characters.
+std::optional<CitationMatch> lineFirstMatchAt(QStringView text, qsizetype start, qsizetype end) {
+    const QStringView word = text.sliced(start, end - start);
+    if (word.compare(QLatin1String("line"), Qt::CaseInsensitive) != 0 &&
+        word.compare(QLatin1String("lines"), Qt::CaseInsensitive) != 0)
+        return std::nullopt;
+    qsizetype p = skipBlanks(text, end);
+    LineSpec spec;
+    if (p == end || !readNumber(text, p, spec.start) || spec.start == 0)
+        return std::nullopt;
+    spec.end = spec.start;
+    qsizetype q = skipBlanks(text, p);
+    if (q < text.size() && isRangeDash(text[q])) {
+        qsizetype r = skipBlanks(text, q + 1);
+        if (readNumber(text, r, spec.end))
+            p = r;
+    } else if (readWord(text, q, QLatin1String("to"))) {
+        qsizetype r = skipBlanks(text, q);
+        if (readNumber(text, r, spec.end))
+            p = r;
+    }
+    q = skipBlanks(text, p);
+    if (q == p || !(readWord(text, q, QLatin1String("of")) || readWord(text, q, QLatin1String("in"))))
+        return std::nullopt;
+    qsizetype r = skipBlanks(text, q);
+    if (r == q || r >= text.size())
+        return std::nullopt;
+    const QChar wrap = isWrapChar(text[r]) ? text[r] : QChar();
+    if (!wrap.isNull())
+        ++r;
+    const qsizetype pathStart = r;
+    while (r < text.size() && isPathChar(text[r]))
+        ++r;
+    const qsizetype pathEnd = trimmedPathEnd(text, pathStart, r);
+    const QStringView path = text.sliced(pathStart, pathEnd - pathStart);
+    if (!looksLikeFile(path))
+        return std::nullopt;
+    qsizetype matchEnd = pathEnd;
+    if (!wrap.isNull()) {
+        if (pathEnd != r || r >= text.size() || text[r] != wrap)
+            return std::nullopt;
+        matchEnd = r + 1;
+    }
+    CitationMatch match;
+    match.offset = start;
+    match.length = matchEnd - start;
+    match.citation = makeCitation(path, spec, text.sliced(match.offset, match.length));
+    return match;
+}
+
 } // namespace
 
 QList<CitationMatch> findCitations(QStringView text) {
@@ -316,7 +367,10 @@ QList<CitationMatch> findCitations(QStringView text) {
         const qsizetype start = i;
         while (i < n && isPathChar(text[i]))
             ++i;
-        if (const std::optional<CitationMatch> match = matchAt(text, start, i)) {
+        std::optional<CitationMatch> match = matchAt(text, start, i);
+        if (!match)
+            match = lineFirstMatchAt(text, start, i);
+        if (match) {
             out.append(*match);
             i = match->offset + match->length;
         }

@@ -16,6 +16,7 @@ struct CitationMatch {
 //   path:42   path:40-52   path:40–52 (en dash)   path:L42   path#L10-L20   path#L10
 //   path line 10   path, line 10   path lines 10-20   path (line 10)   `path:42`
 //   path:42:7 (a column is ignored)
+//   line 10 of path   lines 10–20 of `path`   lines 10 to 20 in path (the line first)
 // A path must look like a file: it has an extension or a '/' (Makefile, Dockerfile and
 // the like are accepted by name). URLs (scheme://...) and times ("10:30") are not
 // citations. Backticks, quotes, brackets and a trailing period around a match are not

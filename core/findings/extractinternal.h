@@ -66,6 +66,8 @@ bool isTableSeparator(QStringView line);
 // The first word of a severity cell or field ("**HIGH**", "🔴 High", "High (CVSS 8.1)").
 std::optional<Severity> parseSeverityCell(QStringView text);
 bool isTableRow(QStringView line);
+// The cells of a table row, trimmed; "\\|" is a pipe inside a cell, pipes in code spans too.
+QStringList splitTableCells(QStringView line);
 // One row of a findings table; nullopt when its severity cell holds no severity.
 std::optional<Finding> parseTableRow(QStringView line, const QStringList &columns);
 

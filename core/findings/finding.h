@@ -67,6 +67,10 @@ struct Finding {
     QString explanation;
     QString category; // rule id derived from the title ("sql-injection", "general", ...)
     QList<FlowStep> flow;
+    // Other places the finding cites that are not a data flow ("see also app/x.py:3" in a
+    // prose answer). Same shape as a flow step (citation, quote, label, resolution), so
+    // they can be verified and exported alike; SARIF writes them as relatedLocations.
+    QList<FlowStep> related;
     ResolvedLocation resolved;
     qsizetype answerOffset = 0; // where the finding starts in the answer text
 };

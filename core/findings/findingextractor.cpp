@@ -156,6 +156,16 @@ void FindingExtractor::processLine(qsizetype lineStart, qsizetype lineEnd, qsize
     if (handleFence(line, nextLine))
         return;
     m_citedAt = -1;
+    m_lineUsed = false;
+    const qsizetype findingsBefore = m_findings.size();
+    if (std::exchange(m_prevBlank, detail::isBlank(line)) && !detail::isIndented(line) &&
+        detail::isClosingText(line)) {
+        // "Summary:", "In summary, ...", "Overall, ..." after a blank line: the closing
+        // paragraph is not part of the last finding.
+        closeFinding();
+        m_pendingOffset = -1;
+        m_pendingFields.clear();
+    }
     if (detail::isTableRow(line)) {
         handleTableLine(line, lineStart);
     } else {
@@ -164,10 +174,48 @@ void FindingExtractor::processLine(qsizetype lineStart, qsizetype lineEnd, qsize
         if (!handleFieldLine(line, lineStart, lineEnd))
             handleTextLine(line, lineStart);
     }
+    feedProse(lineStart, lineEnd, findingsBefore);
     QList<Mention> mentions = mentionsIn(line, lineStart);
     if (m_citedAt >= 0)
         ensureMention(mentions, m_findings[m_citedAt].citation, line, lineStart);
     appendMentions(std::move(mentions));
+}
+
+void FindingExtractor::feedProse(qsizetype lineStart, qsizetype lineEnd,
+                                 qsizetype findingsBefore) {
+    using Claim = detail::ProseTracker::Claim;
+    const qsizetype added = m_findings.size() - findingsBefore;
+    const Claim claim = added > 0 ? Claim::Created : m_lineUsed ? Claim::Used : Claim::None;
+    QList<detail::ProseTracker::Report> reports;
+    m_prose.line(m_text, lineStart, lineEnd, claim, reports);
+    for (qsizetype k = findingsBefore; k < findingsBefore + added; ++k)
+        m_prose.structuredFinding(m_findings[k].answerOffset);
+    applyProse(reports);
+}
+
+void FindingExtractor::applyProse(const QList<detail::ProseTracker::Report> &reports) {
+    for (const detail::ProseTracker::Report &report : reports) {
+        if (report.added) {
+            if (report.offset == m_pendingOffset) {
+                // The heading is a prose finding now: a later "Severity:" line is part of
+                // it, not the start of another.
+                m_pendingOffset = -1;
+                m_pendingFields.clear();
+            }
+            m_proseFindings.insert(report.item, addFinding(report.finding, report.offset));
+            continue;
+        }
+        const int index = m_proseFindings.value(report.item, -1);
+        if (index < 0 || detail::sameFinding(m_findings[index], report.finding))
+            continue;
+        Finding &finding = m_findings[index];
+        const int ordinal = finding.ordinal;
+        const qsizetype offset = finding.answerOffset;
+        finding = report.finding;
+        finding.ordinal = ordinal;
+        finding.answerOffset = offset;
+        markChanged(index);
+    }
 }
 
 bool FindingExtractor::handleFence(QStringView line, qsizetype nextLine) {
@@ -200,6 +248,7 @@ void FindingExtractor::closeFence(qsizetype blockEnd) {
     const qsizetype start = std::min(m_jsonStart, blockEnd);
     const QStringView block = QStringView(m_text).sliced(start, blockEnd - start);
     m_inFence = false;
+    m_prevBlank = false;
     const bool json = std::exchange(m_inJson, false);
     if (std::exchange(m_fenceIsQuote, false)) {
         if (m_openFinding >= 0 && m_findings[m_openFinding].quote.isEmpty()) {
@@ -208,8 +257,17 @@ void FindingExtractor::closeFence(qsizetype blockEnd) {
         }
         return;
     }
+    const qsizetype findingsBefore = m_findings.size();
     if (json)
         extractJson(block, start);
+    if (m_findings.size() > findingsBefore) {
+        for (qsizetype k = findingsBefore; k < m_findings.size(); ++k)
+            m_prose.structuredFinding(m_findings[k].answerOffset);
+        return;
+    }
+    QList<detail::ProseTracker::Report> reports;
+    m_prose.fence(m_text, start, blockEnd, reports);
+    applyProse(reports);
 }
 
 void FindingExtractor::extractJson(QStringView block, qsizetype blockStart) {
@@ -261,6 +319,7 @@ void FindingExtractor::handleTableLine(QStringView line, qsizetype lineStart) {
     if (!m_tableColumns.isEmpty()) {
         if (detail::isTableSeparator(line))
             return;
+        m_lineUsed = true;
         if (std::optional<Finding> finding = detail::parseTableRow(line, m_tableColumns)) {
             const int index = addFinding(std::move(*finding), lineStart);
             m_citedAt = index;
@@ -272,6 +331,7 @@ void FindingExtractor::handleTableLine(QStringView line, qsizetype lineStart) {
     closeFinding();
     m_tableColumns = detail::parseTableHeader(line);
     m_inOtherTable = m_tableColumns.isEmpty();
+    m_lineUsed = !m_inOtherTable;
     if (!m_inOtherTable)
         m_pendingOffset = -1;
 }
@@ -284,20 +344,22 @@ bool FindingExtractor::handleFieldLine(QStringView line, qsizetype lineStart, qs
         m_flowList = false;
         applyField(m_openFinding, line);
         m_sawBlank = false;
+        m_lineUsed = true;
         return true;
     }
     if (m_pendingOffset < 0)
         return false;
     if (field.field == detail::Field::Severity) {
         if (const std::optional<Severity> severity = detail::parseSeverityCell(field.value))
-            openPendingFinding(*severity);
+            openPendingFinding(*severity, lineStart);
         return true;
     }
     m_pendingFields.append({lineStart, lineEnd});
     return true;
 }
 
-void FindingExtractor::openPendingFinding(Severity severity) {
+void FindingExtractor::openPendingFinding(Severity severity, qsizetype sectionEnd) {
+    const qsizetype sectionStart = m_pendingOffset;
     Finding finding;
     finding.severity = severity;
     finding.title = m_pendingTitle;
@@ -315,6 +377,14 @@ void FindingExtractor::openPendingFinding(Severity severity) {
         const QList<CitationMatch> inTitle = findCitations(m_findings[index].title);
         if (!inTitle.isEmpty())
             m_findings[index].citation = inTitle.first().citation;
+    }
+    if (m_findings[index].citation.path.isEmpty() && sectionEnd > sectionStart) {
+        // No location field: the first citation in the prose between the heading and the
+        // Severity line ("The server starts ... (app/server.py:31).").
+        const QList<CitationMatch> inSection =
+            findCitations(QStringView(m_text).sliced(sectionStart, sectionEnd - sectionStart));
+        if (!inSection.isEmpty())
+            m_findings[index].citation = inSection.first().citation;
     }
 }
 
@@ -390,6 +460,7 @@ void FindingExtractor::handleTextLine(QStringView line, qsizetype lineStart) {
     if (m_openFinding >= 0 && m_flowList && marker > 0) {
         m_findings[m_openFinding].flow += detail::parseFlow(line.sliced(marker));
         markChanged(m_openFinding);
+        m_lineUsed = true;
         return;
     }
     m_flowList = false;
@@ -402,6 +473,7 @@ void FindingExtractor::handleTextLine(QStringView line, qsizetype lineStart) {
     }
     if (m_openFinding >= 0 && continuesFinding(line)) {
         continueFinding(line);
+        m_lineUsed = true;
         return;
     }
     closeFinding();

@@ -2,6 +2,9 @@
 #pragma once
 
 #include "findings/finding.h"
+#include "findings/proseitems.h"
+
+#include <QHash>
 
 #include <QStringList>
 
@@ -24,6 +27,12 @@ namespace reposcope::findings {
 // with a "findings" array) of objects, and headed prose ("### HIGH: Title" followed by
 // Location:/File:, Quote:/Code:, Explanation:/Why:, Flow: lines). Severity-less lines
 // are not findings; their path:line mentions still become mentions.
+//
+// Prose that ignores the format ("1. **SQL injection (High)** — in `app/db.py` (line 12)
+// ...", headed sections, bold leads, nested lists, other tables) becomes findings too
+// when an item has a severity and a location (detail::ProseTracker, proseitems.h). A
+// closing "Summary:" / "In summary" / "Overall," paragraph after a blank line ends the
+// last finding in every style.
 //
 // Not thread-safe; cheap (linear in the text).
 class FindingExtractor {
@@ -62,11 +71,13 @@ private:
     void applyField(int index, QStringView line);
     void continueFinding(QStringView line);
     bool continuesFinding(QStringView line) const;
-    void openPendingFinding(Severity severity);
+    void openPendingFinding(Severity severity, qsizetype sectionEnd);
     int addFinding(Finding finding, qsizetype offset);
     void markChanged(int index);
     void closeFinding();
     void appendMentions(QList<Mention> mentions);
+    void feedProse(qsizetype lineStart, qsizetype lineEnd, qsizetype findingsBefore);
+    void applyProse(const QList<detail::ProseTracker::Report> &reports);
 
     QString m_text;
     qsizetype m_processed = 0; // m_text[0, m_processed) is made of complete lines
@@ -96,6 +107,10 @@ private:
     QString m_pendingTitle;
     qsizetype m_pendingOffset = -1;
     QList<std::pair<qsizetype, qsizetype>> m_pendingFields;
+    bool m_prevBlank = true; // the previous line was blank (a paragraph starts)
+    bool m_lineUsed = false; // the current line completed an open structured finding
+    detail::ProseTracker m_prose;
+    QHash<int, int> m_proseFindings; // prose item id -> index in m_findings
 };
 
 // The rule id for a finding's title and explanation: "sql-injection", "command-injection",

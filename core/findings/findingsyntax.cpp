@@ -417,6 +417,10 @@ std::optional<FindingLine> parseFindingLine(QStringView line) {
     FindingLine out;
     out.finding.severity = prefix->severity;
     const qsizetype parts = assignParts(line.sliced(prefix->end), out.finding);
+    const Finding &f = out.finding;
+    if (f.title.isEmpty() && f.citation.path.isEmpty() && f.quote.isEmpty() &&
+        f.explanation.isEmpty())
+        return std::nullopt; // "- **High**" alone: a group label over the items below it
     out.heading = hashes > 0 || (marker < 0 && line.sliced(pos).startsWith(u"**") && parts <= 1);
     return out;
 }

@@ -47,7 +47,9 @@ QString columnFor(const QString &header) {
     return QString();
 }
 
-QStringList splitCells(QStringView line) {
+} // namespace
+
+QStringList splitTableCells(QStringView line) {
     QStringView t = line.trimmed();
     if (t.startsWith(u'|'))
         t = t.sliced(1);
@@ -74,6 +76,8 @@ QStringList splitCells(QStringView line) {
     cells << cell.trimmed();
     return cells;
 }
+
+namespace {
 
 // "—", "-", "n/a": the model had nothing to put in the cell.
 QString withoutPlaceholder(const QString &cell) {
@@ -108,7 +112,7 @@ bool isTableRow(QStringView line) {
 }
 
 bool isTableSeparator(QStringView line) {
-    const QStringList cells = splitCells(line);
+    const QStringList cells = splitTableCells(line);
     for (const QString &cell : cells) {
         QStringView c = cell;
         if (c.startsWith(u':'))
@@ -127,7 +131,7 @@ bool isTableSeparator(QStringView line) {
 
 QStringList parseTableHeader(QStringView line) {
     QStringList columns;
-    for (const QString &cell : splitCells(line))
+    for (const QString &cell : splitTableCells(line))
         columns << columnFor(cell);
     const bool located = columns.contains(QLatin1String("title")) ||
                          columns.contains(QLatin1String("location")) ||
@@ -138,7 +142,7 @@ QStringList parseTableHeader(QStringView line) {
 }
 
 std::optional<Finding> parseTableRow(QStringView line, const QStringList &columns) {
-    const QStringList cells = splitCells(line);
+    const QStringList cells = splitTableCells(line);
     const auto cell = [&](const char *id) {
         const qsizetype at = columns.indexOf(QLatin1String(id));
         return at >= 0 && at < cells.size() ? withoutPlaceholder(cells[at]) : QString();

@@ -112,6 +112,24 @@ QJsonArray codeFlows(const Finding &finding) {
     return QJsonArray{QJsonObject{{QStringLiteral("threadFlows"), QJsonArray{threadFlow}}}};
 }
 
+// The other places a finding cites (not a flow): SARIF relatedLocations, ids from 1.
+QJsonArray relatedLocations(const Finding &finding) {
+    QJsonArray locations;
+    for (const FlowStep &step : finding.related) {
+        const QJsonObject physical =
+            physicalLocation(exportLocation(step.citation, step.resolved), step.quote);
+        if (physical.isEmpty())
+            continue;
+        QJsonObject location{{QStringLiteral("id"), int(locations.size()) + 1},
+                             {QStringLiteral("physicalLocation"), physical}};
+        const QString label = step.label.isEmpty() ? step.citation.text : step.label;
+        if (!label.isEmpty())
+            location.insert(QStringLiteral("message"), message(label));
+        locations.append(location);
+    }
+    return locations;
+}
+
 QJsonObject resultProperties(const Finding &finding, const ExportLocation &location,
                              const Triage &triage) {
     QJsonObject properties{
@@ -150,6 +168,9 @@ QJsonObject result(const Finding &finding, int ruleIndex, const ExportContext &c
     if (!physical.isEmpty())
         result.insert(QStringLiteral("locations"),
                       QJsonArray{QJsonObject{{QStringLiteral("physicalLocation"), physical}}});
+    const QJsonArray related = relatedLocations(finding);
+    if (!related.isEmpty())
+        result.insert(QStringLiteral("relatedLocations"), related);
     const QJsonArray flows = codeFlows(finding);
     if (!flows.isEmpty())
         result.insert(QStringLiteral("codeFlows"), flows);
