@@ -247,18 +247,25 @@ qint64 BudgetMeter::fixedTokens() const {
     return m_workspace->fixedOverhead() + systemPromptTokens() + reservedOutput() + m_imageTokens;
 }
 
+qint64 BudgetMeter::reserveContext() const {
+    // The local engine's cap is what it was started with. For any other model the model's
+    // known context (the live server's figure, else the catalog's): a cap the user lowers by
+    // hand does not shrink the reserve behind their back (the meter then says it is over).
+    if (currentProviderId() == llm::localProviderId())
+        return contextCap();
+    const qint64 known = knownLimit();
+    return known > 0 ? known : contextCap();
+}
+
 int BudgetMeter::reservedOutput() const {
-    qint64 reserved = m_reserved->value();
-    // A local engine's context is whatever it was started with, often 4–8K: the default 8K
-    // reserve would leave no room for a single file. There the reserve is at most the
-    // model's maximum output and half the context. (Hosted models keep the user's figure.)
-    if (currentProviderId() != llm::localProviderId())
-        return int(reserved);
-    if (const llm::ModelEntry *model = currentModel(); model && model->maxOutputTokens > 0)
-        reserved = std::min(reserved, model->maxOutputTokens);
-    if (const qint64 cap = contextCap(); cap > 0)
-        reserved = std::min(reserved, cap / 2);
-    return int(reserved);
+    // A model's context may be 4–8K (a local engine is whatever it was started with, a small
+    // hosted model 8K): the default 8K reserve would leave no room for a single file. The
+    // reserve is at most half the context; for the local engine also at most the model's
+    // maximum output. (A hosted model's maximum output is the host's to enforce.)
+    const llm::ModelEntry *model = currentModel();
+    const bool local = currentProviderId() == llm::localProviderId();
+    return int(prompt::answerReserve(m_reserved->value(), reserveContext(),
+                                     local && model ? model->maxOutputTokens : 0));
 }
 
 void BudgetMeter::setLiveCap(qint64 tokens, const QString &source) {
@@ -363,6 +370,13 @@ void BudgetMeter::refresh() {
             .arg(approx, loc.toString(in.contentTokens), loc.toString(in.packOverheadTokens),
                  loc.toString(in.lineNumberTokens), loc.toString(in.systemPromptTokens),
                  loc.toString(in.reservedOutputTokens));
+    // The figure sent as max_tokens is this one: say why it is below the spin box's.
+    if (in.reservedOutputTokens < m_reserved->value()) {
+        const bool half = in.reservedOutputTokens == reserveContext() / 2;
+        text += tr(" (of your %1: at most %2)")
+                    .arg(loc.toString(m_reserved->value()),
+                         half ? tr("half the context") : tr("the model's maximum output"));
+    }
     if (in.imageTokens > 0)
         text += tr(" · images %1%2")
                     .arg(m_imageTokensExact ? QString() : QStringLiteral("≈"),
@@ -409,6 +423,7 @@ void BudgetMeter::refresh() {
             tr("Correction ×%1 applied, learned from %n request(s).", nullptr, m_correction.samples)
                 .arg(m_correction.factor, 0, 'f', 3);
     m_bar->setToolTip(tip);
+    Q_EMIT figuresChanged();
 }
 
 QString BudgetMeter::tokenizerLine() const {

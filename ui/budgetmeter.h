@@ -58,8 +58,10 @@ public:
     void requestFit();
     // The figures of the last refresh: what one request sends and costs.
     const prompt::BudgetFigures &figures() const { return m_last; }
-    // The tokens kept for the answer: the user's reserve; for the local engine at most the
-    // model's maximum output and half the context.
+    // The tokens kept for the answer, sent as the request's max_tokens: the user's reserve,
+    // at most half the model's known context (the local engine: its cap); for the local engine
+    // also at most the model's maximum output.
+    // The figures line shows this value (and why it is below the spin box's, when it is).
     int reservedOutput() const;
     // A live server stated the model's real cap: it replaces the catalog's figure (not
     // saved as the user's override); `source` says where it was read. 0 clears it.
@@ -83,6 +85,8 @@ Q_SIGNALS:
     // The user asked to fit the selection; the main window runs it and reports what dropped.
     void fitRequested(qint64 fixedTokens, qint64 cap, double tokensPerLine);
     void modelChanged();
+    // refresh() ran: the figures, the reserve or the cap may have changed.
+    void figuresChanged();
 
 private:
     void onProviderChanged();
@@ -91,6 +95,8 @@ private:
     void onModelChanged();
     qint64 fixedTokens() const;
     qint64 systemPromptTokens() const;
+    // The context the reserve is measured against (see reservedOutput()).
+    qint64 reserveContext() const;
 
     workspace::Workspace *m_workspace;
     llm::ModelCatalog *m_catalog;

@@ -71,14 +71,33 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
 
     connect(m_pane, &ChatPane::sendRequested, this, &ChatController::onSend);
     connect(m_pane, &ChatPane::stopRequested, m_session, &workspace::ChatSession::stop);
-    connect(m_pane, &ChatPane::continueRequested, this,
-            [this] { m_session->conversation()->continueLast(); });
-    connect(m_pane, &ChatPane::reaskRequested, this,
-            [this] { m_session->conversation()->reaskLast(); });
+    connect(m_pane, &ChatPane::continueRequested, this, [this] {
+        syncTarget();
+        m_session->conversation()->continueLast();
+    });
+    connect(m_pane, &ChatPane::reaskRequested, this, [this] {
+        syncTarget();
+        m_session->conversation()->reaskLast();
+    });
     connect(m_pane, &ChatPane::newConversationRequested, this, [this] {
         m_session->newConversation();
+        m_keepOldPack = false;
         m_pane->reload();
+        refreshSummary();
     });
+    connect(m_pane, &ChatPane::oldPackChosen, this, [this] { m_keepOldPack = true; });
+    connect(m_session, &workspace::ChatSession::conversationClosed, this,
+            &ChatController::onConversationClosed);
+    connect(m_session, &workspace::ChatSession::packReady, this, [this] {
+        m_keepOldPack = false;
+        refreshSummary();
+    });
+    // The header and the reason Send waits follow the selection, the counts and the meter.
+    connect(m_budget, &BudgetMeter::figuresChanged, this, &ChatController::refreshSummary);
+    connect(services.workspace, &workspace::Workspace::countStateChanged, this,
+            &ChatController::refreshSummary);
+    connect(services.workspace, &workspace::Workspace::opened, this,
+            &ChatController::refreshSummary);
     connect(m_pane, &ChatPane::fitToBudgetRequested, m_budget, &BudgetMeter::requestFit);
     connect(m_session, &workspace::ChatSession::packPreparing, this,
             [this](int files) { m_pane->showPreparing(tr("packing %n file(s)", nullptr, files)); });
@@ -271,6 +290,8 @@ void ChatController::refreshSummary() {
     const prompt::BudgetFigures &figures = m_budget->figures();
     summary.promptTokens = figures.inputTokens;
     summary.estimatedCost = figures.inputCost;
+    summary.blockedReason = sendBlockedReason();
+    summary.contextLine = contextLine(&summary.contextWarning);
     m_pane->setTargetSummary(summary);
 }
 
@@ -285,6 +306,8 @@ void ChatController::onSend(const QString &question, const QString &title) {
                               "Ctrl+O."));
         return;
     }
+    if (askAboutOldPack())
+        return;
     if (!m_session->conversation()->hasPack()) {
         if (selection->selected(0).files == 0) {
             m_pane->rejectSend(tr("Select at least one file to audit."));
@@ -299,14 +322,8 @@ void ChatController::onSend(const QString &question, const QString &title) {
             m_pane->rejectSend(tr("Not sent: some selected files have no count."));
             return;
         }
-        const prompt::BudgetFigures &figures = m_budget->figures();
-        if (figures.level == prompt::BudgetFigures::Level::Over) {
-            const QLocale locale;
-            m_pane->rejectSend(
-                tr("The request would be %1 tokens over the context cap of %2. Deselect files, "
-                   "use Fit to budget, or raise the cap in the Budget panel if your server "
-                   "allows more.")
-                    .arg(locale.toString(figures.overBy()), locale.toString(figures.contextCap)));
+        if (m_budget->figures().level == prompt::BudgetFigures::Level::Over) {
+            m_pane->rejectSend(overCapText());
             return;
         }
     }
@@ -314,6 +331,7 @@ void ChatController::onSend(const QString &question, const QString &title) {
         m_pane->rejectSend(tr("An image is still being prepared; send again in a moment."));
         return;
     }
+    syncTarget(); // the reserve, cap and vision shown now, not when the model was picked
     // Set first: with a pack already written, the turn starts before ask() returns.
     m_imagesInFlight = !m_attachments->isEmpty();
     if (!m_session->ask(question, title, m_attachments->sendableImages())) {
@@ -353,6 +371,7 @@ void ChatController::onTurnCompleted(int index, qint64 countedPromptTokens) {
             countedPromptTokens, usage.promptTokens);
         Q_EMIT correctionLearned();
     }
+    refreshSummary(); // the header counts the images earlier turns carry
 }
 
 } // namespace reposcope::ui

@@ -84,6 +84,20 @@ private:
     void onEngineChanged();
     void onSend(const QString &question, const QString &title);
     void onTurnCompleted(int index, qint64 countedPromptTokens);
+    // What the window shows when Send is pressed (chatcontrollerpack.cpp): the reserve, the
+    // cap and whether the model reads images go into the target before every request.
+    void syncTarget();
+    // Why no request can be sent now (no repository, nothing selected, counting, over the
+    // cap); "" when one can.
+    QString sendBlockedReason() const;
+    // "prompt 7,900 + reserve 1,024 = 8,924 tokens > context 8,192: <what to do>".
+    QString overCapText() const;
+    // The chat's header line; `warning` is set when it carries a note to act on.
+    QString contextLine(bool *warning) const;
+    // The follow-up would send a pack written from another selection: ask first. True when
+    // the send waits for the answer.
+    bool askAboutOldPack();
+    void onConversationClosed(const QString &previous, int turns);
 
     ChatServices m_services;
     BudgetMeter *m_budget;
@@ -92,6 +106,7 @@ private:
     llm::ProviderProbe *m_probe;
     AttachmentController *m_attachments;
     bool m_imagesInFlight = false; // images went with a send whose turn has not started
+    bool m_keepOldPack = false;    // the user chose to send follow-ups with the old pack
     quint64 m_capRequest = 0;
     QString m_pendingProvider; // the provider whose key lookup is in flight
     bool m_targetReady = false;

@@ -56,6 +56,8 @@ ChatPane::ChatPane(KSyntaxHighlighting::Repository *syntax, QWidget *parent)
     , m_transcript(new TranscriptView(syntax, this))
     , m_indicator(new PhaseIndicator(this))
     , m_confirm(new ConfirmStrip(this))
+    , m_packChoice(new ConfirmStrip(this, QStringLiteral("chatPackChoice")))
+    , m_context(new QLabel(this))
     , m_tasks(new QComboBox(this))
     , m_cost(new QLabel(this))
     , m_composer(new ComposerEdit(this))
@@ -109,10 +111,17 @@ void ChatPane::buildUi() {
     buttons->addWidget(m_continue);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_send);
+    m_context->setObjectName(QStringLiteral("chatContextLine"));
+    m_context->setTextFormat(Qt::PlainText);
+    m_context->setWordWrap(true);
+    m_context->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_context->hide();
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_context);
     layout->addWidget(m_transcript, 1);
     layout->addWidget(m_indicator);
     layout->addWidget(m_confirm);
+    layout->addWidget(m_packChoice);
     layout->addLayout(taskRow);
     layout->addWidget(m_strip);
     layout->addWidget(m_composer);
@@ -148,6 +157,18 @@ void ChatPane::buildUi() {
     connect(m_confirm, &ConfirmStrip::rejected, this, [this] {
         updateActions();
         m_composer->setFocus();
+    });
+    connect(m_packChoice, &ConfirmStrip::accepted, this, [this] {
+        newConversation(); // the next send packs the current selection
+        updateActions();
+        if (m_send->isEnabled())
+            dispatchSend();
+    });
+    connect(m_packChoice, &ConfirmStrip::rejected, this, [this] {
+        Q_EMIT oldPackChosen();
+        updateActions();
+        if (m_send->isEnabled())
+            dispatchSend();
     });
     connect(m_indicator, &PhaseIndicator::fitToBudgetRequested, this,
             &ChatPane::fitToBudgetRequested);
@@ -269,6 +290,11 @@ void ChatPane::reload() {
 
 void ChatPane::setTargetSummary(const ChatTargetSummary &target) {
     m_target = target;
+    m_context->setText(target.contextLine);
+    m_context->setVisible(!target.contextLine.isEmpty());
+    m_context->setStyleSheet(target.contextWarning
+                                 ? QStringLiteral("QLabel { color: #b9770e; }")
+                                 : QStringLiteral("QLabel { color: palette(mid); }"));
     updateActions();
 }
 
@@ -290,6 +316,17 @@ void ChatPane::rejectSend(const QString &reason) {
         m_composer->setReadOnly(false);
     }
     m_indicator->showNotice(tr("Not sent: %1").arg(reason), true);
+    updateActions();
+}
+
+void ChatPane::askPackChoice(const QString &text) {
+    if (m_pending) {
+        m_pending.reset();
+        m_composer->setReadOnly(false);
+    }
+    m_indicator->showNotice(tr("Not sent yet: choose below which pack the question goes with."),
+                            false);
+    m_packChoice->askChoice(text, tr("New Conversation"), tr("Send with the Old Pack"));
     updateActions();
 }
 
@@ -444,6 +481,7 @@ void ChatPane::copyAnswer() {
 }
 
 void ChatPane::newConversation() {
+    m_packChoice->hide();
     m_pending.reset();
     m_composer->setReadOnly(false);
     m_sentTurn = -1;
@@ -474,15 +512,23 @@ void ChatPane::pickTask(int index) {
 
 void ChatPane::updateActions() {
     const bool busy = isBusy();
-    const bool confirming = !m_confirm->isHidden();
+    const bool confirming = !m_confirm->isHidden() || !m_packChoice->isHidden();
     const llm::Turn *last = lastTurn();
     const bool hasText = !m_composer->toPlainText().trimmed().isEmpty();
     const bool preparing = m_attachments && m_attachments->isPreparing();
     m_send->setHidden(busy);
     m_stop->setHidden(!busy);
-    m_send->setEnabled(m_target.configured && hasText && !confirming && !busy && !preparing);
+    const bool blocked = !m_target.blockedReason.isEmpty();
+    m_send->setEnabled(m_target.configured && !blocked && hasText && !confirming && !busy &&
+                       !preparing);
+    // Why Send cannot be used is said on the status line too, not only in a tooltip.
+    const QString setupHint =
+        m_target.setupHint.isEmpty() ? defaultSetupHint() : m_target.setupHint;
+    m_indicator->setIdleHint(!m_target.configured ? setupHint : m_target.blockedReason);
     if (!m_target.configured)
-        m_send->setToolTip(m_target.setupHint.isEmpty() ? defaultSetupHint() : m_target.setupHint);
+        m_send->setToolTip(setupHint);
+    else if (blocked)
+        m_send->setToolTip(m_target.blockedReason);
     else if (!hasText)
         m_send->setToolTip(tr("Type a question, or pick a task above"));
     else

@@ -103,6 +103,12 @@ public:
     /// The owner could not start the request the pane asked for (no repository, nothing selected,
     /// the pack failed): the question stays in the composer, `reason` is shown.
     void rejectSend(const QString &reason);
+    /// The selection changed since the conversation's pack was written: the question stays in the
+    /// composer and the pack-choice strip asks (`text`): "New Conversation" starts one (as the
+    /// button does) and sends the question with the current selection; "Send with the Old Pack"
+    /// emits oldPackChosen() and sends the question as a follow-up.
+    void askPackChoice(const QString &text);
+    ConfirmStrip *packChoiceStrip() const { return m_packChoice; }
     /// The pack is being written: "Building the request: <detail>…".
     void showPreparing(const QString &detail);
     /// A retry of the running request is scheduled (wired by setConversation's client).
@@ -140,6 +146,8 @@ Q_SIGNALS:
     void continueRequested();
     void reaskRequested();
     void newConversationRequested();
+    /// Asked by askPackChoice(), the user keeps the old pack for this conversation.
+    void oldPackChosen();
     void fitToBudgetRequested();
     /// An anchor in an answer was clicked (path:line links arrive here).
     void linkActivated(const QUrl &url);
@@ -175,6 +183,8 @@ private:
     TranscriptView *m_transcript;
     PhaseIndicator *m_indicator;
     ConfirmStrip *m_confirm;
+    ConfirmStrip *m_packChoice;
+    QLabel *m_context; // the conversation's repository, commit and selection
     QComboBox *m_tasks;
     QLabel *m_cost;
     ComposerEdit *m_composer;

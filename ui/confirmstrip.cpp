@@ -12,13 +12,13 @@
 
 namespace reposcope::ui {
 
-ConfirmStrip::ConfirmStrip(QWidget *parent)
+ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     : QFrame(parent)
     , m_label(new QLabel(this))
     , m_dontAsk(new QCheckBox(this))
     , m_send(new QPushButton(tr("Send"), this))
     , m_cancel(new QPushButton(tr("Cancel"), this)) {
-    setObjectName(QStringLiteral("chatConfirmStrip"));
+    setObjectName(name + QStringLiteral("Strip"));
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
     QPalette colors = palette();
@@ -28,13 +28,13 @@ ConfirmStrip::ConfirmStrip(QWidget *parent)
     colors.setColor(QPalette::Window, accent);
     setPalette(colors);
 
-    m_label->setObjectName(QStringLiteral("chatConfirmText"));
+    m_label->setObjectName(name + QStringLiteral("Text"));
     m_label->setTextFormat(Qt::PlainText);
     m_label->setWordWrap(true);
-    m_dontAsk->setObjectName(QStringLiteral("chatConfirmDontAsk"));
-    m_send->setObjectName(QStringLiteral("chatConfirmSend"));
+    m_dontAsk->setObjectName(name + QStringLiteral("DontAsk"));
+    m_send->setObjectName(name + QStringLiteral("Send"));
     m_send->setDefault(true);
-    m_cancel->setObjectName(QStringLiteral("chatConfirmCancel"));
+    m_cancel->setObjectName(name + QStringLiteral("Cancel"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_dontAsk, 1);
@@ -71,6 +71,20 @@ void ConfirmStrip::ask(const ChatTargetSummary &target) {
     m_label->setText(text);
     m_dontAsk->setText(tr("Don't ask again for %1").arg(provider));
     m_dontAsk->setChecked(false);
+    m_dontAsk->setVisible(true);
+    m_send->setText(tr("Send"));
+    m_cancel->setText(tr("Cancel"));
+    show();
+    m_send->setFocus();
+}
+
+void ConfirmStrip::askChoice(const QString &text, const QString &acceptLabel,
+                             const QString &rejectLabel) {
+    m_label->setText(text);
+    m_dontAsk->setChecked(false);
+    m_dontAsk->setVisible(false);
+    m_send->setText(acceptLabel);
+    m_cancel->setText(rejectLabel);
     show();
     m_send->setFocus();
 }

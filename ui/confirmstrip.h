@@ -24,6 +24,15 @@ struct ChatTargetSummary {
     int files = 0;           // files in the pack
     qint64 promptTokens = 0; // tokens the request will carry
     std::optional<double> estimatedCost; // dollars, when the price is known
+    // Why a request cannot be sent now although the target is configured (no repository,
+    // nothing selected, counting, over the cap); "" when it can. Send is disabled and the
+    // status line says it.
+    QString blockedReason;
+    // The chat's header: which repository, commit and selection the conversation is about
+    // ("invoicer @ 3f9a2c1 · 12 files · 41,230 tokens"), with notes (selection changed
+    // since, images left out); "" hides it.
+    QString contextLine;
+    bool contextWarning = false; // the line carries a note the user should act on
 };
 
 /// The "what leaves the machine" strip shown before the first send to a remote provider: provider,
@@ -32,11 +41,16 @@ struct ChatTargetSummary {
 class ConfirmStrip : public QFrame {
     Q_OBJECT
 public:
-    explicit ConfirmStrip(QWidget *parent = nullptr);
+    /// `name` prefixes the object names ("chatConfirm": chatConfirmStrip, chatConfirmSend, …).
+    explicit ConfirmStrip(QWidget *parent = nullptr,
+                          const QString &name = QStringLiteral("chatConfirm"));
     ~ConfirmStrip() override;
 
     /// Shows the strip for `target` (the checkbox starts unticked) and focuses Send.
     void ask(const ChatTargetSummary &target);
+    /// Shows `text` with two choices and no checkbox: accepted() for `acceptLabel` (the
+    /// default button), rejected() for `rejectLabel`.
+    void askChoice(const QString &text, const QString &acceptLabel, const QString &rejectLabel);
     QString text() const;
     bool dontAskAgain() const;
 

@@ -151,6 +151,13 @@ void PhaseIndicator::reset() {
     refresh();
 }
 
+void PhaseIndicator::setIdleHint(const QString &hint) {
+    if (hint == m_idleHint)
+        return;
+    m_idleHint = hint;
+    refresh();
+}
+
 QString PhaseIndicator::text() {
     refresh();
     return m_label->text();
@@ -241,7 +248,7 @@ void PhaseIndicator::refresh() {
     } else {
         switch (m_phase) {
         case ChatPhase::Idle:
-            text = tr("Ready. Ctrl+Enter sends the question.");
+            text = m_idleHint.isEmpty() ? tr("Ready. Ctrl+Enter sends the question.") : m_idleHint;
             break;
         case ChatPhase::Preparing:
             text = tr("Building the request… %1").arg(seconds(elapsed));

@@ -49,6 +49,9 @@ public:
     void showNotice(const QString &message, bool error);
     /// Back to "Ready".
     void reset();
+    // What the idle line says instead of "Ready. Ctrl+Enter sends the question." when a
+    // request cannot be sent now ("" = ready): why Send is disabled.
+    void setIdleHint(const QString &hint);
 
     /// The phase shown (Idle for ready or a notice).
     llm::ChatPhase phase() const { return m_phase; }
@@ -82,6 +85,7 @@ private:
     bool m_preparingPack = false;
     QString m_preparingDetail;
     QString m_notice;
+    QString m_idleHint;
     bool m_noticeIsError = false;
     int m_tone = -1;         // 0 normal, 1 error: the label's palette is set on change only
     bool m_etaAsked = false; // the estimator is asked once per request

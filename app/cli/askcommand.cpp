@@ -11,6 +11,7 @@
 #include "llm/localengine.h"
 #include "llm/modelcatalog.h"
 #include "llm/providerendpoint.h"
+#include "prompt/budget.h"
 #include "prompt/packwriter.h"
 #include "prompt/systemprompt.h"
 #include "prompt/tasktemplates.h"
@@ -342,7 +343,9 @@ int runAsk(const QStringList &arguments) {
     target.returnProgress = entry.returnProgress;
     if (const llm::ModelEntry *m = catalog.model(entry.id, target.model)) {
         target.contextCap = m->contextTokens;
-        target.maxOutputTokens = int(m->maxOutputTokens);
+        // As in the window: at most half the context is kept for the answer (--max-tokens
+        // overrides it).
+        target.maxOutputTokens = int(prompt::answerReserve(m->maxOutputTokens, m->contextTokens));
         target.inputPerMillion = m->inputPerMillion;
         target.outputPerMillion = m->outputPerMillion;
     }

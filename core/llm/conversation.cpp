@@ -110,6 +110,14 @@ double Conversation::runningCost() const {
     return sum;
 }
 
+int Conversation::historyImageCount() const {
+    int count = 0;
+    for (const Turn &turn : m_turns)
+        if (!turn.answer.isEmpty())
+            count += int(turn.images.size());
+    return count;
+}
+
 std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
                                                      const QList<ImagePart> &images,
                                                      int historyTurns) const {
@@ -121,7 +129,10 @@ std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
     // The first user message carries the pack as its prefix (never copied to join it).
     bool packSent = false;
     auto userMessage = [this, &packSent](const QString &text, const QList<ImagePart> &images) {
-        ChatMessage message{ChatMessage::Role::User, text.toUtf8(), images, {}};
+        ChatMessage message{ChatMessage::Role::User,
+                            text.toUtf8(),
+                            m_target.acceptsImages ? images : QList<ImagePart>{},
+                            {}};
         if (!packSent && !m_pack.isEmpty()) {
             packSent = true;
             message.prefix = m_pack;

@@ -25,6 +25,9 @@ struct ChatTarget {
     std::optional<double> outputPerMillion;
     bool includeUsage = true;
     bool returnProgress = false;
+    // False for a model without vision: no request carries image parts, neither the new
+    // question's nor those of earlier turns (the turns keep them for the transcript).
+    bool acceptsImages = true;
 };
 
 // One question and its answer, with the figures of the request that produced it. Kept in
@@ -76,6 +79,10 @@ public:
     bool isBusy() const;
     const QList<Turn> &turns() const { return m_turns; }
     double runningCost() const;
+
+    // Images of earlier answered turns, which a follow-up resends when the target accepts
+    // images and leaves out when it does not.
+    int historyImageCount() const;
 
     // The messages a request for `question` would carry (exposed for tests and the CLI).
     std::vector<ChatMessage> buildMessages(const QString &question, const QList<ImagePart> &images,

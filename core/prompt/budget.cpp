@@ -22,6 +22,15 @@ BudgetFigures computeBudget(const BudgetInput &in) {
     return f;
 }
 
+qint64 answerReserve(qint64 requested, qint64 contextCap, qint64 maxOutput) {
+    qint64 reserve = std::max<qint64>(requested, 0);
+    if (maxOutput > 0)
+        reserve = std::min(reserve, maxOutput);
+    if (contextCap > 0)
+        reserve = std::min(reserve, contextCap / 2);
+    return reserve;
+}
+
 namespace {
 
 // True when `dir` ("/a/b/", lower case, with slashes around) holds one of the folders.

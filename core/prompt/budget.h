@@ -35,6 +35,12 @@ struct BudgetFigures {
 // Near from 85% of the cap; over past 100%.
 BudgetFigures computeBudget(const BudgetInput &in);
 
+// The tokens kept for the answer (the request's max_tokens): the user's `requested` figure,
+// at most half of `contextCap` (so a model with an 8K context never gets an 8K reserve that
+// leaves no room for the prompt) and, when `maxOutput` > 0, at most the model's own maximum
+// output. 0 for either limit means unknown: that limit does not apply.
+qint64 answerReserve(qint64 requested, qint64 contextCap, qint64 maxOutput = 0);
+
 // Why "Fit to budget" drops a file, in the order it drops them: test data, examples,
 // benchmarks, fixtures, generated and vendored files, tests and docs first; then the
 // core sources, largest first. Within a group, largest first.

@@ -7,6 +7,7 @@
 #include "workspace/workspace.h"
 
 #include <QBuffer>
+#include <QFileInfo>
 #include <QtConcurrent>
 
 namespace reposcope::workspace {
@@ -29,6 +30,35 @@ ChatSession::ChatSession(Workspace *workspace, QNetworkAccessManager *network, Q
         if (m_preparing)
             stop();
     });
+    connect(m_workspace, &Workspace::opened, this, &ChatSession::onRepositoryOpened);
+}
+
+QString ChatSession::repositoryLabel(const repo::RepoInfo &info) {
+    QString label = QFileInfo(info.rootPath).fileName();
+    if (!info.scopePrefix.isEmpty())
+        label += QLatin1Char('/') + info.scopePrefix;
+    if (!info.isGit || info.shortSha.isEmpty())
+        return label;
+    if (!info.ref.isEmpty() && !info.sha.startsWith(info.ref))
+        return QStringLiteral("%1 @ %2 (%3)").arg(label, info.ref, info.shortSha);
+    return QStringLiteral("%1 @ %2").arg(label, info.shortSha);
+}
+
+void ChatSession::onRepositoryOpened() {
+    // The rule: another repository, subfolder or ref means another conversation. The same
+    // tree scanned again (same folder, scope, ref and commit) keeps the conversation; its
+    // pack then differs from the selection, which the window asks about on the next send.
+    if (!m_conversation->hasPack() || !m_packSnapshot || !m_workspace->snapshot())
+        return;
+    const repo::RepoInfo &was = m_packSnapshot->info();
+    const repo::RepoInfo &now = m_workspace->snapshot()->info();
+    if (was.rootPath == now.rootPath && was.scopePrefix == now.scopePrefix && was.ref == now.ref &&
+        was.sha == now.sha)
+        return;
+    const QString previous = repositoryLabel(was);
+    const int turns = int(m_conversation->turns().size());
+    newConversation();
+    Q_EMIT conversationClosed(previous, turns);
 }
 
 ChatSession::~ChatSession() {

@@ -70,6 +70,13 @@ public:
     bool isBusy() const { return isPreparing() || m_conversation->isBusy(); }
     // The selection differs from the one the conversation's pack was written from.
     bool selectionChangedSincePack() const;
+    // The snapshot the frozen pack was written from (null before the first pack).
+    repo::SnapshotPtr packSnapshot() const {
+        return m_conversation->hasPack() ? m_packSnapshot : nullptr;
+    }
+    // "invoicer @ 3f9a2c1", "invoicer/src @ v1.2 (3f9a2c1)", "notes" (a folder, not git):
+    // which repository, subfolder and commit a pack is about.
+    static QString repositoryLabel(const repo::RepoInfo &info);
     // Tokens of the frozen pack as counted (0 before the first question).
     qint64 packTokens() const { return m_conversation->packTokens(); }
     int packFiles() const { return m_packFiles; }
@@ -80,11 +87,17 @@ Q_SIGNALS:
     // The pack is frozen and sources() describes it; problems lists files that could not
     // be included.
     void packReady(int files, qint64 bytes, const QStringList &problems);
+    // Another repository, subfolder or ref was opened while a conversation was under way:
+    // the conversation was closed (turns, pack and findings forgotten, a running request
+    // stopped) so that no follow-up sends the old pack. `previous` is the old pack's
+    // repositoryLabel(), `turns` how many turns it had.
+    void conversationClosed(const QString &previous, int turns);
     // A turn ended (any outcome). countedPromptTokens: RepoScope's own count of the prompt.
     void turnCompleted(int index, qint64 countedPromptTokens);
 
 private:
     void onPackWritten();
+    void onRepositoryOpened();
 
     Workspace *m_workspace;
     llm::ChatClient *m_client;

@@ -9,6 +9,7 @@
 #include "eventloop.h"
 #include "llm/latencymodel.h"
 #include "llm/modelcatalog.h"
+#include "phaseindicator.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 #include "tokenize/correctionstore.h"
@@ -169,7 +170,12 @@ TEST_F(MainWindowChatTest, SendingWithNothingOpenKeepsTheQuestionAndSaysWhy) {
     ASSERT_TRUE(pane && composer && send);
     ASSERT_TRUE(processEventsUntil([&] { return m_server.requestCount() == 1; })); // /props
     composer->setPlainText(QStringLiteral("What does this do?"));
-    ASSERT_TRUE(processEventsUntil([&] { return send->isEnabled(); }));
+    // No request can be sent: Send waits, and the status line (not only a tooltip) says why
+    // instead of "Ready. Ctrl+Enter sends".
+    ASSERT_TRUE(processEventsUntil([&] {
+        return pane->phaseIndicator()->text().startsWith(QStringLiteral("Open a repository first"));
+    })) << pane->phaseIndicator()->text().toStdString();
+    EXPECT_FALSE(send->isEnabled());
     send->click();
     QCoreApplication::processEvents();
     EXPECT_EQ(composer->toPlainText(), QStringLiteral("What does this do?"));
