@@ -112,6 +112,11 @@ QJsonArray codeFlows(const Finding &finding) {
     return QJsonArray{QJsonObject{{QStringLiteral("threadFlows"), QJsonArray{threadFlow}}}};
 }
 
+bool quoteVerified(const ResolvedLocation &resolved) {
+    return resolved.quoteChecked && (resolved.status == VerificationStatus::Verified ||
+                                     resolved.status == VerificationStatus::Corrected);
+}
+
 QJsonObject resultProperties(const Finding &finding, const ExportLocation &location,
                              const Triage &triage) {
     QJsonObject properties{
@@ -119,6 +124,8 @@ QJsonObject resultProperties(const Finding &finding, const ExportLocation &locat
         {QStringLiteral("security-severity"), securitySeverity(finding.severity)},
         {QStringLiteral("verificationStatus"), statusName(finding.resolved.status)},
         {QStringLiteral("locationVerified"), location.trusted},
+        // "located" findings have a trusted place but no checked quote.
+        {QStringLiteral("quoteVerified"), quoteVerified(finding.resolved)},
         {QStringLiteral("citation"), finding.citation.text},
         {QStringLiteral("triageState"), triageName(triage.state)},
     };
