@@ -295,6 +295,8 @@ bool FindingsController::showLocation(const ResolvedLocation &resolved, const Ci
             FindingsModel::locationText(resolved.path, resolved.startLine, resolved.endLine);
         QString message = resolved.status == VerificationStatus::Corrected
                               ? tr("%1 — corrected: %2").arg(where, correction(cited, resolved))
+                          : resolved.status == VerificationStatus::Located
+                              ? tr("%1 — located (no quote to check)").arg(where)
                               : tr("%1 — verified").arg(where);
         message.prepend(prefix);
         Q_EMIT statusMessage(message, kMessageMs);
@@ -471,23 +473,15 @@ findings::ExportContext FindingsController::contextFor(workspace::Workspace *wor
     const llm::ChatTarget &target = session->target();
     context.provider = target.providerId;
     context.model = target.model;
-    const QList<llm::Turn> &turns = session->conversation()->turns();
+    const llm::Conversation *conversation = session->conversation();
+    const QList<llm::Turn> &turns = conversation->turns();
     // The question the findings came from: the last finding's turn, else the last
-    // turn.
+    // turn; for a continuation, the question it continues (never the "continue" prompt).
     int turn = int(turns.size()) - 1;
     if (workspace::FindingsTracker *tracker = session->findings();
         tracker && !tracker->findings().isEmpty())
         turn = tracker->turnOf(int(tracker->findings().size()) - 1);
-    if (turn >= 0 && turn < turns.size()) {
-        context.question = turns.at(turn).question;
-        context.task =
-            turns.at(turn).title.isEmpty() ? tr("Custom question") : turns.at(turn).title;
-        if (!turns.at(turn).providerId.isEmpty())
-            context.provider = turns.at(turn).providerId;
-        if (!turns.at(turn).model.isEmpty())
-            context.model = turns.at(turn).model;
-        context.askedAt = turns.at(turn).startedAt;
-    }
+    workspace::describeAnswer(context, *conversation, turn);
     return context;
 }
 

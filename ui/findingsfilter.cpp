@@ -51,11 +51,14 @@ bool FindingsFilterProxy::statusAccepts(int status) const {
     case StatusFilter::Any:
         return true;
     case StatusFilter::Navigable:
-        return value == VerificationStatus::Verified || value == VerificationStatus::Corrected;
+        return value == VerificationStatus::Verified || value == VerificationStatus::Corrected ||
+               value == VerificationStatus::Located;
     case StatusFilter::Verified:
         return value == VerificationStatus::Verified;
     case StatusFilter::Corrected:
         return value == VerificationStatus::Corrected;
+    case StatusFilter::Located:
+        return value == VerificationStatus::Located;
     case StatusFilter::Unverified:
         return value == VerificationStatus::Unverified;
     case StatusFilter::Pending:

@@ -13,7 +13,7 @@ namespace reposcope::ui {
 class FindingsFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:
-    enum class StatusFilter { Any, Navigable, Verified, Corrected, Unverified, Pending };
+    enum class StatusFilter { Any, Navigable, Verified, Corrected, Located, Unverified, Pending };
     enum class TriageFilter { Any, Open, Untriaged, Confirmed, FalsePositive, Fixed };
 
     explicit FindingsFilterProxy(QObject *parent = nullptr);

@@ -25,19 +25,22 @@ bool paletteIsDark() {
 }
 
 // Sorting by status puts the findings a person should look at first on top:
-// those that could not be checked, then the corrected ones.
+// those that could not be checked, then the corrected ones, then those only located
+// (no quote was checked), then the verified ones.
 int statusOrder(VerificationStatus status) {
     switch (status) {
     case VerificationStatus::Unverified:
         return 0;
     case VerificationStatus::Corrected:
         return 1;
-    case VerificationStatus::Verified:
+    case VerificationStatus::Located:
         return 2;
-    case VerificationStatus::Pending:
+    case VerificationStatus::Verified:
         return 3;
+    case VerificationStatus::Pending:
+        return 4;
     }
-    return 4;
+    return 5;
 }
 
 QString html(const QString &text) {
@@ -51,7 +54,8 @@ QPixmap blankPixmap() {
 }
 
 // A filled disc with a white glyph: a tick (verified), a bent arrow
-// (corrected), a cross (unverified); pending is a ring.
+// (corrected), a dot (located: the place exists, nothing was checked), a cross
+// (unverified); pending is a ring.
 QIcon drawStatusIcon(VerificationStatus status, const QColor &color) {
     QPixmap pixmap = blankPixmap();
     QPainter painter(&pixmap);
@@ -79,6 +83,11 @@ QIcon drawStatusIcon(VerificationStatus status, const QColor &color) {
         glyph.moveTo(7.5, 4);
         glyph.lineTo(9.7, 6);
         glyph.lineTo(7.5, 8);
+    } else if (status == VerificationStatus::Located) {
+        painter.setBrush(Qt::white);
+        painter.setPen(Qt::NoPen);
+        painter.drawEllipse(QPointF(7, 7), 2.2, 2.2);
+        return QIcon(pixmap);
     } else {
         glyph.moveTo(4.5, 4.5);
         glyph.lineTo(9.5, 9.5);
@@ -185,7 +194,7 @@ void FindingsModel::rebuildIcons() {
     m_statusIcons.clear();
     for (VerificationStatus status :
          {VerificationStatus::Pending, VerificationStatus::Verified, VerificationStatus::Corrected,
-          VerificationStatus::Unverified})
+          VerificationStatus::Located, VerificationStatus::Unverified})
         m_statusIcons.append(drawStatusIcon(status, statusColor(status, m_dark)));
     m_severityIcons.clear();
     for (Severity severity :
@@ -397,6 +406,8 @@ QString FindingsModel::statusText(VerificationStatus status) {
         return tr("Verified");
     case VerificationStatus::Corrected:
         return tr("Corrected");
+    case VerificationStatus::Located:
+        return tr("Located");
     case VerificationStatus::Unverified:
         return tr("Unverified");
     }
@@ -409,6 +420,8 @@ QColor FindingsModel::statusColor(VerificationStatus status, bool dark) {
         return dark ? QColor(0x6f, 0xcf, 0x7f) : QColor(0x1e, 0x7b, 0x34);
     case VerificationStatus::Corrected:
         return dark ? QColor(0xf0, 0xb4, 0x4c) : QColor(0x9a, 0x62, 0x00);
+    case VerificationStatus::Located:
+        return dark ? QColor(0x7a, 0xb7, 0xf0) : QColor(0x1f, 0x5f, 0xa8);
     case VerificationStatus::Unverified:
         return dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e);
     case VerificationStatus::Pending:

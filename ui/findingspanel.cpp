@@ -48,9 +48,10 @@ QString richText(const QString &text) {
 QString verificationLine(const findings::ResolvedLocation &resolved) {
     switch (resolved.status) {
     case VerificationStatus::Verified:
-        return resolved.quoteChecked
-                   ? FindingsPanel::tr("Verified: the quote is at the cited lines.")
-                   : FindingsPanel::tr("Verified: the file and lines exist (no quote to check).");
+        return FindingsPanel::tr("Verified: the quote is at the cited lines.");
+    case VerificationStatus::Located:
+        return FindingsPanel::tr("Located: the file and lines exist, but there was no quote "
+                                 "to check, so it is not verified.");
     case VerificationStatus::Corrected:
         return FindingsPanel::tr("Corrected: %1").arg(resolved.note);
     case VerificationStatus::Unverified:
@@ -147,7 +148,8 @@ FindingsPanel::FindingsPanel(FindingsModel *model, QWidget *parent)
                             "against the code "
                             "the question was asked on: <i>verified</i>, <i>corrected</i> (found "
                             "a few lines "
-                            "away) or <i>unverified</i> (never opened at a made-up line).</p>"
+                            "away), <i>located</i> (the lines exist, no quote to check) or "
+                            "<i>unverified</i> (never opened at a made-up line).</p>"
                             "<p>Double-click a finding to open it in the viewer; F8 and Shift+F8 "
                             "step through "
                             "them, Alt+Down and Alt+Up walk a data flow.</p>"));
@@ -222,6 +224,7 @@ QWidget *FindingsPanel::buildFilters() {
                           {tr("Can be opened"), int(StatusFilter::Navigable)},
                           {tr("Verified"), int(StatusFilter::Verified)},
                           {tr("Corrected"), int(StatusFilter::Corrected)},
+                          {tr("Located"), int(StatusFilter::Located)},
                           {tr("Unverified"), int(StatusFilter::Unverified)},
                           {tr("Pending"), int(StatusFilter::Pending)}});
     m_triage = makeCombo(QStringLiteral("findingsTriageFilter"), tr("Triage"),
@@ -476,7 +479,7 @@ void FindingsPanel::updateEmptyState() {
 }
 
 void FindingsPanel::updateSummary() {
-    int counts[4] = {0, 0, 0, 0}; // by VerificationStatus
+    int counts[findings::kStatusCount] = {}; // by VerificationStatus
     const int total = m_model->rowCount();
     for (int row = 0; row < total; ++row)
         ++counts[int(m_model->finding(row).resolved.status)];
@@ -484,9 +487,10 @@ void FindingsPanel::updateSummary() {
     if (m_proxy->rowCount() != total)
         text = tr("%1 of %2 shown").arg(m_proxy->rowCount()).arg(total);
     m_summary->setText(text);
-    m_summary->setToolTip(tr("%1 verified, %2 corrected, %3 unverified, %4 pending")
+    m_summary->setToolTip(tr("%1 verified, %2 corrected, %3 located, %4 unverified, %5 pending")
                               .arg(counts[int(VerificationStatus::Verified)])
                               .arg(counts[int(VerificationStatus::Corrected)])
+                              .arg(counts[int(VerificationStatus::Located)])
                               .arg(counts[int(VerificationStatus::Unverified)])
                               .arg(counts[int(VerificationStatus::Pending)]));
 }

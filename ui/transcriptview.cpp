@@ -276,6 +276,13 @@ void TranscriptView::applyStatus(QTextCharFormat &link, const findings::Citation
     case findings::VerificationStatus::Corrected:
         link.setToolTip(tr("%1 — corrected: %2").arg(citation.text, where.note));
         break;
+    case findings::VerificationStatus::Located:
+        // The place exists, but no quote was checked: not called verified.
+        link.setToolTip(
+            where.note.isEmpty()
+                ? tr("%1 — located (no quote to check)").arg(citation.text)
+                : tr("%1 — located (no quote to check): %2").arg(citation.text, where.note));
+        break;
     case findings::VerificationStatus::Unverified:
         link.setToolTip(tr("%1 — unverified: %2").arg(citation.text, where.note));
         link.setUnderlineStyle(QTextCharFormat::DotLine);

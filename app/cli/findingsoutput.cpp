@@ -32,15 +32,19 @@ Result<Ok> writeAtomically(const QString &file, const QByteArray &bytes) {
 QString counts(const QList<findings::Finding> &found) {
     int verified = 0;
     int corrected = 0;
+    int located = 0;
     for (const findings::Finding &f : found) {
         verified += f.resolved.status == findings::VerificationStatus::Verified;
         corrected += f.resolved.status == findings::VerificationStatus::Corrected;
+        located += f.resolved.status == findings::VerificationStatus::Located;
     }
-    const qsizetype unverified = found.size() - verified - corrected;
-    return QStringLiteral("%1 (%2 verified, %3 corrected, %4 unverified)")
+    const qsizetype unverified = found.size() - verified - corrected - located;
+    // "located": the place exists but no quote was checked; never counted as verified.
+    return QStringLiteral("%1 (%2 verified, %3 corrected, %4 located, %5 unverified)")
         .arg(found.size())
         .arg(verified)
         .arg(corrected)
+        .arg(located)
         .arg(unverified);
 }
 

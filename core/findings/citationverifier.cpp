@@ -243,8 +243,10 @@ ResolvedLocation CitationVerifier::verify(const Citation &citation, const QStrin
     if (patterns.isEmpty()) {
         if (!outOfRange.isEmpty())
             return unverified(match.path, notes.join(QLatin1String("; ")));
+        // Nothing was checked but that the place exists: located, never verified ("verified"
+        // means the quote holds). A corrected path stays corrected, with its note.
         location.status =
-            match.corrected ? VerificationStatus::Corrected : VerificationStatus::Verified;
+            match.corrected ? VerificationStatus::Corrected : VerificationStatus::Located;
         location.startLine = citation.hasLine() ? start : 0;
         location.endLine = citation.hasLine() ? end : 0;
         location.note = notes.join(QLatin1String("; "));
@@ -315,7 +317,7 @@ void CitationVerifier::verify(Finding &finding) const {
 }
 
 void CitationVerifier::verify(Mention &mention) const {
-    mention.resolved = verify(mention.citation);
+    mention.resolved = verify(mention.citation, mention.quote);
 }
 
 } // namespace reposcope::findings

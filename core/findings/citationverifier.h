@@ -24,8 +24,10 @@ namespace reposcope::findings {
 // a multi-line quote): verified. Found elsewhere in the file: corrected to the nearest
 // occurrence, and the note says "cited line 40, found at 47". Not found: unverified,
 // even when the lines exist, so a wrong location is never shown as checked.
-// No quote: verified when the file and lines exist (quoteChecked stays false).
+// No quote: located when the file and lines exist (quoteChecked stays false); never
+// verified, which means the quote holds. A line the file does not have: unverified.
 // A path correction alone (suffix or file name) makes the status corrected.
+// A mention is checked with its quote (the code span after it) when it has one.
 //
 // Thread-safe (const); the sources are read-only. Building indexes the paths (linear in
 // the snapshot's files); the first check of a file reads its text from the sources and

@@ -8,7 +8,7 @@
 namespace reposcope::findings::exportcommon {
 
 // The location an export shows for a citation: the resolved one when it can be trusted
-// (verified or corrected), else what the model cited, marked untrusted.
+// (verified, corrected or located), else what the model cited, marked untrusted.
 struct ExportLocation {
     QString path;      // repository-relative, '/'-separated; empty when none was given
     int startLine = 0; // 0 = no line

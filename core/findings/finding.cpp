@@ -52,6 +52,8 @@ QString statusName(VerificationStatus status) {
         return QStringLiteral("verified");
     case VerificationStatus::Corrected:
         return QStringLiteral("corrected");
+    case VerificationStatus::Located:
+        return QStringLiteral("located");
     case VerificationStatus::Unverified:
         return QStringLiteral("unverified");
     }

@@ -27,13 +27,16 @@ struct Citation {
     bool hasLine() const { return startLine > 0; }
 };
 
+// The order is the enum's int value (tables index by it); kStatusCount follows the last.
 enum class VerificationStatus {
     Pending,   // not checked yet
-    Verified,  // the file and lines exist, and the quote (when one was given) is there
+    Verified,  // the quote is in the file at the cited lines: "verified" means the quote holds
     Corrected, // found, but somewhere else than cited: the path or the lines were corrected
+    Located,   // the file and the cited lines exist, but there was no quote to check
     Unverified // the file, the lines or the quote could not be found: never navigated to
 };
-QString statusName(VerificationStatus status); // "verified", "corrected", ...
+inline constexpr int kStatusCount = 5;
+QString statusName(VerificationStatus status); // "verified", "corrected", "located", ...
 
 // Where a citation really points, after checking it against the snapshot.
 struct ResolvedLocation {
@@ -43,9 +46,10 @@ struct ResolvedLocation {
     int endLine = 0;
     bool quoteChecked = false; // a quote was given and compared
     QString note;              // what was corrected, or why it is unverified; for people
-    // Only verified and corrected locations are jumped to.
+    // Verified, corrected and located locations are jumped to; never unverified ones.
     bool canNavigate() const {
-        return status == VerificationStatus::Verified || status == VerificationStatus::Corrected;
+        return status == VerificationStatus::Verified || status == VerificationStatus::Corrected ||
+               status == VerificationStatus::Located;
     }
 };
 
@@ -78,6 +82,9 @@ struct Finding {
 // A path:line mention anywhere in an answer's prose; becomes a link.
 struct Mention {
     Citation citation;
+    // The inline code span that follows the mention closely in its sentence ("`app/web.py:7`
+    // reads `request.args`"), checked like a finding's quote; empty when there is none.
+    QString quote;
     qsizetype offset = 0; // in the answer text
     qsizetype length = 0;
     ResolvedLocation resolved;

@@ -30,7 +30,10 @@ struct ExportContext {
 // "security-severity" property; a physical location with a region (resolved lines;
 // cited lines when unverified, marked in the properties); the quote as the region's
 // snippet; a codeFlow for a data-flow chain; partialFingerprints stable across runs
-// ("reposcopeFinding/v1"); the verification status and triage in properties; a
+// ("reposcopeFinding/v1"); the verification status ("verified", "corrected", "located",
+// "unverified", "pending"), "locationVerified" (the place exists) and "quoteVerified" (the
+// quote was found: false for "located") and triage in properties; the level stays the
+// severity's whatever the status, as SARIF consumers rank by level; a
 // suppression for findings triaged as false positive. UTF-8 JSON, indented.
 QByteArray toSarif(const QList<Finding> &findings, const ExportContext &context);
 

@@ -149,7 +149,7 @@ void summary(QString &md, const QList<Finding> &findings) {
     md += QStringLiteral("| **Total** | **%1** |\n\n").arg(findings.size());
     md += QStringLiteral("| Status | Findings |\n|---|---:|\n");
     for (const VerificationStatus s :
-         {VerificationStatus::Verified, VerificationStatus::Corrected,
+         {VerificationStatus::Verified, VerificationStatus::Corrected, VerificationStatus::Located,
           VerificationStatus::Unverified, VerificationStatus::Pending}) {
         const auto n = std::count_if(findings.begin(), findings.end(),
                                      [s](const Finding &f) { return f.resolved.status == s; });

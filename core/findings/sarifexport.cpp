@@ -130,6 +130,11 @@ QJsonArray relatedLocations(const Finding &finding) {
     return locations;
 }
 
+bool quoteVerified(const ResolvedLocation &resolved) {
+    return resolved.quoteChecked && (resolved.status == VerificationStatus::Verified ||
+                                     resolved.status == VerificationStatus::Corrected);
+}
+
 QJsonObject resultProperties(const Finding &finding, const ExportLocation &location,
                              const Triage &triage) {
     QJsonObject properties{
@@ -137,6 +142,8 @@ QJsonObject resultProperties(const Finding &finding, const ExportLocation &locat
         {QStringLiteral("security-severity"), securitySeverity(finding.severity)},
         {QStringLiteral("verificationStatus"), statusName(finding.resolved.status)},
         {QStringLiteral("locationVerified"), location.trusted},
+        // "located" findings have a trusted place but no checked quote.
+        {QStringLiteral("quoteVerified"), quoteVerified(finding.resolved)},
         {QStringLiteral("citation"), finding.citation.text},
         {QStringLiteral("triageState"), triageName(triage.state)},
     };

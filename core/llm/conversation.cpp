@@ -103,6 +103,22 @@ void Conversation::clear() {
     m_turns.clear();
 }
 
+int Conversation::questionOf(int turn) const {
+    if (turn < 0 || turn >= m_turns.size())
+        return -1;
+    while (turn > 0 && m_turns[turn].continuation)
+        --turn;
+    return turn;
+}
+
+bool Conversation::answerComplete(int turn) const {
+    if (turn < 0 || turn >= m_turns.size())
+        return false;
+    while (turn + 1 < m_turns.size() && m_turns[turn + 1].continuation)
+        ++turn;
+    return m_turns[turn].complete();
+}
+
 double Conversation::runningCost() const {
     double sum = 0;
     for (const Turn &turn : m_turns)

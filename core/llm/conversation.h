@@ -78,6 +78,12 @@ public:
 
     bool isBusy() const;
     const QList<Turn> &turns() const { return m_turns; }
+    // The turn that asked the question `turn` answers: `turn` itself, or for a continuation
+    // the turn it continues (through any chain of continuations). -1 when out of range.
+    int questionOf(int turn) const;
+    // Whether the answer `turn` belongs to ended complete: the last turn of its chain of
+    // continuations is Done.
+    bool answerComplete(int turn) const;
     double runningCost() const;
 
     // Images of earlier answered turns, which a follow-up resends when the target accepts

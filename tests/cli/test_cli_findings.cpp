@@ -91,9 +91,9 @@ TEST_F(CliFindingsTest, VerifiedFindingsGoToSarifReportAndCsv) {
                             QStringLiteral("--csv"), output(QStringLiteral("out.csv"))});
     ASSERT_EQ(run.exitCode, 0) << run.err.constData();
     EXPECT_EQ(run.out, QByteArray(kAnswer.join(QString()).toUtf8() + "\n"));
-    EXPECT_TRUE(
-        run.err.contains(QByteArray("findings: 3 (1 verified, 1 corrected, 1 unverified) -> " +
-                                    output(QStringLiteral("out.sarif")).toUtf8())))
+    EXPECT_TRUE(run.err.contains(
+        QByteArray("findings: 3 (1 verified, 1 corrected, 0 located, 1 unverified) -> " +
+                   output(QStringLiteral("out.sarif")).toUtf8())))
         << run.err.constData();
 
     const QJsonObject log =
@@ -188,7 +188,7 @@ TEST_F(CliFindingsTest, APartialAnswerStillExportsWhatItHolds) {
                             QStringLiteral("--report"), output(QStringLiteral("out.md"))});
     EXPECT_EQ(run.exitCode, 5) << run.err.constData(); // the network error wins
     EXPECT_TRUE(run.err.contains("partial")) << run.err.constData();
-    EXPECT_TRUE(run.err.contains("findings: 2 (1 verified, 1 corrected, 0 unverified)"))
+    EXPECT_TRUE(run.err.contains("findings: 2 (1 verified, 1 corrected, 0 located, 0 unverified)"))
         << run.err.constData();
     const QJsonObject sarifRun =
         QJsonDocument::fromJson(readFile(output(QStringLiteral("out.sarif"))))

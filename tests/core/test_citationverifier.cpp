@@ -198,20 +198,51 @@ TEST_F(CitationVerifierTest, AQuoteNotInTheFileIsUnverifiedEvenWhenTheLineExists
     EXPECT_EQ(str(r.note), "the quote is not in api/user.go");
 }
 
-TEST_F(CitationVerifierTest, NoQuoteIsVerifiedWithoutCheckingAQuote) {
+// "Verified" means the quote holds: an existing place without a quote is only located.
+TEST_F(CitationVerifierTest, NoQuoteIsLocatedNeverVerified) {
     ResolvedLocation r = check(QStringLiteral("api/user.go"), 5, 7);
-    EXPECT_EQ(r.status, VerificationStatus::Verified);
+    EXPECT_EQ(r.status, VerificationStatus::Located);
+    EXPECT_EQ(str(statusName(r.status)), "located");
     EXPECT_FALSE(r.quoteChecked);
+    EXPECT_TRUE(r.canNavigate());
+    EXPECT_EQ(r.path, QStringLiteral("api/user.go"));
     EXPECT_EQ(r.startLine, 5);
     EXPECT_EQ(r.endLine, 7);
     // Blank quotes, or only an ellipsis, are no quote.
     r = check(QStringLiteral("api/user.go"), 5, 0, QStringLiteral(" ` … ` "));
-    EXPECT_EQ(r.status, VerificationStatus::Verified);
+    EXPECT_EQ(r.status, VerificationStatus::Located);
     EXPECT_FALSE(r.quoteChecked);
     // A file without a line.
     r = check(QStringLiteral("api/user.go"), 0);
-    EXPECT_EQ(r.status, VerificationStatus::Verified);
+    EXPECT_EQ(r.status, VerificationStatus::Located);
     EXPECT_EQ(r.startLine, 0);
+    // The same place with its quote is verified.
+    r = check(QStringLiteral("api/user.go"), kQueryLine, 0, kQuery);
+    EXPECT_EQ(r.status, VerificationStatus::Verified);
+    EXPECT_TRUE(r.quoteChecked);
+}
+
+// An existing file cited at a line it does not have is never verified by the line alone.
+TEST_F(CitationVerifierTest, AnExistingFileAtALineItDoesNotHaveIsUnverified) {
+    for (const auto &[start, end] : {std::pair{61, 61}, std::pair{59, 64}, std::pair{400, 400}}) {
+        const ResolvedLocation r = check(QStringLiteral("api/user.go"), start, end);
+        EXPECT_EQ(r.status, VerificationStatus::Unverified) << start << "-" << end;
+        EXPECT_FALSE(r.canNavigate());
+        EXPECT_FALSE(r.note.isEmpty());
+    }
+    // A quote that is not in the file does not rescue it either.
+    const ResolvedLocation r =
+        check(QStringLiteral("api/user.go"), 61, 0, QStringLiteral("request.args"));
+    EXPECT_EQ(r.status, VerificationStatus::Unverified);
+}
+
+// A quote found at another line than cited moves the location there: corrected.
+TEST_F(CitationVerifierTest, AQuoteAtAnotherLineThanCitedIsCorrected) {
+    const ResolvedLocation r = check(QStringLiteral("api/user.go"), 3, 0, kQuery);
+    EXPECT_EQ(r.status, VerificationStatus::Corrected);
+    EXPECT_TRUE(r.quoteChecked);
+    EXPECT_EQ(r.startLine, kQueryLine);
+    EXPECT_EQ(str(r.note), "cited line 3, the quote is at 42");
 }
 
 TEST_F(CitationVerifierTest, AQuoteWithoutALineSuppliesTheLines) {
@@ -315,17 +346,29 @@ TEST_F(CitationVerifierTest, EveryFlowStepIsVerified) {
     EXPECT_EQ(finding.flow[2].resolved.status, VerificationStatus::Unverified);
 }
 
-TEST_F(CitationVerifierTest, MentionsAreVerified) {
+TEST_F(CitationVerifierTest, MentionsAreCheckedWithTheirQuote) {
     Mention good;
     good.citation.path = QStringLiteral("api/user.go");
     good.citation.startLine = good.citation.endLine = 3;
     m_verifier->verify(good);
-    EXPECT_EQ(good.resolved.status, VerificationStatus::Verified);
+    EXPECT_EQ(good.resolved.status, VerificationStatus::Located);
     EXPECT_FALSE(good.resolved.quoteChecked);
     Mention bad = good;
     bad.citation.startLine = bad.citation.endLine = 61;
     m_verifier->verify(bad);
     EXPECT_EQ(bad.resolved.status, VerificationStatus::Unverified);
+    // With the code span that followed it: the quote decides.
+    Mention quoted = good;
+    quoted.quote = QStringLiteral("db.Query(");
+    m_verifier->verify(quoted);
+    EXPECT_EQ(quoted.resolved.status, VerificationStatus::Corrected);
+    EXPECT_EQ(quoted.resolved.startLine, kQueryLine);
+    quoted.citation.startLine = quoted.citation.endLine = kQueryLine;
+    m_verifier->verify(quoted);
+    EXPECT_EQ(quoted.resolved.status, VerificationStatus::Verified);
+    quoted.quote = QStringLiteral("request.args");
+    m_verifier->verify(quoted);
+    EXPECT_EQ(quoted.resolved.status, VerificationStatus::Unverified);
 }
 
 // The sources are the pack: a file rewritten on disk after the question is still checked
@@ -358,5 +401,6 @@ TEST(CitationVerifier, EmptyFilesAndUnreadableFiles) {
     EXPECT_EQ(str(r.note), "line 1 cited, but the file is empty");
     citation.startLine = citation.endLine = 0;
     r = verifier.verify(citation);
-    EXPECT_EQ(r.status, VerificationStatus::Verified);
+    // The file exists, nothing was checked: located, not verified.
+    EXPECT_EQ(r.status, VerificationStatus::Located);
 }

@@ -20,6 +20,7 @@
 #include "llm/modelcatalog.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
+#include "transcriptview.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 
@@ -38,6 +39,8 @@
 #include <QTableView>
 #include <QTest>
 #include <QTextBlock>
+#include <QTextBrowser>
+#include <QTextDocument>
 
 #include <gtest/gtest.h>
 
@@ -45,6 +48,7 @@
 
 using namespace reposcope;
 using namespace reposcope::test;
+using findings::Finding;
 using findings::VerificationStatus;
 using ui::FindingsModel;
 
@@ -132,14 +136,14 @@ protected:
 
     // Opens the scratch repository, asks, streams the review and waits for every
     // finding to be verified.
-    void askForReview() {
+    void askForReview(const QStringList &pieces = answerPieces(), int findingCount = 3) {
         bool counted = false;
         QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
                          [&] { counted = true; });
         m_window->openPath(m_repo.path());
         ASSERT_TRUE(processEventsUntil([&] { return counted; }));
         QList<QByteArray> events{sse::roleChunk()};
-        for (const QString &piece : answerPieces())
+        for (const QString &piece : pieces)
             events.append(sse::contentChunk(piece));
         events += {sse::finishChunk(), sse::usageChunk(500, 120), sse::done()};
         m_server.enqueue(ScriptedResponse::sse(events));
@@ -151,9 +155,9 @@ protected:
         send->click();
         auto *pane = m_window->findChild<ui::ChatPane *>();
         ASSERT_TRUE(processEventsUntil([&] {
-            if (pane->isBusy() || model()->rowCount() != 3)
+            if (pane->isBusy() || model()->rowCount() != findingCount)
                 return false;
-            for (int row = 0; row < 3; ++row)
+            for (int row = 0; row < findingCount; ++row)
                 if (model()->finding(row).resolved.status == VerificationStatus::Pending)
                     return false;
             return true;
@@ -282,6 +286,68 @@ TEST_F(MainWindowFindingsTest, ChatLinksShortcutsAndFlowStepsMoveTheViewer) {
     previous->trigger();
     EXPECT_EQ(m_window->findingsPanel()->currentFinding(), rowTitled(QStringLiteral("Debug")));
     EXPECT_EQ(viewer()->currentLine(), 5);
+}
+
+// A citation without a quote is "located": it opens, but neither the transcript link nor the
+// findings panel ever calls it verified; a link followed by a code span is checked with it.
+TEST_F(MainWindowFindingsTest, ACitationWithoutAQuoteIsShownAsLocated) {
+    const QString answer = QStringLiteral(
+        "- [MEDIUM] Unchecked user name — `app/routes.py:8` — no length or character check.\n\n"
+        "The handler at `app/routes.py:7` reads `request.args` unchecked. The query is run "
+        "at app/db.py:6.\n");
+    ASSERT_NO_FATAL_FAILURE(askForReview({answer.left(50), answer.mid(50)}, 1));
+    const Finding finding = model()->finding(0);
+    ASSERT_EQ(finding.title, QStringLiteral("Unchecked user name"));
+    ASSERT_TRUE(finding.quote.isEmpty());
+    EXPECT_EQ(finding.resolved.status, VerificationStatus::Located);
+
+    // The panel: the status column, its tooltip, the details and the filters.
+    const QModelIndex status = model()->index(0, FindingsModel::StatusColumn);
+    EXPECT_EQ(status.data().toString(), QStringLiteral("Located"));
+    EXPECT_FALSE(status.data(Qt::ToolTipRole).toString().contains(QStringLiteral("erified")));
+    ui::FindingsPanel *panel = m_window->findingsPanel();
+    ui::FindingsFilterProxy *proxy = panel->proxy();
+    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Verified);
+    EXPECT_EQ(proxy->rowCount(), 0);
+    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Located);
+    EXPECT_EQ(proxy->rowCount(), 1);
+    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Navigable);
+    EXPECT_EQ(proxy->rowCount(), 1);
+    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Any);
+    doubleClickFinding(0);
+    auto *details = m_window->findChild<QTextBrowser *>(QStringLiteral("findingsDetailsText"));
+    ASSERT_TRUE(details);
+    EXPECT_TRUE(details->toPlainText().contains(QStringLiteral("Located:")))
+        << details->toPlainText().toStdString();
+    EXPECT_FALSE(details->toPlainText().contains(QStringLiteral("Verified")));
+    // It opens at its line, and the status bar says located.
+    EXPECT_EQ(viewer()->currentPath(), QStringLiteral("app/routes.py"));
+    EXPECT_EQ(viewer()->currentLine(), 8);
+    EXPECT_TRUE(statusText().contains(QStringLiteral("located"))) << statusText().toStdString();
+    EXPECT_FALSE(statusText().contains(QStringLiteral("verified"))) << statusText().toStdString();
+
+    // The transcript's links: located, corrected by the code span after it, located.
+    auto *pane = m_window->findChild<ui::ChatPane *>();
+    QHash<QString, QString> tips;
+    const QTextDocument *document = pane->transcript()->document();
+    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextCharFormat format = it.fragment().charFormat();
+            if (format.isAnchor() &&
+                format.anchorHref().startsWith(QStringLiteral("reposcope-cite:")))
+                tips.insert(it.fragment().text(), format.toolTip());
+        }
+    }
+    ASSERT_EQ(tips.size(), 3) << QStringList(tips.keys()).join(QLatin1Char('|')).toStdString();
+    const QString finding8 = tips.value(QStringLiteral("app/routes.py:8"));
+    EXPECT_TRUE(finding8.contains(QStringLiteral("located"))) << finding8.toStdString();
+    EXPECT_FALSE(finding8.contains(QStringLiteral("verified"))) << finding8.toStdString();
+    const QString quoted = tips.value(QStringLiteral("app/routes.py:7"));
+    EXPECT_TRUE(quoted.contains(QStringLiteral("corrected: cited line 7, the quote is at 8")))
+        << quoted.toStdString();
+    const QString bare = tips.value(QStringLiteral("app/db.py:6"));
+    EXPECT_TRUE(bare.contains(QStringLiteral("located"))) << bare.toStdString();
+    EXPECT_FALSE(bare.contains(QStringLiteral("verified"))) << bare.toStdString();
 }
 
 TEST_F(MainWindowFindingsTest, ShowsTheVerifiedTextWhenTheDiskChangedSince) {
