@@ -314,6 +314,8 @@ void CitationVerifier::verify(Finding &finding) const {
     finding.resolved = verify(finding.citation, finding.quote);
     for (FlowStep &step : finding.flow)
         step.resolved = verify(step.citation, step.quote);
+    for (FlowStep &step : finding.related)
+        step.resolved = verify(step.citation, step.quote);
 }
 
 void CitationVerifier::verify(Mention &mention) const {

@@ -346,6 +346,28 @@ TEST_F(CitationVerifierTest, EveryFlowStepIsVerified) {
     EXPECT_EQ(finding.flow[2].resolved.status, VerificationStatus::Unverified);
 }
 
+// A prose answer's other citations (Finding::related) are checked like flow steps: SARIF's
+// relatedLocations and the panel show their status, never an unchecked place.
+TEST_F(CitationVerifierTest, EveryRelatedLocationIsVerified) {
+    Finding finding;
+    finding.citation.path = QStringLiteral("api/user.go");
+    finding.citation.startLine = finding.citation.endLine = kQueryLine;
+    finding.quote = kQuery;
+    FlowStep elsewhere;
+    elsewhere.citation.path = QStringLiteral("api/user.go");
+    elsewhere.citation.startLine = elsewhere.citation.endLine = 44;
+    elsewhere.quote = kQuery;
+    FlowStep invented;
+    invented.citation.path = QStringLiteral("api/missing.go");
+    invented.citation.startLine = invented.citation.endLine = 3;
+    finding.related = {elsewhere, invented};
+    m_verifier->verify(finding);
+    ASSERT_EQ(finding.related.size(), 2);
+    EXPECT_EQ(finding.related[0].resolved.status, VerificationStatus::Corrected);
+    EXPECT_EQ(finding.related[0].resolved.startLine, kQueryLine);
+    EXPECT_EQ(finding.related[1].resolved.status, VerificationStatus::Unverified);
+}
+
 TEST_F(CitationVerifierTest, MentionsAreCheckedWithTheirQuote) {
     Mention good;
     good.citation.path = QStringLiteral("api/user.go");
