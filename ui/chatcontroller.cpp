@@ -75,6 +75,10 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
             [this] { m_session->conversation()->continueLast(); });
     connect(m_pane, &ChatPane::reaskRequested, this,
             [this] { m_session->conversation()->reaskLast(); });
+    connect(m_pane, &ChatPane::clearFailedRequested, this, [this] {
+        if (m_session->conversation()->clearFailed() > 0)
+            m_pane->reload();
+    });
     connect(m_pane, &ChatPane::newConversationRequested, this, [this] {
         m_session->newConversation();
         m_pane->reload();

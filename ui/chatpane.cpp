@@ -156,6 +156,9 @@ void ChatPane::buildUi() {
             url.path() == QLatin1String("fit-to-budget"))
             Q_EMIT fitToBudgetRequested();
         else if (url.scheme() == QLatin1String("reposcope") &&
+                 url.path() == QLatin1String("clear-failed"))
+            Q_EMIT clearFailedRequested();
+        else if (url.scheme() == QLatin1String("reposcope") &&
                  url.path().startsWith(QLatin1String("image/")))
             previewTurnImage(url);
         else
@@ -259,7 +262,7 @@ void ChatPane::bindTurns(const QList<llm::Turn> *turns) {
 
 void ChatPane::reload() {
     m_transcript->renderAll();
-    if (const llm::Turn *last = lastTurn())
+    if (const llm::Turn *last = lastTurn(); last && !last->cleared)
         m_indicator->setTurn(*last);
     else if (!m_pending)
         m_indicator->reset();
@@ -489,7 +492,7 @@ void ChatPane::updateActions() {
         m_send->setToolTip(sendToolTip());
     m_continue->setEnabled(!busy && m_target.configured && last && !last->complete() &&
                            !last->answer.isEmpty());
-    m_reask->setEnabled(!busy && m_target.configured && last);
+    m_reask->setEnabled(!busy && m_target.configured && last && !last->cleared);
     m_copy->setEnabled(m_turns &&
                        std::any_of(m_turns->cbegin(), m_turns->cend(),
                                    [](const llm::Turn &turn) { return !turn.answer.isEmpty(); }));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
+#include "quitconfirm.h"
 #include "uncountedconfirm.h"
 
 #include "budgetmeter.h"
@@ -312,6 +313,13 @@ void MainWindow::dropEvent(QDropEvent *event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
+    if (m_chatController && m_chatController->session()->isBusy()) {
+        if (!confirmQuitWhileBusy(this)) {
+            event->ignore();
+            return;
+        }
+        m_chatController->session()->stop();
+    }
     m_services.workspace->cancel();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
