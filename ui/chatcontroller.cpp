@@ -84,8 +84,9 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
         m_pane->reload();
     });
     connect(m_pane, &ChatPane::fitToBudgetRequested, m_budget, &BudgetMeter::requestFit);
-    connect(m_session, &workspace::ChatSession::packPreparing, this,
-            [this](int files) { m_pane->showPreparing(tr("packing %n file(s)", nullptr, files)); });
+    connect(m_session, &workspace::ChatSession::packPreparing, this, [this](int files) {
+        m_pane->showPreparing(tr("packing %Ln file(s)", nullptr, files));
+    });
     connect(m_session, &workspace::ChatSession::packFailed, this,
             [this](const QString &message) { m_pane->rejectSend(message); });
     connect(m_session, &workspace::ChatSession::turnCompleted, this,

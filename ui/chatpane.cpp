@@ -41,6 +41,8 @@ bool isRunning(llm::ChatPhase phase) {
            phase == ChatPhase::Retrying;
 }
 
+constexpr int kReadableLines = 6; // the least of the transcript that stays visible
+
 QString defaultSetupHint() {
     return ChatPane::tr("Choose a provider and a model first, and enter its API key if it "
                         "needs one (Settings ▸ Providers…).");
@@ -109,6 +111,13 @@ void ChatPane::buildUi() {
     buttons->addWidget(m_continue);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_send);
+    // However many images the strip holds, the transcript keeps a readable height (the pane's
+    // minimum grows instead), and a long error or notice never widens the dock: the phase
+    // line wraps within the width it is given (an unbroken token is clipped there; the
+    // transcript shows it whole, wrapped anywhere).
+    m_transcript->setMinimumHeight(m_transcript->fontMetrics().lineSpacing() * kReadableLines +
+                                   2 * m_transcript->frameWidth());
+    m_indicator->setSizePolicy(QSizePolicy::Ignored, m_indicator->sizePolicy().verticalPolicy());
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_transcript, 1);
     layout->addWidget(m_indicator);

@@ -393,7 +393,7 @@ void MainWindow::selectChangedSince() {
             }
             const int n = m_model->selectOnly(*changed);
             statusBar()->showMessage(
-                tr("%n file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
+                tr("%Ln file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
         });
 }
 
@@ -440,9 +440,9 @@ void MainWindow::exportPack() {
                 QMessageBox::warning(this, tr("Export Pack"), stats.error().message);
                 return;
             }
-            QString text = tr("Wrote %n file(s) to %1", nullptr, stats->files).arg(fileName);
+            QString text = tr("Wrote %Ln file(s) to %1", nullptr, stats->files).arg(fileName);
             if (!stats->problems.isEmpty())
-                text += tr(" — %n skipped (see the log)", nullptr, int(stats->problems.size()));
+                text += tr(" — %Ln skipped (see the log)", nullptr, int(stats->problems.size()));
             statusBar()->showMessage(text, 10000);
         });
 }

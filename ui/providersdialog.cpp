@@ -327,7 +327,7 @@ void ProvidersDialog::addServedModels() {
     } else {
         showStatus(tr("Added %n model(s) with a context cap of %1 tokens: set the real ones.",
                       nullptr, int(added.size()))
-                       .arg(kUnknownCap),
+                       .arg(QLocale().toString(kUnknownCap)),
                    false);
     }
 }

@@ -56,6 +56,8 @@ TranscriptView::TranscriptView(KSyntaxHighlighting::Repository *syntax, QWidget 
     setOpenLinks(false);
     setOpenExternalLinks(false);
     document()->setUndoRedoEnabled(false);
+    // A long unbroken token (a URL, base64 in an error) wraps instead of scrolling sideways.
+    setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_throttle.setSingleShot(true);
     m_throttle.setInterval(33);
     connect(&m_throttle, &QTimer::timeout, this, &TranscriptView::render);
