@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "repotreemodel.h"
+#include "common/figures.h"
 
 #include "prompt/selection.h"
 #include "repo/scantypes.h"
@@ -21,10 +22,6 @@ QString formatTokens(qint64 tokens) {
         return QString::number(double(tokens) / 1e3, 'f', tokens < 10000 ? 2 : 1) +
                QLatin1Char('K');
     return QString::number(double(tokens) / 1e6, 'f', tokens < 10000000 ? 2 : 1) + QLatin1Char('M');
-}
-
-QString formatBytes(qint64 bytes) {
-    return QLocale::system().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 RepoTreeModel::RepoTreeModel(workspace::Workspace *workspace, QObject *parent)

@@ -103,6 +103,6 @@ private:
 
 // Compact token figure: 987, 12.3K, 4.56M.
 QString formatTokens(qint64 tokens);
-QString formatBytes(qint64 bytes);
+// Sizes: reposcope::formatBytes (common/figures.h).
 
 } // namespace reposcope::models

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "attachmentstrip.h"
+#include "common/figures.h"
 
 #include "attachmentcontroller.h"
 #include "imagepreviewdialog.h"
@@ -106,12 +107,6 @@ QString tooltipFor(const Attachment &attachment) {
 }
 
 } // namespace
-
-QString formatBytes(qint64 bytes) {
-    const QLocale locale;
-    return locale.formattedDataSize(bytes, bytes >= 1024 * 1024 ? 1 : 0,
-                                    QLocale::DataSizeTraditionalFormat);
-}
 
 QString attachmentDetails(const images::PreparedImage &image) {
     const QLocale locale;

@@ -17,8 +17,6 @@ namespace reposcope::ui {
 /// "1344×896 · 412 KB · ≈1,340 tokens": the sent size, bytes and tokens of a prepared image
 /// ("≈" when the model's rule is not exact).
 QString attachmentDetails(const images::PreparedImage &image);
-/// Bytes as people read them: "412 KB", "3.2 MB".
-QString formatBytes(qint64 bytes);
 
 /// The row of attachments above the chat composer: per image a chip with its thumbnail (an
 /// indeterminate bar while it is prepared), name, sent size, bytes and tokens, the preparation

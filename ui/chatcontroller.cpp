@@ -79,6 +79,10 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
         syncTarget();
         m_session->conversation()->reaskLast();
     });
+    connect(m_pane, &ChatPane::clearFailedRequested, this, [this] {
+        if (m_session->conversation()->clearFailed() > 0)
+            m_pane->reload();
+    });
     connect(m_pane, &ChatPane::newConversationRequested, this, [this] {
         m_session->newConversation();
         m_keepOldPack = false;
@@ -99,8 +103,9 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     connect(services.workspace, &workspace::Workspace::opened, this,
             &ChatController::refreshSummary);
     connect(m_pane, &ChatPane::fitToBudgetRequested, m_budget, &BudgetMeter::requestFit);
-    connect(m_session, &workspace::ChatSession::packPreparing, this,
-            [this](int files) { m_pane->showPreparing(tr("packing %n file(s)", nullptr, files)); });
+    connect(m_session, &workspace::ChatSession::packPreparing, this, [this](int files) {
+        m_pane->showPreparing(tr("packing %Ln file(s)", nullptr, files));
+    });
     connect(m_session, &workspace::ChatSession::packFailed, this,
             [this](const QString &message) { m_pane->rejectSend(message); });
     connect(m_session, &workspace::ChatSession::turnCompleted, this,

@@ -34,10 +34,6 @@ QString tokens(qint64 count) {
     return QLocale().toString(count);
 }
 
-QString megabytes(qint64 bytes) {
-    return tr("%1 MB").arg(double(bytes) / 1e6, 0, 'f', bytes < 10'000'000 ? 2 : 1);
-}
-
 QString cost(double dollars) {
     // Cents from a dime up; below that three significant digits, so $0.0132 is not "$0.01".
     int decimals = 2;

@@ -11,10 +11,10 @@
 // so both say the same thing the same way. Pure functions; any thread.
 namespace reposcope::ui::chatformat {
 
-QString duration(qint64 ms);     // "850 ms", "18.2 s", "2 min 05 s"
-QString tokens(qint64 count);    // "1,234"; "1.02M" from ten million up
-QString megabytes(qint64 bytes); // "12.4 MB"
-QString cost(double dollars);    // "$0.0132", "$1.27"
+QString duration(qint64 ms);  // "850 ms", "18.2 s", "2 min 05 s"
+QString tokens(qint64 count); // "1,234"; "1.02M" from ten million up
+QString cost(double dollars); // "$0.0132", "$1.27"
+// Sizes: reposcope::formatBytes (common/figures.h), the one size style of the app.
 
 // Completion tokens: from usage when reported, else the estimate; `estimated` says which.
 qint64 completionTokens(const llm::Turn &turn, bool *estimated);

@@ -41,6 +41,8 @@ bool isRunning(llm::ChatPhase phase) {
            phase == ChatPhase::Retrying;
 }
 
+constexpr int kReadableLines = 6; // the least of the transcript that stays visible
+
 QString defaultSetupHint() {
     return ChatPane::tr("Choose a provider and a model first, and enter its API key if it "
                         "needs one (Settings ▸ Providers…).");
@@ -116,6 +118,13 @@ void ChatPane::buildUi() {
     m_context->setWordWrap(true);
     m_context->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_context->hide();
+    // However many images the strip holds, the transcript keeps a readable height (the pane's
+    // minimum grows instead), and a long error or notice never widens the dock: the phase
+    // line wraps within the width it is given (an unbroken token is clipped there; the
+    // transcript shows it whole, wrapped anywhere).
+    m_transcript->setMinimumHeight(m_transcript->fontMetrics().lineSpacing() * kReadableLines +
+                                   2 * m_transcript->frameWidth());
+    m_indicator->setSizePolicy(QSizePolicy::Ignored, m_indicator->sizePolicy().verticalPolicy());
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_context);
     layout->addWidget(m_transcript, 1);
@@ -176,6 +185,9 @@ void ChatPane::buildUi() {
         if (url.scheme() == QLatin1String("reposcope") &&
             url.path() == QLatin1String("fit-to-budget"))
             Q_EMIT fitToBudgetRequested();
+        else if (url.scheme() == QLatin1String("reposcope") &&
+                 url.path() == QLatin1String("clear-failed"))
+            Q_EMIT clearFailedRequested();
         else if (url.scheme() == QLatin1String("reposcope") &&
                  url.path().startsWith(QLatin1String("image/")))
             previewTurnImage(url);
@@ -280,7 +292,7 @@ void ChatPane::bindTurns(const QList<llm::Turn> *turns) {
 
 void ChatPane::reload() {
     m_transcript->renderAll();
-    if (const llm::Turn *last = lastTurn())
+    if (const llm::Turn *last = lastTurn(); last && !last->cleared)
         m_indicator->setTurn(*last);
     else if (!m_pending)
         m_indicator->reset();
@@ -535,7 +547,7 @@ void ChatPane::updateActions() {
         m_send->setToolTip(sendToolTip());
     m_continue->setEnabled(!busy && m_target.configured && last && !last->complete() &&
                            !last->answer.isEmpty());
-    m_reask->setEnabled(!busy && m_target.configured && last);
+    m_reask->setEnabled(!busy && m_target.configured && last && !last->cleared);
     m_copy->setEnabled(m_turns &&
                        std::any_of(m_turns->cbegin(), m_turns->cend(),
                                    [](const llm::Turn &turn) { return !turn.answer.isEmpty(); }));

@@ -55,6 +55,7 @@ struct ChatTaskTemplate {
 ///   continueRequested()            -> Conversation::continueLast()
 ///   reaskRequested()               -> Conversation::reaskLast()
 ///   newConversationRequested()     -> forget the turns (the pane reloads right after)
+///   clearFailedRequested()         -> Conversation::clearFailed(), then reload()
 ///   fitToBudgetRequested()         -> deselect until the pack fits (context overflow)
 /// Sending goes through the owner because only it can write the pack (asynchronously); the pane
 /// shows "Building the request…" meanwhile. The composer is cleared only when the turn actually
@@ -148,6 +149,8 @@ Q_SIGNALS:
     void newConversationRequested();
     /// Asked by askPackChoice(), the user keeps the old pack for this conversation.
     void oldPackChosen();
+    /// "Clear failed turns" was clicked under a turn that ended without an answer.
+    void clearFailedRequested();
     void fitToBudgetRequested();
     /// An anchor in an answer was clicked (path:line links arrive here).
     void linkActivated(const QUrl &url);

@@ -19,7 +19,7 @@ FitResultDialog::FitResultDialog(const prompt::FitResult &fit, QAction *undo, QW
     const QLocale loc;
     QString summary;
     if (fit.fits)
-        summary = tr("Deselected %n file(s), %1 tokens, to fit the budget.", nullptr,
+        summary = tr("Deselected %Ln file(s), %1 tokens, to fit the budget.", nullptr,
                      int(fit.details.size()))
                       .arg(loc.toString(fit.tokensFreed));
     else if (fit.keptPinned > 0)

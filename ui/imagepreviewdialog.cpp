@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "imagepreviewdialog.h"
+#include "common/figures.h"
 
 #include "attachmentstrip.h"
 #include "images/imageprep.h"

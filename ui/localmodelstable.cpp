@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "localmodelstable.h"
 
+#include "common/figures.h"
+
 #include <QApplication>
 #include <QBrush>
 #include <QColor>
@@ -274,13 +276,7 @@ QString LocalModelsTable::formatParameters(qint64 count) {
 }
 
 QString LocalModelsTable::formatBytes(qint64 bytes) {
-    if (bytes >= 1'000'000'000)
-        return scaled(double(bytes) / 1e9, "GB");
-    if (bytes >= 1'000'000)
-        return scaled(double(bytes) / 1e6, "MB");
-    if (bytes >= 1'000)
-        return scaled(double(bytes) / 1e3, "KB");
-    return QString::number(bytes) + QStringLiteral(" B");
+    return reposcope::formatBytes(bytes);
 }
 
 QString LocalModelsTable::formatContext(qint64 tokens) {

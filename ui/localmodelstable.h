@@ -63,7 +63,7 @@ public:
 
     // "8.0 B", "112.0 K": a parameter count as people read it.
     static QString formatParameters(qint64 count);
-    // "4.9 GB", "312.5 MB", "20.1 KB".
+    // "4.9 GB", "312.5 MB", "20.1 KB": reposcope::formatBytes, the app's one size style.
     static QString formatBytes(qint64 bytes);
     // "8K", "128K", "1,000": a context size, short.
     static QString formatContext(qint64 tokens);

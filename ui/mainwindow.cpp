@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
+#include "quitconfirm.h"
 #include "uncountedconfirm.h"
 
 #include "budgetmeter.h"
@@ -312,6 +313,13 @@ void MainWindow::dropEvent(QDropEvent *event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
+    if (m_chatController && m_chatController->session()->isBusy()) {
+        if (!confirmQuitWhileBusy(this)) {
+            event->ignore();
+            return;
+        }
+        m_chatController->session()->stop();
+    }
     m_services.workspace->cancel();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
@@ -385,7 +393,7 @@ void MainWindow::selectChangedSince() {
             }
             const int n = m_model->selectOnly(*changed);
             statusBar()->showMessage(
-                tr("%n file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
+                tr("%Ln file(s) changed since %1 selected", nullptr, n).arg(ref), 8000);
         });
 }
 
@@ -432,9 +440,9 @@ void MainWindow::exportPack() {
                 QMessageBox::warning(this, tr("Export Pack"), stats.error().message);
                 return;
             }
-            QString text = tr("Wrote %n file(s) to %1", nullptr, stats->files).arg(fileName);
+            QString text = tr("Wrote %Ln file(s) to %1", nullptr, stats->files).arg(fileName);
             if (!stats->problems.isEmpty())
-                text += tr(" — %n skipped (see the log)", nullptr, int(stats->problems.size()));
+                text += tr(" — %Ln skipped (see the log)", nullptr, int(stats->problems.size()));
             statusBar()->showMessage(text, 10000);
         });
 }

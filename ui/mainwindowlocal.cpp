@@ -4,6 +4,8 @@
 // from mainwindow.cpp).
 #include "mainwindow.h"
 
+#include "chatformat.h"
+
 #include "budgetmeter.h"
 #include "enginestatus.h"
 #include "llm/enginesupervisor.h"
@@ -41,10 +43,10 @@ void MainWindow::createLocalEngine() {
     statusBar()->addPermanentWidget(m_engineStatus);
     m_engineStatus->attach(engine);
     connect(engine, &llm::EngineSupervisor::ready, this, [this, engine] {
-        statusBar()->showMessage(tr("The local engine is ready: %1 (loaded in %2 ms)")
-                                     .arg(engine->info().model)
-                                     .arg(engine->info().loadMs),
-                                 8000);
+        statusBar()->showMessage(
+            tr("The local engine is ready: %1 (loaded in %2)")
+                .arg(engine->info().model, chatformat::duration(engine->info().loadMs)),
+            8000);
     });
 }
 

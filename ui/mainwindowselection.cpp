@@ -41,7 +41,7 @@ void MainWindow::selectByGlob(bool select) {
     if (!ok || glob.trimmed().isEmpty())
         return;
     const int n = m_model->checkByGlob(glob, select);
-    statusBar()->showMessage(tr("%n file(s) changed", nullptr, n), 5000);
+    statusBar()->showMessage(tr("%Ln file(s) changed", nullptr, n), 5000);
 }
 
 void MainWindow::resetSelection() {

@@ -2,6 +2,7 @@
 #include "phaseindicator.h"
 
 #include "chatformat.h"
+#include "common/figures.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -262,8 +263,8 @@ void PhaseIndicator::refresh() {
                 int(std::clamp(stats.bytesSent * 1000 / total, qint64(0), qint64(1000))));
             bar = true;
             text = tr("Uploading the request: %1 of %2 · %3")
-                       .arg(chatformat::megabytes(stats.bytesSent),
-                            chatformat::megabytes(stats.bodyBytes), seconds(elapsed));
+                       .arg(formatBytes(stats.bytesSent), formatBytes(stats.bodyBytes),
+                            seconds(elapsed));
             break;
         }
         case ChatPhase::Waiting:

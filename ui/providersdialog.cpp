@@ -49,9 +49,11 @@ ProvidersDialog::ProvidersDialog(const ProvidersDialogServices &services, QWidge
                 [this](const security::KeyChange &change) {
                     if (change.providerId != currentProviderId())
                         return;
+                    // Kept in memory is not a failure: the key is used; the text says for how
+                    // long and why.
                     showStatus(change.ok ? tr("The key is saved in the keychain.") : change.error,
-                               !change.ok);
-                    if (change.ok)
+                               !change.ok && !change.keptInMemory);
+                    if (change.ok || change.keptInMemory)
                         m_key->clear();
                     lookupKey();
                 });
@@ -59,7 +61,9 @@ ProvidersDialog::ProvidersDialog(const ProvidersDialogServices &services, QWidge
                 [this](const security::KeyChange &change) {
                     if (change.providerId != currentProviderId())
                         return;
-                    showStatus(change.ok ? tr("The key is removed from the keychain.")
+                    showStatus(change.ok ? (m_keyInMemory ? tr("The key is forgotten.")
+                                                          : tr("The key is removed from the "
+                                                               "keychain."))
                                          : change.error,
                                !change.ok);
                     lookupKey();
@@ -145,7 +149,8 @@ void ProvidersDialog::updateEnabled() {
     m_removeProvider->setEnabled(userAdded);
     m_key->setEnabled(wantsKey && m_services.keys);
     m_saveKey->setEnabled(wantsKey && m_services.keys && !m_key->text().trimmed().isEmpty());
-    m_removeKey->setEnabled(wantsKey && m_services.keys && m_keyInKeychain);
+    m_removeKey->setEnabled(wantsKey && m_services.keys && (m_keyInKeychain || m_keyInMemory));
+    m_removeKey->setText(m_keyInMemory ? tr("Forget key") : tr("Remove from keychain"));
     m_test->setEnabled(has && !isTesting());
     m_removeModel->setEnabled(has && !m_models->selectionModel()->selectedRows().isEmpty());
     m_readCap->setEnabled(has && !m_models->currentModelId().isEmpty());
@@ -164,6 +169,7 @@ void ProvidersDialog::showStatus(const QString &text, bool error) {
 void ProvidersDialog::lookupKey() {
     m_currentKey.clear();
     m_keyInKeychain = false;
+    m_keyInMemory = false;
     m_keychainProblem->hide();
     m_key->setPlaceholderText(QString());
     const QString id = currentProviderId();
@@ -191,6 +197,7 @@ void ProvidersDialog::onKeyLookedUp(const security::KeyLookup &lookup) {
         return;
     m_currentKey = lookup.key;
     m_keyInKeychain = lookup.source == QLatin1String("keychain");
+    m_keyInMemory = lookup.inMemory();
     const QString masked = llm::maskKey(lookup.key);
     const QString keyEnv = m_keyEnv->text().trimmed();
     QString text;
@@ -320,7 +327,7 @@ void ProvidersDialog::addServedModels() {
     } else {
         showStatus(tr("Added %n model(s) with a context cap of %1 tokens: set the real ones.",
                       nullptr, int(added.size()))
-                       .arg(kUnknownCap),
+                       .arg(QLocale().toString(kUnknownCap)),
                    false);
     }
 }

@@ -85,6 +85,7 @@ private:
     int m_current = -1;
     QString m_currentKey; // the looked-up key of the current provider; memory only
     bool m_keyInKeychain = false;
+    bool m_keyInMemory = false;             // the keychain refused it: kept until the program quits
     QHash<QString, QStringList> m_problems; // per provider: cells that are not valid values
     quint64 m_testRequest = 0;
     QHash<quint64, QString> m_capRequests; // request → model id

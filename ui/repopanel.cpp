@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
@@ -237,8 +238,8 @@ void RepoPanel::onOpened(qint64 scanMs) {
     m_header->setToolTip(info.warnings.join(QLatin1Char('\n')));
     expandTopLevel();
     m_status->setText(
-        tr("%n file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
-            .arg(scanMs) +
+        tr("%Ln file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
+            .arg(QLocale().toString(scanMs)) +
         (info.warnings.isEmpty()
              ? QString()
              : tr(" — %n warning(s), see tooltip", nullptr, int(info.warnings.size()))));

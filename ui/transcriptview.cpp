@@ -2,6 +2,7 @@
 #include "transcriptview.h"
 
 #include "chatformat.h"
+#include "common/figures.h"
 #include "findings/citationparser.h"
 #include "findings/citationurl.h"
 
@@ -55,6 +56,8 @@ TranscriptView::TranscriptView(KSyntaxHighlighting::Repository *syntax, QWidget 
     setOpenLinks(false);
     setOpenExternalLinks(false);
     document()->setUndoRedoEnabled(false);
+    // A long unbroken token (a URL, base64 in an error) wraps instead of scrolling sideways.
+    setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_throttle.setSingleShot(true);
     m_throttle.setInterval(33);
     connect(&m_throttle, &QTimer::timeout, this, &TranscriptView::render);
@@ -150,7 +153,8 @@ void TranscriptView::render() {
     }
     for (int i = int(m_turnStarts.size()); i < count; ++i) {
         beginTurn(i);
-        updateTurn(i, isFinal((*m_turns)[i].phase) || i < count - 1);
+        if (!(*m_turns)[i].cleared)
+            updateTurn(i, isFinal((*m_turns)[i].phase) || i < count - 1);
     }
     batch.endEditBlock();
     m_scrolling = false;
@@ -184,10 +188,12 @@ void TranscriptView::truncate(int firstTurn) {
 void TranscriptView::beginTurn(int index) {
     const int start = documentEnd();
     m_turnStarts.append(start);
+    m_live = Live{};
+    if ((*m_turns)[index].cleared)
+        return; // an empty region: nothing of it is shown
     QTextCursor cursor(document());
     cursor.setPosition(start);
     insertQuestion(cursor, (*m_turns)[index]);
-    m_live = Live{};
     m_live.index = index;
     m_live.tailStart = cursor.position();
 }
@@ -358,11 +364,10 @@ void TranscriptView::insertImages(QTextCursor &cell, const llm::Turn &turn, int 
         image.setHeight(thumbnail.height());
         image.setAnchor(true);
         image.setAnchorHref(QStringLiteral("reposcope:image/%1/%2").arg(index).arg(i));
-        image.setToolTip(tr("Image %1 as sent: %2, %3 — click to preview")
-                             .arg(i + 1)
-                             .arg(QString::fromLatin1(turn.images[i].mimeType),
-                                  QLocale().formattedDataSize(data.size(), 0,
-                                                              QLocale::DataSizeTraditionalFormat)));
+        image.setToolTip(
+            tr("Image %1 as sent: %2, %3 — click to preview")
+                .arg(i + 1)
+                .arg(QString::fromLatin1(turn.images[i].mimeType), formatBytes(data.size())));
         cell.insertImage(image);
         cell.insertText(QStringLiteral(" "), QTextCharFormat());
     }
@@ -390,28 +395,34 @@ void TranscriptView::insertFooter(QTextCursor &cursor, const llm::Turn &turn) {
     if (turn.phase == llm::ChatPhase::Failed || turn.phase == llm::ChatPhase::Cancelled) {
         QTextCharFormat warning;
         warning.setForeground(dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb3, 0x26, 0x1e));
+        // A failure that kept part of an answer is "Incomplete"; with nothing kept it "Failed".
+        const QString why = turn.error && !turn.error->message.isEmpty()
+                                ? turn.error->message
+                                : tr("the request failed.");
         QString text;
-        if (turn.phase == llm::ChatPhase::Cancelled) {
+        if (turn.phase == llm::ChatPhase::Cancelled)
             text = turn.answer.isEmpty() ? tr("⚠ Incomplete: stopped before any answer arrived.")
                                          : tr("⚠ Incomplete: stopped; the partial answer is kept.");
-        } else {
-            text =
-                tr("⚠ Incomplete: %1")
-                    .arg(turn.error && !turn.error->message.isEmpty() ? turn.error->message
-                                                                      : tr("the request failed."));
-        }
+        else
+            text = turn.answer.isEmpty() ? tr("⚠ Failed: %1").arg(why)
+                                         : tr("⚠ Incomplete: %1").arg(why);
         cursor.setBlockFormat(block);
         cursor.setBlockCharFormat(warning);
         cursor.insertText(text, warning);
-        if (turn.error && turn.error->kind == llm::ChatError::Kind::ContextOverflow) {
+        auto insertLink = [&](const QString &label, const QString &href) {
             QTextCharFormat link;
             link.setAnchor(true);
-            link.setAnchorHref(QStringLiteral("reposcope:fit-to-budget"));
+            link.setAnchorHref(href);
             link.setForeground(colors.color(QPalette::Link));
             link.setFontUnderline(true);
             cursor.insertText(QStringLiteral(" "), warning);
-            cursor.insertText(tr("Fit to budget"), link);
-        }
+            cursor.insertText(label, link);
+        };
+        if (turn.error && turn.error->kind == llm::ChatError::Kind::ContextOverflow)
+            insertLink(tr("Fit to budget"), QStringLiteral("reposcope:fit-to-budget"));
+        // Nothing of such a turn is sent again; clearing only takes it off the screen.
+        if (turn.endedWithoutAnswer())
+            insertLink(tr("Clear failed turns"), QStringLiteral("reposcope:clear-failed"));
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
     } else if (turn.stats.finishReason == QLatin1String("length")) {
         QTextCharFormat note;

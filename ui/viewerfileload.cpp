@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "viewerfileload.h"
 
+#include "common/figures.h"
+
 #include "repo/contentreader.h"
 #include "text/textdecoder.h"
 
@@ -61,10 +63,9 @@ std::optional<ViewerFile> loadPlainUtf8InPieces(repo::ContentReader &reader,
 ViewerFile loadForViewer(const repo::RepoSnapshot &snapshot, const repo::ScannedFile &file) {
     ViewerFile out;
     if (file.size > kMaxViewBytes) {
-        out.problem = QStringLiteral("This file is too large to view (%1 MiB; the viewer opens "
-                                     "files up to %2 MiB).")
-                          .arg(file.size >> 20)
-                          .arg(kMaxViewBytes >> 20);
+        out.problem = QStringLiteral("This file is too large to view (%1; the viewer opens "
+                                     "files up to %2).")
+                          .arg(formatBytes(qint64(file.size)), formatBytes(kMaxViewBytes));
         return out;
     }
     const auto reader = repo::makeContentReader(snapshot.info());

@@ -6,6 +6,8 @@
 #include "imageflags.h"
 #include "localflags.h"
 
+#include "common/figures.h"
+
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
 #include "llm/localengine.h"
@@ -59,7 +61,7 @@ int exitCodeFor(const llm::ChatError &error) {
 }
 
 QString megabytes(qint64 bytes) {
-    return QString::number(double(bytes) / 1e6, 'f', 1) + QStringLiteral(" MB");
+    return formatBytes(bytes);
 }
 
 QString seconds(qint64 ms) {

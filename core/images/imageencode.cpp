@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "images/imageencode.h"
+#include "common/figures.h"
 
 #include <QBuffer>
 #include <QColorSpace>
@@ -146,9 +147,9 @@ Result<Encoded> encodeToFit(QImage image, bool preferPng, const QStringList &mim
         image = shrunk(image);
     }
     return Error::make(Error::Code::InvalidData,
-                       QStringLiteral("could not bring it under %1 KB as sent even at %2×%3; "
+                       QStringLiteral("could not bring it under %1 as sent even at %2×%3; "
                                       "crop the image or raise maxBytesPerImage in the catalog")
-                           .arg(maxBytes / 1000)
+                           .arg(formatBytes(maxBytes))
                            .arg(image.width())
                            .arg(image.height()));
 }

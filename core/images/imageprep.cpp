@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "images/imageprep.h"
+#include "common/figures.h"
 
 #include "images/imagedecode.h"
 #include "images/imageencode.h"
@@ -31,8 +32,7 @@ QString dimensions(QSize size) {
 }
 
 QString kilobytes(qint64 bytes) {
-    return QStringLiteral("%1 KB").arg(QLocale(QLocale::English, QLocale::UnitedStates)
-                                           .toString(qMax<qint64>(1, (bytes + 999) / 1000)));
+    return formatBytes(bytes);
 }
 
 // Why the original bytes cannot go as they are; empty when they can.
@@ -201,8 +201,7 @@ bool looksLikeImageFile(const QString &path) {
 }
 
 QString summary(const PreparedImage &image) {
-    const QString tokens =
-        QLocale(QLocale::English, QLocale::UnitedStates).toString(image.tokens.tokens);
+    const QString tokens = formatCount(image.tokens.tokens);
     const QString sent = QStringLiteral("%1 %2").arg(displayName(image.part.mimeType.mid(6)),
                                                      kilobytes(image.part.data.size()));
     const QString size = image.originalSize == image.sentSize

@@ -2,6 +2,7 @@
 // ChatClient's response side: status and headers, SSE bytes fed to the parser as they
 // arrive, a non-streamed JSON answer, HTTP and transport errors, the idle timeout. All on
 // the client's thread, inside QNetworkReply's signals; the lifecycle is in chatclient.cpp.
+#include "common/figures.h"
 #include "llm/chatclient.h"
 
 #include <QNetworkReply>
@@ -69,10 +70,9 @@ void ChatClient::processBytes(const QByteArray &bytes) {
             ChatError error;
             error.kind = ChatError::Kind::Protocol;
             error.httpStatus = m_httpStatus;
-            error.message = tr("%1 sent a non-streamed answer larger than %2 MB; "
+            error.message = tr("%1 sent a non-streamed answer larger than %2; "
                                "stopped reading.")
-                                .arg(providerName())
-                                .arg(kMaxJsonBody / (1024 * 1024));
+                                .arg(providerName(), formatBytes(kMaxJsonBody));
             fail(error);
             return;
         }

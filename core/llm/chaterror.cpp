@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "llm/chaterror.h"
+#include "common/figures.h"
 
 #include "llm/jsontext.h"
 
@@ -215,7 +216,7 @@ bool mentionsPerMinuteLimit(const BodyInfo &info) {
 }
 
 QString figure(qint64 n) {
-    return QLocale::c().toString(n);
+    return formatCount(n);
 }
 
 ChatError overflowError(int status, const BodyInfo &info, const QString &provider) {

@@ -81,7 +81,7 @@ void Conversation::continueLast() {
 }
 
 void Conversation::reaskLast() {
-    if (isBusy() || m_turns.isEmpty())
+    if (isBusy() || m_turns.isEmpty() || m_turns.last().cleared)
         return;
     Turn &turn = m_turns.last();
     const Turn fresh{turn.question, turn.title};
@@ -117,6 +117,19 @@ bool Conversation::answerComplete(int turn) const {
     while (turn + 1 < m_turns.size() && m_turns[turn + 1].continuation)
         ++turn;
     return m_turns[turn].complete();
+}
+
+int Conversation::clearFailed() {
+    if (isBusy())
+        return 0;
+    int cleared = 0;
+    for (Turn &turn : m_turns) {
+        if (!turn.cleared && turn.endedWithoutAnswer()) {
+            turn.cleared = true;
+            ++cleared;
+        }
+    }
+    return cleared;
 }
 
 double Conversation::runningCost() const {
@@ -161,7 +174,7 @@ std::vector<ChatMessage> Conversation::buildMessages(const QString &question,
         const Turn &turn = m_turns[i];
         // A question without any answer would break the user/assistant alternation that
         // many chat templates require; it contributed nothing, so it is left out.
-        if (turn.answer.isEmpty())
+        if (turn.answer.isEmpty() || turn.cleared)
             continue;
         messages.push_back(userMessage(turn.question, turn.images));
         messages.push_back({ChatMessage::Role::Assistant, turn.answer.toUtf8(), {}, {}});
@@ -180,7 +193,9 @@ void Conversation::start(int index) {
     turn.promptTokensEstimate =
         m_packTokens + (m_system.size() + turn.question.toUtf8().size()) / 4;
     for (int i = 0; i < index; ++i)
-        turn.promptTokensEstimate += (m_turns[i].question.size() + m_turns[i].answer.size()) / 4;
+        if (!m_turns[i].answer.isEmpty() && !m_turns[i].cleared) // only what buildMessages sends
+            turn.promptTokensEstimate +=
+                (m_turns[i].question.size() + m_turns[i].answer.size()) / 4;
 
     ChatRequestSpec spec;
     spec.endpoint = m_target.endpoint;

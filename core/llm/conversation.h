@@ -47,7 +47,12 @@ struct Turn {
     QList<ImagePart> images;
     bool continuation = false; // this turn continues the previous partial answer
     QDateTime startedAt;       // UTC, when the request was started
+    bool cleared = false;      // removed from view by clearFailed(): not shown, never sent
     bool complete() const { return phase == ChatPhase::Done; }
+    // Ended (failed or stopped) before any answer arrived: nothing of it is sent again.
+    bool endedWithoutAnswer() const {
+        return (phase == ChatPhase::Failed || phase == ChatPhase::Cancelled) && answer.isEmpty();
+    }
 };
 
 // A multi-turn conversation about one pack. The first user message is the pack (system
@@ -75,6 +80,9 @@ public:
     void reaskLast();
     void stop();
     void clear(); // forget the turns, keep the pack
+    // Marks every turn that ended without any answer as cleared (no answer text is lost;
+    // indices stay as they are); returns how many. No-op while busy.
+    int clearFailed();
 
     bool isBusy() const;
     const QList<Turn> &turns() const { return m_turns; }

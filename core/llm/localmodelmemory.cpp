@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // "Does it fit": the memory a local model needs at a context size, against free RAM.
+#include "common/figures.h"
 #include "llm/localmodels.h"
 
 #include <QFile>
@@ -24,7 +25,7 @@ qint64 addSat(qint64 a, qint64 b) {
 }
 
 QString gigabytes(qint64 bytes) {
-    return QString::number(double(bytes) / 1e9, 'f', 1) + QStringLiteral(" GB");
+    return formatBytes(bytes);
 }
 
 // f16 K and V for every layer; 0 with `known` false when the shape keys are missing.

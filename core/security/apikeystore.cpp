@@ -13,9 +13,15 @@ QString unavailableText(const QString &details) {
 }
 
 QString envAdvice(const QString &keyEnv) {
-    return keyEnv.isEmpty() ? QObject::tr("Set the key in the provider's environment variable "
-                                          "instead.")
-                            : QObject::tr("Set %1 in the environment instead.").arg(keyEnv);
+    return keyEnv.isEmpty() ? QObject::tr("To keep it across runs, set the key in the "
+                                          "provider's environment variable.")
+                            : QObject::tr("To keep it across runs, set %1 in the "
+                                          "environment.")
+                                  .arg(keyEnv);
+}
+
+QString keptText() {
+    return QObject::tr("No keychain: the key is kept until you quit.");
 }
 
 } // namespace
@@ -43,6 +49,8 @@ KeyLookup ApiKeyStore::fromEnvironment(const QString &providerId, const QString 
 QString ApiKeyStore::describeSource(const KeyLookup &lookup) {
     if (lookup.source == QLatin1String("keychain"))
         return tr("the keychain");
+    if (lookup.inMemory())
+        return tr("memory (no keychain: the key is kept until you quit)");
     if (lookup.source.startsWith(QLatin1String("environment ")))
         return tr("the environment variable %1")
             .arg(lookup.source.mid(QStringLiteral("environment ").size()));
@@ -50,6 +58,17 @@ QString ApiKeyStore::describeSource(const KeyLookup &lookup) {
 }
 
 void ApiKeyStore::lookup(const QString &providerId, const QString &keyEnv) {
+    if (const auto kept = m_memory.constFind(providerId); kept != m_memory.cend()) {
+        // Typed in this run and refused by the keychain: newer than anything stored.
+        KeyLookup result;
+        result.providerId = providerId;
+        result.key = kept->key;
+        result.source = QStringLiteral("memory");
+        result.keychainProblem = kept->problem;
+        QMetaObject::invokeMethod(
+            this, [this, result] { Q_EMIT lookedUp(result); }, Qt::QueuedConnection);
+        return;
+    }
     m_backend->read(
         keychainKey(providerId), this,
         [this, providerId, keyEnv](const SecretBackend::Outcome &outcome) {
@@ -84,30 +103,44 @@ void ApiKeyStore::store(const QString &providerId, const QString &key, const QSt
         return;
     }
     m_backend->write(keychainKey(providerId), trimmed, this,
-                     [this, providerId, keyEnv](const SecretBackend::Outcome &outcome) {
+                     [this, providerId, trimmed, keyEnv](const SecretBackend::Outcome &outcome) {
                          KeyChange change{providerId, outcome.status == Status::Ok, QString()};
-                         if (outcome.status == Status::Unavailable)
-                             change.error = unavailableText(outcome.details) + QLatin1Char(' ') +
-                                            tr("The key was not saved (RepoScope never writes "
-                                               "keys to a file). ") +
-                                            envAdvice(keyEnv);
-                         else if (!change.ok)
-                             change.error =
-                                 tr("The keychain did not save the key: %1").arg(outcome.details);
+                         if (change.ok) {
+                             m_memory.remove(providerId); // the keychain holds it now
+                             Q_EMIT stored(change);
+                             return;
+                         }
+                         // The user typed a key: it is used for this run whatever the keychain
+                         // says.
+                         const QString problem =
+                             outcome.status == Status::Unavailable
+                                 ? unavailableText(outcome.details)
+                                 : tr("The keychain did not save the key: %1").arg(outcome.details);
+                         m_memory.insert(providerId, {trimmed, problem});
+                         change.keptInMemory = true;
+                         change.error = keptText() + QLatin1Char(' ') + problem + QLatin1Char(' ') +
+                                        tr("The key is not saved (RepoScope never writes keys to a "
+                                           "file). ") +
+                                        envAdvice(keyEnv);
                          Q_EMIT stored(change);
                      });
 }
 
 void ApiKeyStore::remove(const QString &providerId) {
+    const bool forgotten = m_memory.remove(providerId) > 0;
     m_backend->remove(
-        keychainKey(providerId), this, [this, providerId](const SecretBackend::Outcome &outcome) {
+        keychainKey(providerId), this,
+        [this, providerId, forgotten](const SecretBackend::Outcome &outcome) {
+            // A key that only lived in memory is gone whatever the keychain answers.
             KeyChange change{providerId,
-                             outcome.status == Status::Ok || outcome.status == Status::NotFound,
+                             outcome.status == Status::Ok || outcome.status == Status::NotFound ||
+                                 (forgotten && outcome.status == Status::Unavailable),
                              QString()};
-            if (outcome.status == Status::Unavailable)
-                change.error = unavailableText(outcome.details);
-            else if (!change.ok)
-                change.error = tr("The keychain did not remove the key: %1").arg(outcome.details);
+            if (!change.ok)
+                change.error =
+                    outcome.status == Status::Unavailable
+                        ? unavailableText(outcome.details)
+                        : tr("The keychain did not remove the key: %1").arg(outcome.details);
             Q_EMIT removed(change);
         });
 }

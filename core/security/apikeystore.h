@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -43,10 +44,13 @@ std::unique_ptr<SecretBackend> makeKeychainBackend(const QString &service);
 struct KeyLookup {
     QString providerId;
     QString key;             // empty when none was found; never log it
-    QString source;          // "keychain", "environment GROQ_API_KEY", or "" when none
-    QString keychainProblem; // why the keychain could not be read; "" when it
+    QString source;          // "keychain", "memory", "environment GROQ_API_KEY", or "" when
+                             // none
+    QString keychainProblem; // why the keychain could not be read (or, for a key kept in
+                             // memory, written), with the keychain's own error; "" when it
                              // answered
     bool found() const { return !key.isEmpty(); }
+    bool inMemory() const { return source == QLatin1String("memory"); }
 };
 
 // The outcome of saving or removing one provider's key.
@@ -54,10 +58,16 @@ struct KeyChange {
     QString providerId;
     bool ok = false;
     QString error; // what happened and what to do
+    // store(): the keychain did not take the key (ok is false, error says why), so it is
+    // kept in this process's memory and used until the program quits.
+    bool keptInMemory = false;
 };
 
-// API keys per provider: the keychain entry "provider/<id>" of service
-// "RepoScope" first, then the environment variable the catalog names (keyEnv).
+// API keys per provider: a key typed in this run that the keychain would not take (kept in
+// memory), then the keychain entry "provider/<id>" of service "RepoScope", then the
+// environment variable the catalog names (keyEnv). A typed key is never dropped: without a
+// keychain (no Secret Service, locked, refused) store() keeps it in memory for this run
+// (never in a file) and says so.
 // Every operation is asynchronous (the keychain may prompt or talk over D-Bus)
 // and answers exactly once by signal. Lives on the UI thread. Keys are never
 // written to a file in clear and never logged; show them with llm::maskKey.
@@ -76,18 +86,19 @@ public:
     // The environment variable alone (synchronous): for the CLI and as the
     // fallback.
     static KeyLookup fromEnvironment(const QString &providerId, const QString &keyEnv);
-    // "keychain" → "the keychain"; "environment X" → "the environment variable
-    // X".
+    // "keychain" → "the keychain"; "memory" → "memory (no keychain: …)";
+    // "environment X" → "the environment variable X".
     static QString describeSource(const KeyLookup &lookup);
 
     // Answers with lookedUp().
     void lookup(const QString &providerId, const QString &keyEnv);
     // Saves `key` (surrounding white space removed) to the keychain; answers with
-    // stored(). `keyEnv` only names the alternative in the error when no keychain
-    // is available.
+    // stored(). When the keychain fails the key is kept in memory (keptInMemory) and
+    // lookup() answers with it until the program quits. `keyEnv` only names the
+    // alternative in the error when no keychain is available.
     void store(const QString &providerId, const QString &key, const QString &keyEnv = {});
-    // Deletes the keychain entry (a missing one is not an error); answers with
-    // removed().
+    // Deletes the keychain entry and forgets a key kept in memory (a missing one is
+    // not an error); answers with removed().
     void remove(const QString &providerId);
 
 Q_SIGNALS:
@@ -96,7 +107,12 @@ Q_SIGNALS:
     void removed(const reposcope::security::KeyChange &result);
 
 private:
+    struct MemoryKey {
+        QString key;
+        QString problem; // why the keychain did not take it
+    };
     std::unique_ptr<SecretBackend> m_backend;
+    QHash<QString, MemoryKey> m_memory; // provider id → key the keychain did not take
 };
 
 } // namespace reposcope::security

@@ -6,9 +6,58 @@
 
 #include <qt6keychain/keychain.h>
 
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+#include <QDBusConnection>
+#include <QDBusError>
+#endif
+
 namespace reposcope::security {
 
 namespace {
+
+// QtKeychain's KWallet path answers only "Unknown error" when there is no session bus at
+// all (headless, Xvfb without dbus-run-session). The bus connection QtKeychain asked for
+// is cached; its own error names the real cause ("Failed to connect to socket ...: No
+// such file or directory", "Unable to autolaunch a dbus-daemon without a $DISPLAY").
+// Empty when the bus is there.
+QString sessionBusProblem() {
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+    const QDBusConnection bus = QDBusConnection::sessionBus();
+    if (bus.isConnected())
+        return {};
+    const QString message = bus.lastError().message();
+    if (!message.isEmpty())
+        return QStringLiteral("D-Bus session bus: ") + message;
+    return qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")
+               ? QStringLiteral("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+               : QStringLiteral("the D-Bus session bus at %1 does not answer")
+                     .arg(qEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS"));
+#else
+    return {};
+#endif
+}
+
+QString codeName(QKeychain::Error error) {
+    switch (error) {
+    case QKeychain::NoError:
+        return QStringLiteral("NoError");
+    case QKeychain::EntryNotFound:
+        return QStringLiteral("EntryNotFound");
+    case QKeychain::CouldNotDeleteEntry:
+        return QStringLiteral("CouldNotDeleteEntry");
+    case QKeychain::AccessDeniedByUser:
+        return QStringLiteral("AccessDeniedByUser");
+    case QKeychain::AccessDenied:
+        return QStringLiteral("AccessDenied");
+    case QKeychain::NoBackendAvailable:
+        return QStringLiteral("NoBackendAvailable");
+    case QKeychain::NotImplemented:
+        return QStringLiteral("NotImplemented");
+    case QKeychain::OtherError:
+        break;
+    }
+    return QStringLiteral("OtherError");
+}
 
 SecretBackend::Outcome outcomeOf(const QKeychain::Job *job) {
     using Status = SecretBackend::Outcome::Status;
@@ -41,6 +90,18 @@ SecretBackend::Outcome outcomeOf(const QKeychain::Job *job) {
     case QKeychain::AccessDenied:
         outcome.status = Status::Failed;
         break;
+    }
+    // A failure without a reason: say what is really wrong, never just "Unknown error".
+    const bool noReason =
+        outcome.details.trimmed().isEmpty() || outcome.details == QLatin1String("Unknown error");
+    if (outcome.status != Status::Ok && outcome.status != Status::NotFound && noReason) {
+        if (const QString bus = sessionBusProblem(); !bus.isEmpty()) {
+            outcome.status = Status::Unavailable;
+            outcome.details = bus;
+        } else {
+            outcome.details = QStringLiteral("the keychain gave no reason (QtKeychain %1)")
+                                  .arg(codeName(job->error()));
+        }
     }
     return outcome;
 }

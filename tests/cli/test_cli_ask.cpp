@@ -123,7 +123,7 @@ TEST_F(CliAskTest, ContextOverflowHasItsOwnExitCode) {
         R"({"error":{"message":"The prompt is too long: 264613, model maximum context length: 262141","code":"invalid_request_error"}})"));
     const AskRun run = ask(baseArgs() << QStringLiteral("--prompt") << QStringLiteral("q"));
     EXPECT_EQ(run.exitCode, 7) << run.err.constData();
-    EXPECT_TRUE(run.err.contains("2472")) << run.err.constData(); // tokens over
+    EXPECT_TRUE(run.err.contains("2,472")) << run.err.constData(); // tokens over
 }
 
 TEST_F(CliAskTest, ServerErrorAndNetworkFailureAreDistinct) {

@@ -5,8 +5,10 @@
 #include "llm/chatrequest.h"
 #include "security/apikeystore.h"
 
+#include <QFile>
 #include <QHash>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
 
@@ -178,13 +180,55 @@ TEST_F(ApiKeyStoreTest, UnavailableKeychainSaysSoAndTheEnvironmentStillWorks) {
     }
     const KeyChange saved = store(QStringLiteral("groq"), QStringLiteral("gsk_secret_value_1"));
     EXPECT_FALSE(saved.ok);
+    EXPECT_TRUE(saved.keptInMemory);
     EXPECT_TRUE(saved.error.contains(QStringLiteral("No keychain service is available")));
     EXPECT_TRUE(saved.error.contains(QStringLiteral("RS_TEST_GROQ_KEY")))
         << "names the alternative: " << saved.error.toStdString();
     EXPECT_FALSE(saved.error.contains(QStringLiteral("gsk_secret_value_1")));
+    // Nothing to forget and no keychain: removing fails and says why.
+    const KeyChange removedOther = remove(QStringLiteral("openai"));
+    EXPECT_FALSE(removedOther.ok);
+    EXPECT_FALSE(removedOther.error.isEmpty());
+    // The key typed above lived in memory only: removing forgets it.
     const KeyChange removed = remove(QStringLiteral("groq"));
-    EXPECT_FALSE(removed.ok);
-    EXPECT_FALSE(removed.error.isEmpty());
+    EXPECT_TRUE(removed.ok) << removed.error.toStdString();
+    EnvVar none("RS_TEST_GROQ_KEY", QByteArray());
+    EXPECT_FALSE(lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY")).found());
+}
+
+// A key typed while the keychain is unavailable is kept for this run and wins over the
+// environment, with the keychain's own error; once the keychain takes a key, memory is
+// dropped.
+TEST_F(ApiKeyStoreTest, TypedKeyIsKeptInMemoryWhenTheKeychainIsUnavailable) {
+    EnvVar env("RS_TEST_GROQ_KEY", "gsk_fromenv123456");
+    m_state->available = false;
+    const KeyChange saved = store(QStringLiteral("groq"), QStringLiteral(" gsk_typed_0042 "));
+    EXPECT_TRUE(saved.keptInMemory);
+    EXPECT_TRUE(
+        saved.error.startsWith(QStringLiteral("No keychain: the key is kept until you quit.")))
+        << saved.error.toStdString();
+    EXPECT_TRUE(saved.error.contains(QStringLiteral("Cannot autolaunch D-Bus")))
+        << "the keychain's own error: " << saved.error.toStdString();
+    m_state->calls.clear();
+    const KeyLookup found = lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+    EXPECT_EQ(found.key, QStringLiteral("gsk_typed_0042"));
+    EXPECT_EQ(found.source, QStringLiteral("memory"));
+    EXPECT_TRUE(found.inMemory());
+    EXPECT_TRUE(found.keychainProblem.contains(QStringLiteral("Cannot autolaunch D-Bus")));
+    EXPECT_EQ(ApiKeyStore::describeSource(found),
+              QStringLiteral("memory (no keychain: the key is kept until you quit)"));
+    EXPECT_TRUE(m_state->calls.isEmpty()) << "memory answers without asking the keychain again";
+    // Another provider is not affected.
+    EXPECT_FALSE(lookup(QStringLiteral("openai"), QString()).found());
+
+    // The keychain is back: a newly saved key goes there and memory is forgotten.
+    m_state->available = true;
+    const KeyChange again = store(QStringLiteral("groq"), QStringLiteral("gsk_saved_0043"));
+    EXPECT_TRUE(again.ok);
+    EXPECT_FALSE(again.keptInMemory);
+    const KeyLookup stored = lookup(QStringLiteral("groq"), QStringLiteral("RS_TEST_GROQ_KEY"));
+    EXPECT_EQ(stored.key, QStringLiteral("gsk_saved_0043"));
+    EXPECT_EQ(stored.source, QStringLiteral("keychain"));
 }
 
 TEST_F(ApiKeyStoreTest, StoreLookupRemoveRoundTrip) {
@@ -255,8 +299,66 @@ TEST(ApiKeyStoreKeychain, RealKeychainAnswersOrSaysItIsUnavailable) {
         std::cout << "[ INFO     ] no usable keychain here: " << saved.error.toStdString() << "\n";
         EXPECT_FALSE(saved.error.isEmpty());
         EXPECT_FALSE(saved.error.contains(key));
-        EXPECT_EQ(found.key, QStringLiteral("sk-env-fallback-000"));
-        EXPECT_EQ(found.source, QStringLiteral("environment RS_TEST_REAL_KEY"));
+        EXPECT_FALSE(saved.error.contains(QStringLiteral("Unknown error")));
+        // The typed key is not dropped: it is kept in memory and wins for this run.
+        EXPECT_TRUE(saved.keptInMemory);
+        EXPECT_EQ(found.key, key);
+        EXPECT_EQ(found.source, QStringLiteral("memory"));
         EXPECT_FALSE(found.keychainProblem.isEmpty());
     }
+}
+
+// The real QtKeychain backend with no session bus to talk to (a bus address whose socket
+// does not exist, as on a headless machine or under Xvfb without dbus-run-session): the
+// keychain really fails, the typed key is kept in memory and used, and the message says
+// what the bus said instead of QtKeychain's "Unknown error".
+TEST(ApiKeyStoreKeychain, WithoutASessionBusTheTypedKeyIsKeptInMemory) {
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QByteArray socket = QFile::encodeName(dir.filePath(QStringLiteral("no-bus")));
+    // Set before the first use of the session bus in this process (QtDBus reads it once).
+    EnvVar bus("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + socket);
+    EnvVar display("DISPLAY", QByteArray());
+    EnvVar env("RS_TEST_REAL_KEY", "sk-env-fallback-000");
+    ApiKeyStore store(makeKeychainBackend(QStringLiteral("RepoScopeTests")));
+    const QString provider =
+        QStringLiteral("test-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString key = QStringLiteral("sk-typed-") + QUuid::createUuid().toString(QUuid::Id128);
+
+    QSignalSpy storedSpy(&store, &ApiKeyStore::stored);
+    store.store(provider, key, QStringLiteral("RS_TEST_REAL_KEY"));
+    ASSERT_TRUE(storedSpy.wait(60000)) << "the keychain job never finished";
+    const KeyChange saved = storedSpy.first().first().value<KeyChange>();
+    if (saved.ok) {
+        // Only when another test of this process opened a real session bus before.
+        store.remove(provider);
+        GTEST_SKIP() << "this process already holds a working session bus";
+    }
+    std::cout << "[ INFO     ] " << saved.error.toStdString() << "\n";
+    EXPECT_TRUE(saved.keptInMemory);
+    EXPECT_TRUE(
+        saved.error.startsWith(QStringLiteral("No keychain: the key is kept until you quit.")))
+        << saved.error.toStdString();
+    EXPECT_FALSE(saved.error.contains(QStringLiteral("Unknown error")))
+        << saved.error.toStdString();
+    EXPECT_TRUE(saved.error.contains(QStringLiteral("D-Bus"))) << saved.error.toStdString();
+    EXPECT_FALSE(saved.error.contains(key));
+
+    QSignalSpy lookedUpSpy(&store, &ApiKeyStore::lookedUp);
+    store.lookup(provider, QStringLiteral("RS_TEST_REAL_KEY"));
+    ASSERT_TRUE(lookedUpSpy.wait(60000));
+    const KeyLookup found = lookedUpSpy.first().first().value<KeyLookup>();
+    EXPECT_EQ(found.key, key) << "the typed key wins over the environment for this run";
+    EXPECT_EQ(found.source, QStringLiteral("memory"));
+    EXPECT_FALSE(found.keychainProblem.isEmpty());
+
+    // Forgetting it leaves the environment's key.
+    QSignalSpy removedSpy(&store, &ApiKeyStore::removed);
+    store.remove(provider);
+    ASSERT_TRUE(removedSpy.wait(60000));
+    EXPECT_TRUE(removedSpy.first().first().value<KeyChange>().ok);
+    QSignalSpy again(&store, &ApiKeyStore::lookedUp);
+    store.lookup(provider, QStringLiteral("RS_TEST_REAL_KEY"));
+    ASSERT_TRUE(again.wait(60000));
+    EXPECT_EQ(again.first().first().value<KeyLookup>().key, QStringLiteral("sk-env-fallback-000"));
 }

@@ -35,8 +35,8 @@ void expectOverflow(const ChatError &e, std::optional<qint64> prompt, std::optio
     if (prompt && limit && *prompt > *limit) {
         EXPECT_TRUE(e.message.contains(
             QStringLiteral("The request is %1 tokens over the model's context of %2.")
-                .arg(*prompt - *limit)
-                .arg(*limit)))
+                .arg(QLocale(QLocale::English).toString(*prompt - *limit),
+                     QLocale(QLocale::English).toString(*limit))))
             << str(e.message);
     }
 }
@@ -110,7 +110,7 @@ TEST(ChatError, LlamaServerExceedContextSize) {
         400,
         R"({"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":140000,"n_ctx":131072}})");
     expectOverflow(e, 140000, 131072);
-    EXPECT_EQ(str(e.message), "The request is 8928 tokens over the model's context of 131072. "
+    EXPECT_EQ(str(e.message), "The request is 8,928 tokens over the model's context of 131,072. "
                               "Deselect files or use Fit to budget.");
 }
 

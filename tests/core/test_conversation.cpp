@@ -160,6 +160,51 @@ TEST_F(ConversationTest, AFailedQuestionWithoutAnswerIsLeftOutOfTheHistory) {
     EXPECT_TRUE(sent[1].content.startsWith("<repository>PACK</repository>"));
 }
 
+// Clear failed turns takes off only the turns that got no answer (no answer text is lost),
+// keeps every index, and the next request carries none of them.
+TEST_F(ConversationTest, ClearFailedHidesOnlyTurnsWithoutAnswer) {
+    m_server.enqueue(ScriptedResponse::json(500, R"({"error":{"message":"boom"}})"));
+    ScriptedResponse dropped =
+        ScriptedResponse::sse({sse::roleChunk(), sse::contentChunk(QStringLiteral("Partial ans"))});
+    dropped.reset();
+    m_server.enqueue(dropped);
+    m_server.enqueue(ScriptedResponse::sse(sse::completion({QStringLiteral("ok")})));
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("first-question-that-failed")));
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("second")));
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("third")));
+    ASSERT_EQ(m_conversation.turns().size(), 3);
+    EXPECT_TRUE(m_conversation.turns()[0].endedWithoutAnswer());
+    EXPECT_EQ(m_conversation.turns()[1].phase, llm::ChatPhase::Failed);
+    EXPECT_FALSE(m_conversation.turns()[1].endedWithoutAnswer()) << "it kept a partial answer";
+
+    EXPECT_EQ(m_conversation.clearFailed(), 1);
+    ASSERT_EQ(m_conversation.turns().size(), 3) << "indices stay";
+    EXPECT_TRUE(m_conversation.turns()[0].cleared);
+    EXPECT_FALSE(m_conversation.turns()[1].cleared);
+    EXPECT_EQ(m_conversation.turns()[1].answer, QStringLiteral("Partial ans"));
+    EXPECT_FALSE(m_conversation.turns()[2].cleared);
+    EXPECT_EQ(m_conversation.clearFailed(), 0) << "nothing left to clear";
+
+    m_server.enqueue(ScriptedResponse::sse(sse::completion({QStringLiteral("four")})));
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("fourth")));
+    const RecordedRequest &last = m_server.requests().constLast();
+    EXPECT_FALSE(last.body.contains("first-question-that-failed"));
+    const QList<SentMessage> sent = messagesOf(last);
+    ASSERT_EQ(sent.size(), 6); // system, second/partial, third/ok, fourth
+    EXPECT_TRUE(sent[1].content.endsWith("second"));
+    EXPECT_EQ(sent[2].content, "Partial ans");
+    EXPECT_TRUE(sent[5].content.endsWith("fourth"));
+}
+
+TEST_F(ConversationTest, AClearedLastTurnIsNotAskedAgain) {
+    m_server.enqueue(ScriptedResponse::json(500, R"({"error":{"message":"boom"}})"));
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("q")));
+    ASSERT_EQ(m_conversation.clearFailed(), 1);
+    m_conversation.reaskLast();
+    EXPECT_FALSE(m_conversation.isBusy());
+    EXPECT_EQ(m_server.requestCount(), 1);
+}
+
 TEST(RequestCost, NeedsBothPrices) {
     EXPECT_FALSE(llm::requestCost(10, 10, std::nullopt, 1.0).has_value());
     EXPECT_FALSE(llm::requestCost(10, 10, 1.0, std::nullopt).has_value());

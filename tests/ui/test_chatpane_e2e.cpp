@@ -196,7 +196,7 @@ TEST_F(ChatPaneEndToEndTest, ContextOverflowOffersFitToBudget) {
     ASSERT_EQ(m_conversation.turns()[0].phase, llm::ChatPhase::Failed);
     // The classified error, not a generic failure: the details come after the phase.
     EXPECT_TRUE(
-        indicatorText().startsWith(QStringLiteral("Failed: The request is 8928 tokens over")))
+        indicatorText().startsWith(QStringLiteral("Failed: The request is 8,928 tokens over")))
         << indicatorText().toStdString();
     bool link = false;
     for (QTextBlock block = m_pane->transcript()->document()->begin(); block.isValid();
