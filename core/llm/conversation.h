@@ -72,6 +72,10 @@ public:
     void reaskLast();
     void stop();
     void clear(); // forget the turns, keep the pack
+    // Replaces the error of failed turn `index` with what its caller learned later (the local
+    // engine died, so the "closed connection" was a crash); emits turnUpdated. No-op for a turn
+    // that did not fail.
+    void explainFailure(int index, const ChatError &error);
 
     bool isBusy() const;
     const QList<Turn> &turns() const { return m_turns; }
