@@ -51,6 +51,7 @@ protected:
         provider.kind = QStringLiteral("self-hosted");
         provider.baseUrl = m_server.baseUrl().toString();
         provider.auth = QStringLiteral("none");
+        provider.returnProgress = true; // llama-server: progress and per-chunk timings
         llm::ModelEntry model;
         model.id = QStringLiteral("default");
         model.name = QStringLiteral("Loaded model");
@@ -245,4 +246,31 @@ TEST_F(MainWindowPhasesTest, TheLatencyModelLearnsThePrefillNotTheRateLimitWait)
     // ... the model learned only the attempt that answered.
     EXPECT_EQ(learnedMs, stats.ttftMs - stats.earlierAttemptsMs);
     EXPECT_LT(learnedMs, stats.ttftMs - 1000 + 1);
+}
+
+TEST_F(MainWindowPhasesTest, TheLiveTokenCountIsTheServersAndAgreesWithTheFinalUsage) {
+    // llama-server's timings_per_token: each chunk carries the real count so far. The text is
+    // short for its tokens (a chars/4 estimate would say 2), as with a small model's vocabulary.
+    const auto piece = [](const char *text, int predicted) {
+        return sse::event(QByteArrayLiteral(R"({"choices":[{"index":0,"delta":{"content":")") +
+                          text + QByteArrayLiteral(R"("}}],"timings":{"predicted_n":)") +
+                          QByteArray::number(predicted) + "}}");
+    };
+    m_server.enqueue(ScriptedResponse::sse({sse::roleChunk(), piece("a b ", 4), piece("c", 7)})
+                         .delay(600)
+                         .write(sse::finishChunk())
+                         .write(sse::usageChunk(50, 7))
+                         .write(sse::done()));
+    ask(QStringLiteral("Audit"));
+    ASSERT_TRUE(processEventsUntil(
+        [&] { return m_pane->lastAnswerMarkdown() == QStringLiteral("a b c"); }));
+    const QString live = m_indicator->text();
+    EXPECT_TRUE(live.startsWith(QStringLiteral("Streaming: 7 tokens"))) << live.toStdString();
+    EXPECT_FALSE(live.contains(QStringLiteral("≈"))) << live.toStdString();
+    ASSERT_TRUE(processEventsUntil([&] { return !m_pane->isBusy(); }));
+    EXPECT_TRUE(m_indicator->text().contains(QStringLiteral(" 7 completion")))
+        << m_indicator->text().toStdString();
+    ASSERT_EQ(m_server.requestCount(), 1);
+    const QJsonObject body = QJsonDocument::fromJson(m_server.requests()[0].body).object();
+    EXPECT_EQ(body.value(QStringLiteral("timings_per_token")), QJsonValue(true));
 }
