@@ -136,6 +136,8 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
                 &ChatController::onEngineChanged);
         connect(m_services.engine, &llm::EngineSupervisor::loadProgressed, this,
                 &ChatController::onEngineChanged);
+        connect(m_services.engine, &llm::EngineSupervisor::crashed, this,
+                &ChatController::onEngineCrashed);
     }
     refreshTarget();
 }
@@ -233,6 +235,12 @@ void ChatController::onEngineChanged() {
         return;
     const llm::EngineState state = m_services.engine->state();
     const bool running = state == llm::EngineState::Ready || state == llm::EngineState::Busy;
+    if (m_crash.explainedTurn >= 0 &&
+        (state == llm::EngineState::Ready || state == llm::EngineState::Failed)) {
+        const int turn = std::exchange(m_crash.explainedTurn, -1);
+        if (turn == int(m_session->conversation()->turns().size()) - 1)
+            explainEngineCrash(turn, state == llm::EngineState::Ready);
+    }
     // Ready <-> Busy around every request: the target is already the engine's.
     if (running && m_targetReady && m_session->target().providerId == llm::localProviderId())
         return;
@@ -350,14 +358,16 @@ void ChatController::onTurnCompleted(int index, qint64 countedPromptTokens) {
     if (index < 0 || index >= turns.size())
         return;
     const llm::Turn &turn = turns.at(index);
+    noteLocalFailure(index);
     const llm::TokenUsage &usage = turn.stats.usage;
-    if (m_services.latency && turn.stats.ttftMs > 0) {
+    // Only the attempt that answered: a wait on a 429 or 503 says nothing about prefill speed.
+    const qint64 prefillMs = turn.stats.ttftMs - turn.stats.earlierAttemptsMs;
+    if (m_services.latency && turn.stats.ttftMs > 0 && prefillMs > 0) {
         qint64 processed = usage.promptTokens >= 0 ? usage.promptTokens : countedPromptTokens;
         if (usage.cachedPromptTokens > 0)
             processed -= usage.cachedPromptTokens;
         if (m_services.latency->addSample(
-                llm::LatencyModel::backendKey(turn.providerId, turn.model), processed,
-                turn.stats.ttftMs)) {
+                llm::LatencyModel::backendKey(turn.providerId, turn.model), processed, prefillMs)) {
             const llm::LatencyModel copy = *m_services.latency;
             // A small JSON file, written off the UI thread.
             (void)QtConcurrent::run(m_services.workspace->pool(), [copy] { (void)copy.save(); });

@@ -4,6 +4,7 @@
 #include "llm/conversation.h"
 #include "llm/modelcatalog.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -98,6 +99,19 @@ private:
     // the send waits for the answer.
     bool askAboutOldPack();
     void onConversationClosed(const QString &previous, int turns);
+    // A local request that failed and an engine crash, in either order within a few seconds,
+    // are one event: the turn's error names the crash (chatcontroller_engine.cpp).
+    void onEngineCrashed();
+    void noteLocalFailure(int index);
+    void explainEngineCrash(int index, bool restarted);
+
+    struct EngineCrashWatch {
+        QElapsedTimer crashAt;  // valid: a crash not yet tied to a turn
+        QElapsedTimer failedAt; // valid: a failed local turn not yet explained
+        int failedTurn = -1;
+        int explainedTurn = -1; // told "is restarting": told again once the engine is ready
+    };
+    EngineCrashWatch m_crash;
 
     ChatServices m_services;
     BudgetMeter *m_budget;

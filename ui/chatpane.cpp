@@ -181,6 +181,14 @@ void ChatPane::buildUi() {
     });
     connect(m_indicator, &PhaseIndicator::fitToBudgetRequested, this,
             &ChatPane::fitToBudgetRequested);
+    // A stalled request offers Stop and Retry; a failed one that another try may fix, Retry.
+    connect(m_indicator, &PhaseIndicator::stopRequested, this, &ChatPane::stop);
+    connect(m_indicator, &PhaseIndicator::retryRequested, this, [this] {
+        if (lastTurnRunning())
+            Q_EMIT stopRequested(); // synchronous: the turn ends, kept as stopped
+        if (!lastTurnRunning())
+            Q_EMIT reaskRequested();
+    });
     connect(m_transcript, &TranscriptView::linkActivated, this, [this](const QUrl &url) {
         if (url.scheme() == QLatin1String("reposcope") &&
             url.path() == QLatin1String("fit-to-budget"))
@@ -265,6 +273,8 @@ void ChatPane::setConversation(const llm::Conversation *conversation,
                                        [this](int next, int delayMs, const llm::ChatError &why) {
                                            showRetry(next, delayMs, why);
                                        });
+        m_sourceConnections << connect(client, &llm::ChatClient::dataArrived, m_indicator,
+                                       &PhaseIndicator::noteData);
     }
     bindTurns(&conversation->turns());
 }
@@ -548,6 +558,7 @@ void ChatPane::updateActions() {
     m_continue->setEnabled(!busy && m_target.configured && last && !last->complete() &&
                            !last->answer.isEmpty());
     m_reask->setEnabled(!busy && m_target.configured && last && !last->cleared);
+    m_indicator->setRetryAvailable(m_reask->isEnabled());
     m_copy->setEnabled(m_turns &&
                        std::any_of(m_turns->cbegin(), m_turns->cend(),
                                    [](const llm::Turn &turn) { return !turn.answer.isEmpty(); }));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "phaseindicator.h"
 
+#include "busystrip.h"
 #include "chatformat.h"
 #include "common/figures.h"
 
@@ -28,6 +29,15 @@ QString seconds(qint64 ms) {
     return PhaseIndicator::tr("%1 s").arg(double(ms) / 1000.0, 0, 'f', 1);
 }
 
+// A duration the user compares with the elapsed time shown beside it ("0.4 s"): one decimal
+// under 10 s, like the elapsed time, so "longer than the usual 0.3 s" never reads "~1 s".
+QString approxSeconds(qint64 ms) {
+    if (ms < 10000)
+        return PhaseIndicator::tr("%1 s").arg(double(std::max<qint64>(ms, 100)) / 1000.0, 0, 'f',
+                                              1);
+    return PhaseIndicator::tr("%1 s").arg(qint64(std::ceil(double(ms) / 1000.0)));
+}
+
 QString retryReason(const llm::ChatError &why) {
     switch (why.kind) {
     case llm::ChatError::Kind::RateLimited:
@@ -49,7 +59,10 @@ PhaseIndicator::PhaseIndicator(QWidget *parent)
     : QFrame(parent)
     , m_label(new QLabel(this))
     , m_bar(new QProgressBar(this))
-    , m_fitButton(new QPushButton(tr("Fit to Budget"), this)) {
+    , m_busy(new BusyStrip(this))
+    , m_fitButton(new QPushButton(tr("Fit to Budget"), this))
+    , m_stopButton(new QPushButton(tr("Stop"), this))
+    , m_retryButton(new QPushButton(tr("Retry"), this)) {
     setObjectName(QStringLiteral("chatPhaseIndicator"));
     m_label->setObjectName(QStringLiteral("chatPhaseText"));
     m_label->setTextFormat(Qt::PlainText);
@@ -59,21 +72,33 @@ PhaseIndicator::PhaseIndicator(QWidget *parent)
     m_bar->setTextVisible(false);
     m_bar->setMaximumHeight(6);
     m_bar->hide();
+    m_busy->hide();
     m_fitButton->setObjectName(QStringLiteral("chatFitToBudgetButton"));
     m_fitButton->setToolTip(tr("Deselect the largest files until the pack fits the model's "
                                "context, then ask again"));
     m_fitButton->hide();
     connect(m_fitButton, &QPushButton::clicked, this, &PhaseIndicator::fitToBudgetRequested);
+    m_stopButton->setObjectName(QStringLiteral("chatPhaseStopButton"));
+    m_stopButton->setToolTip(tr("Stop the request; the text received so far is kept (Esc)"));
+    m_stopButton->hide();
+    connect(m_stopButton, &QPushButton::clicked, this, &PhaseIndicator::stopRequested);
+    m_retryButton->setObjectName(QStringLiteral("chatPhaseRetryButton"));
+    m_retryButton->setToolTip(tr("Stop this request and send the question again"));
+    m_retryButton->hide();
+    connect(m_retryButton, &QPushButton::clicked, this, &PhaseIndicator::retryRequested);
 
     auto *row = new QHBoxLayout;
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(m_label, 1);
     row->addWidget(m_fitButton);
+    row->addWidget(m_stopButton);
+    row->addWidget(m_retryButton);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(2);
     layout->addLayout(row);
     layout->addWidget(m_bar);
+    layout->addWidget(m_busy);
 
     m_tick.setInterval(100);
     connect(&m_tick, &QTimer::timeout, this, &PhaseIndicator::refresh);
@@ -87,6 +112,9 @@ void PhaseIndicator::turnStarted(const llm::Turn &turn) {
     m_retry.reset();
     m_etaAsked = false;
     m_eta.reset();
+    m_attemptStartMs = 0;
+    m_lastDataMs = 0;
+    m_sawProgress = false;
     m_preparingPack = false;
     m_notice.clear();
     m_phase = ChatPhase::Idle; // so that setTurn() sees a phase change
@@ -95,10 +123,18 @@ void PhaseIndicator::turnStarted(const llm::Turn &turn) {
 
 void PhaseIndicator::setTurn(const llm::Turn &turn) {
     const bool changed = turn.phase != m_phase;
+    const bool attemptStarted = m_phase == ChatPhase::Retrying && changed;
     m_turn = turn;
     m_phase = turn.phase;
     if (!m_clock.isValid())
         m_clock.start();
+    // Every update of a running turn comes from bytes of the response (a delta, usage,
+    // progress) or a change of phase.
+    m_lastDataMs = m_clock.elapsed();
+    if (attemptStarted)
+        m_attemptStartMs = m_lastDataMs; // the ETA is for the attempt, not the 429's wait
+    if (turn.stats.progress)
+        m_sawProgress = true;
     if (changed) {
         if (m_phase != ChatPhase::Retrying)
             m_retry.reset();
@@ -118,6 +154,21 @@ void PhaseIndicator::setRetry(int nextAttempt, int maxAttempts, int delayMs,
     m_retry = Retry{nextAttempt, maxAttempts, m_clock.elapsed() + delayMs, why};
     m_phase = ChatPhase::Retrying;
     m_turn.phase = ChatPhase::Retrying;
+    refresh();
+}
+
+void PhaseIndicator::noteData() {
+    if (!m_clock.isValid())
+        return;
+    m_lastDataMs = m_clock.elapsed();
+    if (m_stalled)
+        refresh(); // say so at once, not on the next tick
+}
+
+void PhaseIndicator::setRetryAvailable(bool available) {
+    if (m_retryAvailable == available)
+        return;
+    m_retryAvailable = available;
     refresh();
 }
 
@@ -165,7 +216,7 @@ QString PhaseIndicator::text() {
 }
 
 bool PhaseIndicator::progressVisible() const {
-    return !m_bar->isHidden();
+    return !m_bar->isHidden() || !m_busy->isHidden();
 }
 
 int PhaseIndicator::progressValue() const {
@@ -202,32 +253,93 @@ QString PhaseIndicator::waitingText(qint64 elapsed) {
         const int permille = int(std::clamp(progress.fraction(), 0.0, 1.0) * 1000);
         m_bar->setRange(0, 1000);
         m_bar->setValue(permille);
-        m_bar->show();
+        m_drawingBar = true;
         return tr("Processing the prompt: %1 of %2 tokens (%3%) · %4")
             .arg(chatformat::tokens(progress.processed), chatformat::tokens(progress.total))
             .arg(permille / 10)
             .arg(seconds(elapsed));
     }
-    m_bar->setRange(0, 0); // busy: the server says nothing about its progress
-    m_bar->show();
+    showBusyStrip(elapsed); // the server says nothing about its progress
+    // After a retry, the wait (and the ETA) is the running attempt's.
+    const qint64 waited = std::max<qint64>(elapsed - m_attemptStartMs, 0);
     QString text = m_turn.promptTokensEstimate > 0
                        ? tr("Waiting for the first token (≈%1 prompt tokens)… %2")
-                             .arg(chatformat::tokens(m_turn.promptTokensEstimate), seconds(elapsed))
-                       : tr("Waiting for the first token… %1").arg(seconds(elapsed));
+                             .arg(chatformat::tokens(m_turn.promptTokensEstimate), seconds(waited))
+                       : tr("Waiting for the first token… %1").arg(seconds(waited));
     if (!m_etaAsked) {
         m_etaAsked = true;
         if (m_estimator)
             m_eta = m_estimator(m_turn.promptTokensEstimate);
     }
     if (m_eta && *m_eta > 0) {
-        const qint64 left = *m_eta - elapsed;
+        const qint64 eta = *m_eta;
+        const qint64 left = eta - waited;
+        // Past the ETA by less than the estimate's own slack, "longer than usual" would argue
+        // with the rounding ("0.4 s · taking longer than the usual ~1 s").
+        const qint64 slack = std::max<qint64>(500, eta / 4);
         if (left > 0)
-            text += tr(" · ETA ~%1 s").arg(qint64(std::ceil(double(left) / 1000.0)));
+            text += tr(" · ETA ~%1").arg(approxSeconds(left));
+        else if (-left < slack)
+            text += tr(" · any moment now (usually %1)").arg(approxSeconds(eta));
         else
-            text += tr(" · taking longer than the usual ~%1 s")
-                        .arg(qint64(std::ceil(double(*m_eta) / 1000.0)));
+            text += tr(" · taking longer than the usual %1").arg(approxSeconds(eta));
     }
     return text;
+}
+
+void PhaseIndicator::showBusyStrip(qint64 elapsed) {
+    m_bar->setRange(0, 0); // progressMaximum() 0: no fraction is claimed
+    m_busy->advance(elapsed);
+    m_drawingBusy = true;
+}
+
+bool PhaseIndicator::stallNow(qint64 elapsed) const {
+    if (!m_clock.isValid() || m_stallMs <= 0 || m_notice.size() || m_preparingPack)
+        return false;
+    const qint64 silent = elapsed - m_lastDataMs;
+    if (m_phase == ChatPhase::Streaming)
+        return silent >= m_stallMs;
+    if (m_phase != ChatPhase::Waiting)
+        return false;
+    if (m_eta && *m_eta > 0) // a prefill is allowed what the ETA says, with its own slack
+        return silent >= std::max(2 * *m_eta, *m_eta + m_stallMs);
+    // No estimate: a long prefill cannot be told from a stall, unless progress events, which
+    // arrive every chunk of the prompt, stopped coming.
+    return m_sawProgress && silent >= m_stallMs;
+}
+
+QString PhaseIndicator::stallText(qint64 elapsed) {
+    const qint64 silentS = std::max<qint64>(elapsed - m_lastDataMs, 0) / 1000;
+    if (m_phase == ChatPhase::Streaming) {
+        bool estimated = false;
+        const qint64 count = chatformat::completionTokens(m_turn, &estimated);
+        return tr("Stalled: no data for %1 s after %2%3 tokens. Stop keeps the partial answer; "
+                  "Retry asks again.")
+            .arg(silentS)
+            .arg(estimated ? QStringLiteral("≈") : QString(), chatformat::tokens(count));
+    }
+    QString text = tr("Stalled: no data for %1 s while waiting for the first token").arg(silentS);
+    if (m_eta && *m_eta > 0)
+        text += tr(" (usually %1)").arg(approxSeconds(*m_eta));
+    else if (m_turn.stats.progress && m_turn.stats.progress->total > 0)
+        text +=
+            tr(" (the prompt was %1% processed)").arg(int(m_turn.stats.progress->fraction() * 100));
+    return text + tr(". Stop, or Retry to ask again.");
+}
+
+bool PhaseIndicator::retryHelps() const {
+    if (m_phase != ChatPhase::Failed || !m_turn.error)
+        return false;
+    switch (m_turn.error->kind) {
+    case llm::ChatError::Kind::Timeout:
+    case llm::ChatError::Kind::ConnectionDropped:
+    case llm::ChatError::Kind::ConnectionRefused:
+    case llm::ChatError::Kind::ServerError:
+    case llm::ChatError::Kind::RateLimited:
+        return true;
+    default:
+        return false;
+    }
 }
 
 void PhaseIndicator::refresh() {
@@ -235,7 +347,8 @@ void PhaseIndicator::refresh() {
     const llm::ChatStats &stats = m_turn.stats;
     bool error = false;
     bool fit = false;
-    bool bar = false;
+    m_drawingBar = false;
+    m_drawingBusy = false;
     QString text;
     if (!m_notice.isEmpty()) {
         text = m_notice;
@@ -244,8 +357,7 @@ void PhaseIndicator::refresh() {
         text = m_preparingDetail.isEmpty()
                    ? tr("Building the request… %1").arg(seconds(elapsed))
                    : tr("Building the request: %1… %2").arg(m_preparingDetail, seconds(elapsed));
-        m_bar->setRange(0, 0);
-        bar = true;
+        showBusyStrip(elapsed);
     } else {
         switch (m_phase) {
         case ChatPhase::Idle:
@@ -253,15 +365,14 @@ void PhaseIndicator::refresh() {
             break;
         case ChatPhase::Preparing:
             text = tr("Building the request… %1").arg(seconds(elapsed));
-            m_bar->setRange(0, 0);
-            bar = true;
+            showBusyStrip(elapsed);
             break;
         case ChatPhase::Uploading: {
             const qint64 total = std::max<qint64>(stats.bodyBytes, 1);
             m_bar->setRange(0, 1000);
             m_bar->setValue(
                 int(std::clamp(stats.bytesSent * 1000 / total, qint64(0), qint64(1000))));
-            bar = true;
+            m_drawingBar = true;
             text = tr("Uploading the request: %1 of %2 · %3")
                        .arg(formatBytes(stats.bytesSent), formatBytes(stats.bodyBytes),
                             seconds(elapsed));
@@ -269,7 +380,6 @@ void PhaseIndicator::refresh() {
         }
         case ChatPhase::Waiting:
             text = waitingText(elapsed);
-            bar = true;
             break;
         case ChatPhase::Streaming: {
             bool estimated = false;
@@ -319,12 +429,25 @@ void PhaseIndicator::refresh() {
         }
         }
     }
+    const bool stalled = isBusyPhase(m_phase) && stallNow(elapsed);
+    if (stalled) {
+        text = stallText(elapsed);
+        error = true;
+    }
     setBusy(m_preparingPack || isBusyPhase(m_phase));
     if (m_label->text() != text)
         m_label->setText(text);
     setTone(error);
-    m_bar->setVisible(bar);
+    m_busy->setFrozen(stalled); // a stalled request must not look busy
+    m_bar->setVisible(m_drawingBar);
+    m_busy->setVisible(m_drawingBusy);
     m_fitButton->setVisible(fit);
+    m_stopButton->setVisible(stalled);
+    m_retryButton->setVisible(stalled || (m_retryAvailable && retryHelps()));
+    if (stalled != m_stalled) {
+        m_stalled = stalled;
+        Q_EMIT stallChanged(stalled);
+    }
 }
 
 } // namespace reposcope::ui

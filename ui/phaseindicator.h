@@ -16,12 +16,21 @@ class QPushButton;
 
 namespace reposcope::ui {
 
+class BusyStrip;
+
 /// One strip that says what the current request is doing at every moment: building the request,
 /// uploading (bytes sent of total), waiting for the first token (elapsed time ticking every 100 ms,
 /// with an ETA from the injected estimator, or a real progress bar when the server reports prompt
 /// progress), streaming (tokens, tokens/s), retrying (a countdown), and the outcome (done with its
 /// figures, failed with the message and, for a context overflow, a "Fit to budget" button, or
 /// stopped).
+///
+/// A stall is named: while streaming, no byte for stallThresholdMs() (kStallNoticeMs, 15 s); while
+/// waiting for the first token, no byte for max(2 × ETA, ETA + threshold) (with no ETA, only once
+/// the server has reported prompt progress, whose events should keep coming). The line then says
+/// "no data for N s", counting up, the busy strip stops moving, and Stop and Retry buttons appear;
+/// the client's idle timeout still ends the request later. The pane feeds noteData() from
+/// ChatClient::dataArrived.
 ///
 /// Fed by the chat pane: turnStarted() restarts the widget's own clock, setTurn() is cheap and may
 /// be called on every delta (a running phase is redrawn on the 100 ms tick, a change of phase and
@@ -32,11 +41,23 @@ public:
     /// Expected milliseconds to the first token for a prompt of `promptTokens` (from the latency
     /// model); empty when it has no estimate.
     using EtaEstimator = std::function<std::optional<qint64>(qint64 promptTokens)>;
+    /// No byte for this long while streaming is called a stall.
+    static constexpr qint64 kStallNoticeMs = 15000;
 
     explicit PhaseIndicator(QWidget *parent = nullptr);
     ~PhaseIndicator() override;
 
     void setEtaEstimator(EtaEstimator estimator) { m_estimator = std::move(estimator); }
+    /// Tests use a short threshold; the application keeps kStallNoticeMs.
+    void setStallThresholdMs(qint64 ms) { m_stallMs = ms; }
+    qint64 stallThresholdMs() const { return m_stallMs; }
+    /// Bytes of the response arrived (headers, events or keep-alive comments).
+    void noteData();
+    /// Whether a Retry button may be offered for a failed turn (the pane's Re-ask is possible:
+    /// nothing running, the target ready, e.g. the local engine restarted).
+    void setRetryAvailable(bool available);
+    /// True while the running request is called stalled.
+    bool isStalled() const { return m_stalled; }
 
     /// A request started: the clock restarts and `turn` is shown.
     void turnStarted(const llm::Turn &turn);
@@ -66,16 +87,29 @@ public:
 
 Q_SIGNALS:
     void fitToBudgetRequested();
+    /// The Stop and Retry buttons (shown for a stall, Retry also for a failed turn that a new
+    /// attempt may fix).
+    void stopRequested();
+    void retryRequested();
+    /// The running request became stalled (or data came again).
+    void stallChanged(bool stalled);
 
 private:
     void refresh();
     void setBusy(bool busy);
     void setTone(bool error);
     QString waitingText(qint64 elapsed);
+    QString stallText(qint64 elapsed);
+    bool stallNow(qint64 elapsed) const;
+    bool retryHelps() const;
+    void showBusyStrip(qint64 elapsed);
 
     QLabel *m_label;
     QProgressBar *m_bar;
+    BusyStrip *m_busy;
     QPushButton *m_fitButton;
+    QPushButton *m_stopButton;
+    QPushButton *m_retryButton;
     QTimer m_tick;
     QElapsedTimer m_clock;
     EtaEstimator m_estimator;
@@ -90,6 +124,14 @@ private:
     int m_tone = -1;         // 0 normal, 1 error: the label's palette is set on change only
     bool m_etaAsked = false; // the estimator is asked once per request
     std::optional<qint64> m_eta;
+    qint64 m_attemptStartMs = 0; // on m_clock: when the attempt now running began (after retries)
+    qint64 m_lastDataMs = 0;     // on m_clock: the last byte, phase change or turn update
+    qint64 m_stallMs = kStallNoticeMs;
+    bool m_stalled = false;
+    bool m_sawProgress = false; // the server reported prompt progress during this request
+    bool m_retryAvailable = false;
+    bool m_drawingBar = false;  // refresh(): the determinate bar is wanted
+    bool m_drawingBusy = false; // refresh(): the busy strip is wanted
 
     struct Retry {
         int nextAttempt = 0;

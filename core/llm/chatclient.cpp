@@ -143,6 +143,7 @@ void ChatClient::send(ChatRequestSpec spec) {
     m_reasoning.clear();
     m_error.reset();
     m_stats = ChatStats();
+    m_firstAttemptMs = -1;
     m_clock.start();
     setPhase(ChatPhase::Preparing);
     if (generation != m_generation)
@@ -180,6 +181,9 @@ void ChatClient::startAttempt() {
     m_stats.firstByteSentMs = -1;
     m_stats.uploadDoneMs = -1;
     m_stats.finishReason.clear();
+    if (m_firstAttemptMs < 0)
+        m_firstAttemptMs = m_clock.elapsed();
+    m_stats.earlierAttemptsMs = m_clock.elapsed() - m_firstAttemptMs;
 
     const Endpoint &endpoint = m_spec.endpoint;
     QNetworkRequest request(chatCompletionsUrl(endpoint.baseUrl));

@@ -42,6 +42,9 @@ struct ChatStats {
     qint64 firstByteSentMs = -1;
     qint64 uploadDoneMs = -1;
     qint64 ttftMs = -1; // first content or reasoning token (retry waits included)
+    // Time spent on earlier attempts and retry waits before the attempt that ran last: the
+    // prefill of that attempt alone is ttftMs - earlierAttemptsMs (what the ETA learns).
+    qint64 earlierAttemptsMs = 0;
     qint64 totalMs = -1;
     qint64 outputChunks = 0;         // content deltas received
     qint64 outputTokensEstimate = 0; // ~ chars/4 until usage arrives
@@ -94,6 +97,9 @@ Q_SIGNALS:
     void reasoningReceived(const QString &delta);
     void usageReceived(const reposcope::llm::TokenUsage &usage);
     void retryScheduled(int nextAttempt, int delayMs, const reposcope::llm::ChatError &why);
+    // Bytes of the response arrived (headers, SSE comments and events alike): what a stall
+    // detector watches. Cheap; emitted on every read.
+    void dataArrived();
     // Exactly once per send(): phase is Done, Failed or Cancelled; text() holds the answer
     // or the partial answer.
     void finished(reposcope::llm::ChatPhase outcome);
@@ -138,6 +144,7 @@ private:
     QTimer m_retryTimer;
     QTimer m_idleTimer;
     QElapsedTimer m_clock;
+    qint64 m_firstAttemptMs = -1; // on m_clock
     SseParser m_parser;
     std::vector<SseEvent> m_events;
     QByteArray m_errorBody; // body of a non-2xx response (capped)

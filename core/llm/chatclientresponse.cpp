@@ -27,7 +27,9 @@ void ChatClient::onMetaDataChanged() {
     if (m_idleTimer.isActive())
         m_idleTimer.start();
     m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (m_httpStatus >= 200)
+    const quint64 generation = m_generation;
+    Q_EMIT dataArrived();
+    if (generation == m_generation && m_httpStatus >= 200)
         enterWaiting();
 }
 
@@ -39,6 +41,9 @@ void ChatClient::onReadyRead() {
     if (m_httpStatus == 0)
         m_httpStatus = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const quint64 generation = m_generation;
+    Q_EMIT dataArrived();
+    if (generation != m_generation || !m_reply)
+        return;
     enterWaiting();
     if (generation != m_generation || !m_reply)
         return;

@@ -294,8 +294,10 @@ QByteArray buildChatBody(const ChatRequestSpec &spec) {
         w.raw(",\"temperature\":");
         writeNumber(w, *spec.temperature);
     }
+    // llama-server's (and the local engine's) options: prefill progress, and `timings` with the
+    // real completion count on every chunk, so the live count is the one the final usage gives.
     if (spec.returnProgress)
-        w.raw(",\"return_progress\":true");
+        w.raw(",\"return_progress\":true,\"timings_per_token\":true");
     w.ch('}');
     return w.take();
 }

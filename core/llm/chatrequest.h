@@ -54,7 +54,7 @@ struct ChatRequestSpec {
     std::vector<ChatMessage> messages;
     int maxTokens = 0;           // 0 = not sent
     bool includeUsage = true;    // stream_options.include_usage
-    bool returnProgress = false; // llama-server / local engine prefill progress
+    bool returnProgress = false; // llama-server / local engine: prefill progress, per-chunk timings
     std::optional<double> temperature;
 };
 

@@ -98,6 +98,13 @@ void Conversation::stop() {
         m_client->cancel();
 }
 
+void Conversation::explainFailure(int index, const ChatError &error) {
+    if (index < 0 || index >= m_turns.size() || m_turns[index].phase != ChatPhase::Failed)
+        return;
+    m_turns[index].error = error;
+    Q_EMIT turnUpdated(index);
+}
+
 void Conversation::clear() {
     stop();
     m_turns.clear();

@@ -83,6 +83,10 @@ public:
     // Marks every turn that ended without any answer as cleared (no answer text is lost;
     // indices stay as they are); returns how many. No-op while busy.
     int clearFailed();
+    // Replaces the error of failed turn `index` with what its caller learned later (the local
+    // engine died, so the "closed connection" was a crash); emits turnUpdated. No-op for a turn
+    // that did not fail.
+    void explainFailure(int index, const ChatError &error);
 
     bool isBusy() const;
     const QList<Turn> &turns() const { return m_turns; }

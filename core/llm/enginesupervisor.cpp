@@ -399,6 +399,9 @@ void EngineSupervisor::onProcessFinished(int exitCode, QProcess::ExitStatus stat
         return;
     }
     const QString how = exitDescription(exitCode, status);
+    m_lastExit = status == QProcess::CrashExit
+                     ? QStringLiteral("was killed by %1").arg(signalName(exitCode))
+                     : QStringLiteral("exited with code %1").arg(exitCode);
     if (m_state != EngineState::Ready && m_state != EngineState::Busy) {
         const QString reason =
             m_fatalMessage.isEmpty()

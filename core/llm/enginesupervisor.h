@@ -84,7 +84,10 @@ public:
     const EngineInfo &info() const { return m_info; } // valid when Ready or Busy
     // http://127.0.0.1:PORT/v1 with the bearer token; baseUrl is empty before "listening".
     Endpoint endpoint() const;
-    QString lastError() const { return m_lastError; }       // why it failed or crashed, in words
+    QString lastError() const { return m_lastError; } // why it failed or crashed, in words
+    // How the last host process ended, for a sentence about the engine: "was killed by
+    // SIGKILL", "exited with code 3"; empty before one ended.
+    QString lastExit() const { return m_lastExit; }
     QStringList stderrTail() const { return m_stderrTail; } // last ~20 lines of stderr
     int restartCount() const { return m_restartCount; }     // crash restarts since start()
     // The running host's pid, 0 when none (tests check /proc with it).
@@ -131,6 +134,7 @@ private:
     QString m_token;
     int m_port = 0;
     QString m_lastError;
+    QString m_lastExit;
     QString m_fatalMessage; // the host's own "fatal" line, if any
     QStringList m_stderrTail;
     QByteArray m_stderrPartial;

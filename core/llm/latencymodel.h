@@ -47,7 +47,8 @@ public:
     int sampleCount(const QString &key) const;
 
     // Records a finished request: `promptTokens` the server had to process (cached prefix
-    // tokens excluded), `ttftMs` from send to the first token. Nonsense (non-positive,
+    // tokens excluded), `ttftMs` from the start of the attempt that answered to its first token
+    // (a 429's wait excluded: ChatStats::earlierAttemptsMs). Nonsense (non-positive,
     // absurdly large, faster than 10M tokens/s) is ignored and returns false.
     bool addSample(const QString &key, qint64 promptTokens, qint64 ttftMs);
     void forget(const QString &key);

@@ -58,9 +58,11 @@ async function streamAnswer(res, engine, run, meta) {
     const result = await run({
         onProgress: (p) => open().send(chunk({choices: [], prompt_progress: {
             total: p.total, cache: p.cache, processed: p.processed, time_ms: p.timeMs}})),
-        onText: (text) => {
+        onText: (text, completionTokens) => {
             sendRole();
-            open().send(delta({content: text}));
+            const event = delta({content: text});
+            // llama-server sends prompt_n and timings here too; the count is what matters.
+            open().send(meta.timingsPerToken ? {...event, timings: {predicted_n: completionTokens}} : event);
         },
     });
     if (result.finishReason === "cancelled")
@@ -116,7 +118,8 @@ export async function handleChat(req, res, host) {
     const prompt = engine.promptTokens(messages);
     const maxTokens = checkContext(prompt.length, settings.maxTokens, engine.contextSize);
     const meta = {id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000),
-                  promptTokens: prompt.length, includeUsage: settings.includeUsage};
+                  promptTokens: prompt.length, includeUsage: settings.includeUsage,
+                  timingsPerToken: settings.timingsPerToken};
     const run = (callbacks) => {
         const queued = host.queue.push((signal) => engine.generate(prompt, {
             maxTokens, temperature: settings.temperature, seed: settings.seed, ignoreEos: settings.ignoreEos, signal,

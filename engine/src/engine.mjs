@@ -134,7 +134,8 @@ export class Engine {
     /**
      * Evaluates `prompt` (reusing the cached prefix) and decodes up to `maxTokens` tokens.
      * Callbacks: onProgress({total, cache, processed, timeMs}) when `progress` is true,
-     * onText(text) for each complete piece; `ignoreEos` decodes past end-of-generation
+     * onText(text, completionTokens) for each complete piece, with the tokens decoded so far
+     * (what the final usage counts); `ignoreEos` decodes past end-of-generation
      * tokens. Stops early when `signal` aborts (after the current prefill chunk or token).
      * Returns {finishReason: "stop"|"length"|"cancelled",
      * completionTokens, cached, promptMs, predictedMs, phase: "prefill"|"decode"} (a
@@ -198,14 +199,14 @@ export class Engine {
                 ++count;
                 const text = stream.push(token);
                 if (text)
-                    onText(text);
+                    onText(text, count);
                 if (count >= maxTokens)
                     break;
             }
         }
         const tail = stream.flush();
         if (tail && finishReason !== "cancelled")
-            onText(tail);
+            onText(tail, count);
         const end = performance.now();
         firstTokenAt ||= end;
         return {finishReason, phase: "decode", completionTokens: count, cached, promptMs: firstTokenAt - started,

@@ -56,6 +56,8 @@ export function parseSettings(body) {
         stream: body.stream === true,
         includeUsage: body.stream_options?.include_usage === true,
         progress: body.return_progress === true,
+        // llama-server's option: `timings` on every chunk, so a live count is the real one.
+        timingsPerToken: body.timings_per_token === true,
         maxTokens: maxTokens === undefined ? undefined : Math.floor(maxTokens),
         temperature: optionalNumber(body, "temperature", 0, 10) ?? DEFAULT_TEMPERATURE,
         seed: optionalNumber(body, "seed", 0, 2 ** 32),

@@ -111,6 +111,30 @@ describe("engine host API", TIMEOUT, () => {
             assert.equal(last.usage.completion_tokens, 8);
     });
 
+    test("timings_per_token: every content chunk counts the tokens so far, as the usage does", async () => {
+        const r = await host.stream({...user("Tell me a story."), max_tokens: 24, temperature: 0,
+                                     timings_per_token: true, stream_options: {include_usage: true}});
+        assert.equal(r.status, 200);
+        const content = r.events.filter((e) => e.choices?.[0]?.delta?.content);
+        assert.ok(content.length >= 1, "some content");
+        let previous = 0;
+        for (const e of content) {
+            assert.equal(typeof e.timings?.predicted_n, "number", JSON.stringify(e));
+            assert.ok(e.timings.predicted_n > previous, "a chunk holds at least one new token");
+            previous = e.timings.predicted_n;
+        }
+        const usage = r.events.at(-1).usage;
+        // A token whose text is empty (held back, or a special token) is counted by the next chunk
+        // or by the finish chunk, whose timings the client reads last.
+        assert.ok(previous <= usage.completion_tokens);
+        const finish = r.events.find((e) => e.choices?.[0]?.finish_reason);
+        assert.equal(finish.timings.predicted_n, usage.completion_tokens);
+
+        const plain = await host.stream({...user("Tell me a story."), max_tokens: 4});
+        assert.ok(plain.events.filter((e) => e.choices?.[0]?.delta?.content).every((e) => !e.timings),
+                  "no timings on content chunks unless asked");
+    });
+
     test("non-streaming answer with usage; same answer as streaming at temperature 0", async () => {
         const body = {...user("Hello there"), max_tokens: 6};
         const plain = await host.request("POST", "/v1/chat/completions", body);

@@ -6,11 +6,16 @@ a streaming /v1/chat/completions that reports prompt_progress while it "prefills
 streams a canned Markdown answer with citations, then usage and timings.
 
     scripts/dev/fake-llama-server.py [--port 8080] [--ctx 131072] [--prefill-s 6] [--tps 40]
-                                     [--answer FILE]
+                                     [--answer FILE] [--stall-after N] [--stall-s 60]
 
 --answer streams the Markdown in FILE instead of the built-in answer, e.g.
 scripts/dev/demo-security-review.md (a findings-style review of the repository that
 scripts/dev/make-demo-repo.sh creates).
+
+--stall-after N stops sending after N pieces of the answer (0: before the first token) and
+keeps the connection open, silent, for --stall-s seconds before going on: what a stalled
+server looks like. With `timings_per_token` in the request (as RepoScope sends with
+`return_progress`), every chunk carries `timings.predicted_n`, the count so far.
 """
 import argparse
 import json
@@ -99,11 +104,19 @@ class Handler(BaseHTTPRequestHandler):
                                                           "time_ms": int((time.time() - start) * 1000)}})
         else:
             time.sleep(self.server.args.prefill_s)
+        args = self.server.args
+        if args.stall_after == 0:
+            time.sleep(args.stall_s)
         event({"choices": [{"index": 0, "delta": {"role": "assistant", "content": None}}]})
         pieces = words(self.server.answer)
-        for piece in pieces:
-            event({"choices": [{"index": 0, "delta": {"content": piece}}]})
-            time.sleep(1.0 / self.server.args.tps)
+        for i, piece in enumerate(pieces):
+            if i > 0 and i == args.stall_after:
+                time.sleep(args.stall_s)
+            chunk = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+            if request.get("timings_per_token"):
+                chunk["timings"] = {"predicted_n": i + 1}
+            event(chunk)
+            time.sleep(1.0 / args.tps)
         event({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(pieces),
                          "total_tokens": prompt_tokens + len(pieces)}})
@@ -113,12 +126,17 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="A stand-in for llama.cpp's llama-server, for trying RepoScope's chat by hand.")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--ctx", type=int, default=131072)
     parser.add_argument("--prefill-s", type=float, default=6.0)
     parser.add_argument("--tps", type=float, default=40.0)
     parser.add_argument("--answer", metavar="FILE", help="stream this Markdown file as the answer")
+    parser.add_argument("--stall-after", type=int, default=-1, metavar="N",
+                        help="go silent after N answer pieces (0: before the first token)")
+    parser.add_argument("--stall-s", type=float, default=60.0,
+                        help="how long a stall lasts before the answer goes on (default 60)")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.args = args

@@ -98,6 +98,8 @@ TEST(ChatRequest, BodyHasTheExpectedFields) {
     EXPECT_EQ(body.value(QLatin1String("max_tokens")).toInteger(), 4096);
     EXPECT_DOUBLE_EQ(body.value(QLatin1String("temperature")).toDouble(), 0.2);
     EXPECT_EQ(body.value(QLatin1String("return_progress")), QJsonValue(true));
+    // The real completion count on every chunk (llama-server, the local engine).
+    EXPECT_EQ(body.value(QLatin1String("timings_per_token")), QJsonValue(true));
     const QJsonArray messages = body.value(QLatin1String("messages")).toArray();
     ASSERT_EQ(messages.size(), 3);
     const char *roles[] = {"system", "user", "assistant"};
@@ -113,7 +115,7 @@ TEST(ChatRequest, BodyHasTheExpectedFields) {
         R"({"model":"meta-llama/llama-4-scout","messages":[{"role":"system","content":"You audit code."},)"))
         << bytes.toStdString();
     EXPECT_TRUE(bytes.endsWith(
-        R"(],"stream":true,"stream_options":{"include_usage":true},"max_tokens":4096,"temperature":0.2,"return_progress":true})"))
+        R"(],"stream":true,"stream_options":{"include_usage":true},"max_tokens":4096,"temperature":0.2,"return_progress":true,"timings_per_token":true})"))
         << bytes.toStdString();
 }
 
@@ -125,6 +127,7 @@ TEST(ChatRequest, OptionalFieldsAreOmitted) {
     EXPECT_FALSE(body.contains(QLatin1String("max_tokens")));
     EXPECT_FALSE(body.contains(QLatin1String("temperature")));
     EXPECT_FALSE(body.contains(QLatin1String("return_progress")));
+    EXPECT_FALSE(body.contains(QLatin1String("timings_per_token")));
     EXPECT_EQ(body.keys().size(), 3); // model, messages, stream
     // temperature 0 is sent (it is a real choice); NaN cannot be sent as JSON
     spec.temperature = 0.0;

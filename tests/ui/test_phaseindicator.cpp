@@ -2,10 +2,13 @@
 #include "eventloop.h"
 #include "phaseindicator.h"
 
+#include <QImage>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTest>
 
 #include <gtest/gtest.h>
 
@@ -96,11 +99,163 @@ TEST(PhaseIndicatorTest, WaitingTicksAndShowsTheEstimatorsEta) {
 
 TEST(PhaseIndicatorTest, WaitingPastTheEtaSaysSo) {
     PhaseIndicator indicator;
-    indicator.setEtaEstimator([](qint64) -> std::optional<qint64> { return 1; });
+    indicator.setEtaEstimator([](qint64) -> std::optional<qint64> { return 300; });
     indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    // The usual time is written as the elapsed time is ("0.3 s", never "~1 s" beside "0.4 s"),
+    // and "longer" only once the elapsed time shown really is longer.
+    const QRegularExpression longer(
+        QStringLiteral("… (\\d+\\.\\d) s · taking longer than the usual (\\d+\\.\\d) s$"));
+    QStringList seen;
     ASSERT_TRUE(reposcope::test::processEventsUntil([&] {
-        return shownText(indicator).contains(QStringLiteral("taking longer than the usual ~1 s"));
-    }));
+        const QString text = shownText(indicator);
+        if (seen.isEmpty() || seen.last() != text)
+            seen << text;
+        return longer.match(text).hasMatch();
+    })) << seen.join(QLatin1Char('\n')).toStdString();
+    const QRegularExpressionMatch match = longer.match(seen.last());
+    EXPECT_EQ(match.captured(2), QStringLiteral("0.3"));
+    EXPECT_GT(match.captured(1).toDouble(), 0.3 + 0.25);
+    for (const QString &text : std::as_const(seen)) {
+        if (text.contains(QStringLiteral("any moment now"))) {
+            EXPECT_TRUE(text.endsWith(QStringLiteral("(usually 0.3 s)"))) << text.toStdString();
+        }
+        EXPECT_FALSE(text.contains(QStringLiteral("~1 s"))) << text.toStdString();
+    }
+}
+
+TEST(PhaseIndicatorTest, AfterARetryTheEtaCountsFromTheNewAttempt) {
+    PhaseIndicator indicator;
+    indicator.setEtaEstimator([](qint64) -> std::optional<qint64> { return 60'000; });
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    indicator.setRetry(2, 4, 400, ChatError{});
+    ASSERT_TRUE(reposcope::test::processEventsUntil([&] { return indicator.elapsedMs() >= 1000; }));
+    indicator.setTurn(turnIn(ChatPhase::Waiting)); // the second attempt is waiting
+    const QString text = indicator.text();
+    // The wait shown and the ETA are the attempt's: the second of retry wait is not counted.
+    EXPECT_TRUE(text.contains(QStringLiteral("prompt tokens)… 0."))) << text.toStdString();
+    EXPECT_TRUE(text.endsWith(QStringLiteral("ETA ~60 s"))) << text.toStdString();
+}
+
+TEST(PhaseIndicatorTest, WaitingShowsAMovingStripNotAFullBar) {
+    PhaseIndicator indicator;
+    indicator.resize(400, 40);
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    indicator.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&indicator));
+    auto *strip = indicator.findChild<QWidget *>(QStringLiteral("chatPhaseBusy"));
+    auto *bar = indicator.findChild<QProgressBar *>(QStringLiteral("chatPhaseProgress"));
+    ASSERT_TRUE(strip && bar);
+    EXPECT_TRUE(indicator.progressVisible());
+    EXPECT_FALSE(strip->isHidden());
+    EXPECT_TRUE(bar->isHidden()); // a 0..0 QProgressBar is drawn full by Fusion and offscreen
+    // Most of the strip is track, not highlight: it does not read as "100% done".
+    const QImage image = strip->grab().toImage();
+    const QColor highlight = strip->palette().color(QPalette::Highlight);
+    const int row = image.height() / 2;
+    int lit = 0;
+    for (int x = 0; x < image.width(); ++x) {
+        const QColor c = image.pixelColor(x, row);
+        if (std::abs(c.red() - highlight.red()) + std::abs(c.green() - highlight.green()) +
+                std::abs(c.blue() - highlight.blue()) <
+            40)
+            ++lit;
+    }
+    EXPECT_GT(lit, 0);
+    EXPECT_LT(lit, image.width() / 2) << lit << " of " << image.width();
+    // And it moves on the indicator's own tick.
+    const QImage before = image;
+    ASSERT_TRUE(
+        reposcope::test::processEventsUntil([&] { return strip->grab().toImage() != before; }));
+}
+
+TEST(PhaseIndicatorTest, AStreamWithNoDataIsCalledStalledAndOffersStopAndRetry) {
+    PhaseIndicator indicator;
+    indicator.setStallThresholdMs(150);
+    EXPECT_EQ(PhaseIndicator::kStallNoticeMs, 15000); // the application's threshold
+    Turn turn = turnIn(ChatPhase::Streaming);
+    turn.answer = QStringLiteral("partial");
+    turn.stats.ttftMs = 10;
+    turn.stats.usage.completionTokens = 42;
+    QSignalSpy stall(&indicator, &PhaseIndicator::stallChanged);
+    QSignalSpy stop(&indicator, &PhaseIndicator::stopRequested);
+    QSignalSpy retry(&indicator, &PhaseIndicator::retryRequested);
+    indicator.turnStarted(turn);
+    EXPECT_FALSE(indicator.isStalled());
+    ASSERT_TRUE(stall.wait(5000));
+    EXPECT_TRUE(stall.last().at(0).toBool());
+    EXPECT_TRUE(indicator.isStalled());
+    EXPECT_TRUE(
+        indicator.text().startsWith(QStringLiteral("Stalled: no data for 0 s after 42 tokens")))
+        << indicator.text().toStdString();
+    auto *stopButton = indicator.findChild<QPushButton *>(QStringLiteral("chatPhaseStopButton"));
+    auto *retryButton = indicator.findChild<QPushButton *>(QStringLiteral("chatPhaseRetryButton"));
+    ASSERT_TRUE(stopButton && retryButton);
+    EXPECT_FALSE(stopButton->isHidden());
+    EXPECT_FALSE(retryButton->isHidden());
+    // It counts up.
+    ASSERT_TRUE(reposcope::test::processEventsUntil(
+        [&] { return shownText(indicator).contains(QStringLiteral("no data for 1 s")); }));
+    stopButton->click();
+    retryButton->click();
+    EXPECT_EQ(stop.size(), 1);
+    EXPECT_EQ(retry.size(), 1);
+
+    // A byte ends the stall at once.
+    indicator.noteData();
+    EXPECT_FALSE(indicator.isStalled());
+    EXPECT_FALSE(stall.last().at(0).toBool());
+    EXPECT_TRUE(shownText(indicator).startsWith(QStringLiteral("Streaming: 42 tokens")));
+    EXPECT_TRUE(stopButton->isHidden());
+    EXPECT_TRUE(retryButton->isHidden());
+}
+
+TEST(PhaseIndicatorTest, AWaitIsStalledOnlyPastWhatTheEtaAllows) {
+    PhaseIndicator indicator;
+    indicator.setStallThresholdMs(100);
+    // ETA 400 ms: allowed max(2 × 400, 400 + 100) = 800 ms of silence.
+    indicator.setEtaEstimator([](qint64) -> std::optional<qint64> { return 400; });
+    QSignalSpy stall(&indicator, &PhaseIndicator::stallChanged);
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    ASSERT_TRUE(stall.wait(5000));
+    EXPECT_GE(indicator.elapsedMs(), 800);
+    EXPECT_TRUE(indicator.text().startsWith(QStringLiteral(
+        "Stalled: no data for 0 s while waiting for the first token (usually 0.4 s)")))
+        << indicator.text().toStdString();
+}
+
+TEST(PhaseIndicatorTest, AWaitWithoutAnEstimateIsNotCalledStalledUnlessProgressStops) {
+    PhaseIndicator indicator;
+    indicator.setStallThresholdMs(100);
+    QSignalSpy stall(&indicator, &PhaseIndicator::stallChanged);
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    // A long prefill without progress events looks like this: no stall is claimed.
+    ASSERT_TRUE(reposcope::test::processEventsUntil([&] { return indicator.elapsedMs() >= 500; }));
+    EXPECT_FALSE(indicator.isStalled());
+    EXPECT_TRUE(stall.isEmpty());
+    // Once the server has reported progress, its silence is a stall.
+    Turn turn = turnIn(ChatPhase::Waiting);
+    turn.stats.progress = reposcope::llm::PromptProgress{1000, 0, 250, 30};
+    indicator.setTurn(turn);
+    ASSERT_TRUE(stall.wait(5000));
+    EXPECT_TRUE(indicator.text().contains(QStringLiteral("(the prompt was 25% processed)")))
+        << indicator.text().toStdString();
+}
+
+TEST(PhaseIndicatorTest, AFailureThatAnotherTryMayFixOffersRetryWhenPossible) {
+    PhaseIndicator indicator;
+    auto *retryButton = indicator.findChild<QPushButton *>(QStringLiteral("chatPhaseRetryButton"));
+    Turn turn = turnIn(ChatPhase::Failed);
+    turn.error = ChatError{};
+    turn.error->kind = ChatError::Kind::ConnectionDropped;
+    turn.error->message =
+        QStringLiteral("The local engine was killed by SIGKILL and is restarting.");
+    indicator.turnStarted(turn);
+    EXPECT_TRUE(retryButton->isHidden()); // the engine is not ready yet
+    indicator.setRetryAvailable(true);
+    EXPECT_FALSE(retryButton->isHidden());
+    turn.error->kind = ChatError::Kind::Authentication; // a retry would fail the same way
+    indicator.setTurn(turn);
+    EXPECT_TRUE(retryButton->isHidden());
 }
 
 TEST(PhaseIndicatorTest, WaitingWithoutAnEstimatorShowsOnlyElapsedTime) {
