@@ -52,8 +52,8 @@ std::vector<std::string> describeAll(const FindingExtractor &e) {
     for (const Finding &f : e.findings()) {
         std::string d = std::to_string(f.ordinal) + " " + str(severityName(f.severity)) + " [" +
                         str(f.title) + "] @" + range(f.citation) + "|" + str(f.citation.text) +
-                        " q[" + str(f.quote) + "] e[" + str(f.explanation) + "] c=" +
-                        str(f.category) + " off=" + std::to_string(f.answerOffset);
+                        " q[" + str(f.quote) + "] e[" + str(f.explanation) +
+                        "] c=" + str(f.category) + " off=" + std::to_string(f.answerOffset);
         for (const FlowStep &s : f.flow)
             d += " flow{" + range(s.citation) + " q[" + str(s.quote) + "] l[" + str(s.label) + "]}";
         for (const FlowStep &s : f.related)
@@ -227,7 +227,8 @@ TEST(ProseCitations, TheLineBeforeThePath) {
         {"lines 12\u201314 of app/db.py", "app/db.py", 12, 14, "lines 12\u201314 of app/db.py"},
         {"Lines 40-52 in `app/reports.py` load", "app/reports.py", 40, 52,
          "Lines 40-52 in `app/reports.py`"},
-        {"lines 3 to 5 of src\\app\\web.py", "src/app/web.py", 3, 5, "lines 3 to 5 of src\\app\\web.py"},
+        {"lines 3 to 5 of src\\app\\web.py", "src/app/web.py", 3, 5,
+         "lines 3 to 5 of src\\app\\web.py"},
     };
     for (const Case &c : cases) {
         const QString text = QString::fromUtf8(c.text);
@@ -252,10 +253,15 @@ TEST(ProseFindings, SarifHasRelatedLocationsAndFlows) {
     const QList<Finding> found = FindingExtractor::extractAll(answer).findings();
     ASSERT_EQ(found.size(), 2);
     const QJsonObject log = QJsonDocument::fromJson(toSarif(found, ExportContext())).object();
-    const QJsonArray results =
-        log.value(QStringLiteral("runs")).toArray().at(0).toObject().value(QStringLiteral("results")).toArray();
+    const QJsonArray results = log.value(QStringLiteral("runs"))
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value(QStringLiteral("results"))
+                                   .toArray();
     ASSERT_EQ(results.size(), 2);
-    const QJsonArray related = results.at(0).toObject().value(QStringLiteral("relatedLocations")).toArray();
+    const QJsonArray related =
+        results.at(0).toObject().value(QStringLiteral("relatedLocations")).toArray();
     ASSERT_EQ(related.size(), 2);
     const auto physical = [](const QJsonValue &v) {
         return v.toObject().value(QStringLiteral("physicalLocation")).toObject();
@@ -267,7 +273,11 @@ TEST(ProseFindings, SarifHasRelatedLocationsAndFlows) {
                   .value(QStringLiteral("uri"))
                   .toString(),
               QStringLiteral("app/admin.py"));
-    EXPECT_EQ(physical(related.at(1)).value(QStringLiteral("region")).toObject().value(QStringLiteral("endLine")).toInt(),
+    EXPECT_EQ(physical(related.at(1))
+                  .value(QStringLiteral("region"))
+                  .toObject()
+                  .value(QStringLiteral("endLine"))
+                  .toInt(),
               9);
     EXPECT_FALSE(results.at(0).toObject().contains(QStringLiteral("codeFlows")));
     const QJsonObject xss = results.at(1).toObject();
