@@ -305,3 +305,27 @@ TEST(ProseFindings, SarifHasRelatedLocationsAndFlows) {
                   .toInt(),
               40);
 }
+
+// A 1 MB prose answer in 10-character deltas: each item is read at most up to its first
+// kProseItemLimit characters, so this stays linear (re-reading whole sections on every
+// line would make it run for minutes).
+TEST(ProseFindings, LargeAnswerInSmallDeltas) {
+    QString unit = QStringLiteral("## Findings\n\n");
+    size_t perUnit = 0;
+    for (const ProseCase &c : proseCorpus()) {
+        unit += QString::fromUtf8(c.answer) + QStringLiteral("\n\n## Next\n\n");
+        perUnit += c.findings.size();
+    }
+    QString text;
+    size_t units = 0;
+    while (text.size() < 1024 * 1024) {
+        text += unit;
+        ++units;
+    }
+    FindingExtractor e;
+    for (qsizetype from = 0; from < text.size(); from += 10)
+        e.feed(QStringView(text).sliced(from, std::min<qsizetype>(10, text.size() - from)));
+    e.finish();
+    EXPECT_EQ(size_t(e.findings().size()), units * perUnit);
+    EXPECT_EQ(describeAll(e), describeAll(FindingExtractor::extractAll(text)));
+}
