@@ -64,14 +64,10 @@ QString bodyText(QStringView line) {
     return (marker > 0 ? t.sliced(marker) : t).trimmed().toString();
 }
 
-struct Title {
-    QString title;
-    QString rest;      // the head after the title
-    qsizetype end = 0; // where the title ends in the head
-};
+} // namespace
 
-Title titleOf(const QString &head) {
-    Title out;
+ProseTitle proseTitle(const QString &head) {
+    ProseTitle out;
     QString t = withoutEmoji(head).trimmed();
     t = skipNumbering(t).toString();
     if (t.startsWith(u"**") || t.startsWith(u"__")) {
@@ -124,7 +120,7 @@ Title titleOf(const QString &head) {
     if (out.title.isEmpty() && !citations.isEmpty()) {
         // "`app/db.py:12` — SQL injection": the clause after the location.
         const CitationMatch &c = citations.first();
-        const Title after = titleOf(t.sliced(c.offset + c.length));
+        const ProseTitle after = proseTitle(t.sliced(c.offset + c.length));
         out.title = after.title;
         out.rest = after.rest;
     }
@@ -134,6 +130,8 @@ Title titleOf(const QString &head) {
     }
     return out;
 }
+
+namespace {
 
 QString joinText(const QStringList &parts) {
     return parts.join(u' ').simplified();
@@ -342,7 +340,7 @@ std::optional<Finding> parseProseItem(QStringView text, const ProseLine *lines, 
     Finding finding;
     finding.severity = *severity;
     finding.citation = location->citation;
-    const Title title = titleOf(segments.first().text);
+    const ProseTitle title = proseTitle(segments.first().text);
     finding.title = title.title;
 
     // The quote: a Quote line, else the code span nearest the location (code before

@@ -74,6 +74,17 @@ bool isSuggestion(QStringView before);
 enum class Role { None, Source, Sink };
 Role roleBefore(QStringView before);
 
+// The title of an item's head: its bold lead without severity and numbering, else its
+// first clause (cut before the first citation); `rest` is the head after it.
+struct ProseTitle {
+    QString title;
+    QString rest;
+};
+ProseTitle proseTitle(const QString &head);
+// The code span in `text` nearest the citation at `citationPos`, from `from` on: code
+// before names, a suggested fix last, never a span that names a file. "" when none.
+QString nearestCodeSpan(QStringView text, qsizetype citationPos, qsizetype from = 0);
+
 // The severity of a heading or list item that names only a severity ("### 🔴 Critical",
 // "**High severity issues (2)**", "- Low:"); nullopt otherwise. `head` without markers.
 std::optional<Severity> groupSeverity(QStringView head);

@@ -258,6 +258,26 @@ Role roleBefore(QStringView before) {
     return source > sink ? Role::Source : Role::Sink;
 }
 
+QString nearestCodeSpan(QStringView text, qsizetype citationPos, qsizetype from) {
+    qsizetype best = -1;
+    QString quote;
+    for (const CodeSpan &span : codeSpans(text)) {
+        if (span.pos < from || pathSpan(span.content))
+            continue;
+        const bool after = span.pos >= citationPos;
+        const qsizetype distance =
+            after ? span.pos - citationPos : citationPos - span.pos - span.length;
+        const qsizetype tier =
+            (isSuggestion(text.first(span.pos)) ? 2 : 0) + (isCodeLike(span.content) ? 0 : 1);
+        const qsizetype rank = (tier * 4 * kProseItemLimit + distance) * 2 + (after ? 0 : 1);
+        if (best < 0 || rank < best) {
+            best = rank;
+            quote = span.content;
+        }
+    }
+    return quote;
+}
+
 std::optional<Severity> groupSeverity(QStringView head) {
     const std::optional<Severity> emoji = emojiSeverity(head);
     QString t = withoutEmoji(head.toString()).toLower();

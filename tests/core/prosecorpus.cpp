@@ -122,12 +122,11 @@ High — Path traversal: app/files.py:7 uses `os.path.join(INVOICE_DIR, name)` u
 2. **Installation**
    - Run `pip install -r requirements.txt` first; see requirements.txt:1.
 )MD",
-         // "**Critical:**" is the format's bullet (a bold severity and a colon): one part,
-         // so the title is the whole line and there is no quote part.
-         {{Severity::Critical,
-           "hard-coded signing key in `app/config.py:4` (`SECRET_KEY = \"s3cr3t-invoicer-2019\"`).",
-           "app/config.py:4-4", ""},
-          {Severity::Medium, "MD5 signature in `app/auth.py:7`.", "app/auth.py:7-7", ""}}},
+         // "**Critical:**" opens the format's bullet; with one part that cites inside its
+         // sentence, it is read like prose.
+         {{Severity::Critical, "hard-coded signing key", "app/config.py:4-4",
+           R"(SECRET_KEY = "s3cr3t-invoicer-2019")"},
+          {Severity::Medium, "MD5 signature", "app/auth.py:7-7", ""}}},
 
         {"Windows paths with backslashes",
          R"MD(1. Command injection (High) in `scripts\backup.py:22`: `subprocess.call("tar czf " + name, shell=True)`.
