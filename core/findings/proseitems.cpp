@@ -282,8 +282,9 @@ std::optional<Finding> parseProseItem(QStringView text, const ProseLine *lines, 
             severity = severityIn(segments[k].text);
     }
     for (qsizetype k = 0; !severity && k < segments.size(); ++k) {
-        if (segments[k].lead)
-            severity = emojiSeverity(segments[k].text);
+        // At the start of the item or of its lead paragraph, not of a wrapped line.
+        if (segments[k].lead && (k == 0 || !segments[k - 1].lead))
+            severity = leadingEmojiSeverity(segments[k].text);
     }
     if (!severity)
         severity = inherited;

@@ -50,7 +50,12 @@ std::optional<Finding> parseProseItem(QStringView text, const ProseLine *lines, 
 std::optional<Severity> severityIn(QStringView text);
 // The first severity emoji: 🔴 critical, 🟠 high, 🟡 medium, 🟢 low, 🔵 and ⚪ info.
 std::optional<Severity> emojiSeverity(QStringView text);
+// The same at the start only ("🔴 **SQL injection**", "**🟠 High**"): prose that merely
+// uses an emoji mid-sentence has no severity by it.
+std::optional<Severity> leadingEmojiSeverity(QStringView text);
 QString withoutEmoji(QString text);
+// The text with its code spans blanked out (a label quoted in code is no label).
+QString withoutCodeSpans(QStringView text);
 // The text without its severity labels and emoji ("SQL injection (High)" -> "SQL injection").
 QString removeSeverityLabels(QString text);
 // Without "1. ", "2) ", "#3 ", "Finding 1:" at the start.

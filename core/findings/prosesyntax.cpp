@@ -70,6 +70,26 @@ bool isWordChar(QChar c) {
 
 } // namespace
 
+std::optional<Severity> leadingEmojiSeverity(QStringView text) {
+    qsizetype p = 0;
+    while (p < text.size() && (text[p].isSpace() || text[p] == u'*' || text[p] == u'_' ||
+                               text[p] == u'[' || text[p] == u'(' || text[p] == u'|'))
+        ++p;
+    const QStringView rest = text.sliced(p);
+    for (const Emoji &emoji : kEmoji) {
+        if (rest.startsWith(QString::fromUtf8(emoji.utf8)))
+            return emoji.severity;
+    }
+    return std::nullopt;
+}
+
+QString withoutCodeSpans(QStringView text) {
+    QString out = text.toString();
+    for (const CodeSpan &span : codeSpans(text))
+        out.replace(span.pos, span.length, QString(span.length, u' '));
+    return out;
+}
+
 std::optional<Severity> emojiSeverity(QStringView text) {
     qsizetype best = -1;
     std::optional<Severity> found;
@@ -94,7 +114,7 @@ QString withoutEmoji(QString text) {
 std::optional<Severity> severityIn(QStringView text) {
     qsizetype best = -1;
     QString word;
-    const QString s = text.toString();
+    const QString s = withoutCodeSpans(text);
     const QRegularExpressionMatch lead = leadPattern().match(s);
     if (lead.hasMatch()) {
         best = lead.capturedStart(1);
@@ -208,7 +228,10 @@ std::optional<Citation> pathSpan(const QString &content) {
     if (!matches.isEmpty() && matches.first().length >= content.trimmed().size() - 2)
         return matches.first().citation;
     const QString t = content.trimmed();
-    if (t.contains(u' ') || !(t.contains(u'/') || t.contains(u'\\') || hasKnownExtension(t)))
+    // A file name with an extension ("app/config.py", "settings.toml"), not "n/a".
+    const qsizetype slash = std::max(t.lastIndexOf(u'/'), t.lastIndexOf(u'\\'));
+    const bool named = hasKnownExtension(t) || (slash >= 0 && t.indexOf(u'.', slash) > slash + 1);
+    if (t.contains(u' ') || !named)
         return std::nullopt;
     std::optional<Citation> citation = parseCitation(t);
     if (citation && citation->text != t)
@@ -218,6 +241,9 @@ std::optional<Citation> pathSpan(const QString &content) {
 
 // Code rather than a name: punctuation or spaces besides letters ("db.Query(q)", not "id").
 bool isCodeLike(const QString &content) {
+    static const QRegularExpression route(QStringLiteral(R"(^[\w.\-]*[/\\][\w./\\\-<>{}:]*$)"));
+    if (route.match(content).hasMatch())
+        return false; // a route or a folder ("/admin/export", "static/"): a name
     bool word = false;
     bool other = false;
     for (QChar c : content) {
@@ -301,8 +327,10 @@ std::optional<Severity> groupSeverity(QStringView head) {
 
 bool startsProseSection(QStringView head) {
     const QString t = withoutEmoji(head.toString()).trimmed();
-    if (emojiSeverity(head) && head.trimmed().size() > t.size())
-        return true;
+    for (const Emoji &emoji : kEmoji) {
+        if (head.trimmed().startsWith(QString::fromUtf8(emoji.utf8)))
+            return true; // "🔴 SQL injection in ..."
+    }
     if (t.startsWith(u"**") || t.startsWith(u"__"))
         return t.indexOf(t.first(2), 2) > 2;
     return leadPattern().match(t).hasMatch() ||

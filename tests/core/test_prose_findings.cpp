@@ -208,6 +208,11 @@ TEST(ProseFindings, ListsWithoutSeverityOrLocationAreNotFindings) {
         "### Critical\n\nNothing critical was found.\n",
         "Overall, app/db.py:12 (High) looks risky.\n",
         "The most critical code is in app/db.py:12.\n",
+        // Labels quoted as code, an emoji mid-sentence, "n/a" in backticks: no severity or
+        // no location (found by running the extractor over docs/findings.md).
+        "- **Rules**: labels such as `(High)` or `**Low**` in app/x.py:3 are examples\n",
+        "- Colours: red \xf0\x9f\x94\xb4 means critical, see app/x.py:3\n",
+        "- **Empty cells** (High): `n/a` and `-` are no file\n",
     };
     for (const char *answer : answers)
         EXPECT_TRUE(FindingExtractor::extractAll(QString::fromUtf8(answer)).findings().isEmpty())
