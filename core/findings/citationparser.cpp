@@ -325,7 +325,8 @@ std::optional<CitationMatch> lineFirstMatchAt(QStringView text, qsizetype start,
             p = r;
     }
     q = skipBlanks(text, p);
-    if (q == p || !(readWord(text, q, QLatin1String("of")) || readWord(text, q, QLatin1String("in"))))
+    if (q == p ||
+        !(readWord(text, q, QLatin1String("of")) || readWord(text, q, QLatin1String("in"))))
         return std::nullopt;
     qsizetype r = skipBlanks(text, q);
     if (r == q || r >= text.size())

@@ -181,8 +181,7 @@ void FindingExtractor::processLine(qsizetype lineStart, qsizetype lineEnd, qsize
     appendMentions(std::move(mentions));
 }
 
-void FindingExtractor::feedProse(qsizetype lineStart, qsizetype lineEnd,
-                                 qsizetype findingsBefore) {
+void FindingExtractor::feedProse(qsizetype lineStart, qsizetype lineEnd, qsizetype findingsBefore) {
     using Claim = detail::ProseTracker::Claim;
     const qsizetype added = m_findings.size() - findingsBefore;
     const Claim claim = added > 0 ? Claim::Created : m_lineUsed ? Claim::Used : Claim::None;

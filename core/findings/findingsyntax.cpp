@@ -2,6 +2,7 @@
 // Finding lines: "- [HIGH] Title — path:line — \"quote\" — explanation" and its variants.
 #include "findings/citationparser.h"
 #include "findings/extractinternal.h"
+#include "findings/proseitems.h"
 
 namespace reposcope::findings::detail {
 
@@ -326,6 +327,23 @@ qsizetype assignParts(QStringView rest, Finding &finding) {
         const QList<CitationMatch> matches = findCitations(rest);
         if (!matches.isEmpty())
             finding.citation = matches.first().citation;
+        if (!matches.isEmpty() && parts.size() == 1 && quote < 0) {
+            // One part that cites inside its sentence ("**Critical:** hard-coded key in
+            // `a.py:4` (`KEY = 1`)."): read as prose, like the items of prose answers.
+            const QStringView part = text(0);
+            const ProseTitle prose = proseTitle(part.toString());
+            if (!prose.title.isEmpty()) {
+                finding.title = prose.title;
+                QString explanation = prose.rest.trimmed();
+                while (!explanation.isEmpty() &&
+                       QStringLiteral(":;,.\u2014\u2013-|*").contains(explanation.front()))
+                    explanation = explanation.sliced(1).trimmed();
+                finding.explanation = explanation;
+            }
+            const qsizetype partStart = parts[0].start;
+            finding.quote = nearestCodeSpan(part, matches.first().offset - partStart,
+                                            part.size() - prose.rest.size());
+        }
     }
     return parts.size();
 }

@@ -191,8 +191,7 @@ void ProseTracker::structuredFinding(qsizetype offset) {
     }
 }
 
-void ProseTracker::push(ProseKind kind, int level, qsizetype start, QStringView head,
-                        Claim claim) {
+void ProseTracker::push(ProseKind kind, int level, qsizetype start, QStringView head, Claim claim) {
     Item item;
     item.id = m_nextId++;
     item.kind = kind;

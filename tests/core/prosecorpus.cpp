@@ -65,7 +65,8 @@ Two issues; the SQL injection (Critical) in app/db.py:12 is the urgent one.
          {{Severity::Critical, "SQL injection in `invoices_for`", "app/db.py:12-12",
            R"(query = "SELECT id, customer, total FROM invoices WHERE customer = '%s'" % customer)",
            "", "app/routes.py:13-13 app/db.py:12-12", "Use a bound parameter."},
-          {Severity::High, "Path traversal", "app/files.py:7-7", "os.path.join(INVOICE_DIR, name)"}},
+          {Severity::High, "Path traversal", "app/files.py:7-7",
+           "os.path.join(INVOICE_DIR, name)"}},
          "urgent"},
 
         {"whole-bold lines as section heads, a flow that reaches",
@@ -88,7 +89,8 @@ app/server.py:31 runs `app.run(host="0.0.0.0", debug=settings.DEBUG)`.
 High — Path traversal: app/files.py:7 uses `os.path.join(INVOICE_DIR, name)` unchecked.
 )MD",
          {{Severity::Critical, "SQL injection", "app/db.py:12-12", "customer"},
-          {Severity::High, "Path traversal", "app/files.py:7-7", "os.path.join(INVOICE_DIR, name)"}}},
+          {Severity::High, "Path traversal", "app/files.py:7-7",
+           "os.path.join(INVOICE_DIR, name)"}}},
 
         {"a table whose columns are not the format's, severity as emoji and word",
          R"MD(| # | Problem | Where | Rating |
@@ -120,12 +122,11 @@ High — Path traversal: app/files.py:7 uses `os.path.join(INVOICE_DIR, name)` u
 2. **Installation**
    - Run `pip install -r requirements.txt` first; see requirements.txt:1.
 )MD",
-         // "**Critical:**" is the format's bullet (a bold severity and a colon): one part,
-         // so the title is the whole line and there is no quote part.
-         {{Severity::Critical,
-           "hard-coded signing key in `app/config.py:4` (`SECRET_KEY = \"s3cr3t-invoicer-2019\"`).",
-           "app/config.py:4-4", ""},
-          {Severity::Medium, "MD5 signature in `app/auth.py:7`.", "app/auth.py:7-7", ""}}},
+         // "**Critical:**" opens the format's bullet; with one part that cites inside its
+         // sentence, it is read like prose.
+         {{Severity::Critical, "hard-coded signing key", "app/config.py:4-4",
+           R"(SECRET_KEY = "s3cr3t-invoicer-2019")"},
+          {Severity::Medium, "MD5 signature", "app/auth.py:7-7", ""}}},
 
         {"Windows paths with backslashes",
          R"MD(1. Command injection (High) in `scripts\backup.py:22`: `subprocess.call("tar czf " + name, shell=True)`.
@@ -133,7 +134,8 @@ High — Path traversal: app/files.py:7 uses `os.path.join(INVOICE_DIR, name)` u
 )MD",
          {{Severity::High, "Command injection", "scripts/backup.py:22-22",
            R"(subprocess.call("tar czf " + name, shell=True))"},
-          {Severity::Medium, "Insecure temporary file", "src/app/web.py:9-9", R"(open("/tmp/x", "w"))"}}},
+          {Severity::Medium, "Insecure temporary file", "src/app/web.py:9-9",
+           R"(open("/tmp/x", "w"))"}}},
 
         {"./ prefix, severity word after the title",
          R"MD(- **Open redirect** (medium severity): `./app/routes.py:30` passes `next` straight to `redirect(next)`.
@@ -285,7 +287,8 @@ In summary, rotate the key and read it from the environment.
          R"MD(### 3) Unbounded query [Medium]
 Lines 40–52 of `app/reports.py` load every invoice into memory (`rows = db.all_invoices()`).
 )MD",
-         {{Severity::Medium, "Unbounded query", "app/reports.py:40-52", "rows = db.all_invoices()"}}},
+         {{Severity::Medium, "Unbounded query", "app/reports.py:40-52",
+           "rows = db.all_invoices()"}}},
 
         {"the bullet format and prose in one answer",
          R"MD(- [CRITICAL] SQL injection — app/db.py:12 — "query = '...' % customer" — formatted into SQL.
@@ -295,7 +298,8 @@ Additionally:
 1. **Open redirect (Medium)** — `app/routes.py:30` calls `redirect(request.args["next"])`.
 )MD",
          {{Severity::Critical, "SQL injection", "app/db.py:12-12", "query = '...' % customer"},
-          {Severity::Medium, "Open redirect", "app/routes.py:30-30", R"(redirect(request.args["next"]))"}}},
+          {Severity::Medium, "Open redirect", "app/routes.py:30-30",
+           R"(redirect(request.args["next"]))"}}},
 
         {"a table with file and line columns and a bold severity cell",
          R"MD(| Finding | File | Line | Risk rating |
@@ -364,8 +368,10 @@ The tests in tests/test_routes.py:5 were not shown.
            "jsonify(db.all_invoices())"}}},
 
         {"CRLF line ends and a blockquote-free numbered list",
-         "1. **Path traversal (High)** \xe2\x80\x94 `app/files.py:7`: `os.path.join(INVOICE_DIR, name)`.\r\n"
-         "2. **Hard-coded secret (Medium)** \xe2\x80\x94 `app/config.py:4`: `SECRET_KEY = \"x\"`.\r\n"
+         "1. **Path traversal (High)** \xe2\x80\x94 `app/files.py:7`: `os.path.join(INVOICE_DIR, "
+         "name)`.\r\n"
+         "2. **Hard-coded secret (Medium)** \xe2\x80\x94 `app/config.py:4`: `SECRET_KEY = "
+         "\"x\"`.\r\n"
          "\r\n"
          "In summary: two issues.\r\n",
          {{Severity::High, "Path traversal", "app/files.py:7-7", "os.path.join(INVOICE_DIR, name)"},

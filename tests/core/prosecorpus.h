@@ -13,10 +13,10 @@ namespace reposcope::test {
 struct ExpectedProseFinding {
     findings::Severity severity;
     const char *title;
-    const char *location;          // "path:start-end", or "path" without a line
-    const char *quote;             // "" = none
-    const char *related = "";      // "path:start-end" separated by spaces, in order
-    const char *flow = "";         // the same for the flow steps
+    const char *location;            // "path:start-end", or "path" without a line
+    const char *quote;               // "" = none
+    const char *related = "";        // "path:start-end" separated by spaces, in order
+    const char *flow = "";           // the same for the flow steps
     const char *explanationHas = ""; // a part the explanation must contain
 };
 

@@ -52,8 +52,8 @@ std::vector<std::string> describeAll(const FindingExtractor &e) {
     for (const Finding &f : e.findings()) {
         std::string d = std::to_string(f.ordinal) + " " + str(severityName(f.severity)) + " [" +
                         str(f.title) + "] @" + range(f.citation) + "|" + str(f.citation.text) +
-                        " q[" + str(f.quote) + "] e[" + str(f.explanation) + "] c=" +
-                        str(f.category) + " off=" + std::to_string(f.answerOffset);
+                        " q[" + str(f.quote) + "] e[" + str(f.explanation) +
+                        "] c=" + str(f.category) + " off=" + std::to_string(f.answerOffset);
         for (const FlowStep &s : f.flow)
             d += " flow{" + range(s.citation) + " q[" + str(s.quote) + "] l[" + str(s.label) + "]}";
         for (const FlowStep &s : f.related)
@@ -208,6 +208,11 @@ TEST(ProseFindings, ListsWithoutSeverityOrLocationAreNotFindings) {
         "### Critical\n\nNothing critical was found.\n",
         "Overall, app/db.py:12 (High) looks risky.\n",
         "The most critical code is in app/db.py:12.\n",
+        // Labels quoted as code, an emoji mid-sentence, "n/a" in backticks: no severity or
+        // no location (found by running the extractor over docs/findings.md).
+        "- **Rules**: labels such as `(High)` or `**Low**` in app/x.py:3 are examples\n",
+        "- Colours: red \xf0\x9f\x94\xb4 means critical, see app/x.py:3\n",
+        "- **Empty cells** (High): `n/a` and `-` are no file\n",
     };
     for (const char *answer : answers)
         EXPECT_TRUE(FindingExtractor::extractAll(QString::fromUtf8(answer)).findings().isEmpty())
@@ -227,7 +232,8 @@ TEST(ProseCitations, TheLineBeforeThePath) {
         {"lines 12\u201314 of app/db.py", "app/db.py", 12, 14, "lines 12\u201314 of app/db.py"},
         {"Lines 40-52 in `app/reports.py` load", "app/reports.py", 40, 52,
          "Lines 40-52 in `app/reports.py`"},
-        {"lines 3 to 5 of src\\app\\web.py", "src/app/web.py", 3, 5, "lines 3 to 5 of src\\app\\web.py"},
+        {"lines 3 to 5 of src\\app\\web.py", "src/app/web.py", 3, 5,
+         "lines 3 to 5 of src\\app\\web.py"},
     };
     for (const Case &c : cases) {
         const QString text = QString::fromUtf8(c.text);
@@ -252,10 +258,15 @@ TEST(ProseFindings, SarifHasRelatedLocationsAndFlows) {
     const QList<Finding> found = FindingExtractor::extractAll(answer).findings();
     ASSERT_EQ(found.size(), 2);
     const QJsonObject log = QJsonDocument::fromJson(toSarif(found, ExportContext())).object();
-    const QJsonArray results =
-        log.value(QStringLiteral("runs")).toArray().at(0).toObject().value(QStringLiteral("results")).toArray();
+    const QJsonArray results = log.value(QStringLiteral("runs"))
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value(QStringLiteral("results"))
+                                   .toArray();
     ASSERT_EQ(results.size(), 2);
-    const QJsonArray related = results.at(0).toObject().value(QStringLiteral("relatedLocations")).toArray();
+    const QJsonArray related =
+        results.at(0).toObject().value(QStringLiteral("relatedLocations")).toArray();
     ASSERT_EQ(related.size(), 2);
     const auto physical = [](const QJsonValue &v) {
         return v.toObject().value(QStringLiteral("physicalLocation")).toObject();
@@ -267,7 +278,11 @@ TEST(ProseFindings, SarifHasRelatedLocationsAndFlows) {
                   .value(QStringLiteral("uri"))
                   .toString(),
               QStringLiteral("app/admin.py"));
-    EXPECT_EQ(physical(related.at(1)).value(QStringLiteral("region")).toObject().value(QStringLiteral("endLine")).toInt(),
+    EXPECT_EQ(physical(related.at(1))
+                  .value(QStringLiteral("region"))
+                  .toObject()
+                  .value(QStringLiteral("endLine"))
+                  .toInt(),
               9);
     EXPECT_FALSE(results.at(0).toObject().contains(QStringLiteral("codeFlows")));
     const QJsonObject xss = results.at(1).toObject();
@@ -294,4 +309,28 @@ TEST(ProseFindings, SarifHasRelatedLocationsAndFlows) {
                   .value(QStringLiteral("startLine"))
                   .toInt(),
               40);
+}
+
+// A 1 MB prose answer in 10-character deltas: each item is read at most up to its first
+// kProseItemLimit characters, so this stays linear (re-reading whole sections on every
+// line would make it run for minutes).
+TEST(ProseFindings, LargeAnswerInSmallDeltas) {
+    QString unit = QStringLiteral("## Findings\n\n");
+    size_t perUnit = 0;
+    for (const ProseCase &c : proseCorpus()) {
+        unit += QString::fromUtf8(c.answer) + QStringLiteral("\n\n## Next\n\n");
+        perUnit += c.findings.size();
+    }
+    QString text;
+    size_t units = 0;
+    while (text.size() < 1024 * 1024) {
+        text += unit;
+        ++units;
+    }
+    FindingExtractor e;
+    for (qsizetype from = 0; from < text.size(); from += 10)
+        e.feed(QStringView(text).sliced(from, std::min<qsizetype>(10, text.size() - from)));
+    e.finish();
+    EXPECT_EQ(size_t(e.findings().size()), units * perUnit);
+    EXPECT_EQ(describeAll(e), describeAll(FindingExtractor::extractAll(text)));
 }
