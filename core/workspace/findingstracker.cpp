@@ -301,6 +301,17 @@ bool FindingsTracker::decideJoin(int turn) {
             break;
         start = start >= 2 ? before.lastIndexOf(QLatin1Char('\n'), start - 2) + 1 : 0;
     }
+    if (cut < 0) {
+        // The whole answer started again: the first line is the same, however short
+        // ("## Findings").
+        qsizetype top = prev.skip;
+        while (top < fedEnd && before[top].isSpace())
+            ++top;
+        const qsizetype topEnd = before.indexOf(QLatin1Char('\n'), top);
+        if (top < fedEnd && topEnd >= 0 && topEnd < fedEnd &&
+            before.mid(top, topEnd - top).simplified() == key)
+            cut = top;
+    }
     if (cut < 0)
         return true;
     prev.limit = cut;
