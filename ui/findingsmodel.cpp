@@ -310,6 +310,9 @@ QVariant FindingsModel::toolTipData(const Row &row, int column) const {
                    tr("Opens: %1")
                        .arg(locationText(finding.resolved.path, finding.resolved.startLine,
                                          finding.resolved.endLine));
+        if (finding.resolved.status == VerificationStatus::Located)
+            tip += QLatin1Char('\n') +
+                   tr("Located: the lines exist, but there was no quote to check.");
         if (!finding.resolved.note.isEmpty())
             tip += QLatin1Char('\n') + finding.resolved.note;
         else if (finding.resolved.status == VerificationStatus::Pending)

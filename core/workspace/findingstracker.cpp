@@ -81,7 +81,7 @@ namespace {
 
 // A continuation's first line is compared with this many characters (whitespace collapsed).
 constexpr qsizetype kRestartKey = 48;
-// A complete earlier line counts as restarted when this many characters match.
+// A complete earlier line shorter than this is never taken for restarted.
 constexpr qsizetype kRestartMatch = 16;
 // How many lines back in the continued turn a restart is looked for.
 constexpr int kRestartLines = 40;
@@ -94,16 +94,16 @@ qsizetype commonPrefix(const QString &a, const QString &b) {
     return i;
 }
 
-// Whether a continuation starting with `key` restarts `line` (whitespace collapsed both):
-// an unfinished line when the continuation starts with it (or they share kRestartMatch
-// characters), a complete one when they share kRestartMatch characters.
+// Whether a continuation starting with `key` (its first kRestartKey characters) restarts
+// `line` (whitespace collapsed both): the shorter of the two is a prefix of the other, and
+// at least 3 characters long for the unfinished line, kRestartMatch for a complete one. Two
+// items that only begin alike ("- [HIGH] SQL injection in login" and "... in search") are
+// different items.
 bool restarts(const QString &line, const QString &key, bool unfinished) {
-    if (line.isEmpty() || key.isEmpty())
+    const qsizetype shorter = std::min(line.size(), key.size());
+    if (shorter < (unfinished ? 3 : kRestartMatch))
         return false;
-    const qsizetype common = commonPrefix(line, key);
-    if (unfinished)
-        return common >= 3 && common >= std::min(line.size(), kRestartMatch);
-    return common >= kRestartMatch;
+    return commonPrefix(line, key) >= shorter;
 }
 
 bool ended(const llm::Turn &turn) {
@@ -300,6 +300,17 @@ bool FindingsTracker::decideJoin(int turn) {
         if (start <= prev.skip)
             break;
         start = start >= 2 ? before.lastIndexOf(QLatin1Char('\n'), start - 2) + 1 : 0;
+    }
+    if (cut < 0) {
+        // The whole answer started again: the first line is the same, however short
+        // ("## Findings").
+        qsizetype top = prev.skip;
+        while (top < fedEnd && before[top].isSpace())
+            ++top;
+        const qsizetype topEnd = before.indexOf(QLatin1Char('\n'), top);
+        if (top < fedEnd && topEnd >= 0 && topEnd < fedEnd &&
+            before.mid(top, topEnd - top).simplified() == key)
+            cut = top;
     }
     if (cut < 0)
         return true;

@@ -89,7 +89,8 @@ QList<Finding> sampleFindings(int s) {
     Finding general = make(3, Severity::Low, QStringLiteral("No rate limiting on login"),
                            QStringLiteral("general"));
     general.citation = cite(QStringLiteral("api/login.go"), 0);
-    general.resolved = resolved(VerificationStatus::Verified, QStringLiteral("api/login.go"), 0, 0);
+    // No quote: the file exists, nothing was checked.
+    general.resolved = resolved(VerificationStatus::Located, QStringLiteral("api/login.go"), 0, 0);
     general.resolved.quoteChecked = false;
     general.explanation = QStringLiteral("Brute force is possible.");
     list << general;

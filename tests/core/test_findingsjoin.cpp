@@ -332,3 +332,16 @@ TEST_F(FindingsJoinTest, TheExportOfAContinuedAnswerNamesTheQuestion) {
     EXPECT_EQ(partial.task, QStringLiteral("Custom question"));
     EXPECT_FALSE(partial.answerComplete);
 }
+
+// Two items that only begin alike are two findings: a continuation starting a new item like
+// the last complete one is not a restart of it.
+TEST_F(FindingsJoinTest, ANewItemThatBeginsLikeTheLastOneIsNotARestart) {
+    const QString other = QStringLiteral("- [HIGH] SQL injection in the search — api/user.go:41 — "
+                                         "\"// step 41\" — a second query built from input.\n");
+    ASSERT_NO_FATAL_FAILURE(askCutAndContinue(kSqlLine, other));
+    ASSERT_EQ(titles(), QStringList({QStringLiteral("SQL injection"),
+                                     QStringLiteral("SQL injection in the search")}));
+    EXPECT_EQ(m_tracker.turnOf(0), 0);
+    EXPECT_EQ(m_tracker.turnOf(1), 1);
+    EXPECT_EQ(m_tracker.findings()[1].resolved.status, VerificationStatus::Verified);
+}

@@ -138,6 +138,7 @@ TEST_F(TextExports, CsvRoundTripsEveryField) {
     EXPECT_EQ(row(1)[4], QStringLiteral("47"));              // corrected line
     EXPECT_EQ(row(2)[3], QStringLiteral("web/invented.js")); // as cited, marked unverified
     EXPECT_EQ(row(3)[4], QString());                         // no line: empty, not 0
+    EXPECT_EQ(row(3)[6], QStringLiteral("located"));         // no quote: never "verified"
     EXPECT_EQ(row(4)[3], QStringLiteral("conf/my settings/clé.yml"));
     EXPECT_EQ(row(4)[11], QStringLiteral("false-positive"));
     EXPECT_EQ(row(4)[12], QStringLiteral("test fixture, \"not\" a real token"));
@@ -163,7 +164,8 @@ TEST_F(TextExports, MarkdownHasContextSummaryAndFindings) {
     EXPECT_TRUE(md.contains(QStringLiteral("| LOW | 1 |")));
     EXPECT_TRUE(md.contains(QStringLiteral("| INFO | 1 |")));
     EXPECT_TRUE(md.contains(QStringLiteral("| **Total** | **7** |")));
-    EXPECT_TRUE(md.contains(QStringLiteral("| verified | 3 |")));
+    EXPECT_TRUE(md.contains(QStringLiteral("| verified | 2 |")));
+    EXPECT_TRUE(md.contains(QStringLiteral("| located | 1 |")));
     EXPECT_TRUE(md.contains(QStringLiteral("| corrected | 2 |")));
     EXPECT_TRUE(md.contains(QStringLiteral("| unverified | 2 |")));
     // Each finding: heading, location with status and note, quote, explanation, flow, triage.
@@ -172,7 +174,7 @@ TEST_F(TextExports, MarkdownHasContextSummaryAndFindings) {
     EXPECT_TRUE(md.contains(QStringLiteral(
         "- **Location:** `tools/run.py:47` — corrected (cited line 40, found at 47)\n")));
     EXPECT_TRUE(md.contains(QStringLiteral("`web/invented.js:10` — unverified, as cited (")));
-    EXPECT_TRUE(md.contains(QStringLiteral("- **Location:** `api/login.go` — verified\n")));
+    EXPECT_TRUE(md.contains(QStringLiteral("- **Location:** `api/login.go` — located\n")));
     EXPECT_TRUE(md.contains(QStringLiteral("- **Triage:** confirmed — reproduced\n")));
     EXPECT_TRUE(
         md.contains(QStringLiteral("```go\n") + m_findings[0].quote + QStringLiteral("\n```\n")));

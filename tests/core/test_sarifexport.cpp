@@ -226,6 +226,15 @@ TEST_F(SarifExport, VerificationTriageAndSuppressions) {
               QStringLiteral("unverified"));
     EXPECT_FALSE(props(2).value(QStringLiteral("locationVerified")).toBool(true));
     EXPECT_TRUE(props(0).value(QStringLiteral("locationVerified")).toBool(false));
+    EXPECT_TRUE(props(0).value(QStringLiteral("quoteVerified")).toBool(false));
+    EXPECT_TRUE(props(1).value(QStringLiteral("quoteVerified")).toBool(false));
+    EXPECT_FALSE(props(2).value(QStringLiteral("quoteVerified")).toBool(true));
+    // Located (no quote to check): a trusted place, no checked quote, the severity's level.
+    EXPECT_EQ(props(3).value(QStringLiteral("verificationStatus")).toString(),
+              QStringLiteral("located"));
+    EXPECT_TRUE(props(3).value(QStringLiteral("locationVerified")).toBool(false));
+    EXPECT_FALSE(props(3).value(QStringLiteral("quoteVerified")).toBool(true));
+    EXPECT_EQ(result(3).value(QStringLiteral("level")).toString(), QStringLiteral("note"));
     EXPECT_EQ(at(result(2).value(QStringLiteral("locations")).toArray().at(0).toObject(),
                  {QStringLiteral("physicalLocation"), QStringLiteral("region")})
                   .value(QStringLiteral("startLine"))

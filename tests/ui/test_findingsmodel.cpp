@@ -7,6 +7,9 @@
 #include "findingsmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QIcon>
+#include <QImage>
+#include <QPixmap>
 #include <QSignalSpy>
 
 #include <gtest/gtest.h>
@@ -223,4 +226,53 @@ TEST_F(FindingsModelTest, SortsBySeverityKeepingTheAnswersOrderWithinALevel) {
     m_model.setFinding(4, makeFinding(Severity::Critical, QStringLiteral("Shell injection"),
                                       QStringLiteral("app/a.py"), 1, VerificationStatus::Verified));
     EXPECT_EQ(proxyTitles().first(), QStringLiteral("Shell injection"));
+}
+
+// A finding whose place exists but that had no quote to check is "located": shown, sorted,
+// filtered and coloured as its own status, never as verified.
+TEST_F(FindingsModelTest, LocatedIsAStatusOfItsOwn) {
+    QList<Finding> findings = sample();
+    Finding located = makeFinding(Severity::Medium, QStringLiteral("Unchecked name"),
+                                  QStringLiteral("app/routes.py"), 8, VerificationStatus::Located);
+    located.quote.clear();
+    located.resolved.path = located.citation.path;
+    located.resolved.startLine = located.resolved.endLine = 8;
+    findings.append(located);
+    m_model.setFindings(findings);
+
+    const QModelIndex status = m_model.index(4, FindingsModel::StatusColumn);
+    EXPECT_EQ(status.data().toString(), QStringLiteral("Located"));
+    EXPECT_EQ(FindingsModel::statusText(VerificationStatus::Located), QStringLiteral("Located"));
+    const QIcon icon = status.data(Qt::DecorationRole).value<QIcon>();
+    ASSERT_FALSE(icon.isNull());
+    const QImage locatedImage = icon.pixmap(14, 14).toImage();
+    const QImage verifiedImage = m_model.index(0, FindingsModel::StatusColumn)
+                                     .data(Qt::DecorationRole)
+                                     .value<QIcon>()
+                                     .pixmap(14, 14)
+                                     .toImage();
+    EXPECT_NE(locatedImage, verifiedImage);
+    EXPECT_NE(FindingsModel::statusColor(VerificationStatus::Located, false),
+              FindingsModel::statusColor(VerificationStatus::Verified, false));
+    // The tooltip says where it opens, and nothing about being verified.
+    const QString tip = status.data(Qt::ToolTipRole).toString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("Opens: app/routes.py:8"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("no quote to check"))) << tip.toStdString();
+    EXPECT_FALSE(tip.contains(QStringLiteral("erified"))) << tip.toStdString();
+
+    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Located);
+    EXPECT_EQ(proxyTitles(), QStringList{QStringLiteral("Unchecked name")});
+    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Verified);
+    EXPECT_FALSE(proxyTitles().contains(QStringLiteral("Unchecked name")));
+    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Navigable);
+    EXPECT_TRUE(proxyTitles().contains(QStringLiteral("Unchecked name")));
+    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Any);
+
+    // Sorted after the corrected ones, before the verified ones.
+    m_proxy.sort(FindingsModel::StatusColumn, Qt::AscendingOrder);
+    EXPECT_EQ(
+        proxyTitles(),
+        (QStringList{QStringLiteral("Verbose errors"), QStringLiteral("SQL injection in find"),
+                     QStringLiteral("Unchecked name"), QStringLiteral("Dynamic ORDER BY"),
+                     QStringLiteral("Hard-coded secret")}));
 }

@@ -350,6 +350,63 @@ TEST_F(MainWindowFindingsTest, ACitationWithoutAQuoteIsShownAsLocated) {
     EXPECT_FALSE(bare.contains(QStringLiteral("verified"))) << bare.toStdString();
 }
 
+// Stop in the middle of a finding, then Continue: the model starts its answer again, and
+// the panel lists each finding once, none made of the broken half; the Markdown report of
+// the continued answer names the question asked, not the "continue" prompt.
+TEST_F(MainWindowFindingsTest, ContinueAfterAStopMidFindingJoinsItsHalves) {
+    bool counted = false;
+    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
+                     [&] { counted = true; });
+    m_window->openPath(m_repo.path());
+    ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+    const QString answer = answerPieces().join(QString());
+    const qsizetype cut = answer.indexOf(QLatin1String("FROM users")); // in the SQL quote
+    ASSERT_GT(cut, 0);
+    m_server.enqueue(
+        ScriptedResponse::sse({sse::roleChunk(), sse::contentChunk(answer.left(cut))}).hang());
+    m_server.enqueue(ScriptedResponse::sse(
+        {sse::roleChunk(), sse::contentChunk(answer), sse::finishChunk(), sse::done()}));
+    auto *composer = m_window->findChild<QPlainTextEdit *>(QStringLiteral("chatComposer"));
+    auto *send = m_window->findChild<QPushButton *>(QStringLiteral("chatSendButton"));
+    auto *stop = m_window->findChild<QPushButton *>(QStringLiteral("chatStopButton"));
+    auto *resume = m_window->findChild<QPushButton *>(QStringLiteral("chatContinueButton"));
+    ASSERT_TRUE(composer && send && stop && resume);
+    composer->setPlainText(QStringLiteral("Perform a security review"));
+    ASSERT_TRUE(processEventsUntil([&] { return send->isEnabled(); }));
+    send->click();
+    // The first finding is complete, the SQL one is cut in its quote.
+    ASSERT_TRUE(processEventsUntil([&] { return model()->rowCount() == 1; }));
+    ASSERT_TRUE(processEventsUntil([&] { return stop->isEnabled(); }));
+    stop->click();
+    ASSERT_TRUE(processEventsUntil([&] { return resume->isEnabled(); }));
+    EXPECT_EQ(model()->rowCount(), 1);
+
+    resume->click();
+    auto *pane = m_window->findChild<ui::ChatPane *>();
+    ASSERT_TRUE(processEventsUntil([&] { return !pane->isBusy() && !resume->isEnabled(); }));
+    ASSERT_EQ(m_server.requestCount(), 3); // the /props probe, the question, the continuation
+    ASSERT_EQ(model()->rowCount(), 3);
+    QStringList titles;
+    for (int row = 0; row < model()->rowCount(); ++row)
+        titles << model()->finding(row).title;
+    EXPECT_EQ(titles, (QStringList{QStringLiteral("Unvalidated user name"),
+                                   QStringLiteral("SQL injection in find"),
+                                   QStringLiteral("Debug server")}));
+    const Finding sql = model()->finding(1);
+    EXPECT_TRUE(sql.quote.endsWith(QLatin1String("+ name"))) << sql.quote.toStdString();
+    EXPECT_EQ(sql.resolved.status, VerificationStatus::Verified);
+
+    const QString report = m_files.filePath(QStringLiteral("review.md"));
+    ASSERT_TRUE(
+        m_window->findingsController()->exportTo(report, ui::FindingsFormat::Markdown).ok());
+    QFile file(report);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QString md = QString::fromUtf8(file.readAll());
+    EXPECT_TRUE(md.contains(QLatin1String("> Perform a security review"))) << md.toStdString();
+    EXPECT_FALSE(md.contains(QLatin1String("Continue"))) << md.toStdString();
+    EXPECT_FALSE(md.contains(QLatin1String("cut off"))) << md.toStdString();
+}
+
 TEST_F(MainWindowFindingsTest, ShowsTheVerifiedTextWhenTheDiskChangedSince) {
     ASSERT_NO_FATAL_FAILURE(askForReview());
     m_repo.write(QStringLiteral("app/db.py"),
