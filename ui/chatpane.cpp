@@ -114,6 +114,8 @@ void ChatPane::buildUi() {
     m_context->setObjectName(QStringLiteral("chatContextLine"));
     m_context->setTextFormat(Qt::PlainText);
     m_context->setWordWrap(true);
+    m_context->setToolTip(tr("What this conversation is about: the repository and commit its pack "
+                             "was written from, its files and tokens"));
     m_context->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_context->hide();
     auto *layout = new QVBoxLayout(this);
@@ -292,9 +294,8 @@ void ChatPane::setTargetSummary(const ChatTargetSummary &target) {
     m_target = target;
     m_context->setText(target.contextLine);
     m_context->setVisible(!target.contextLine.isEmpty());
-    m_context->setStyleSheet(target.contextWarning
-                                 ? QStringLiteral("QLabel { color: #b9770e; }")
-                                 : QStringLiteral("QLabel { color: palette(mid); }"));
+    m_context->setStyleSheet(target.contextWarning ? QStringLiteral("QLabel { color: #b9770e; }")
+                                                   : QString());
     updateActions();
 }
 
