@@ -281,6 +281,7 @@ void ChatPane::bindTurns(const QList<llm::Turn> *turns) {
 }
 
 void ChatPane::reload() {
+    m_packChoice->hide(); // the turn list changed: the question it asked is moot
     m_transcript->renderAll();
     if (const llm::Turn *last = lastTurn())
         m_indicator->setTurn(*last);
