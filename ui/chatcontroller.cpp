@@ -89,7 +89,10 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
         m_pane->reload();
         refreshSummary();
     });
-    connect(m_pane, &ChatPane::oldPackChosen, this, [this] { m_keepOldPack = true; });
+    connect(m_pane, &ChatPane::oldPackChosen, this, [this] {
+        m_keepOldPack = true;
+        refreshSummary();
+    });
     connect(m_session, &workspace::ChatSession::conversationClosed, this,
             &ChatController::onConversationClosed);
     connect(m_session, &workspace::ChatSession::packReady, this, [this] {

@@ -78,7 +78,8 @@ QString ChatController::contextLine(bool *warning) const {
                 .arg(workspace::ChatSession::repositoryLabel(packed->info()),
                      files(m_session->packFiles()), locale.toString(m_session->packTokens()));
         if (m_session->selectionChangedSincePack()) {
-            line += tr(" · selection changed since (the next question asks)");
+            line += m_keepOldPack ? tr(" · selection changed since (follow-ups keep this pack)")
+                                  : tr(" · selection changed since (the next question asks)");
             *warning = true;
         }
         const int images = m_session->conversation()->historyImageCount();

@@ -116,6 +116,8 @@ void ChatPane::buildUi() {
     m_context->setObjectName(QStringLiteral("chatContextLine"));
     m_context->setTextFormat(Qt::PlainText);
     m_context->setWordWrap(true);
+    m_context->setToolTip(tr("What this conversation is about: the repository and commit its pack "
+                             "was written from, its files and tokens"));
     m_context->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_context->hide();
     // However many images the strip holds, the transcript keeps a readable height (the pane's
@@ -301,6 +303,7 @@ void ChatPane::bindTurns(const QList<llm::Turn> *turns) {
 }
 
 void ChatPane::reload() {
+    m_packChoice->hide(); // the turn list changed: the question it asked is moot
     m_transcript->renderAll();
     if (const llm::Turn *last = lastTurn(); last && !last->cleared)
         m_indicator->setTurn(*last);
@@ -314,9 +317,8 @@ void ChatPane::setTargetSummary(const ChatTargetSummary &target) {
     m_target = target;
     m_context->setText(target.contextLine);
     m_context->setVisible(!target.contextLine.isEmpty());
-    m_context->setStyleSheet(target.contextWarning
-                                 ? QStringLiteral("QLabel { color: #b9770e; }")
-                                 : QStringLiteral("QLabel { color: palette(mid); }"));
+    m_context->setStyleSheet(target.contextWarning ? QStringLiteral("QLabel { color: #b9770e; }")
+                                                   : QString());
     updateActions();
 }
 

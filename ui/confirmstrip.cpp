@@ -38,6 +38,7 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_dontAsk, 1);
+    buttons->addStretch(); // takes the room when the checkbox is hidden (askChoice)
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);

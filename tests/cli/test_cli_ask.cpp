@@ -179,3 +179,17 @@ TEST_F(CliAskTest, ListTasks) {
     EXPECT_TRUE(run.out.contains("security-review"));
     EXPECT_TRUE(run.out.contains("migration-plan"));
 }
+
+TEST_F(CliAskTest, ACatalogModelKeepsAtMostHalfItsContextForTheAnswer) {
+    // Ollama's Llama 4 Scout: a 4,096 context and a 4,096 maximum output. Sending max_tokens
+    // 4096 would leave no room for the prompt; as in the window, half the context is kept.
+    m_server.enqueue(ScriptedResponse::sse(sse::completion({QStringLiteral("ok")})));
+    const AskRun run = ask({m_repo.path(), QStringLiteral("--provider"), QStringLiteral("ollama"),
+                            QStringLiteral("--base-url"), m_server.baseUrl().toString(),
+                            QStringLiteral("--model"), QStringLiteral("llama4:scout"),
+                            QStringLiteral("--prompt"), QStringLiteral("Anything?")});
+    ASSERT_EQ(run.exitCode, 0) << run.err.constData();
+    ASSERT_EQ(m_server.requestCount(), 1);
+    EXPECT_EQ(bodyOf(m_server.requests().constFirst()).value(QStringLiteral("max_tokens")).toInt(),
+              2048);
+}

@@ -12,6 +12,7 @@
 #include "chatpane.h"
 #include "confirmstrip.h"
 #include "eventloop.h"
+#include "llm/localengine.h"
 #include "llm/modelcatalog.h"
 #include "phaseindicator.h"
 #include "repopanel.h"
@@ -479,5 +480,14 @@ TEST_F(RequestWindowTest, SendWaitsAndTheStatusLineSaysWhy) {
     ASSERT_NO_FATAL_FAILURE(setChecked("app", true));
     QCoreApplication::processEvents();
     EXPECT_TRUE(m_send->isEnabled());
+
+    // The local engine with no model loaded.
+    m_window->budgetMeter()->selectModel(llm::localProviderId(), QStringLiteral("gguf"));
+    ASSERT_EQ(m_window->budgetMeter()->currentProviderId(), llm::localProviderId());
+    QCoreApplication::processEvents();
+    EXPECT_FALSE(m_send->isEnabled());
+    EXPECT_TRUE(m_pane->phaseIndicator()->text().contains(
+        QStringLiteral("Pick a local model: Model ▸ Local Models… (Ctrl+L)")))
+        << m_pane->phaseIndicator()->text().toStdString();
     EXPECT_EQ(m_server.requestCount(), 0);
 }
