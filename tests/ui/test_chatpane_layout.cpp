@@ -4,6 +4,7 @@
 #include "attachmentcontroller.h"
 #include "attachmentstrip.h"
 #include "chatpane.h"
+#include "common/figures.h"
 #include "eventloop.h"
 #include "transcriptview.h"
 #include "uitestsupport.h"
@@ -12,12 +13,15 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 #include <QThreadPool>
 
 #include <gtest/gtest.h>
 
 using namespace reposcope;
 using namespace reposcope::test;
+using reposcope::formatBytes;
 
 namespace {
 
@@ -57,6 +61,27 @@ TEST_F(ChatPaneLayoutTest, ManyAttachmentsNeverSqueezeTheTranscript) {
         << "transcript " << pane.transcript()->height() << " px in a pane of " << pane.height();
     // The strip is all there too: the pane grew to fit rather than overlapping it.
     EXPECT_GE(pane.attachmentStrip()->height(), pane.attachmentStrip()->minimumSizeHint().height());
+
+    // One size style: the chip says what the transcript's tooltip will say for the same image.
+    const QList<llm::ImagePart> parts = controller.sendableImages();
+    ASSERT_FALSE(parts.isEmpty()); // the model takes a few; the rest are shown greyed
+    const QString size = formatBytes(parts[0].data.size());
+    EXPECT_TRUE(size.endsWith(QStringLiteral(" KB")) || size.endsWith(QStringLiteral(" MB")))
+        << size.toStdString();
+    EXPECT_TRUE(pane.attachmentStrip()->chipText(0).contains(size))
+        << pane.attachmentStrip()->chipText(0).toStdString();
+    QList<llm::Turn> turns(1);
+    turns[0].question = QStringLiteral("Look");
+    turns[0].images = {parts[0]};
+    turns[0].phase = llm::ChatPhase::Done;
+    ui::TranscriptView transcript(nullptr);
+    transcript.setTurns(&turns);
+    QString tooltip;
+    for (QTextBlock block = transcript.document()->begin(); block.isValid(); block = block.next())
+        for (auto it = block.begin(); !it.atEnd(); ++it)
+            if (it.fragment().charFormat().isImageFormat())
+                tooltip = it.fragment().charFormat().toolTip();
+    EXPECT_TRUE(tooltip.contains(size)) << tooltip.toStdString();
 
     // Asked to shrink further, the pane keeps the transcript readable.
     pane.resize(520, 120);
