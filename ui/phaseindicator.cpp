@@ -286,7 +286,7 @@ void PhaseIndicator::showBusyStrip(qint64 elapsed) {
 }
 
 bool PhaseIndicator::stallNow(qint64 elapsed) const {
-    if (!m_clock.isValid() || m_stallMs <= 0 || m_notice.size() || m_preparingPack)
+    if (!m_clock.isValid() || m_stallMs <= 0 || !m_notice.isEmpty() || m_preparingPack)
         return false;
     const qint64 silent = elapsed - m_lastDataMs;
     if (m_phase == ChatPhase::Streaming)
