@@ -20,7 +20,6 @@ BusyStrip::BusyStrip(QWidget *parent)
     setObjectName(QStringLiteral("chatPhaseBusy"));
     setFixedHeight(6);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    setAttribute(Qt::WA_OpaquePaintEvent, false);
 }
 
 void BusyStrip::advance(qint64 elapsedMs) {

@@ -115,6 +115,9 @@ void PhaseIndicator::turnStarted(const llm::Turn &turn) {
     m_attemptStartMs = 0;
     m_lastDataMs = 0;
     m_sawProgress = false;
+    m_lastProgressMs = -1;
+    m_lastProgressProcessed = -1;
+    m_longestProgressGapMs = 0;
     m_preparingPack = false;
     m_notice.clear();
     m_phase = ChatPhase::Idle; // so that setTurn() sees a phase change
@@ -133,8 +136,14 @@ void PhaseIndicator::setTurn(const llm::Turn &turn) {
     m_lastDataMs = m_clock.elapsed();
     if (attemptStarted)
         m_attemptStartMs = m_lastDataMs; // the ETA is for the attempt, not the 429's wait
-    if (turn.stats.progress)
+    if (turn.stats.progress && turn.stats.progress->processed != m_lastProgressProcessed) {
         m_sawProgress = true;
+        if (m_lastProgressMs >= 0)
+            m_longestProgressGapMs =
+                std::max(m_longestProgressGapMs, m_lastDataMs - m_lastProgressMs);
+        m_lastProgressMs = m_lastDataMs;
+        m_lastProgressProcessed = turn.stats.progress->processed;
+    }
     if (changed) {
         if (m_phase != ChatPhase::Retrying)
             m_retry.reset();
@@ -143,7 +152,7 @@ void PhaseIndicator::setTurn(const llm::Turn &turn) {
     }
     // A running phase is redrawn by the tick; an outcome is rare and its details (the error, the
     // final usage) may arrive after the phase itself: draw it now.
-    if (changed || !isBusyPhase(m_phase))
+    if (changed || !isBusyPhase(m_phase) || m_stalled) // a stall ends as soon as data comes
         refresh();
 }
 
@@ -294,18 +303,20 @@ void PhaseIndicator::showBusyStrip(qint64 elapsed) {
 }
 
 bool PhaseIndicator::stallNow(qint64 elapsed) const {
-    if (!m_clock.isValid() || m_stallMs <= 0 || m_notice.size() || m_preparingPack)
+    if (!m_clock.isValid() || m_stallMs <= 0 || !m_notice.isEmpty() || m_preparingPack)
         return false;
     const qint64 silent = elapsed - m_lastDataMs;
     if (m_phase == ChatPhase::Streaming)
         return silent >= m_stallMs;
     if (m_phase != ChatPhase::Waiting)
         return false;
+    // Progress events come once per chunk of the prompt: silence is a stall past the threshold
+    // and twice the slowest chunk so far (a big model on a CPU may take longer than 15 s each).
+    if (m_sawProgress)
+        return silent >= std::max(m_stallMs, 2 * m_longestProgressGapMs);
     if (m_eta && *m_eta > 0) // a prefill is allowed what the ETA says, with its own slack
         return silent >= std::max(2 * *m_eta, *m_eta + m_stallMs);
-    // No estimate: a long prefill cannot be told from a stall, unless progress events, which
-    // arrive every chunk of the prompt, stopped coming.
-    return m_sawProgress && silent >= m_stallMs;
+    return false; // no estimate, no progress: a long prefill cannot be told from a stall
 }
 
 QString PhaseIndicator::stallText(qint64 elapsed) {

@@ -26,8 +26,9 @@ class BusyStrip;
 /// stopped).
 ///
 /// A stall is named: while streaming, no byte for stallThresholdMs() (kStallNoticeMs, 15 s); while
-/// waiting for the first token, no byte for max(2 × ETA, ETA + threshold) (with no ETA, only once
-/// the server has reported prompt progress, whose events should keep coming). The line then says
+/// waiting for the first token, no byte for max(2 × ETA, ETA + threshold), or, where the server
+/// reports prompt progress, for max(threshold, 2 × its slowest chunk so far) (with neither, no
+/// stall is claimed: a long prefill looks the same). The line then says
 /// "no data for N s", counting up, the busy strip stops moving, and Stop and Retry buttons appear;
 /// the client's idle timeout still ends the request later. The pane feeds noteData() from
 /// ChatClient::dataArrived.
@@ -128,7 +129,10 @@ private:
     qint64 m_lastDataMs = 0;     // on m_clock: the last byte, phase change or turn update
     qint64 m_stallMs = kStallNoticeMs;
     bool m_stalled = false;
-    bool m_sawProgress = false; // the server reported prompt progress during this request
+    bool m_sawProgress = false;   // the server reported prompt progress during this request
+    qint64 m_lastProgressMs = -1; // on m_clock: the last progress event that moved
+    qint64 m_lastProgressProcessed = -1;
+    qint64 m_longestProgressGapMs = 0; // the slowest chunk of the prompt so far
     bool m_retryAvailable = false;
     bool m_drawingBar = false;  // refresh(): the determinate bar is wanted
     bool m_drawingBusy = false; // refresh(): the busy strip is wanted

@@ -28,6 +28,9 @@ TEST_F(ChatClientRetry, RateLimitedWithRetryAfterThenSuccess) {
 
     ASSERT_EQ(run(), ChatPhase::Done) << errorText().toStdString();
     EXPECT_EQ(client.text(), QStringLiteral("second time lucky"));
+    // The first token came after the wait; the answering attempt began after it too.
+    EXPECT_GE(client.stats().earlierAttemptsMs, 1000);
+    EXPECT_GE(client.stats().ttftMs, client.stats().earlierAttemptsMs);
     ASSERT_EQ(recorder.retries.size(), 1);
     EXPECT_EQ(recorder.retries[0].nextAttempt, 2);
     EXPECT_EQ(recorder.retries[0].delayMs, 1000);

@@ -221,6 +221,7 @@ TEST_F(EngineSupervisorFakeTest, ACrashAfterReadyIsRestarted) {
     ASSERT_EQ(crashedSpy.size(), 1);
     EXPECT_TRUE(crashedSpy.at(0).at(0).toString().contains(QStringLiteral("SIGKILL")));
     EXPECT_TRUE(crashedSpy.at(0).at(0).toString().contains(QStringLiteral("llama_model_loader")));
+    EXPECT_EQ(supervisor.lastExit(), QStringLiteral("was killed by SIGKILL")); // for the chat
     ASSERT_TRUE(waitForState(supervisor, EngineState::Ready));
     EXPECT_EQ(supervisor.restartCount(), 1);
     EXPECT_NE(supervisor.processId(), first);
@@ -237,6 +238,7 @@ TEST_F(EngineSupervisorFakeTest, GivesUpAfterMaxRestarts) {
     EXPECT_EQ(crashedSpy.size(), 2);
     EXPECT_EQ(supervisor.restartCount(), 1);
     EXPECT_TRUE(supervisor.lastError().contains(QStringLiteral("exit code 3")));
+    EXPECT_EQ(supervisor.lastExit(), QStringLiteral("exited with code 3"));
     EXPECT_TRUE(supervisor.lastError().contains(QStringLiteral("gave up after 1 restarts")))
         << supervisor.lastError().toStdString();
 }

@@ -241,6 +241,32 @@ TEST(PhaseIndicatorTest, AWaitWithoutAnEstimateIsNotCalledStalledUnlessProgressS
         << indicator.text().toStdString();
 }
 
+TEST(PhaseIndicatorTest, SlowPrefillChunksRaiseWhatCountsAsAStall) {
+    PhaseIndicator indicator;
+    indicator.setStallThresholdMs(100);
+    const auto progressAt = [&](qint64 processed) {
+        Turn turn = turnIn(ChatPhase::Waiting);
+        turn.stats.progress = reposcope::llm::PromptProgress{4000, 0, processed, 0};
+        indicator.setTurn(turn);
+    };
+    indicator.turnStarted(turnIn(ChatPhase::Waiting));
+    progressAt(0);
+    // The server takes 400 ms per chunk of the prompt.
+    ASSERT_TRUE(reposcope::test::processEventsUntil([&] { return indicator.elapsedMs() >= 400; }));
+    progressAt(1000);
+    const qint64 secondAt = indicator.elapsedMs();
+    EXPECT_FALSE(indicator.isStalled()); // the chunk came: whatever was said is taken back
+    // Silence for longer than the threshold but shorter than twice the slowest chunk: no stall.
+    ASSERT_TRUE(reposcope::test::processEventsUntil(
+        [&] { return indicator.elapsedMs() >= secondAt + 500; }));
+    EXPECT_FALSE(indicator.isStalled()) << indicator.text().toStdString();
+    // Past twice the slowest chunk: stalled.
+    QSignalSpy stall(&indicator, &PhaseIndicator::stallChanged);
+    ASSERT_TRUE(stall.wait(5000));
+    EXPECT_TRUE(stall.last().at(0).toBool());
+    EXPECT_GE(indicator.elapsedMs() - secondAt, 800);
+}
+
 TEST(PhaseIndicatorTest, AFailureThatAnotherTryMayFixOffersRetryWhenPossible) {
     PhaseIndicator indicator;
     auto *retryButton = indicator.findChild<QPushButton *>(QStringLiteral("chatPhaseRetryButton"));
