@@ -156,6 +156,7 @@ Q_SIGNALS:
     void linkActivated(const QUrl &url);
 
 protected:
+    bool event(QEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dragMoveEvent(QDragMoveEvent *event) override;
@@ -163,6 +164,7 @@ protected:
 
 private:
     void buildUi();
+    void fitMinimumToWrappedLines();
     void bindTurns(const QList<llm::Turn> *turns);
     void send();
     void dispatchSend();
