@@ -556,8 +556,10 @@ void ChatPane::updateActions() {
     const llm::Turn *last = lastTurn();
     const bool hasText = !m_composer->toPlainText().trimmed().isEmpty();
     const bool preparing = m_attachments && m_attachments->isPreparing();
-    m_send->setHidden(busy);
-    m_stop->setHidden(!busy);
+    // Hide before showing: Send and Stop take turns in one place, and a moment with both
+    // visible would widen the row, and with it the dock, for good.
+    (busy ? m_send : m_stop)->hide();
+    (busy ? m_stop : m_send)->show();
     const bool blocked = !m_target.blockedReason.isEmpty();
     m_send->setEnabled(m_target.configured && !blocked && hasText && !confirming && !busy &&
                        !preparing);

@@ -316,15 +316,17 @@ TEST_F(MainWindowKeysTest, ALongErrorDoesNotWidenTheChatDock) {
         if (d->isAncestorOf(pane))
             dock = d;
     ASSERT_NE(dock, nullptr);
-    // A first answer settles the layout: the window's first finished turn lets the dock
-    // column take its final width (see the report of issue 17: not caused by the text).
+    QCoreApplication::processEvents();
+    const int initial = dock->width();
+    ASSERT_GT(initial, 0);
+    // A first answer (Stop gives way to Send, the cost line appears) keeps the width too.
     m_server.enqueue(ScriptedResponse::sse(sse::completion({QStringLiteral("Fine.")})));
     ASSERT_NO_FATAL_FAILURE(sendQuestion(QStringLiteral("Warm up")));
     ASSERT_TRUE(
         processEventsUntil([&] { return !pane->isBusy() && m_server.requestCount() == 1; }));
     QCoreApplication::processEvents();
     const int before = dock->width();
-    ASSERT_GT(before, 0);
+    EXPECT_EQ(before, initial) << "after the first answer";
 
     // A 2,000-character server error: words, then one unbroken token (a base64 blob).
     QString words;
