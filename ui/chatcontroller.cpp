@@ -360,6 +360,7 @@ void ChatController::onTurnCompleted(int index, qint64 countedPromptTokens) {
     const QList<llm::Turn> &turns = m_session->conversation()->turns();
     if (index < 0 || index >= turns.size())
         return;
+    explainFollowUpOverflow(index);
     const llm::Turn &turn = turns.at(index);
     noteLocalFailure(index);
     const llm::TokenUsage &usage = turn.stats.usage;

@@ -99,6 +99,9 @@ private:
     // the send waits for the answer.
     bool askAboutOldPack();
     void onConversationClosed(const QString &previous, int turns);
+    // A follow-up the server refused as over the context: the turn's error says how the
+    // history, the reserve and the context add up, and that a new conversation helps.
+    void explainFollowUpOverflow(int index);
     // A local request that failed and an engine crash, in either order within a few seconds,
     // are one event: the turn's error names the crash (chatcontroller_engine.cpp).
     void onEngineCrashed();

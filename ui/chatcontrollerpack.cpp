@@ -51,6 +51,48 @@ QString ChatController::overCapText() const {
         .arg(sum);
 }
 
+void ChatController::explainFollowUpOverflow(int index) {
+    const QList<llm::Turn> &turns = m_session->conversation()->turns();
+    const llm::Turn &turn = turns.at(index);
+    if (turn.phase != llm::ChatPhase::Failed || !turn.error ||
+        turn.error->kind != llm::ChatError::Kind::ContextOverflow)
+        return;
+    int earlier = 0; // the answered turns the follow-up carries
+    for (int i = 0; i < index; ++i)
+        earlier += !turns.at(i).cleared && !turns.at(i).answer.isEmpty();
+    if (earlier == 0)
+        return; // a first question: the pack itself is over, the server's advice stands
+    const QLocale locale;
+    const QString carried =
+        earlier == 1
+            ? tr("the pack, 1 earlier turn and the question")
+            : tr("the pack, %1 earlier turns and the question").arg(locale.toString(earlier));
+    const llm::ChatError &error = *turn.error;
+    const qint64 reserve = m_session->target().maxOutputTokens;
+    QString sum;
+    if (error.promptTokens && error.contextLimit && *error.promptTokens <= *error.contextLimit &&
+        reserve > 0)
+        sum = tr("prompt %1 (%2) + reserve %3 = %4 tokens > context %5")
+                  .arg(locale.toString(*error.promptTokens), carried, locale.toString(reserve),
+                       locale.toString(*error.promptTokens + reserve),
+                       locale.toString(*error.contextLimit));
+    else if (error.promptTokens && error.contextLimit)
+        sum = tr("prompt %1 tokens (%2) > context %3")
+                  .arg(locale.toString(*error.promptTokens), carried,
+                       locale.toString(*error.contextLimit));
+    else if (error.contextLimit)
+        sum = tr("%1 are over the context of %2 tokens")
+                  .arg(carried, locale.toString(*error.contextLimit));
+    else
+        sum = tr("%1 are over the model's context").arg(carried);
+    llm::ChatError explained = error;
+    explained.message =
+        tr("This follow-up does not fit: %1. Start a New Conversation to ask it with the pack "
+           "alone, or lower the reserve in the Budget panel.")
+            .arg(sum);
+    m_session->conversation()->explainFailure(index, explained);
+}
+
 QString ChatController::sendBlockedReason() const {
     const prompt::Selection *selection = m_services.workspace->selection();
     if (!selection)

@@ -274,6 +274,47 @@ TEST_F(RequestWindowTest, ARequestThatDoesNotFitSaysHowPromptReserveAndContextAd
     EXPECT_EQ(m_server.requestCount(), 0);
 }
 
+// A follow-up carries the pack and the earlier turns: when the server refuses it as over the
+// context, deselecting files cannot help, so the turn says how the figures add up and that a
+// new conversation does.
+TEST_F(RequestWindowTest, AFollowUpOverTheContextSaysHowItAddsUpAndOffersANewConversation) {
+    ASSERT_NO_FATAL_FAILURE(startWindow(8192));
+    ScratchRepo repo;
+    repo.initGit();
+    repo.write(QStringLiteral("app/db.py"), "def find(name):\n    return run(name)\n");
+    repo.commitAll();
+    ASSERT_NO_FATAL_FAILURE(open(repo.path()));
+    ASSERT_NO_FATAL_FAILURE(ask(QStringLiteral("First?"), QStringLiteral("One.")));
+    const qint64 reserve = m_window->budgetMeter()->reservedOutput();
+    ASSERT_EQ(reserve, 4096);
+    // llama-server's refusal, with its figures.
+    m_server.enqueue(ScriptedResponse::json(
+        400, QByteArrayLiteral("{\"error\":{\"code\":400,\"message\":\"the request exceeds the "
+                               "available context size, try increasing it\",\"type\":"
+                               "\"exceed_context_size_error\",\"n_prompt_tokens\":5000,"
+                               "\"n_ctx\":8192}}")));
+    m_composer->setPlainText(QStringLiteral("And the second?"));
+    ASSERT_TRUE(processEventsUntil([&] { return m_send->isEnabled(); }));
+    m_send->click();
+    const QList<llm::Turn> *turns = m_pane->transcript()->turns();
+    ASSERT_TRUE(processEventsUntil([&] {
+        return m_server.requestCount() == 2 && !m_pane->isBusy() && turns->size() == 2 &&
+               turns->at(1).phase == llm::ChatPhase::Failed;
+    }));
+    ASSERT_TRUE(turns->at(1).error.has_value());
+    const QString message = turns->at(1).error->message;
+    const QLocale locale;
+    EXPECT_TRUE(message.contains(QStringLiteral("prompt %1 (the pack, 1 earlier turn and the "
+                                                "question) + reserve %2 = %3 tokens > context %4")
+                                     .arg(locale.toString(5000), locale.toString(reserve),
+                                          locale.toString(5000 + reserve), locale.toString(8192))))
+        << message.toStdString();
+    EXPECT_TRUE(message.contains(QStringLiteral("New Conversation"))) << message.toStdString();
+    EXPECT_TRUE(m_pane->transcript()->renderedTurnText(1).contains(QStringLiteral("This follow-up "
+                                                                                  "does not fit")))
+        << m_pane->transcript()->renderedTurnText(1).toStdString();
+}
+
 TEST_F(RequestWindowTest, AnotherRepositoryStartsANewConversationAboutIt) {
     ASSERT_NO_FATAL_FAILURE(startWindow());
     ScratchRepo first;
