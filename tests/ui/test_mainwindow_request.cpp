@@ -19,6 +19,7 @@
 #include "repotreemodel.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
+#include "transcriptview.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 
