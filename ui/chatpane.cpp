@@ -223,22 +223,6 @@ void ChatPane::buildUi() {
         child->installEventFilter(this);
 }
 
-bool ChatPane::event(QEvent *event) {
-    const bool handled = QWidget::event(event);
-    if (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize)
-        fitMinimumToWrappedLines();
-    return handled;
-}
-
-// Wrapped lines (the phase line, the strip's summary) need more height at a narrow width than
-// their minimum size hints say; the pane's minimum follows what they need at its real width,
-// so the layout never squeezes the transcript or the strip to make room for them.
-void ChatPane::fitMinimumToWrappedLines() {
-    const int needed = layout() ? layout()->minimumHeightForWidth(width()) : -1;
-    if (needed > 0 && needed != minimumHeight())
-        setMinimumHeight(needed);
-}
-
 bool ChatPane::eventFilter(QObject *watched, QEvent *event) {
     if (event->type() != QEvent::KeyPress && event->type() != QEvent::ShortcutOverride)
         return QWidget::eventFilter(watched, event);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ChatPane's images: the attachment strip, the attach button and key, drops and pastes, and the
-// preview of a sent turn's images (split from chatpane.cpp to keep it small).
+// preview of a sent turn's images, and the pane's minimum height that keeps the strip and the
+// transcript readable (split from chatpane.cpp to keep it small).
 #include "chatpane.h"
 
 #include "attachmentcontroller.h"
@@ -16,6 +17,7 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QKeyEvent>
+#include <QLayout>
 #include <QMimeData>
 #include <QPushButton>
 #include <QToolButton>
@@ -182,6 +184,22 @@ void ChatPane::previewTurnImage(const QUrl &url) {
         images[index], tr("image %1 of question %2").arg(index + 1).arg(turn + 1), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+bool ChatPane::event(QEvent *event) {
+    const bool handled = QWidget::event(event);
+    if (event->type() == QEvent::LayoutRequest || event->type() == QEvent::Resize)
+        fitMinimumToWrappedLines();
+    return handled;
+}
+
+// Wrapped lines (the phase line, the strip's summary) need more height at a narrow width than
+// their minimum size hints say; the pane's minimum follows what they need at its real width,
+// so the layout never squeezes the transcript or the strip to make room for them.
+void ChatPane::fitMinimumToWrappedLines() {
+    const int needed = layout() ? layout()->minimumHeightForWidth(width()) : -1;
+    if (needed > 0 && needed != minimumHeight())
+        setMinimumHeight(needed);
 }
 
 } // namespace reposcope::ui
