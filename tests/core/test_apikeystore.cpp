@@ -2,6 +2,7 @@
 // ApiKeyStore: keychain first, then the environment; plain errors when no
 // keychain service exists; the real QtKeychain backend answers (or fails)
 // without hanging.
+#include "envvar.h"
 #include "llm/chatrequest.h"
 #include "security/apikeystore.h"
 
@@ -17,6 +18,7 @@
 #include <iostream>
 
 using namespace reposcope::security;
+using reposcope::test::EnvVar;
 
 namespace {
 
@@ -69,31 +71,6 @@ private:
         QTimer::singleShot(0, context, [done = std::move(done), o] { done(o); });
     }
     std::shared_ptr<State> m_state;
-};
-
-// Sets an environment variable for one test and restores it afterwards.
-class EnvVar {
-public:
-    EnvVar(const char *name, const QByteArray &value)
-        : m_name(name)
-        , m_had(qEnvironmentVariableIsSet(name))
-        , m_old(qgetenv(name)) {
-        if (value.isNull())
-            qunsetenv(name);
-        else
-            qputenv(name, value);
-    }
-    ~EnvVar() {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char *m_name;
-    bool m_had;
-    QByteArray m_old;
 };
 
 class ApiKeyStoreTest : public ::testing::Test {

@@ -38,17 +38,6 @@ const QByteArray kWebPy = "from flask import Flask, request\n"
                           "    who = request.args.get(\"name\", \"\")\n"
                           "    return \"<p>Hello \" + who + \"</p>\"\n";
 
-QByteArray userGo() {
-    QByteArray text;
-    for (int line = 1; line <= 50; ++line) {
-        if (line == 42)
-            text += "\trows, err := db.Query(\"SELECT * FROM users WHERE id = \" + id)\n";
-        else
-            text += "\t// step " + QByteArray::number(line) + "\n";
-    }
-    return text;
-}
-
 const QString kSqlLine = QStringLiteral(
     "- [HIGH] SQL injection — api/user.go:42 — \"rows, err := db.Query(\"SELECT * FROM users "
     "WHERE id = \" + id)\" — the id is concatenated into the query.\n");

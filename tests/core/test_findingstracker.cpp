@@ -5,15 +5,13 @@
 #include "findings/sourceset.h"
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
-#include "prompt/packwriter.h"
-#include "scanhelpers.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
+#include "trackersupport.h"
 #include "workspace/chatsession.h"
 #include "workspace/findingstracker.h"
 #include "workspacetest.h"
 
-#include <QBuffer>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 
@@ -26,40 +24,11 @@ using workspace::FindingsTracker;
 
 namespace {
 
-QByteArray userGo() {
-    QByteArray text;
-    for (int line = 1; line <= 50; ++line) {
-        if (line == 42)
-            text += "\trows, err := db.Query(\"SELECT * FROM users WHERE id = \" + id)\n";
-        else
-            text += "\t// step " + QByteArray::number(line) + "\n";
-    }
-    return text;
-}
-
 void writeRepo(ScratchRepo &repo) {
     repo.write(QStringLiteral("api/user.go"), userGo());
     repo.write(QStringLiteral("internal/auth/token.go"),
                "package auth\nconst secret = \"hunter2\"\n");
     repo.write(QStringLiteral("a/util.go"), "package a\nfunc Helper() {}\n");
-}
-
-// The files of a real pack of the scratch repository (line numbers on).
-findings::SourceSetPtr packSources(const QString &path) {
-    const repo::SnapshotPtr snap = scanned(path);
-    std::vector<int> nodes;
-    for (int node = 0; node < snap->nodeCount(); ++node)
-        if (!snap->isDirectory(node))
-            nodes.push_back(node);
-    prompt::PackOptions options;
-    options.lineNumbers = true;
-    QThreadPool pool;
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    auto stats = prompt::writePack(*snap, nodes, prompt::PackFormat(options), buffer, &pool);
-    EXPECT_TRUE(stats.ok());
-    return findings::makePackSourceSet(
-        snap, buffer.data(), stats.ok() ? stats->manifest : prompt::PackManifest{}, options);
 }
 
 const QString kSqlLine = QStringLiteral(
@@ -75,18 +44,6 @@ QString securityAnswer() {
     return QStringLiteral("Reviewed the handlers; the lookup starts at api/user.go:3.\n\n") +
            kSqlLine + kSecretLine + kGhostLine +
            QStringLiteral("\nSee also a/util.go:2 for the shared helper.");
-}
-
-// Small deltas, each its own event, a moment apart, so the answer grows in many steps.
-ScriptedResponse streamed(const QString &answer, int pieceSize = 7, bool complete = true) {
-    ScriptedResponse response = ScriptedResponse::sse({sse::roleChunk()});
-    for (qsizetype at = 0; at < answer.size(); at += pieceSize)
-        response.write(sse::contentChunk(answer.mid(at, pieceSize))).delay(1);
-    if (complete)
-        response.write(sse::finishChunk()).write(sse::done());
-    else
-        response.reset();
-    return response;
 }
 
 // Finding bullets whose line is complete in `text`.
@@ -140,7 +97,7 @@ TEST_F(FindingsTrackerTest, FindingsAppearAsTheirLinesCompleteAndAreVerified) {
         if (int(m_tracker.findings().size()) != completeBullets(t.answer))
             mismatches << int(t.answer.size());
     });
-    m_server.enqueue(streamed(securityAnswer()));
+    m_server.enqueue(streamedAnswer(securityAnswer()));
     m_conversation.ask(QStringLiteral("Review"));
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     EXPECT_GT(updates, 10);
@@ -184,7 +141,7 @@ TEST_F(FindingsTrackerTest, FindingsAppearAsTheirLinesCompleteAndAreVerified) {
 }
 
 TEST_F(FindingsTrackerTest, FindingsBeforeTheSourcesArePendingUntilTheyArrive) {
-    m_server.enqueue(streamed(securityAnswer(), 11));
+    m_server.enqueue(streamedAnswer(securityAnswer(), 11));
     m_conversation.ask(QStringLiteral("Review"));
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     ASSERT_EQ(m_tracker.findings().size(), 3);
@@ -213,8 +170,8 @@ TEST_F(FindingsTrackerTest, FindingsBeforeTheSourcesArePendingUntilTheyArrive) {
 
 TEST_F(FindingsTrackerTest, AReaskedTurnStartsItsFindingsAgain) {
     m_tracker.setSources(m_sources);
-    m_server.enqueue(streamed(kSqlLine + kSecretLine));
-    m_server.enqueue(streamed(QStringLiteral("Only one this time:\n") + kGhostLine));
+    m_server.enqueue(streamedAnswer(kSqlLine + kSecretLine));
+    m_server.enqueue(streamedAnswer(QStringLiteral("Only one this time:\n") + kGhostLine));
     m_conversation.ask(QStringLiteral("Review"));
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     ASSERT_EQ(m_tracker.findings().size(), 2);
@@ -228,7 +185,7 @@ TEST_F(FindingsTrackerTest, AReaskedTurnStartsItsFindingsAgain) {
     EXPECT_EQ(m_tracker.turnOf(0), 0);
 
     // A second question adds its findings after the first turn's.
-    m_server.enqueue(streamed(kSecretLine));
+    m_server.enqueue(streamedAnswer(kSecretLine));
     m_conversation.ask(QStringLiteral("And secrets?"));
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     ASSERT_EQ(m_tracker.findings().size(), 2);
@@ -242,13 +199,13 @@ TEST_F(FindingsTrackerTest, AContinuationContinuesTheSameExtractor) {
     m_tracker.setSources(m_sources);
     const QString whole = kSqlLine + kSecretLine + kGhostLine;
     const qsizetype cut = kSqlLine.indexOf(QLatin1String("FROM users"));
-    m_server.enqueue(streamed(whole.left(cut), 5, false));
+    m_server.enqueue(streamedAnswer(whole.left(cut), 5, false));
     m_conversation.ask(QStringLiteral("Review"));
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     ASSERT_EQ(m_conversation.turns().constFirst().phase, llm::ChatPhase::Failed);
     EXPECT_TRUE(m_tracker.findings().isEmpty()); // the line is not complete
 
-    m_server.enqueue(streamed(whole.mid(cut), 5));
+    m_server.enqueue(streamedAnswer(whole.mid(cut), 5));
     m_conversation.continueLast();
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     ASSERT_EQ(m_conversation.turns().size(), 2);
@@ -263,7 +220,7 @@ TEST_F(FindingsTrackerTest, AContinuationContinuesTheSameExtractor) {
     EXPECT_EQ(m_tracker.joinedOffset(1), cut);
 
     // Asking the continuation again re-feeds the first turn, then the new text.
-    m_server.enqueue(streamed(whole.mid(cut, kSqlLine.size() - cut) + kGhostLine, 5));
+    m_server.enqueue(streamedAnswer(whole.mid(cut, kSqlLine.size() - cut) + kGhostLine, 5));
     QSignalSpy reset(&m_tracker, &FindingsTracker::findingsReset);
     m_conversation.reaskLast();
     ASSERT_NO_FATAL_FAILURE(waitIdle());
@@ -274,7 +231,7 @@ TEST_F(FindingsTrackerTest, AContinuationContinuesTheSameExtractor) {
 }
 
 TEST_F(FindingsTrackerTest, ATrackerCreatedLateCatchesUp) {
-    m_server.enqueue(streamed(securityAnswer(), 50));
+    m_server.enqueue(streamedAnswer(securityAnswer(), 50));
     m_conversation.ask(QStringLiteral("Review"));
     ASSERT_NO_FATAL_FAILURE(waitIdle());
     FindingsTracker late(&m_conversation);
@@ -314,7 +271,7 @@ TEST_F(ChatSessionFindingsTest, ThePacksSourcesVerifyTheAnswersFindings) {
     findings::SourceSetPtr atReady;
     QObject::connect(m_session.get(), &workspace::ChatSession::packReady, m_session.get(),
                      [&](int, qint64, const QStringList &) { atReady = m_session->sources(); });
-    m_server.enqueue(streamed(securityAnswer()));
+    m_server.enqueue(streamedAnswer(securityAnswer()));
     ASSERT_TRUE(m_session->ask(QStringLiteral("Review")));
     ASSERT_TRUE(processEventsUntil([&] { return !m_session->isBusy(); }));
     ASSERT_TRUE(atReady);

@@ -11,6 +11,17 @@
 
 namespace reposcope::test {
 
+QByteArray userGo() {
+    QByteArray text;
+    for (int line = 1; line <= 50; ++line) {
+        if (line == 42)
+            text += "\trows, err := db.Query(\"SELECT * FROM users WHERE id = \" + id)\n";
+        else
+            text += "\t// step " + QByteArray::number(line) + "\n";
+    }
+    return text;
+}
+
 findings::SourceSetPtr packSources(const QString &path) {
     const repo::SnapshotPtr snap = scanned(path);
     std::vector<int> nodes;

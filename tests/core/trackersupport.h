@@ -6,9 +6,13 @@
 #include "findings/sourceset.h"
 #include "scriptedserver.h"
 
+#include <QByteArray>
 #include <QString>
 
 namespace reposcope::test {
+
+// api/user.go of the tracker tests: 50 lines, line 42 concatenates the id into a query.
+QByteArray userGo();
 
 // The files of a real pack (line numbers on) of the repository at `path`.
 findings::SourceSetPtr packSources(const QString &path);

@@ -29,7 +29,6 @@
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QTest>
 #include <QUrl>
 
@@ -63,12 +62,9 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
         ASSERT_TRUE(m_server.isListening());
-        llm::ProviderEntry provider;
-        provider.id = QStringLiteral("test-vision");
-        provider.name = QStringLiteral("Test vision server");
-        provider.kind = QStringLiteral("self-hosted");
-        provider.baseUrl = m_server.baseUrl().toString();
-        provider.auth = QStringLiteral("none");
+        llm::ProviderEntry provider =
+            loopbackProvider(m_server.baseUrl(), QStringLiteral("test-vision"),
+                             QStringLiteral("Test vision server"));
         provider.images.maxImagesPerRequest = 4;
         llm::ModelEntry model;
         model.id = QStringLiteral("scout");
@@ -79,8 +75,7 @@ protected:
         model.imageTokenRule = QStringLiteral("llama4-tiles");
         model.tokenizer = QStringLiteral("estimate");
         provider.models = {model};
-        m_catalog.upsertProvider(provider);
-        QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
+        useProvider(m_catalog, provider);
 
         m_repo.initGit();
         m_repo.write(QStringLiteral("app/models.py"),
@@ -101,14 +96,6 @@ protected:
         ServicesTest::TearDown();
     }
 
-    void openRepository() {
-        bool counted = false;
-        QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                         [&] { counted = true; });
-        m_window->openPath(m_repo.path());
-        ASSERT_TRUE(processEventsUntil([&] { return counted; }));
-    }
-
     KSyntaxHighlighting::Repository m_syntax;
     QNetworkAccessManager m_network;
     ScriptedServer m_server;
@@ -120,7 +107,7 @@ protected:
 } // namespace
 
 TEST_F(AttachmentsWindowTest, SendsTheGoodImageAfterTheTextAndShowsItInTheTranscript) {
-    ASSERT_NO_FATAL_FAILURE(openRepository());
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     auto *pane = m_window->findChild<ui::ChatPane *>();
     ASSERT_TRUE(pane && pane->attachments());
     ui::AttachmentController *attachments = pane->attachments();

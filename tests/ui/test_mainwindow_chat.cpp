@@ -24,7 +24,6 @@
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -41,30 +40,11 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
         ASSERT_TRUE(m_server.isListening());
-        llm::ProviderEntry provider;
-        provider.id = QStringLiteral("test-llama");
-        provider.name = QStringLiteral("Test llama-server");
-        provider.kind = QStringLiteral("self-hosted");
-        provider.baseUrl = m_server.baseUrl().toString();
-        provider.auth = QStringLiteral("none");
+        llm::ProviderEntry provider = loopbackProvider(m_server.baseUrl());
         provider.capSource = QStringLiteral("llama-server-props");
         provider.returnProgress = true;
-        llm::ModelEntry model;
-        model.id = QStringLiteral("default");
-        model.name = QStringLiteral("Loaded model");
-        model.contextTokens = 32768;
-        model.maxOutputTokens = 512;
-        model.inputPerMillion = 0;
-        model.outputPerMillion = 0;
-        model.tokenizer = QStringLiteral("estimate");
-        provider.models = {model};
-        m_catalog.upsertProvider(provider);
-        QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
-
-        m_repo.initGit();
-        m_repo.write(QStringLiteral("app/db.py"),
-                     "def find(name):\n    return run(\"SELECT * FROM t WHERE n='\" + name)\n");
-        m_repo.commitAll();
+        useProvider(m_catalog, provider);
+        writeSqlDemo(m_repo);
 
         // The window reads the live cap as soon as the provider is chosen.
         m_server.enqueue(ScriptedResponse::json(
@@ -111,11 +91,7 @@ TEST_F(MainWindowChatTest, AsksStreamsRendersAndLearns) {
     ASSERT_EQ(m_server.requestCount(), 1);
     EXPECT_EQ(m_server.requests()[0].target, "/props");
 
-    bool counted = false;
-    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                     [&] { counted = true; });
-    m_window->openPath(m_repo.path());
-    ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
 
     m_server.enqueue(ScriptedResponse::sse(
         {sse::progressChunk(400, 0, 200, 5), sse::progressChunk(400, 0, 400, 9), sse::roleChunk(),

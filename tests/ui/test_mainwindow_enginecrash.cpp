@@ -51,10 +51,7 @@ protected:
         m_window->show();
         ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
 
-        m_repo.initGit();
-        m_repo.write(QStringLiteral("app/db.py"),
-                     "def find(name):\n    return run(\"SELECT * FROM t WHERE n='\" + name)\n");
-        m_repo.commitAll();
+        writeSqlDemo(m_repo);
     }
 
     void TearDown() override {
@@ -85,11 +82,7 @@ TEST_F(MainWindowEngineCrashTest, AKilledEngineIsNamedAndRetryWorksOnceItIsBack)
     }));
     ASSERT_EQ(m_engine->state(), llm::EngineState::Ready) << m_engine->lastError().toStdString();
 
-    bool counted = false;
-    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                     [&] { counted = true; });
-    m_window->openPath(m_repo.path());
-    ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
 
     auto *pane = m_window->findChild<ui::ChatPane *>();
     auto *client = m_window->findChild<llm::ChatClient *>();

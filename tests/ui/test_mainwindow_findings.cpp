@@ -34,7 +34,6 @@
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTest>
@@ -94,22 +93,11 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
         ASSERT_TRUE(m_server.isListening());
-        llm::ProviderEntry provider;
-        provider.id = QStringLiteral("test-llama");
-        provider.name = QStringLiteral("Test llama-server");
-        provider.kind = QStringLiteral("self-hosted");
-        provider.baseUrl = m_server.baseUrl().toString();
-        provider.auth = QStringLiteral("none");
+        llm::ProviderEntry provider = loopbackProvider(m_server.baseUrl());
         provider.capSource = QStringLiteral("llama-server-props");
-        llm::ModelEntry model;
-        model.id = QStringLiteral("default");
-        model.name = QStringLiteral("Loaded model");
-        model.contextTokens = 32768;
-        model.maxOutputTokens = 512;
-        model.tokenizer = QStringLiteral("estimate");
-        provider.models = {model};
-        m_catalog.upsertProvider(provider);
-        QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
+        provider.models[0].inputPerMillion.reset(); // this window's model has no known prices
+        provider.models[0].outputPerMillion.reset();
+        useProvider(m_catalog, provider);
 
         m_repo.initGit();
         m_repo.write(QStringLiteral("app/db.py"), kDb);
@@ -137,11 +125,7 @@ protected:
     // Opens the scratch repository, asks, streams the review and waits for every
     // finding to be verified.
     void askForReview(const QStringList &pieces = answerPieces(), int findingCount = 3) {
-        bool counted = false;
-        QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                         [&] { counted = true; });
-        m_window->openPath(m_repo.path());
-        ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+        ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
         QList<QByteArray> events{sse::roleChunk()};
         for (const QString &piece : pieces)
             events.append(sse::contentChunk(piece));
@@ -354,11 +338,7 @@ TEST_F(MainWindowFindingsTest, ACitationWithoutAQuoteIsShownAsLocated) {
 // the panel lists each finding once, none made of the broken half; the Markdown report of
 // the continued answer names the question asked, not the "continue" prompt.
 TEST_F(MainWindowFindingsTest, ContinueAfterAStopMidFindingJoinsItsHalves) {
-    bool counted = false;
-    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                     [&] { counted = true; });
-    m_window->openPath(m_repo.path());
-    ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     const QString answer = answerPieces().join(QString());
     const qsizetype cut = answer.indexOf(QLatin1String("FROM users")); // in the SQL quote
     ASSERT_GT(cut, 0);

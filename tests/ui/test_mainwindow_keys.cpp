@@ -9,6 +9,7 @@
 #include "budgetmeter.h"
 #include "chatcontroller.h"
 #include "chatpane.h"
+#include "envvar.h"
 #include "eventloop.h"
 #include "llm/modelcatalog.h"
 #include "providersdialog.h"
@@ -51,43 +52,6 @@ namespace {
 const QString kCloud = QStringLiteral("test-cloud");
 const QString kLocal = QStringLiteral("test-llama");
 
-// Sets an environment variable for the fixture's life and restores it afterwards.
-class EnvVar {
-public:
-    EnvVar(const char *name, const QByteArray &value)
-        : m_name(name)
-        , m_had(qEnvironmentVariableIsSet(name))
-        , m_old(qgetenv(name)) {
-        if (value.isNull())
-            qunsetenv(name);
-        else
-            qputenv(name, value);
-    }
-    ~EnvVar() {
-        if (m_had)
-            qputenv(m_name, m_old);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char *m_name;
-    bool m_had;
-    QByteArray m_old;
-};
-
-llm::ModelEntry testModel() {
-    llm::ModelEntry model;
-    model.id = QStringLiteral("default");
-    model.name = QStringLiteral("Loaded model");
-    model.contextTokens = 131072;
-    model.maxOutputTokens = 512;
-    model.inputPerMillion = 0;
-    model.outputPerMillion = 0;
-    model.tokenizer = QStringLiteral("estimate");
-    return model;
-}
-
 class MainWindowKeysTest : public ServicesTest {
 protected:
     void SetUp() override {
@@ -102,7 +66,7 @@ protected:
         cloud.baseUrl = m_server.baseUrl().toString();
         cloud.auth = QStringLiteral("bearer");
         cloud.keyEnv = QStringLiteral("RS_TEST_CLOUD_KEY_UNSET");
-        cloud.models = {testModel()};
+        cloud.models = {loadedModel(131072)};
         m_catalog.upsertProvider(cloud);
         // A server that takes no key, for the tests about a running request.
         llm::ProviderEntry local = cloud;
@@ -115,10 +79,7 @@ protected:
         QSettings().setValue(QStringLiteral("chat/sendWithoutConfirmation"),
                              QStringList{kCloud, kLocal});
 
-        m_repo.initGit();
-        m_repo.write(QStringLiteral("app/db.py"),
-                     "def find(name):\n    return run(\"SELECT * FROM t WHERE n='\" + name)\n");
-        m_repo.commitAll();
+        writeSqlDemo(m_repo);
     }
 
     void TearDown() override {
@@ -145,14 +106,6 @@ protected:
         m_window->resize(1400, 900);
         m_window->show();
         ASSERT_TRUE(QTest::qWaitForWindowExposed(m_window.get()));
-    }
-
-    void openRepository() {
-        bool counted = false;
-        QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                         [&] { counted = true; });
-        m_window->openPath(m_repo.path());
-        ASSERT_TRUE(processEventsUntil([&] { return counted; }));
     }
 
     void sendQuestion(const QString &question) {
@@ -219,7 +172,7 @@ TEST_F(MainWindowKeysTest, TypedKeyWithoutAKeychainIsKeptAndSent) {
     m_keys = std::make_unique<security::ApiKeyStore>(
         security::makeKeychainBackend(QStringLiteral("RepoScopeTests")));
     ASSERT_NO_FATAL_FAILURE(openWindow(kCloud));
-    ASSERT_NO_FATAL_FAILURE(openRepository());
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
 
     QAction *providers = menuAction(QStringLiteral("&Providers and API Keys…"));
     ASSERT_NE(providers, nullptr);
@@ -270,7 +223,7 @@ TEST_F(MainWindowKeysTest, TypedKeyWithoutAKeychainIsKeptAndSent) {
 
 TEST_F(MainWindowKeysTest, QuittingDuringARequestAsksFirst) {
     ASSERT_NO_FATAL_FAILURE(openWindow(kLocal));
-    ASSERT_NO_FATAL_FAILURE(openRepository());
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     m_server.enqueue(ScriptedResponse::silent());
     ASSERT_NO_FATAL_FAILURE(sendQuestion(QStringLiteral("Summarise")));
     auto *pane = m_window->findChild<ui::ChatPane *>();
@@ -309,7 +262,7 @@ TEST_F(MainWindowKeysTest, NothingIsAskedWhenNoRequestRuns) {
 
 TEST_F(MainWindowKeysTest, ALongErrorDoesNotWidenTheChatDock) {
     ASSERT_NO_FATAL_FAILURE(openWindow(kLocal));
-    ASSERT_NO_FATAL_FAILURE(openRepository());
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     auto *pane = m_window->findChild<ui::ChatPane *>();
     QDockWidget *dock = nullptr;
     for (QDockWidget *d : m_window->findChildren<QDockWidget *>())
@@ -358,7 +311,7 @@ TEST_F(MainWindowKeysTest, ALongErrorDoesNotWidenTheChatDock) {
 // clear it; clearing takes it off the screen and out of every later request.
 TEST_F(MainWindowKeysTest, AFailedTurnIsNamedSoAndCanBeCleared) {
     ASSERT_NO_FATAL_FAILURE(openWindow(kLocal));
-    ASSERT_NO_FATAL_FAILURE(openRepository());
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     auto *pane = m_window->findChild<ui::ChatPane *>();
     ui::TranscriptView *transcript = pane->transcript();
     m_server.enqueue(ScriptedResponse::json(400, R"({"error":{"message":"bad request"}})"));
@@ -403,7 +356,7 @@ TEST_F(MainWindowKeysTest, CountsInMessagesAreGrouped) {
         m_repo.write(QStringLiteral("src/m%1.py").arg(i), "x = 1\n");
     m_repo.commitAll();
     ASSERT_NO_FATAL_FAILURE(openWindow(kLocal));
-    ASSERT_NO_FATAL_FAILURE(openRepository());
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     auto *controller = m_window->findChild<ui::ChatController *>();
     auto *pane = m_window->findChild<ui::ChatPane *>();
     ASSERT_TRUE(controller && pane);

@@ -25,7 +25,6 @@
 #include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -45,29 +44,10 @@ protected:
     void SetUp() override {
         ASSERT_NO_FATAL_FAILURE(ServicesTest::SetUp());
         ASSERT_TRUE(m_server.isListening());
-        llm::ProviderEntry provider;
-        provider.id = QStringLiteral("test-llama");
-        provider.name = QStringLiteral("Test llama-server");
-        provider.kind = QStringLiteral("self-hosted");
-        provider.baseUrl = m_server.baseUrl().toString();
-        provider.auth = QStringLiteral("none");
+        llm::ProviderEntry provider = loopbackProvider(m_server.baseUrl());
         provider.returnProgress = true; // llama-server: progress and per-chunk timings
-        llm::ModelEntry model;
-        model.id = QStringLiteral("default");
-        model.name = QStringLiteral("Loaded model");
-        model.contextTokens = 32768;
-        model.maxOutputTokens = 512;
-        model.inputPerMillion = 0;
-        model.outputPerMillion = 0;
-        model.tokenizer = QStringLiteral("estimate");
-        provider.models = {model};
-        m_catalog.upsertProvider(provider);
-        QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
-
-        m_repo.initGit();
-        m_repo.write(QStringLiteral("app/db.py"),
-                     "def find(name):\n    return run(\"SELECT * FROM t WHERE n='\" + name)\n");
-        m_repo.commitAll();
+        useProvider(m_catalog, provider);
+        writeSqlDemo(m_repo);
 
         m_latency = std::make_unique<llm::LatencyModel>(m_files.filePath(QStringLiteral("l.json")));
         ui::MainWindowServices services{m_workspace.get(), &m_catalog, &m_syntax};
@@ -83,11 +63,7 @@ protected:
         m_indicator = m_pane->phaseIndicator();
         m_indicator->setStallThresholdMs(kTestStallMs);
 
-        bool counted = false;
-        QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, m_window.get(),
-                         [&] { counted = true; });
-        m_window->openPath(m_repo.path());
-        ASSERT_TRUE(processEventsUntil([&] { return counted; }));
+        ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
     }
 
     void TearDown() override {

@@ -98,12 +98,8 @@ protected:
     // The window on a self-hosted provider with a vision model ("scout") and a text model
     // ("text") whose catalog context is `context`, the text model chosen first.
     void startWindow(qint64 context = 32768) {
-        llm::ProviderEntry provider;
-        provider.id = QStringLiteral("test-server");
-        provider.name = QStringLiteral("Test server");
-        provider.kind = QStringLiteral("self-hosted");
-        provider.baseUrl = m_server.baseUrl().toString();
-        provider.auth = QStringLiteral("none");
+        llm::ProviderEntry provider = loopbackProvider(
+            m_server.baseUrl(), QStringLiteral("test-server"), QStringLiteral("Test server"));
         provider.images.maxImagesPerRequest = 4;
         llm::ModelEntry text;
         text.id = QStringLiteral("text");
@@ -118,8 +114,7 @@ protected:
         scout.vision = true;
         scout.imageTokenRule = QStringLiteral("llama4-tiles");
         provider.models = {text, scout};
-        m_catalog.upsertProvider(provider);
-        QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
+        useProvider(m_catalog, provider);
         QSettings().setValue(QStringLiteral("budget/model/") + provider.id, text.id);
         QSettings().setValue(QStringLiteral("budget/reserved"), 8192);
 

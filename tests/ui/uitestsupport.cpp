@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "uitestsupport.h"
 
+#include "eventloop.h"
+#include "mainwindow.h"
+#include "workspace/workspace.h"
+
 #include <QApplication>
 #include <QMessageBox>
 #include <QSettings>
@@ -29,6 +33,49 @@ void ServicesTest::SetUp() {
 void ServicesTest::TearDown() {
     WorkspaceTest::TearDown();
     setUserSettingsPath(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation));
+}
+
+llm::ModelEntry loadedModel(qint64 contextTokens) {
+    llm::ModelEntry model;
+    model.id = QStringLiteral("default");
+    model.name = QStringLiteral("Loaded model");
+    model.contextTokens = contextTokens;
+    model.maxOutputTokens = 512;
+    model.inputPerMillion = 0;
+    model.outputPerMillion = 0;
+    model.tokenizer = QStringLiteral("estimate");
+    return model;
+}
+
+llm::ProviderEntry loopbackProvider(const QUrl &base, const QString &id, const QString &name) {
+    llm::ProviderEntry provider;
+    provider.id = id;
+    provider.name = name;
+    provider.kind = QStringLiteral("self-hosted");
+    provider.baseUrl = base.toString();
+    provider.auth = QStringLiteral("none");
+    provider.models = {loadedModel()};
+    return provider;
+}
+
+void useProvider(llm::ModelCatalog &catalog, const llm::ProviderEntry &provider) {
+    catalog.upsertProvider(provider);
+    QSettings().setValue(QStringLiteral("budget/provider"), provider.id);
+}
+
+void writeSqlDemo(ScratchRepo &repo) {
+    repo.initGit();
+    repo.write(QStringLiteral("app/db.py"),
+               "def find(name):\n    return run(\"SELECT * FROM t WHERE n='\" + name)\n");
+    repo.commitAll();
+}
+
+void ServicesTest::openInWindow(ui::MainWindow &window, const QString &path) {
+    bool counted = false;
+    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, &window,
+                     [&] { counted = true; });
+    window.openPath(path);
+    ASSERT_TRUE(processEventsUntil([&] { return counted; }));
 }
 
 ModalCloser::ModalCloser() {
