@@ -324,24 +324,15 @@ void ChatController::onSend(const QString &question, const QString &title) {
     }
     if (askAboutOldPack())
         return;
-    if (!m_session->conversation()->hasPack()) {
-        if (selection->selected(0).files == 0) {
-            m_pane->rejectSend(tr("Select at least one file to audit."));
-            return;
-        }
-        // A partial sum can hide an overrun: the first request waits for every count.
-        if (const QString reason = m_budget->countsPendingReason(); !reason.isEmpty()) {
-            m_pane->rejectSend(tr("Send waits for the counts. %1").arg(reason));
-            return;
-        }
-        if (!confirmUncounted(m_pane, *selection, tr("Send"))) {
-            m_pane->rejectSend(tr("Not sent: some selected files have no count."));
-            return;
-        }
-        if (m_budget->figures().level == prompt::BudgetFigures::Level::Over) {
-            m_pane->rejectSend(overCapText());
-            return;
-        }
+    // The reasons the status line gives while Send waits, checked again at the click.
+    if (const QString reason = sendBlockedReason(); !reason.isEmpty()) {
+        m_pane->rejectSend(reason);
+        return;
+    }
+    if (!m_session->conversation()->hasPack() &&
+        !confirmUncounted(m_pane, *selection, tr("Send"))) {
+        m_pane->rejectSend(tr("Not sent: some selected files have no count."));
+        return;
     }
     if (m_attachments->isPreparing()) {
         m_pane->rejectSend(tr("An image is still being prepared; send again in a moment."));

@@ -24,11 +24,6 @@ namespace {
 
 constexpr int NothingDirty = std::numeric_limits<int>::max();
 
-bool isFinal(llm::ChatPhase phase) {
-    return phase == llm::ChatPhase::Done || phase == llm::ChatPhase::Failed ||
-           phase == llm::ChatPhase::Cancelled;
-}
-
 // A thumbnail of a sent image, at most 160×96 (JPEG decodes scaled down; others are scaled after).
 QImage imageThumbnail(const QByteArray &data) {
     QBuffer buffer;
@@ -149,12 +144,12 @@ void TranscriptView::render() {
     m_dirtyFrom = NothingDirty;
     if (m_live.index >= 0 && m_live.index < count) {
         const int index = m_live.index;
-        updateTurn(index, isFinal((*m_turns)[index].phase) || index < count - 1);
+        updateTurn(index, llm::isFinal((*m_turns)[index].phase) || index < count - 1);
     }
     for (int i = int(m_turnStarts.size()); i < count; ++i) {
         beginTurn(i);
         if (!(*m_turns)[i].cleared)
-            updateTurn(i, isFinal((*m_turns)[i].phase) || i < count - 1);
+            updateTurn(i, llm::isFinal((*m_turns)[i].phase) || i < count - 1);
     }
     batch.endEditBlock();
     m_scrolling = false;

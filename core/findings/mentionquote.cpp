@@ -2,33 +2,11 @@
 #include "findings/mentionquote.h"
 
 #include "findings/citationparser.h"
+#include "findings/proseitems.h"
 
 namespace reposcope::findings {
 
 namespace {
-
-qsizetype runLength(QStringView text, qsizetype at, QChar c) {
-    qsizetype n = 0;
-    while (at + n < text.size() && text[at + n] == c)
-        ++n;
-    return n;
-}
-
-// Where the code span opened by the backtick run at `at` (of `run` backticks) closes:
-// the index of its closing run, or -1 before `end`.
-qsizetype closingRun(QStringView text, qsizetype at, qsizetype run, qsizetype end) {
-    for (qsizetype i = at + run; i < end;) {
-        if (text[i] != u'`') {
-            ++i;
-            continue;
-        }
-        const qsizetype n = runLength(text, i, u'`');
-        if (n == run)
-            return i;
-        i += n;
-    }
-    return -1;
-}
 
 // A span that names a place rather than code: a citation, or a bare path.
 bool isLocation(QStringView span) {
@@ -48,6 +26,17 @@ bool endsSentence(QStringView text, qsizetype at, qsizetype end) {
     return at + 1 >= end || text[at + 1].isSpace();
 }
 
+// Whether the prose in [from, to) keeps to one sentence and within kQuoteReach characters.
+bool withinReach(QStringView text, qsizetype from, qsizetype to, qsizetype end) {
+    if (to - from > kQuoteReach)
+        return false;
+    for (qsizetype i = from; i < to; ++i) {
+        if (endsSentence(text, i, end))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 QString quoteAfterMention(QStringView text, qsizetype from, qsizetype until) {
@@ -59,44 +48,21 @@ QString quoteAfterMention(QStringView text, qsizetype from, qsizetype until) {
     const qsizetype end = until >= from ? std::min(until, lineEnd) : lineEnd;
     const qsizetype lineStart = from == 0 ? 0 : text.lastIndexOf(u'\n', from - 1) + 1;
 
-    // Inside a code span that holds the mention itself: start after it closes.
-    qsizetype i = lineStart;
-    qsizetype resume = from;
-    while (i < from) {
-        if (text[i] != u'`') {
-            ++i;
+    qsizetype prose = from; // where the prose before the quote starts
+    for (const detail::CodeSpan &span :
+         detail::codeSpans(text.mid(lineStart, lineEnd - lineStart))) {
+        const qsizetype begin = lineStart + span.pos;
+        const qsizetype close = begin + span.length;
+        if (close <= from)
+            continue; // before the mention
+        if (begin < from) {
+            prose = close; // the span holding the mention itself: start after it
             continue;
         }
-        const qsizetype run = runLength(text, i, u'`');
-        const qsizetype close = closingRun(text, i, run, lineEnd);
-        if (close < 0)
-            break; // an unclosed run is plain text
-        if (close + run > from) {
-            resume = std::max(from, close + run);
-            break;
-        }
-        i = close + run;
-    }
-
-    qsizetype prose = 0;
-    for (i = resume; i < end;) {
-        if (text[i] == u'`') {
-            const qsizetype run = runLength(text, i, u'`');
-            const qsizetype close = closingRun(text, i, run, lineEnd);
-            if (close < 0)
-                return QString();
-            const QStringView span = text.mid(i + run, close - i - run).trimmed();
-            if (!span.isEmpty()) {
-                if (isLocation(span))
-                    return QString();
-                return span.toString();
-            }
-            i = close + run;
-            continue;
-        }
-        if (endsSentence(text, i, end) || ++prose > kQuoteReach)
+        if (begin >= end || !withinReach(text, prose, begin, end))
             return QString();
-        ++i;
+        const QString content = span.content.trimmed();
+        return isLocation(content) ? QString() : content;
     }
     return QString();
 }

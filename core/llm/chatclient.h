@@ -32,6 +32,10 @@ enum class ChatPhase {
     Cancelled,
 };
 QString phaseName(ChatPhase phase);
+// Done, Failed or Cancelled: the request is over, nothing of the turn changes any more.
+inline bool isFinal(ChatPhase phase) {
+    return phase == ChatPhase::Done || phase == ChatPhase::Failed || phase == ChatPhase::Cancelled;
+}
 
 // Live and final figures of one request. Times are milliseconds since send().
 struct ChatStats {

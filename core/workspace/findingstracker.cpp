@@ -106,11 +106,6 @@ bool restarts(const QString &line, const QString &key, bool unfinished) {
     return commonPrefix(line, key) >= shorter;
 }
 
-bool ended(const llm::Turn &turn) {
-    return turn.phase == llm::ChatPhase::Done || turn.phase == llm::ChatPhase::Failed ||
-           turn.phase == llm::ChatPhase::Cancelled;
-}
-
 // A finding repeated by a continuation completes the one it repeats: what the first had
 // not said yet is taken from the repeat. The identity (category, ordinal, offset) stays.
 void completeWith(findings::Finding &original, const findings::Finding &repeat) {
@@ -272,7 +267,7 @@ bool FindingsTracker::decideJoin(int turn) {
     while (first < answer.size() && answer[first].isSpace())
         ++first;
     const qsizetype lineEnd = answer.indexOf(QLatin1Char('\n'), first);
-    if (!ended(info) &&
+    if (!llm::isFinal(info.phase) &&
         (first == answer.size() || (lineEnd < 0 && answer.size() - first < kRestartKey)))
         return false;
     state.decided = true;
