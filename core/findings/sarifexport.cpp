@@ -89,17 +89,26 @@ QJsonObject physicalLocation(const ExportLocation &location, const QString &snip
     return physical;
 }
 
+// A step's SARIF location: where it points, with its label (else the citation as written) as
+// the message; empty when it points nowhere that can be exported.
+QJsonObject stepLocation(const FlowStep &step) {
+    const QJsonObject physical =
+        physicalLocation(exportLocation(step.citation, step.resolved), step.quote);
+    if (physical.isEmpty())
+        return {};
+    QJsonObject location{{QStringLiteral("physicalLocation"), physical}};
+    const QString label = step.label.isEmpty() ? step.citation.text : step.label;
+    if (!label.isEmpty())
+        location.insert(QStringLiteral("message"), message(label));
+    return location;
+}
+
 QJsonArray codeFlows(const Finding &finding) {
     QJsonArray steps;
     for (const FlowStep &step : finding.flow) {
-        const QJsonObject physical =
-            physicalLocation(exportLocation(step.citation, step.resolved), step.quote);
-        if (physical.isEmpty())
+        const QJsonObject location = stepLocation(step);
+        if (location.isEmpty())
             continue;
-        const QString label = step.label.isEmpty() ? step.citation.text : step.label;
-        QJsonObject location{{QStringLiteral("physicalLocation"), physical}};
-        if (!label.isEmpty())
-            location.insert(QStringLiteral("message"), message(label));
         steps.append(QJsonObject{
             {QStringLiteral("location"), location},
             {QStringLiteral("properties"),
@@ -116,15 +125,10 @@ QJsonArray codeFlows(const Finding &finding) {
 QJsonArray relatedLocations(const Finding &finding) {
     QJsonArray locations;
     for (const FlowStep &step : finding.related) {
-        const QJsonObject physical =
-            physicalLocation(exportLocation(step.citation, step.resolved), step.quote);
-        if (physical.isEmpty())
+        QJsonObject location = stepLocation(step);
+        if (location.isEmpty())
             continue;
-        QJsonObject location{{QStringLiteral("id"), int(locations.size()) + 1},
-                             {QStringLiteral("physicalLocation"), physical}};
-        const QString label = step.label.isEmpty() ? step.citation.text : step.label;
-        if (!label.isEmpty())
-            location.insert(QStringLiteral("message"), message(label));
+        location.insert(QStringLiteral("id"), int(locations.size()) + 1);
         locations.append(location);
     }
     return locations;
