@@ -127,6 +127,7 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
                 }
                 if (cap.tokens > 0)
                     m_budget->setLiveCap(cap.tokens, cap.source);
+                applyLiveVision(cap.vision);
                 if (!cap.warning.isEmpty())
                     m_budget->setBackendNote(cap.warning);
                 refreshSummary();
@@ -285,6 +286,20 @@ void ChatController::applyLocalTarget(const llm::ProviderEntry &provider) {
         m_setupHint = pick;
         break;
     }
+    refreshSummary();
+}
+
+void ChatController::applyLiveVision(std::optional<bool> vision) {
+    // The server knows whether it reads images (llama-server started with --mmproj, OpenRouter's
+    // input modalities); what it says wins over the catalog's default for the entry.
+    const llm::ProviderEntry *provider =
+        m_services.catalog ? m_services.catalog->provider(m_budget->currentProviderId()) : nullptr;
+    const llm::ModelEntry *model = m_budget->currentModel();
+    if (!vision || !provider || !model || model->vision == *vision)
+        return;
+    m_liveModel = *model;
+    m_liveModel.vision = *vision;
+    m_attachments->setModel(provider, &m_liveModel);
     refreshSummary();
 }
 

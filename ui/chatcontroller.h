@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -77,6 +78,7 @@ Q_SIGNALS:
 
 private:
     void onKeyLookedUp(const security::KeyLookup &lookup);
+    void applyLiveVision(std::optional<bool> vision);
     void applyTarget(const llm::ProviderEntry &provider, const llm::ModelEntry *model,
                      const QString &key, const QString &keySource);
     void readLiveCap(const llm::ProviderEntry &provider, const QString &model);
@@ -125,7 +127,8 @@ private:
     bool m_imagesInFlight = false; // images went with a send whose turn has not started
     bool m_keepOldPack = false;    // the user chose to send follow-ups with the old pack
     quint64 m_capRequest = 0;
-    QString m_pendingProvider; // the provider whose key lookup is in flight
+    llm::ModelEntry m_liveModel; // the chosen model as the live server describes it (vision)
+    QString m_pendingProvider;   // the provider whose key lookup is in flight
     bool m_targetReady = false;
     bool m_remote = false;
     QString m_setupHint;

@@ -65,7 +65,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json({"status": "ok"})
         if self.path == "/props":
             return self.send_json({"default_generation_settings": {"n_ctx": self.server.args.ctx},
-                                   "modalities": {"vision": False}})
+                                   "modalities": {"vision": self.server.args.vision}})
         if self.path == "/v1/models":
             return self.send_json({"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
         self.send_json({"error": {"message": "not found", "type": "not_found_error"}}, 404)
@@ -133,6 +133,8 @@ def main():
     parser.add_argument("--prefill-s", type=float, default=6.0)
     parser.add_argument("--tps", type=float, default=40.0)
     parser.add_argument("--answer", metavar="FILE", help="stream this Markdown file as the answer")
+    parser.add_argument("--vision", action="store_true",
+                        help="report a vision projector in /props (like --mmproj), so images can be sent")
     parser.add_argument("--stall-after", type=int, default=-1, metavar="N",
                         help="go silent after N answer pieces (0: before the first token)")
     parser.add_argument("--stall-s", type=float, default=60.0,
