@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "llm/ggufreader.h"
-#include "common/figures.h"
 #include "llm/ggufvalues.h"
-#include "tokenize/vocablimits.h"
 
 #include <QFile>
 #include <QtEndian>
@@ -487,39 +485,6 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
     return std::nullopt;
 }
 
-// A vocabulary array far beyond any real one is refused from its count alone (peeked, so the
-// cursor stays where it is), before a single token is read.
-std::optional<Error> checkVocabularySize(QFile &file, const Cursor &c, const QByteArray &key,
-                                         GgufType type, const GgufReadOptions &options) {
-    if (options.maxVocabularyEntries == 0 || type != GgufType::Array ||
-        !key.startsWith("tokenizer.ggml."))
-        return std::nullopt;
-    char header[12]; // element type, element count
-    if (file.peek(header, sizeof header) != qint64(sizeof header))
-        return std::nullopt; // readArray reports the truncation
-    const quint64 count = qFromLittleEndian<quint64>(header + 4);
-    tokenize::VocabularyLimits limits;
-    limits.maxTokens = qint64(options.maxVocabularyEntries);
-    const bool merges = key == "tokenizer.ggml.merges";
-    if (count <= quint64(merges ? limits.maxMerges() : limits.maxTokens))
-        return std::nullopt;
-    const quint32 elementType = qFromLittleEndian<quint32>(header);
-    const quint64 minSize = knownType(elementType) ? scalarSize(GgufType(elementType)) : 1;
-    const QString what = QStringLiteral("'%1'").arg(QString::fromUtf8(key));
-    const QString limit = formatCount(merges ? limits.maxMerges() : limits.maxTokens);
-    if (count > (c.remaining() - sizeof header) / minSize)
-        return invalid(c.path(), c.pos(),
-                       QStringLiteral("%1 claims %2 entries, more than the file could hold (it is "
-                                      "damaged or truncated) and over the vocabulary limit of %3")
-                           .arg(what)
-                           .arg(count)
-                           .arg(limit));
-    return Error::make(
-        Error::Code::InvalidData,
-        QStringLiteral("%1: %2").arg(
-            c.path(), tokenize::vocabularyTooLarge(what, qint64(count), limits, merges)));
-}
-
 } // namespace
 
 Result<GgufInfo> readGgufMetadata(const QString &path, const GgufReadOptions &options) {
@@ -586,8 +551,10 @@ Result<GgufInfo> readGgufMetadata(const QString &path, const GgufReadOptions &op
                            QStringLiteral("key '%1' has unknown value type %2")
                                .arg(QString::fromUtf8(key))
                                .arg(type));
-        if (auto e = checkVocabularySize(file, c, key, GgufType(type), options))
-            return *e;
+        if (type == quint32(GgufType::Array) && options.maxVocabularyEntries > 0)
+            if (auto e = detail::checkVocabularySize(file, path, c.pos(), c.remaining(), key,
+                                                     options.maxVocabularyEntries))
+                return *e;
         GgufValue v;
         if (auto e = readValue(c, GgufType(type), v, what, options, 0))
             return *e;

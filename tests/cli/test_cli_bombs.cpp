@@ -10,6 +10,7 @@
 #include "scriptedserver.h"
 
 #include <QFile>
+#include <QImage>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
@@ -33,7 +34,7 @@ QByteArray gifBomb() {
     return gif + QByteArrayLiteral("\x02\x01\x2C\x00\x3B");
 }
 
-struct Run {
+struct LimitedRun {
     int exitCode = -1;
     QProcess::ExitStatus status = QProcess::CrashExit;
     QByteArray err;
@@ -41,8 +42,8 @@ struct Run {
 
 // Runs the CLI with `args`; `addressSpace` > 0 limits its virtual memory (RLIMIT_AS), so an
 // allocation of the old size would fail in it.
-Run runLimited(const QStringList &args, const QString &home, rlim_t addressSpace,
-               const QProcessEnvironment &extra = {}) {
+LimitedRun runLimited(const QStringList &args, const QString &home, rlim_t addressSpace,
+                      const QProcessEnvironment &extra = {}) {
     QProcess proc;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("HOME"), home);
@@ -109,9 +110,10 @@ TEST_F(CliBombs, GifBombIsRefusedUnderAnAddressSpaceLimit) {
                               QStringLiteral("--no-cache"),
                               QStringLiteral("--image"),
                               gif};
-    // 4 GB of address space: the CLI's libraries and thread stacks fit, the 900 MB image
-    // Qt would allocate (plus its 32-bit copy and the smooth-scale buffer) does not.
-    const Run run = runLimited(args, m_home.path(), rlim_t(4) << 30);
+    // 768 MB of address space: the CLI with its libraries and threads needs under 300 MB, the
+    // 900 MB image Qt once allocated for this file does not fit.
+    constexpr rlim_t kAddressSpace = rlim_t(768) << 20;
+    const LimitedRun run = runLimited(args, m_home.path(), kAddressSpace);
     EXPECT_EQ(run.status, QProcess::NormalExit) << run.err.constData();
     EXPECT_EQ(run.exitCode, 2) << run.err.constData();
     EXPECT_TRUE(run.err.contains(QByteArray(
@@ -120,6 +122,18 @@ TEST_F(CliBombs, GifBombIsRefusedUnderAnAddressSpaceLimit) {
     EXPECT_TRUE(run.err.contains("over the 256.0 MB limit for one image")) << run.err.constData();
     EXPECT_TRUE(run.err.contains("nothing was sent")) << run.err.constData();
     EXPECT_EQ(m_server.requestCount(), 0);
+
+    // The same limit lets an ordinary image through: the refusal is the bound, not the limit.
+    QImage diagram(1200, 800, QImage::Format_RGB32);
+    diagram.fill(Qt::white);
+    const QString png = m_files.filePath(QStringLiteral("erd.png"));
+    ASSERT_TRUE(diagram.save(png, "PNG"));
+    m_server.enqueue(ScriptedResponse::sse(sse::completion({QStringLiteral("ok")})));
+    QStringList ordinary = args;
+    ordinary.last() = png;
+    const LimitedRun sent = runLimited(ordinary, m_home.path(), kAddressSpace);
+    EXPECT_EQ(sent.exitCode, 0) << sent.err.constData();
+    EXPECT_EQ(m_server.requestCount(), 1);
 }
 
 TEST_F(CliBombs, VocabularyOverTheLimitIsNamedAndCountsOnceRaised) {
@@ -127,34 +141,34 @@ TEST_F(CliBombs, VocabularyOverTheLimitIsNamedAndCountsOnceRaised) {
     const QStringList count = {QStringLiteral("count"), m_repo.path(), QStringLiteral("--no-cache"),
                                QStringLiteral("--tokenizer"), gguf};
 
-    const Run lowered = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
-                                                      << QStringLiteral("200"),
-                                   m_home.path(), 0);
+    const LimitedRun lowered = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
+                                                             << QStringLiteral("200"),
+                                          m_home.path(), 0);
     EXPECT_EQ(lowered.exitCode, 0) << lowered.err.constData();
     EXPECT_TRUE(lowered.err.contains("'tokenizer.ggml.tokens' lists 283 entries, over the limit "
                                      "of 200 tokens"))
         << lowered.err.constData();
     EXPECT_TRUE(lowered.err.contains("--max-vocab-tokens N")) << lowered.err.constData();
 
-    const Run raised = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
-                                                     << QStringLiteral("300"),
-                                  m_home.path(), 0);
+    const LimitedRun raised = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
+                                                            << QStringLiteral("300"),
+                                         m_home.path(), 0);
     EXPECT_EQ(raised.exitCode, 0) << raised.err.constData();
     EXPECT_FALSE(raised.err.contains("warning")) << raised.err.constData();
 
     QProcessEnvironment env;
     env.insert(QStringLiteral("REPOSCOPE_MAX_VOCAB_TOKENS"), QStringLiteral("200"));
-    const Run fromEnv = runLimited(count, m_home.path(), 0, env);
+    const LimitedRun fromEnv = runLimited(count, m_home.path(), 0, env);
     EXPECT_TRUE(fromEnv.err.contains("over the limit of 200 tokens")) << fromEnv.err.constData();
     // The flag wins over the environment.
-    const Run flagWins = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
-                                                       << QStringLiteral("300"),
-                                    m_home.path(), 0, env);
+    const LimitedRun flagWins = runLimited(
+        QStringList(count) << QStringLiteral("--max-vocab-tokens") << QStringLiteral("300"),
+        m_home.path(), 0, env);
     EXPECT_FALSE(flagWins.err.contains("warning")) << flagWins.err.constData();
 
-    const Run bad = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
-                                                  << QStringLiteral("many"),
-                               m_home.path(), 0);
+    const LimitedRun bad = runLimited(QStringList(count) << QStringLiteral("--max-vocab-tokens")
+                                                         << QStringLiteral("many"),
+                                      m_home.path(), 0);
     EXPECT_EQ(bad.exitCode, 2) << bad.err.constData();
     EXPECT_TRUE(bad.err.contains("--max-vocab-tokens needs a positive number of tokens"))
         << bad.err.constData();
