@@ -265,11 +265,12 @@ QString bmpTruncation(const QByteArray &bytes) {
     if (width <= 0 || height <= 0 || bitsPerPixel <= 0 || bitsPerPixel > 32)
         return {}; // Qt's decoder names what is wrong
     const qint64 stride = (width * bitsPerPixel + 31) / 32 * 4;
-    const qint64 needed = qint64(offset) + stride * height;
-    if (needed > bytes.size())
+    // Compared by division: stride × height can overflow 64 bits for a hostile header.
+    const qint64 room = qint64(bytes.size()) - qint64(offset);
+    if (room < 0 || stride > room / height)
         return QStringLiteral("the file ends before its pixel rows (%1 of %2 bytes)")
             .arg(bytes.size())
-            .arg(needed);
+            .arg(QString::number(double(offset) + double(stride) * double(height), 'f', 0));
     return {};
 }
 
