@@ -135,6 +135,17 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
 
     tokenize::TokenizerRegistry registry(tokenize::TokenizerRegistry::defaultDataFolder());
     registry.setSnapshotFolder(cacheFolder); // "" with --no-cache: no snapshots either
+    const Result<tokenize::VocabularyLimits> limits =
+        parser.isSet(flags.maxVocabTokens)
+            ? tokenize::parseVocabularyLimit(parser.value(flags.maxVocabTokens),
+                                             QStringLiteral("--max-vocab-tokens"))
+            : tokenize::vocabularyLimitsFromEnvironment();
+    if (!limits) {
+        err() << "error: " << limits.error().message << "\n";
+        result.exitCode = ExitUsage;
+        return result;
+    }
+    registry.setVocabularyLimits(*limits);
     const QString wanted = !parser.isSet(flags.tokenizer) && !flags.tokenizerFallback.isEmpty()
                                ? flags.tokenizerFallback
                                : parser.value(flags.tokenizer);

@@ -72,12 +72,20 @@ struct SelectionFlags {
                        "/ GGUF file. Default: o200k; the estimator if the vocabulary is missing."),
         QStringLiteral("NAME|FILE"), QStringLiteral("o200k")};
 
+    QCommandLineOption maxVocabTokens{
+        QStringLiteral("max-vocab-tokens"),
+        QStringLiteral("Refuse vocabularies with more than N tokens, merges or added tokens, and "
+                       "tokenizer files over N × 128 bytes, before parsing them (default 500000; "
+                       "also $REPOSCOPE_MAX_VOCAB_TOKENS)."),
+        QStringLiteral("N")};
+
     // Counted with this (a tokenizer name or file) when --tokenizer is not given: ask --local
     // counts with the model's own GGUF vocabulary.
     QString tokenizerFallback;
 
     void addTo(QCommandLineParser &p) {
-        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache, tokenizer});
+        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache, tokenizer,
+                      maxVocabTokens});
     }
 };
 

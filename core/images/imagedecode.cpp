@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "images/imagedecode.h"
 
+#include "common/figures.h"
 #include "images/imageformat.h"
 #include "images/pngfast.h"
 
@@ -46,6 +47,60 @@ QSize jpegDecodeSize(QSize stored, QSize target) {
     return k == 1 ? QSize() : QSize(stored.width() / k, stored.height() / k);
 }
 
+// The bytes per pixel of what Qt's decoder allocates: at least a 32-bit copy follows.
+qint64 decodedBytesPerPixel(QImageReader &reader) {
+    const QImage::Format format = reader.imageFormat();
+    if (format == QImage::Format_Invalid)
+        return 4;
+    return qMax<qint64>(4, QImage::toPixelFormat(format).bitsPerPixel() / 8);
+}
+
+// What decoding `stored` pixels would allocate: the decoded image (a JPEG at the scale
+// libjpeg decodes it at) and, for a progressive JPEG, libjpeg's whole-image coefficient
+// buffers (2 bytes per coefficient, each component at most full size).
+qint64 decodeBytes(QImageReader &reader, const QByteArray &bytes, const QByteArray &format,
+                   QSize stored, QSize decodeSize) {
+    const qint64 storedPixels = qint64(stored.width()) * stored.height();
+    if (format != "jpeg")
+        return storedPixels * decodedBytesPerPixel(reader);
+    const QSize decoded = decodeSize.isValid() ? decodeSize : stored;
+    qint64 total = qint64(decoded.width()) * decoded.height() * 4;
+    const JpegFrame frame = jpegFrame(bytes);
+    if (frame.progressive)
+        total += storedPixels * 2 * qMax(1, frame.components);
+    return total;
+}
+
+Error tooLarge(QSize stored, const QString &kind, qint64 needed) {
+    return invalid(
+        QStringLiteral("%1 %2 is too large to decode: it needs %3 of memory, over the "
+                       "%4 limit for one image (%5 megapixels as 32-bit pixels); "
+                       "scale it down (e.g. to 8000×8000) before attaching it")
+            .arg(dimensions(stored), kind, formatBytes(needed), formatBytes(kMaxDecodeBytes))
+            .arg(kMaxDecodePixels / 1'000'000));
+}
+
+// True when no pixel would show: every one fully transparent (a decoder's blank canvas).
+// `image` is ARGB32 or RGB32 (normalised or the fast PNG path).
+bool nothingVisible(const QImage &image) {
+    if (image.format() != QImage::Format_ARGB32)
+        return false;
+    for (int y = 0; y < image.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x)
+            if (qAlpha(line[x]) != 0)
+                return false;
+    }
+    return true;
+}
+
+Error blank(const QString &kind) {
+    return invalid(QStringLiteral("the %1 decodes to nothing visible (every pixel is fully "
+                                  "transparent), so the model would see a blank image; "
+                                  "re-export it with its content")
+                       .arg(kind));
+}
+
 } // namespace
 
 QSize fitSize(QSize size, int longEdge, qint64 maxPixels) {
@@ -75,10 +130,6 @@ QSize fitSize(QSize size, int longEdge, qint64 maxPixels) {
 Result<Decoded> decodeRaster(const QByteArray &bytes, const QByteArray &format, int longEdge,
                              qint64 maxPixels) {
     const QString kind = displayName(format);
-    const QString truncated = truncationProblem(bytes, format);
-    if (!truncated.isEmpty())
-        return invalid(QStringLiteral("corrupt or truncated %1: %2; re-export or re-save the image")
-                           .arg(kind, truncated));
     QBuffer buffer;
     buffer.setData(bytes);
     buffer.open(QIODevice::ReadOnly);
@@ -86,27 +137,40 @@ Result<Decoded> decodeRaster(const QByteArray &bytes, const QByteArray &format, 
     reader.setAutoTransform(true);
     reader.setAllocationLimit(kAllocationLimitMb);
     const QSize stored = reader.size();
-    if (stored.isValid() && qint64(stored.width()) * stored.height() > kMaxDecodePixels)
-        return invalid(QStringLiteral("%1 is too large to decode (over %2 megapixels); "
-                                      "scale it down before attaching it")
-                           .arg(dimensions(stored))
-                           .arg(kMaxDecodePixels / 1'000'000));
+    const QSize target = stored.isValid() ? fitSize(stored, longEdge, maxPixels) : QSize();
+    const QSize jpegSize =
+        format == "jpeg" && stored.isValid() ? jpegDecodeSize(stored, target) : QSize();
+    if (stored.isValid()) {
+        const qint64 pixels = qint64(stored.width()) * stored.height();
+        const qint64 needed = decodeBytes(reader, bytes, format, stored, jpegSize);
+        if (needed > kMaxDecodeBytes)
+            return tooLarge(stored, kind, needed);
+        if (format == "jpeg" && pixels > kMaxJpegPixels)
+            return invalid(QStringLiteral("%1 JPEG is too large to decode (over %2 megapixels, "
+                                          "16384×16384); scale it down before attaching it")
+                               .arg(dimensions(stored))
+                               .arg(kMaxJpegPixels / 1'000'000));
+    }
+    // After the size check, so that a bomb is named as one even when its data is missing too.
+    const QString truncated = truncationProblem(bytes, format);
+    if (!truncated.isEmpty())
+        return invalid(QStringLiteral("corrupt or truncated %1: %2; re-export or re-save the image")
+                           .arg(kind, truncated));
     if (format == "png" && stored.isValid()) {
         // The common PNG decodes and downscales in one pass, several times faster than
         // Qt's decode plus smooth scale; anything it does not handle goes through Qt below.
-        QImage fast = decodePngFast(bytes, fitSize(stored, longEdge, maxPixels));
+        QImage fast = decodePngFast(bytes, target);
         if (!fast.isNull()) {
+            if (nothingVisible(fast))
+                return blank(kind);
             Decoded out;
             out.originalSize = stored;
             out.image = std::move(fast);
             return out;
         }
     }
-    if (format == "jpeg" && stored.isValid()) {
-        const QSize decodeSize = jpegDecodeSize(stored, fitSize(stored, longEdge, maxPixels));
-        if (decodeSize.isValid())
-            reader.setScaledSize(decodeSize);
-    }
+    if (jpegSize.isValid())
+        reader.setScaledSize(jpegSize);
     QImage image;
     if (!reader.read(&image) || image.isNull())
         return invalid(QStringLiteral("corrupt or truncated %1: %2; re-export or re-save the image")
@@ -116,6 +180,8 @@ Result<Decoded> decodeRaster(const QByteArray &bytes, const QByteArray &format, 
     out.orientationApplied = reader.transformation() != QImageIOHandler::TransformationNone;
     out.originalSize = stored.isValid() ? (rotated ? stored.transposed() : stored) : image.size();
     out.image = normalised(std::move(image));
+    if (nothingVisible(out.image))
+        return blank(kind);
     return out;
 }
 

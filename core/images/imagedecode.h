@@ -13,11 +13,17 @@ namespace reposcope::images {
 
 // Internal to core/images: decoding with the safety limits prepareImage promises.
 
-// Header sizes above this are refused before decoding (250 MP × 4 bytes ≈ 1 GB).
-inline constexpr qint64 kMaxDecodePixels = 250'000'000;
-// QImageReader's allocation limit, raised from Qt's 256 MB so that anything under
-// kMaxDecodePixels decodes as 32-bit pixels; kMaxDecodePixels refuses the rest first.
-inline constexpr int kAllocationLimitMb = 1024;
+// The memory one image may take as decoded pixels: checked against the header's size before
+// anything is decoded (64 megapixels as 32-bit RGBA, e.g. 8000×8000; a JPEG counts at the
+// 1/2–1/8 scale libjpeg decodes it at, plus the coefficients of a progressive one).
+inline constexpr qint64 kMaxDecodeBytes = 256'000'000;
+inline constexpr qint64 kMaxDecodePixels = kMaxDecodeBytes / 4;
+// A JPEG decoded at 1/8 needs little memory, but libjpeg still works through every
+// stored pixel: above this (16384×16384) it is refused too.
+inline constexpr qint64 kMaxJpegPixels = 16384ll * 16384;
+// QImageReader's allocation limit (in MiB: 256 MiB ≈ 268 MB, just above kMaxDecodeBytes): a
+// second guard for anything Qt allocates that the header check did not foresee.
+inline constexpr int kAllocationLimitMb = 256;
 
 // The largest size within `longEdge` and `maxPixels` (0 = none) with `size`'s aspect
 // ratio; never larger than `size`.
@@ -30,7 +36,11 @@ struct Decoded {
 };
 
 // Decodes PNG, JPEG, WebP, GIF (first frame) or BMP. A JPEG larger than the fitted
-// size is decoded at 1/2, 1/4 or 1/8 scale by libjpeg. Blocking; thread-safe.
+// size is decoded at 1/2, 1/4 or 1/8 scale by libjpeg. Refused (InvalidData, saying why
+// and what to do) before decoding: a header whose pixels need more than kMaxDecodeBytes, a
+// file whose pixel data is incomplete (truncationProblem); after decoding: an image with no
+// visible pixel (every one fully transparent). Blocking; thread-safe; peak memory up to
+// about twice kMaxDecodeBytes (Qt's decoded image plus one 32-bit copy).
 Result<Decoded> decodeRaster(const QByteArray &bytes, const QByteArray &format, int longEdge,
                              qint64 maxPixels);
 

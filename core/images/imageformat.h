@@ -26,8 +26,19 @@ QString displayName(const QByteArray &format);
 bool hasMetadata(const QByteArray &bytes, const QByteArray &format);
 
 // Empty when the structure is complete; otherwise what is missing ("no IEND chunk",
-// "no end-of-image marker"). Qt's decoders return a grey-filled image for a
-// truncated JPEG and may for a PNG, so completeness is checked before decoding.
+// "no end-of-image marker", "the first frame's image data ends after 12 of its 225000000
+// pixels"). Qt's decoders return a grey-filled image for a truncated JPEG, may for a PNG,
+// and a blank one for a GIF whose frame holds (almost) no data, so completeness is checked
+// before decoding: PNG, JPEG, GIF (the first frame's LZW data is walked, counting the pixels
+// it yields without storing them) and uncompressed BMP (the pixel rows must fit the file).
 QString truncationProblem(const QByteArray &bytes, const QByteArray &format);
+
+// A JPEG's frame header (SOFn), read without decoding.
+struct JpegFrame {
+    bool found = false;
+    bool progressive = false; // SOF2, SOF6, SOF10, SOF14: libjpeg buffers every coefficient
+    int components = 0;
+};
+JpegFrame jpegFrame(const QByteArray &bytes);
 
 } // namespace reposcope::images

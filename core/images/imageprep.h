@@ -59,8 +59,10 @@ struct PreparedImage {
 
 // Decodes one image (format sniffed from the content, not the name), applies EXIF
 // orientation, downscales to the limits (never up), strips metadata and re-encodes
-// only when needed; otherwise the original bytes are sent untouched. Refuses images
-// whose header claims more than 250 megapixels before decoding. Thread-safe and
+// only when needed; otherwise the original bytes are sent untouched. Refuses, before
+// decoding, images whose header size needs more than 256 MB of decoded pixels and files
+// whose pixel data is incomplete, and after decoding an image with no visible pixel
+// (imagedecode.h, docs/images.md). Thread-safe and
 // blocking (tens of ms for a photo-size JPEG, up to about a second for a 24-megapixel
 // PNG on a slow core, see docs/images.md): run it on a pool. Never throws; the error says
 // what is wrong and what to do, without repeating `name` (Error::Code::InvalidData, or

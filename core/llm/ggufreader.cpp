@@ -551,6 +551,10 @@ Result<GgufInfo> readGgufMetadata(const QString &path, const GgufReadOptions &op
                            QStringLiteral("key '%1' has unknown value type %2")
                                .arg(QString::fromUtf8(key))
                                .arg(type));
+        if (type == quint32(GgufType::Array) && options.maxVocabularyEntries > 0)
+            if (auto e = detail::checkVocabularySize(file, path, c.pos(), c.remaining(), key,
+                                                     options.maxVocabularyEntries))
+                return *e;
         GgufValue v;
         if (auto e = readValue(c, GgufType(type), v, what, options, 0))
             return *e;

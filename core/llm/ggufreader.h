@@ -103,6 +103,10 @@ struct GgufReadOptions {
     // vocabulary arrays of every real model; a model list can pass a small number.
     quint64 keepArraysUpTo = quint64(1) << 24;
     bool readTensorInfo = true;
+    // > 0: a tokenizer.ggml.* array with more elements than this (tokenizer.ggml.merges:
+    // twice this) is refused as soon as its count is read, before any element is; the message
+    // names the limit and how to raise it (tokenize::VocabularyLimits).
+    quint64 maxVocabularyEntries = 0;
 };
 
 // Reads the header, the key/values and (optionally) the tensor descriptions of a GGUF

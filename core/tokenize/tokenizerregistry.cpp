@@ -21,11 +21,12 @@ bool isGguf(const QString &file) {
 }
 
 // Parses and builds the vocabulary: the slow path (100-300 ms).
-Result<std::shared_ptr<const BpeTokenizer>> buildFromFile(const QString &file) {
-    Result<BpeSpec> spec = isGguf(file) ? loadGgufVocabulary(file)
+Result<std::shared_ptr<const BpeTokenizer>> buildFromFile(const QString &file,
+                                                          const VocabularyLimits &limits) {
+    Result<BpeSpec> spec = isGguf(file) ? loadGgufVocabulary(file, limits)
                            : file.contains(QLatin1String("/tiktoken/encoders/"))
-                               ? loadTiktokenJson(file)
-                               : loadHfTokenizerJson(file);
+                               ? loadTiktokenJson(file, limits)
+                               : loadHfTokenizerJson(file, limits);
     if (!spec)
         return spec.error();
     return BpeTokenizer::create(std::move(spec).value());
@@ -65,11 +66,29 @@ QString snapshotKey(QByteArrayView bytes) {
             .toHex());
 }
 
+// A malformed $REPOSCOPE_MAX_VOCAB_TOKENS keeps the default here; the CLI refuses it with
+// the parse error (it checks the variable itself).
+VocabularyLimits limitsFromEnvironment() {
+    const Result<VocabularyLimits> limits = vocabularyLimitsFromEnvironment();
+    return limits ? *limits : VocabularyLimits{};
+}
+
 } // namespace
 
 TokenizerRegistry::TokenizerRegistry(QString dataFolder)
     : m_dataFolder(std::move(dataFolder))
+    , m_limits(limitsFromEnvironment())
     , m_estimator(std::make_shared<const EstimatorTokenizer>()) {}
+
+void TokenizerRegistry::setVocabularyLimits(const VocabularyLimits &limits) {
+    QMutexLocker lock(&m_mutex);
+    m_limits = limits;
+}
+
+VocabularyLimits TokenizerRegistry::vocabularyLimits() {
+    QMutexLocker lock(&m_mutex);
+    return m_limits;
+}
 
 TokenizerRegistry::~TokenizerRegistry() {
     waitForSnapshots();
@@ -119,12 +138,17 @@ Result<std::shared_ptr<const Tokenizer>> TokenizerRegistry::load(const QString &
                            "tokenizer data, or choose the file again)")
                 .arg(file));
     QString folder;
+    VocabularyLimits limits;
     {
         QMutexLocker lock(&m_mutex);
         folder = m_snapshotFolder;
+        limits = m_limits;
     }
+    // An oversized file is refused by the loader before it is hashed for a snapshot.
+    const bool tooLarge = QFileInfo(file).size() > limits.maxFileBytes();
     Result<std::shared_ptr<const BpeTokenizer>> tok =
-        folder.isEmpty() || isGguf(file) ? buildFromFile(file) : loadThroughSnapshot(file, folder);
+        folder.isEmpty() || isGguf(file) || tooLarge ? buildFromFile(file, limits)
+                                                     : loadThroughSnapshot(file, folder, limits);
     if (!tok)
         return tok.error();
     std::shared_ptr<const Tokenizer> shared = *tok;
@@ -145,12 +169,13 @@ QString TokenizerRegistry::snapshotProblem() {
 }
 
 Result<std::shared_ptr<const BpeTokenizer>>
-TokenizerRegistry::loadThroughSnapshot(const QString &file, const QString &folder) {
+TokenizerRegistry::loadThroughSnapshot(const QString &file, const QString &folder,
+                                       const VocabularyLimits &limits) {
     QString path;
     {
         const FileBytes source(file);
         if (!source.isOpen())
-            return buildFromFile(file); // which says why the file cannot be read
+            return buildFromFile(file, limits); // which says why the file cannot be read
         path = folder + QStringLiteral("/vocab-") + snapshotKey(source.bytes()) +
                QStringLiteral(".bin");
     }
@@ -160,7 +185,7 @@ TokenizerRegistry::loadThroughSnapshot(const QString &file, const QString &folde
         if (auto tok = BpeTokenizer::fromSnapshot(saved.bytes()))
             return tok;
     }
-    Result<std::shared_ptr<const BpeTokenizer>> tok = buildFromFile(file);
+    Result<std::shared_ptr<const BpeTokenizer>> tok = buildFromFile(file, limits);
     if (tok) {
         QMutexLocker lock(&m_mutex);
         m_savers.emplace_back([this, path, saved = *tok] { saveSnapshot(path, *saved); });

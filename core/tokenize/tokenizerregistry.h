@@ -3,6 +3,7 @@
 
 #include "common/result.h"
 #include "tokenize/tokenizer.h"
+#include "tokenize/vocablimits.h"
 
 #include <QHash>
 #include <QMutex>
@@ -45,6 +46,12 @@ public:
     // chose for this model ("" for none); exactName: the catalog says `name` is the model's own.
     TokenizerChoice resolve(const QString &name, bool exactName, const QString &userFile = {});
 
+    // The size limits every vocabulary file is checked against before it is parsed; from
+    // $REPOSCOPE_MAX_VOCAB_TOKENS at construction (the built-in default when it is unset or
+    // malformed). Applies to files loaded afterwards (loaded ones stay cached).
+    void setVocabularyLimits(const VocabularyLimits &limits);
+    VocabularyLimits vocabularyLimits();
+
     // The vocabulary file behind a catalog name, "" for unknown names.
     QString fileForName(const QString &name) const;
 
@@ -62,13 +69,14 @@ public:
 
 private:
     Result<std::shared_ptr<const Tokenizer>> load(const QString &file);
-    Result<std::shared_ptr<const BpeTokenizer>> loadThroughSnapshot(const QString &file,
-                                                                    const QString &folder);
+    Result<std::shared_ptr<const BpeTokenizer>>
+    loadThroughSnapshot(const QString &file, const QString &folder, const VocabularyLimits &limits);
     void saveSnapshot(const QString &path, const BpeTokenizer &tokenizer);
 
     QString m_dataFolder;
     QMutex m_mutex;
     QString m_snapshotFolder;                                  // guarded by m_mutex
+    VocabularyLimits m_limits;                                 // guarded by m_mutex
     QString m_snapshotProblem;                                 // guarded by m_mutex
     QHash<QString, std::shared_ptr<const Tokenizer>> m_loaded; // by file path
     std::shared_ptr<const Tokenizer> m_estimator;

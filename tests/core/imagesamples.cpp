@@ -25,10 +25,6 @@ QByteArray bigEndian32(quint32 value) {
     return out;
 }
 
-QByteArray pngChunk(const QByteArray &type, const QByteArray &data) {
-    return bigEndian32(quint32(data.size())) + type + data + bigEndian32(crc32(type + data));
-}
-
 QByteArray littleEndian16(int value) {
     return QByteArray(1, char(value & 0xFF)) + QByteArray(1, char((value >> 8) & 0xFF));
 }
@@ -68,6 +64,10 @@ QByteArray gifImageData(int pixels, int index) {
 }
 
 } // namespace
+
+QByteArray pngChunk(const QByteArray &type, const QByteArray &data) {
+    return bigEndian32(quint32(data.size())) + type + data + bigEndian32(crc32(type + data));
+}
 
 QImage photoLike(QSize size, quint32 seed) {
     QImage image(size, QImage::Format_RGB32);

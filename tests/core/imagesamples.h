@@ -27,6 +27,8 @@ using images::encodeImage;
 QByteArray withExifOrientation(const QByteArray &jpeg, int orientation);
 // `png` with a tEXt chunk (key, value) after IHDR, CRC included.
 QByteArray withPngText(const QByteArray &png, const QByteArray &key, const QByteArray &value);
+// One PNG chunk: length, type, data, CRC.
+QByteArray pngChunk(const QByteArray &type, const QByteArray &data);
 // A PNG whose IHDR claims `size` with one tiny IDAT and IEND: the header of a huge image.
 QByteArray pngHeaderClaiming(QSize size);
 // A GIF of `size` with two frames, filled with `first` then `second`.

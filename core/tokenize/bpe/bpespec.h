@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "tokenize/vocablimits.h"
 
 #include <QByteArray>
 #include <QString>
@@ -40,9 +41,14 @@ struct BpeSpec {
     std::vector<std::pair<QByteArray, int>> specialTokens;
 };
 
-// Loaders. Each names what is wrong in a malformed or truncated file.
-Result<BpeSpec> loadTiktokenJson(const QString &path);    // tiktoken@1.0.22 encoders/*.json
-Result<BpeSpec> loadHfTokenizerJson(const QString &path); // Hugging Face tokenizer.json (BPE)
-Result<BpeSpec> loadGgufVocabulary(const QString &path);  // tokenizer.ggml.* of a GGUF file
+// Loaders. Each names what is wrong in a malformed or truncated file, and refuses a
+// vocabulary beyond `limits` (file size, entry counts) before parsing it, naming the limit
+// and how to raise it.
+// tiktoken@1.0.22 encoders/*.json
+Result<BpeSpec> loadTiktokenJson(const QString &path, const VocabularyLimits &limits = {});
+// Hugging Face tokenizer.json (BPE)
+Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits &limits = {});
+// tokenizer.ggml.* of a GGUF file
+Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &limits = {});
 
 } // namespace reposcope::tokenize

@@ -77,9 +77,10 @@ Error bad(const QString &path, const QString &what) {
 
 } // namespace
 
-Result<BpeSpec> loadGgufVocabulary(const QString &path) {
+Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &limits) {
     llm::GgufReadOptions options;
     options.readTensorInfo = false;
+    options.maxVocabularyEntries = quint64(limits.maxTokens);
     auto read = llm::readGgufMetadata(path, options);
     if (!read)
         return read.error();

@@ -2,6 +2,7 @@
 // Hugging Face tokenizer.json (model.type "BPE", byte-level pre-tokenization) -> BpeSpec.
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/bpe/bytelevel.h"
+#include "tokenize/bpe/jsoncounts.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -18,8 +19,6 @@
 namespace reposcope::tokenize {
 
 namespace {
-
-constexpr qint64 kMaxFileSize = 512ll * 1024 * 1024;
 
 // GPT-2's pre-tokenization pattern (what ByteLevel with use_regex applies).
 const char *const kGpt2Pattern =
@@ -161,21 +160,29 @@ QString nameFor(const QString &path) {
 
 } // namespace
 
-Result<BpeSpec> loadHfTokenizerJson(const QString &path) {
+Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits &limits) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error::make(file.exists() ? Error::Code::Unreadable : Error::Code::NotFound,
                            QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
-    if (file.size() > kMaxFileSize)
-        return bad(path, QStringLiteral("%1 bytes is more than any tokenizer (limit %2)")
-                             .arg(file.size())
-                             .arg(kMaxFileSize));
+    if (file.size() > limits.maxFileBytes())
+        return bad(path, vocabularyFileTooLarge(file.size(), limits));
     const QByteArray bytes = file.readAll();
     if (bytes.size() != file.size())
         return Error::make(Error::Code::Io,
                            QStringLiteral("%1: read error: %2").arg(path, file.errorString()));
     if (bytes.isEmpty())
         return bad(path, QStringLiteral("the file is empty"));
+    // Counted before the JSON is parsed: a million entries would parse into gigabytes.
+    const TokenizerJsonCounts counts = countTokenizerJson(bytes);
+    if (counts.addedTokens > limits.maxTokens)
+        return bad(path,
+                   vocabularyTooLarge(QStringLiteral("added_tokens"), counts.addedTokens, limits));
+    if (counts.vocab > limits.maxTokens)
+        return bad(path, vocabularyTooLarge(QStringLiteral("model.vocab"), counts.vocab, limits));
+    if (counts.merges > limits.maxMerges())
+        return bad(path,
+                   vocabularyTooLarge(QStringLiteral("model.merges"), counts.merges, limits, true));
 
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &perr);

@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <string_view>
@@ -86,12 +87,31 @@ QString shortText(std::string_view s) {
     return s.size() > 40 ? t + QStringLiteral("…") : t;
 }
 
+// The tokens bpe_ranks holds, counted before any is decoded: one per plain line, and per
+// compressed line ("! <rank> <token> <token> ...") one per space after the first two.
+qint64 countRankTokens(std::string_view text) {
+    qint64 tokens = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos)
+            eol = text.size();
+        const std::string_view line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        if (line.substr(0, 2) == "! ")
+            tokens += qMax<qint64>(0, qint64(std::count(line.begin(), line.end(), ' ')) - 1);
+        else if (!line.empty() && line != "\r")
+            ++tokens;
+    }
+    return tokens;
+}
+
 // Highest rank accepted; tiktoken vocabularies stop near 200k.
 constexpr long long kMaxRank = 16 * 1024 * 1024;
 
 } // namespace
 
-Result<BpeSpec> loadTiktokenJson(const QString &path) {
+Result<BpeSpec> loadTiktokenJson(const QString &path, const VocabularyLimits &limits) {
     QFile file(path);
     if (!file.exists())
         return Error::make(Error::Code::NotFound,
@@ -101,6 +121,8 @@ Result<BpeSpec> loadTiktokenJson(const QString &path) {
         return Error::make(Error::Code::Unreadable,
                            QStringLiteral("Cannot read the tiktoken vocabulary %1: %2")
                                .arg(QDir::toNativeSeparators(path), file.errorString()));
+    if (file.size() > limits.maxFileBytes())
+        return invalid(path, vocabularyFileTooLarge(file.size(), limits));
     const QByteArray data = file.readAll();
     const QByteArray sha1 = QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex();
 
@@ -159,6 +181,9 @@ Result<BpeSpec> loadTiktokenJson(const QString &path) {
         return true;
     };
 
+    const qint64 tokens = countRankTokens(text);
+    if (tokens > limits.maxTokens)
+        return invalid(path, vocabularyTooLarge(QStringLiteral("bpe_ranks"), tokens, limits));
     spec.vocab.reserve(text.size() / 10);
     QString error;
     std::size_t pos = 0;
