@@ -206,7 +206,7 @@ TEST_F(CliTerminalTest, EscapeSequencesInTheAnswerAreShownNotRun) {
     EXPECT_EQ(run.exitCode, 0) << run.screen.constData();
     EXPECT_EQ(firstActiveByte(run.screen), "");
     // All of the text is there, in order, with each control shown where it was.
-    EXPECT_TRUE(run.screen.contains(kShown + "\n")) << run.screen.constData();
+    EXPECT_TRUE(run.screen.contains(QByteArray(kShown + "\n"))) << run.screen.constData();
     EXPECT_TRUE(run.screen.contains("done: ")) << run.screen.constData();
     ASSERT_EQ(m_server.requestCount(), 1);
 }
@@ -215,7 +215,7 @@ TEST_F(CliTerminalTest, RawPrintsTheExactBytesOnTheTerminal) {
     m_server.enqueue(hostileStream());
     const TerminalRun run = runAskOnTerminal(args() << QStringLiteral("--raw"), m_home.path());
     EXPECT_EQ(run.exitCode, 0) << run.screen.constData();
-    EXPECT_TRUE(run.screen.contains(answerBytes() + "\n"));
+    EXPECT_TRUE(run.screen.contains(QByteArray(answerBytes() + "\n")));
     EXPECT_FALSE(run.screen.contains("␛"));
 }
 
@@ -246,7 +246,7 @@ TEST_F(CliTerminalTest, APipeGetsTheExactAnswer) {
     m_server.enqueue(hostileStream());
     const AskRun run = runAsk(args(), m_home.path());
     EXPECT_EQ(run.exitCode, 0) << run.err.constData();
-    EXPECT_EQ(run.out, answerBytes() + "\n");
+    EXPECT_EQ(run.out, QByteArray(answerBytes() + "\n"));
 }
 
 TEST(CliTerminalHelp, AskHelpNamesRawAndTheRendering) {
