@@ -5,6 +5,7 @@
 #include "findingsoutput.h"
 #include "imageflags.h"
 #include "localflags.h"
+#include "terminaloutput.h"
 
 #include "common/figures.h"
 
@@ -17,6 +18,7 @@
 #include "prompt/packwriter.h"
 #include "prompt/systemprompt.h"
 #include "prompt/tasktemplates.h"
+#include "text/terminalfilter.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -145,7 +147,11 @@ int runAsk(const QStringList &arguments) {
             "With --sarif, --report or --csv, the findings of the answer are extracted once it "
             "is complete (or cut off), each citation is checked against the files sent "
             "(verified, corrected or unverified), and the files are written; a file that "
-            "cannot be written exits with 4 after the answer was printed.\n\n") +
+            "cannot be written exits with 4 after the answer was printed.\n\n"
+            "On a terminal, control characters in the answer and in server messages are shown, "
+            "not run: ESC as \u241B (so a colour code reads \u241B[31m), BEL as \u2407, a "
+            "carriage return that is not part of CRLF as \u240D, C1 controls as <U+009B>, "
+            "invalid UTF-8 as U+FFFD. A file or pipe gets the answer exactly; so does --raw.\n\n") +
         exitCodesFor(QStringLiteral("ask")));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
@@ -183,6 +189,11 @@ int runAsk(const QStringList &arguments) {
                        idleTimeout, lineNumbers});
     const QCommandLineOption allowUncounted = allowUncountedOption();
     parser.addOption(allowUncounted);
+    const QCommandLineOption raw(
+        QStringLiteral("raw"),
+        QStringLiteral("Print the answer exactly as the model sent it, escape sequences included, "
+                       "even on a terminal."));
+    parser.addOption(raw);
     FindingsFlags findingsFlags;
     findingsFlags.addTo(parser);
     LocalFlags localFlags;
@@ -400,8 +411,14 @@ int runAsk(const QStringList &arguments) {
     conversation.setTarget(target);
     conversation.setPack(prompt::defaultSystemPrompt(), pack, packTokens);
     ProgressPrinter progress(&client);
-    QObject::connect(&client, &llm::ChatClient::deltaReceived, &client, [](const QString &delta) {
-        out() << delta;
+    // The answer is untrusted: on a terminal its control sequences are shown, not run.
+    const bool filterAnswer = isTerminal(stdout) && !parser.isSet(raw);
+    text::TerminalFilter answerFilter;
+    QObject::connect(&client, &llm::ChatClient::deltaReceived, &client, [&](const QString &delta) {
+        if (filterAnswer)
+            out() << answerFilter.feed(delta.toUtf8());
+        else
+            out() << delta;
         out().flush();
     });
     QEventLoop loop;
@@ -412,6 +429,8 @@ int runAsk(const QStringList &arguments) {
     loop.exec();
 
     const llm::Turn &turn = conversation.turns().constLast();
+    if (filterAnswer)
+        out() << answerFilter.finish();
     out() << "\n";
     out().flush();
     const llm::ChatStats &s = turn.stats;

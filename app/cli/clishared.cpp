@@ -2,6 +2,8 @@
 #include "clishared.h"
 
 #include "clicommands.h"
+#include "terminaloutput.h"
+
 #include "repo/reposcanner.h"
 #include "tokenize/tokencache.h"
 #include "tokenize/tokenizerregistry.h"
@@ -19,7 +21,10 @@
 namespace reposcope::cli {
 
 QTextStream &err() {
-    static QTextStream s(stderr);
+    // On a terminal every message is filtered: errors quote server bodies, model names and
+    // file metadata, which must not act on it. A file or pipe gets the exact bytes.
+    static TerminalGuardDevice device(stderr);
+    static QTextStream s(&device);
     return s;
 }
 
