@@ -227,6 +227,11 @@ bool SecretScanner::Data::accepted(const CompiledRule &c, QByteArrayView text, q
             return false;
         if (v == QLatin1String("letters-digits") && !validators::lettersAndDigits(secret))
             return false;
+        if (v == QLatin1String("letters-digits-or-random") &&
+            !validators::lettersDigitsOrRandom(secret))
+            return false;
+        if (v == QLatin1String("not-uuid") && validators::isUuid(secret))
+            return false;
         if (v == QLatin1String("base64-decodes") && !validators::base64Decodes(secret, 8))
             return false;
     }

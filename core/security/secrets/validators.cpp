@@ -112,14 +112,44 @@ bool lettersAndDigits(QByteArrayView text) {
     return letter && digit;
 }
 
+bool lettersDigitsOrRandom(QByteArrayView text) {
+    if (lettersAndDigits(text))
+        return true;
+    bool upper = false, lowerCase = false;
+    for (const char c : text) {
+        upper |= c >= 'A' && c <= 'Z';
+        lowerCase |= c >= 'a' && c <= 'z';
+    }
+    return text.size() >= 20 && upper && lowerCase && shannonEntropy(text) >= 4.0;
+}
+
+bool isUuid(QByteArrayView text) {
+    if (text.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < 36; ++i) {
+        const char c = text[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const bool hexDigit =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hexDigit)
+            return false;
+    }
+    return true;
+}
+
 bool isPlaceholder(QByteArrayView value, const QStringList &words) {
     if (value.isEmpty())
         return true;
     const QByteArray lowered = value.toByteArray().toLower();
     if (lowered.count(lowered.front()) == lowered.size())
         return true; // "xxxxxxxx", "00000000"
-    if (lowered.startsWith('$') || lowered.startsWith('%') || lowered.startsWith("{{") ||
-        lowered.startsWith('<'))
+    // A reference, not a value: ${VAR}, $(cmd), $VAR, %VAR%, {{ template }}, <your key>. A
+    // hash such as "$apr1$..." or "$2y$..." starts with '$' and a lower-case letter or digit.
+    const char second = value.size() > 1 ? value[1] : '\0';
+    if (value.startsWith('$') &&
+        (second == '{' || second == '(' || second == '_' || (second >= 'A' && second <= 'Z')))
+        return true;
+    if (lowered.startsWith('%') || lowered.startsWith("{{") || lowered.startsWith('<'))
         return true;
     // A percent-encoded value ("p%40ssword") is also checked decoded.
     const QByteArray decoded =

@@ -31,6 +31,10 @@ bool base64Decodes(QByteArrayView text, int minBytes);
 bool mixedCharacters(QByteArrayView text);
 // At least one letter and one digit.
 bool lettersAndDigits(QByteArrayView text);
+// Letters and digits, or random-looking letters: 20 or more, mixed case, 4 bits of entropy.
+bool lettersDigitsOrRandom(QByteArrayView text);
+// 8-4-4-4-12 hex digits: an identifier, not a secret (for the generic rules).
+bool isUuid(QByteArrayView text);
 
 // Does the value (compared lower-cased) look like a placeholder: one of `words` occurs in
 // it, it is one character repeated, or it starts like a template ("$", "%", "{{", "<")?
