@@ -60,7 +60,8 @@ QString mainHelp() {
                "Commands:\n"
                "  count PATH   token, byte and line table of the files that would be audited\n"
                "  pack PATH    write exactly the pack that would be sent to a model\n"
-               "  ask PATH     send the pack and a question to a model; stream the answer\n\n"
+               "  ask PATH     send the pack and a question to a model; stream the answer\n"
+               "  scan PATH    report the secrets in the files a pack would hold (masked)\n\n"
                "Run 'reposcope-cli COMMAND --help' for a command's flags.\n\n") +
            QLatin1String(kExitCodes);
 }

@@ -18,6 +18,7 @@ enum ExitCode {
     ExitRateLimited = 8,
     ExitServer = 9,  // ask: model not found, 5xx, error inside the stream, protocol
     ExitEngine = 10, // ask --local: the local engine could not start (Node.js, packages, model)
+    ExitSecretsFound = 11, // scan: at least one secret
 
     ExitCancelled = 130,
 };
@@ -25,6 +26,7 @@ enum ExitCode {
 int runCount(const QStringList &arguments);
 int runPack(const QStringList &arguments);
 int runAsk(const QStringList &arguments);
+int runScan(const QStringList &arguments);
 QString mainHelp();
 
 } // namespace reposcope::cli

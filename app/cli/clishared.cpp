@@ -46,14 +46,18 @@ const char *const kExitCodes =
     "  8    ask: rate limited, still after the retries\n"
     "  9    ask: the server failed or refused the request (model id, 5xx, error in the stream)\n"
     "  10   ask --local: the local engine could not start or load the model\n"
+    "  11   scan: secrets were found\n"
     "  130  cancelled\n";
 
 QString exitCodesFor(const QString &command) {
-    // count reads and prints; pack also writes a file; ask also talks to a model.
+    // count reads and prints; pack also writes a file; scan also finds secrets (and may
+    // write SARIF); ask also talks to a model.
     const QList<int> codes = command == QLatin1String("count")  ? QList<int>{0, 1, 2, 3, 130}
                              : command == QLatin1String("pack") ? QList<int>{0, 1, 2, 3, 4, 130}
-                                                                : QList<int>{};
-    const QString prefix = QStringLiteral("ask: ");
+                             : command == QLatin1String("scan")
+                                 ? QList<int>{0, 1, 2, 3, 4, 11, 130}
+                                 : QList<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130};
+    const QString prefix = command + QStringLiteral(": ");
     QString text;
     for (const QString &line : QString::fromLatin1(kExitCodes).split(QLatin1Char('\n'))) {
         const QString trimmed = line.trimmed();
@@ -62,8 +66,7 @@ QString exitCodesFor(const QString &command) {
         if (isCode && !codes.isEmpty() && !codes.contains(code))
             continue;
         QString kept = line;
-        if (command == QLatin1String("ask"))
-            kept.replace(prefix, QString());
+        kept.replace(prefix, QString());
         if (!kept.isEmpty())
             text += kept + QLatin1Char('\n');
     }
@@ -106,33 +109,41 @@ QByteArray orderedJson(const QList<QPair<QString, QJsonValue>> &members) {
     return text + "}\n";
 }
 
+std::optional<int> scanOptionsFrom(const QCommandLineParser &parser, const SelectionFlags &flags,
+                                   repo::ScanOptions *options) {
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        err() << "error: give exactly one PATH (see --help)\n";
+        return ExitUsage;
+    }
+    options->path = QFileInfo(positional.first()).absoluteFilePath();
+    options->ref = parser.value(flags.ref);
+    options->includeGlobs = parser.values(flags.include);
+    options->excludeGlobs = parser.values(flags.exclude);
+    if (parser.isSet(flags.sizeCap)) {
+        bool ok = false;
+        options->sizeCap = parser.value(flags.sizeCap).toLongLong(&ok);
+        if (!ok || options->sizeCap <= 0) {
+            err() << "error: --size-cap needs a positive number of bytes\n";
+            return ExitUsage;
+        }
+    }
+    options->checkModified = false; // the CLI never reports it
+    if (parser.isSet(flags.keepDefaults))
+        options->excludeLockFiles = options->excludeGenerated = options->excludeVendored = false;
+    options->excludeSecretFiles = !parser.isSet(flags.secretFiles);
+    return std::nullopt;
+}
+
 // Parses, opens and counts; prints a clear error and sets exitCode on failure.
 Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPool *pool,
                     const prompt::PackOptions &packOptions, qint64 heldTextBudget) {
     Opened result;
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() != 1) {
-        err() << "error: give exactly one PATH (see --help)\n";
-        result.exitCode = ExitUsage;
+    repo::ScanOptions options;
+    if (const std::optional<int> wrong = scanOptionsFrom(parser, flags, &options)) {
+        result.exitCode = *wrong;
         return result;
     }
-    repo::ScanOptions options;
-    options.path = QFileInfo(positional.first()).absoluteFilePath();
-    options.ref = parser.value(flags.ref);
-    options.includeGlobs = parser.values(flags.include);
-    options.excludeGlobs = parser.values(flags.exclude);
-    if (parser.isSet(flags.sizeCap)) {
-        bool ok = false;
-        options.sizeCap = parser.value(flags.sizeCap).toLongLong(&ok);
-        if (!ok || options.sizeCap <= 0) {
-            err() << "error: --size-cap needs a positive number of bytes\n";
-            result.exitCode = ExitUsage;
-            return result;
-        }
-    }
-    options.checkModified = false; // the CLI never reports it
-    if (parser.isSet(flags.keepDefaults))
-        options.excludeLockFiles = options.excludeGenerated = options.excludeVendored = false;
     const QString cacheFolder = parser.isSet(flags.noCache) ? QString()
                                 : parser.isSet(flags.cacheDir)
                                     ? parser.value(flags.cacheDir)

@@ -59,6 +59,10 @@ struct SelectionFlags {
         QStringLiteral("no-default-excludes"),
         QStringLiteral(
             "Do not exclude lock files, generated/minified files and vendored folders.")};
+    QCommandLineOption secretFiles{
+        QStringLiteral("include-secret-files"),
+        QStringLiteral(
+            "Do not exclude secret files (.env, *.pem, id_rsa, credentials*.json, ...).")};
     QCommandLineOption cacheDir{QStringLiteral("cache-dir"),
                                 QStringLiteral("Token cache folder (default: the user cache)."),
                                 QStringLiteral("DIR")};
@@ -84,10 +88,15 @@ struct SelectionFlags {
     QString tokenizerFallback;
 
     void addTo(QCommandLineParser &p) {
-        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, cacheDir, noCache, tokenizer,
-                      maxVocabTokens});
+        p.addOptions({ref, include, exclude, sizeCap, keepDefaults, secretFiles, cacheDir, noCache,
+                      tokenizer, maxVocabTokens});
     }
 };
+
+// The scan options the selection flags and the one PATH give; prints a clear error and
+// returns the exit code to stop with when they are wrong.
+std::optional<int> scanOptionsFrom(const QCommandLineParser &parser, const SelectionFlags &flags,
+                                   repo::ScanOptions *options);
 
 struct Opened {
     std::unique_ptr<workspace::Workspace> workspace;

@@ -83,6 +83,8 @@ int main(int argc, char **argv) {
         code = reposcope::cli::runPack(args);
     } else if (command == QLatin1String("ask")) {
         code = reposcope::cli::runAsk(args);
+    } else if (command == QLatin1String("scan")) {
+        code = reposcope::cli::runScan(args);
     } else {
         err << "error: unknown command '" << command << "'\n\n" << reposcope::cli::mainHelp();
         return reposcope::cli::ExitUsage;

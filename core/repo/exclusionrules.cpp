@@ -56,6 +56,8 @@ bool ExclusionRules::userExcluded(const QByteArray &path) const {
 Exclusion ExclusionRules::classify(const QByteArray &path, qint64 size) const {
     if (userExcluded(path))
         return Exclusion::UserExcluded;
+    if (m_options.excludeSecretFiles && isSecretFileName(baseName(path)))
+        return Exclusion::SecretFile;
     if (m_options.excludeVendored && hasVendoredComponent(path))
         return Exclusion::Vendored;
     const QByteArrayView name = baseName(path);
@@ -81,6 +83,37 @@ bool ExclusionRules::isLockFileName(QByteArrayView name) {
         if (name == QByteArrayView(n))
             return true;
     return name.endsWith(".lock") || name.endsWith(".lockb");
+}
+
+bool ExclusionRules::isSecretFileName(QByteArrayView name) {
+    if (name == ".env")
+        return true;
+    if (name.startsWith(".env.")) {
+        static constexpr std::array<const char *, 6> templates{".example", ".sample",   ".template",
+                                                               ".dist",    ".defaults", ".schema"};
+        for (const char *t : templates)
+            if (name.endsWith(QByteArrayView(t)))
+                return false;
+        return true;
+    }
+    static constexpr std::array<const char *, 6> exact{".npmrc",  ".pypirc",   ".netrc",
+                                                       ".pgpass", ".htpasswd", "_netrc"};
+    for (const char *e : exact)
+        if (name == QByteArrayView(e))
+            return true;
+    static constexpr std::array<const char *, 7> suffixes{".pem",      ".key", ".p12", ".pfx",
+                                                          ".keystore", ".jks", ".ppk"};
+    for (const char *s : suffixes)
+        if (name.endsWith(QByteArrayView(s)))
+            return true;
+    static constexpr std::array<const char *, 4> keys{"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"};
+    for (const char *k : keys)
+        if (name.startsWith(QByteArrayView(k)))
+            return !name.endsWith(".pub");
+    if (name.endsWith(".json"))
+        return name.startsWith("credentials") || name.startsWith("service-account") ||
+               name.startsWith("service_account") || name.endsWith("-sa-key.json");
+    return false;
 }
 
 bool ExclusionRules::isGeneratedName(QByteArrayView name) {

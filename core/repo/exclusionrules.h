@@ -21,12 +21,17 @@ public:
     explicit ExclusionRules(const ScanOptions &options);
 
     // The reason, by path and size, a regular file is excluded, or Exclusion::None.
-    // Precedence: UserExcluded, Vendored, LockFile, Generated, TooLarge.
+    // Precedence: UserExcluded, SecretFile, Vendored, LockFile, Generated, TooLarge.
     Exclusion classify(const QByteArray &path, qint64 size) const;
 
     bool userExcluded(const QByteArray &path) const;
 
     static bool isLockFileName(QByteArrayView name);
+    // Files that hold secrets by their name: .env and .env.* (not .env.example, .sample,
+    // .template, .dist), *.pem, *.key, id_rsa*, id_dsa*, id_ecdsa*, id_ed25519* (not .pub),
+    // *.p12, *.pfx, *.keystore, *.jks, .npmrc, .pypirc, .netrc, .pgpass, .htpasswd,
+    // credentials*.json, service-account*.json and *-sa-key.json.
+    static bool isSecretFileName(QByteArrayView name);
     static bool isGeneratedName(QByteArrayView name);
     static bool hasVendoredComponent(QByteArrayView path);
 

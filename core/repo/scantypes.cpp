@@ -29,6 +29,8 @@ QString exclusionLabel(Exclusion reason) {
         return QStringLiteral("symlink (not followed)");
     case Exclusion::SubmoduleEntry:
         return QStringLiteral("submodule");
+    case Exclusion::SecretFile:
+        return QStringLiteral("secret file");
     }
     return {};
 }

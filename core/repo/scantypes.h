@@ -27,6 +27,7 @@ enum class Exclusion : quint8 {
     Unreadable,     // could not be read (permissions, I/O error)
     Symlink,        // a symlink (never followed out of the repository)
     SubmoduleEntry, // a submodule (not descended by default)
+    SecretFile,     // .env, *.pem, id_rsa, credentials*.json ...: holds secrets by its name
 };
 
 QString exclusionLabel(Exclusion reason);
@@ -59,6 +60,7 @@ struct ScanOptions {
     bool excludeLockFiles = true;
     bool excludeGenerated = true;
     bool excludeVendored = true;
+    bool excludeSecretFiles = true;
     // false: RepoInfo::dirty is not worked out (stays false), which saves the
     // index-versus-HEAD diff on a second thread and hashing stale files. The CLI never
     // shows it.

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include "security/secrets/validators.h"
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <array>
+#include <cmath>
+
+namespace reposcope::security::secrets::validators {
+
+double shannonEntropy(QByteArrayView text) {
+    if (text.isEmpty())
+        return 0;
+    std::array<int, 256> counts{};
+    for (const char c : text)
+        ++counts[uint8_t(c)];
+    double bits = 0;
+    const double n = double(text.size());
+    for (const int count : counts)
+        if (count > 0) {
+            const double p = count / n;
+            bits -= p * std::log2(p);
+        }
+    return bits;
+}
+
+uint32_t crc32(QByteArrayView data) {
+    static const std::array<uint32_t, 256> table = [] {
+        std::array<uint32_t, 256> t{};
+        for (uint32_t i = 0; i < 256; ++i) {
+            uint32_t c = i;
+            for (int k = 0; k < 8; ++k)
+                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[i] = c;
+        }
+        return t;
+    }();
+    uint32_t crc = 0xFFFFFFFFu;
+    for (const char ch : data)
+        crc = table[(crc ^ uint8_t(ch)) & 0xFF] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+QByteArray base62(uint32_t value, int width) {
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    QByteArray out;
+    do {
+        out.prepend(digits[value % 62]);
+        value /= 62;
+    } while (value > 0);
+    while (out.size() < width)
+        out.prepend('0');
+    return out;
+}
+
+bool githubChecksumValid(QByteArrayView token) {
+    const qsizetype underscore = token.lastIndexOf('_');
+    if (underscore < 0)
+        return false;
+    const QByteArrayView body = token.sliced(underscore + 1);
+    if (body.size() != 36)
+        return false;
+    return base62(crc32(body.first(30)), 6) == body.sliced(30);
+}
+
+bool base64Decodes(QByteArrayView text, int minBytes) {
+    QByteArray data = text.toByteArray();
+    const bool urlSafe = data.contains('-') || data.contains('_');
+    const auto options = (urlSafe ? QByteArray::Base64UrlEncoding : QByteArray::Base64Encoding) |
+                         QByteArray::AbortOnBase64DecodingErrors;
+    while (data.size() % 4 != 0)
+        data.append('=');
+    const auto decoded = QByteArray::fromBase64Encoding(data, options);
+    return decoded.decodingStatus == QByteArray::Base64DecodingStatus::Ok &&
+           decoded.decoded.size() >= minBytes;
+}
+
+bool jwtHeaderValid(QByteArrayView token) {
+    const qsizetype dot = token.indexOf('.');
+    if (dot <= 0)
+        return false;
+    QByteArray header = token.first(dot).toByteArray();
+    while (header.size() % 4 != 0)
+        header.append('=');
+    const auto decoded = QByteArray::fromBase64Encoding(
+        header, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok)
+        return false;
+    const QJsonDocument doc = QJsonDocument::fromJson(decoded.decoded);
+    return doc.isObject() && (doc.object().contains(QLatin1String("alg")) ||
+                              doc.object().contains(QLatin1String("typ")));
+}
+
+bool mixedCharacters(QByteArrayView text) {
+    bool upper = false, lowerCase = false, digit = false;
+    for (const char c : text) {
+        upper |= c >= 'A' && c <= 'Z';
+        lowerCase |= c >= 'a' && c <= 'z';
+        digit |= c >= '0' && c <= '9';
+    }
+    return int(upper) + int(lowerCase) + int(digit) >= 2;
+}
+
+bool lettersAndDigits(QByteArrayView text) {
+    bool letter = false, digit = false;
+    for (const char c : text) {
+        letter |= (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        digit |= c >= '0' && c <= '9';
+    }
+    return letter && digit;
+}
+
+bool lettersDigitsOrRandom(QByteArrayView text) {
+    if (lettersAndDigits(text))
+        return true;
+    bool upper = false, lowerCase = false;
+    for (const char c : text) {
+        upper |= c >= 'A' && c <= 'Z';
+        lowerCase |= c >= 'a' && c <= 'z';
+    }
+    return text.size() >= 20 && upper && lowerCase && shannonEntropy(text) >= 4.0;
+}
+
+bool isUuid(QByteArrayView text) {
+    if (text.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < 36; ++i) {
+        const char c = text[i];
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const bool hexDigit =
+            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (dash ? c != '-' : !hexDigit)
+            return false;
+    }
+    return true;
+}
+
+bool isPlaceholder(QByteArrayView value, const QStringList &words) {
+    if (value.isEmpty())
+        return true;
+    const QByteArray lowered = value.toByteArray().toLower();
+    if (lowered.count(lowered.front()) == lowered.size())
+        return true; // "xxxxxxxx", "00000000"
+    // A reference, not a value: ${VAR}, $(cmd), $VAR, %VAR%, {{ template }}, <your key>. A
+    // hash such as "$apr1$..." or "$2y$..." starts with '$' and a lower-case letter or digit.
+    const char second = value.size() > 1 ? value[1] : '\0';
+    if (value.startsWith('$') &&
+        (second == '{' || second == '(' || second == '_' || (second >= 'A' && second <= 'Z')))
+        return true;
+    if (lowered.startsWith('%') || lowered.startsWith("{{") || lowered.startsWith('<'))
+        return true;
+    // A percent-encoded value ("p%40ssword") is also checked decoded.
+    const QByteArray decoded =
+        lowered.contains('%') ? QByteArray::fromPercentEncoding(lowered) : QByteArray();
+    for (const QString &w : words) {
+        const QByteArray word = w.toUtf8();
+        if (lowered.contains(word) || (!decoded.isEmpty() && decoded.contains(word)))
+            return true;
+    }
+    return false;
+}
+
+} // namespace reposcope::security::secrets::validators
