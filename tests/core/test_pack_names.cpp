@@ -2,6 +2,8 @@
 // File names with newlines, control characters and invalid UTF-8 never change the
 // structure of a pack: every format parses back, with a real parser, to the same files in
 // the same order, for a working-tree scan and for a scan of a commit.
+#include "findings/citationverifier.h"
+#include "findings/sourceset.h"
 #include "prompt/packwriter.h"
 #include "repo/reposcanner.h"
 #include "text/visibletext.h"
@@ -220,6 +222,31 @@ TEST_P(PackNamesTest, ManifestKeepsRawPathsAndFormatsAgree) {
     for (size_t i = 0; i < nodes.size(); ++i) {
         EXPECT_EQ(xml.stats.manifest[qsizetype(i)].path, snap->path(nodes[i]));
         EXPECT_EQ(md.stats.manifest[qsizetype(i)].path, snap->path(nodes[i]));
+    }
+}
+
+TEST_P(PackNamesTest, CitationsOfEscapedNamesVerifyAgainstThePack) {
+    const PackOptions options{PackOptions::Format::Markdown, false};
+    const Written w = writeAll(*snap, nodes, options);
+    const findings::CitationVerifier verifier(
+        findings::makePackSourceSet(snap, w.bytes, w.stats.manifest, options));
+    const QList<test::HostileFile> files = test::hostileFiles();
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QString visible = text::visibleName(files[i].path);
+        if (!files[i].content.startsWith("content of file"))
+            continue; // ctl.txt: its text is not the raw bytes (decoded as Windows-1252)
+        if (files[i].path == "```")
+            continue; // the verifier strips backticks around a cited path, by design
+        // As the model cites it, once the citation parser has read its backslashes as
+        // separators (Windows paths), as it does for every citation.
+        findings::Citation citation;
+        citation.path = QString(visible).replace(QLatin1Char('\\'), QLatin1Char('/'));
+        citation.startLine = citation.endLine = 1;
+        const findings::ResolvedLocation r =
+            verifier.verify(citation, QString::fromUtf8(files[i].content.trimmed()));
+        EXPECT_EQ(r.path, visible) << visible.toStdString() << ": " << r.note.toStdString();
+        EXPECT_EQ(r.status, findings::VerificationStatus::Verified)
+            << visible.toStdString() << ": " << r.note.toStdString();
     }
 }
 
