@@ -151,7 +151,7 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
     case NodeRole:
         return node;
     case PathRole:
-        return QString::fromUtf8(snap.path(node));
+        return snap.visiblePath(node);
     case IsDirectoryRole:
         return dir;
     case ExcludedRole:
@@ -249,7 +249,7 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole) {
-        const QString path = QString::fromUtf8(snap.path(node));
+        const QString path = snap.visiblePath(node);
         QString tip = path.isEmpty() ? snap.name(node) : path;
         tip += QStringLiteral("\nSelected: %1%2 tokens, %3 files\nTotal: %1%4 tokens, %5 files")
                    .arg(approx, QLocale::system().toString(selected.tokens))

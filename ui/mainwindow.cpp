@@ -552,7 +552,7 @@ void MainWindow::viewFile(const QString &relativePath, int line) {
         m_pendingLine = line;
         return;
     }
-    const int node = snap->find(relativePath.toUtf8());
+    const int node = snap->findVisible(relativePath);
     if (node <= 0 || snap->isDirectory(node)) {
         statusBar()->showMessage(tr("%1 is not a file of this repository").arg(relativePath), 8000);
         return;
@@ -568,7 +568,7 @@ void MainWindow::showFile(int node, int line) {
     const repo::ScannedFile file = snap->file(node);
     if (file.kind != repo::EntryKind::File)
         return;
-    const QString path = QString::fromUtf8(file.path);
+    const QString path = snap->visiblePath(node); // the form findings cite
     runInBackground<ViewerFile>(
         this, m_services.workspace->pool(), [snap, file] { return loadForViewer(*snap, file); },
         [this, path, line](const ViewerFile &loaded) {

@@ -6,6 +6,7 @@
 #include "repotreemodel.h"
 #include "scanoptionsdialog.h"
 #include "selectionhistory.h"
+#include "text/visibletext.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>
@@ -174,7 +175,7 @@ void RepoPanel::setPinned(int node, bool pinned) {
     m_model->setPinned(node, pinned);
     QStringList pins;
     for (const QByteArray &path : sel->pinnedPaths())
-        pins << QString::fromUtf8(path);
+        pins << text::visibleName(path); // reversible, unlike fromUtf8 for names not in UTF-8
     savePins(m_workspace->options().path, pins);
 }
 
@@ -184,7 +185,7 @@ void RepoPanel::restorePins() {
         return;
     // Paths that are gone (renamed, deleted) are kept in the settings but pin nothing.
     for (const QString &path : loadPins(m_workspace->options().path)) {
-        const int node = sel->snapshot().find(path.toUtf8());
+        const int node = sel->snapshot().findVisible(path);
         if (node > 0)
             m_model->setPinned(node, true);
     }

@@ -16,8 +16,8 @@ bool confirmUncounted(QWidget *parent, const prompt::Selection &selection, const
     constexpr size_t kNamed = 12;
     QStringList lines;
     for (size_t i = 0; i < uncounted.size() && i < kNamed; ++i)
-        lines << QString::fromUtf8(selection.snapshot().file(uncounted[i]).path) +
-                     QStringLiteral(": ") + selection.uncountedReason(uncounted[i]);
+        lines << selection.snapshot().visiblePath(uncounted[i]) + QStringLiteral(": ") +
+                     selection.uncountedReason(uncounted[i]);
     if (uncounted.size() > kNamed)
         lines << QObject::tr("… and %1 more").arg(uncounted.size() - kNamed);
     QMessageBox box(QMessageBox::Warning, QObject::tr("Files without a count"),

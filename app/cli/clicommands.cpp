@@ -99,7 +99,7 @@ int runCount(const QStringList &arguments) {
     if (parser.isSet(json)) {
         QJsonArray files, folders;
         for (int node = 0; node < snap.nodeCount(); ++node) {
-            const QString path = QString::fromUtf8(snap.path(node));
+            const QString path = snap.visiblePath(node);
             if (snap.isDirectory(node)) {
                 QJsonObject o{{QStringLiteral("path"), path},
                               {QStringLiteral("selected"), totalsJson(sel.selected(node))},

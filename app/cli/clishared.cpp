@@ -237,11 +237,11 @@ std::optional<int> checkUncounted(const prompt::Selection &sel, bool allowed) {
         const repo::Exclusion scanned = snap.file(node).exclusion;
         const bool wanted = scanned == repo::Exclusion::None;
         if (scanned == repo::Exclusion::Unreadable)
-            lines << QStringLiteral("  ") + QString::fromUtf8(snap.file(node).path) +
+            lines << QStringLiteral("  ") + snap.visiblePath(node) +
                          QStringLiteral(": could not be read (check its permissions)");
         else if ((wanted && !f.problem.isEmpty()) || (f.checked && !f.counted))
-            lines << QStringLiteral("  ") + QString::fromUtf8(snap.file(node).path) +
-                         QStringLiteral(": ") + sel.uncountedReason(node);
+            lines << QStringLiteral("  ") + snap.visiblePath(node) + QStringLiteral(": ") +
+                         sel.uncountedReason(node);
     }
     if (lines.isEmpty())
         return std::nullopt;

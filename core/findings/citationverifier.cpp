@@ -118,6 +118,11 @@ CitationVerifier::CitationVerifier(SourceSetPtr sources)
     m_paths.reserve(paths.size());
     for (const QString &path : paths) {
         m_paths.insert(path);
+        if (path.contains(QLatin1Char('\\'))) {
+            QString slashed = path;
+            slashed.replace(QLatin1Char('\\'), QLatin1Char('/'));
+            m_bySlashed.insert(slashed, m_bySlashed.contains(slashed) ? QString() : path);
+        }
         const QString name = fileNameOf(path);
         const auto known = m_byName.constFind(name);
         if (known == m_byName.cend())
@@ -138,6 +143,11 @@ CitationVerifier::PathMatch CitationVerifier::matchPath(const QString &cited) co
     }
     if (m_paths.contains(path)) {
         match.path = path;
+        return match;
+    }
+    // "inv\xff.txt" as the pack shows it, its backslash read as a separator on the way here.
+    if (const QString escaped = m_bySlashed.value(path); !escaped.isEmpty()) {
+        match.path = escaped;
         return match;
     }
     // "reposcope/core/x.cpp" for "core/x.cpp": the model prefixed the

@@ -64,6 +64,9 @@ private:
 
     SourceSetPtr m_sources;
     QSet<QString> m_paths;
+    // Paths holding a backslash (an escape of text::visibleName), under the spelling a
+    // citation gets once its backslashes are read as separators; "" when two share it.
+    QHash<QString, QString> m_bySlashed;
     QHash<QString, QString> m_byName; // file name -> path, or empty when not unique
     mutable QMutex m_cacheMutex;      // guards m_cache
     mutable QHash<QString, std::shared_ptr<const FileIndex>> m_cache;

@@ -25,7 +25,9 @@ QString relativePath(QString path) {
 ExportLocation exportLocation(const Citation &citation, const ResolvedLocation &resolved) {
     ExportLocation location;
     location.trusted = resolved.canNavigate();
-    location.path = relativePath(resolved.path.isEmpty() ? citation.path : resolved.path);
+    // A resolved path is the snapshot's own (escaped by text::visibleName, so a backslash in
+    // it is part of an escape, not a Windows separator): kept as it is.
+    location.path = resolved.path.isEmpty() ? relativePath(citation.path) : resolved.path;
     if (location.trusted && resolved.startLine > 0) {
         location.startLine = resolved.startLine;
         location.endLine = resolved.endLine;

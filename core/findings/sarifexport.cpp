@@ -4,6 +4,7 @@
 // from the properties and resolve paths against the SRCROOT base.
 #include "findings/exportcommon.h"
 #include "findings/findingextractor.h"
+#include "text/visibletext.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -75,7 +76,9 @@ QJsonObject message(const QString &text) {
 QJsonObject physicalLocation(const ExportLocation &location, const QString &snippet) {
     if (location.path.isEmpty())
         return {};
-    const QString uri = QString::fromUtf8(QUrl::toPercentEncoding(location.path, "/"));
+    // Paths are shown escaped (text::visibleName); the URI names the file's real bytes.
+    const QByteArray raw = text::rawName(location.path).value_or(location.path.toUtf8());
+    const QString uri = QString::fromUtf8(raw.toPercentEncoding("/"));
     QJsonObject physical{
         {QStringLiteral("artifactLocation"),
          QJsonObject{{QStringLiteral("uri"), uri}, {QStringLiteral("uriBaseId"), kSrcRoot}}}};

@@ -3,6 +3,7 @@
 
 #include "repo/contentreader.h"
 #include "text/textdecoder.h"
+#include "text/visibletext.h"
 
 #include <QMutex>
 #include <QMutexLocker>
@@ -45,11 +46,11 @@ public:
         m_paths.reserve(m_snapshot->fileCount());
         for (int node = 1; node < m_snapshot->nodeCount(); ++node) {
             if (!m_snapshot->isDirectory(node))
-                m_paths.append(QString::fromUtf8(m_snapshot->path(node)));
+                m_paths.append(m_snapshot->visiblePath(node));
         }
         m_packed.reserve(m_manifest.size());
         for (qsizetype i = 0; i < m_manifest.size(); ++i)
-            m_packed.insert(QString::fromUtf8(m_manifest[i].path), i);
+            m_packed.insert(text::visibleName(m_manifest[i].path), i);
     }
 
     const QStringList &paths() const override { return m_paths; }
@@ -73,7 +74,7 @@ private:
 
     // A snapshot file the pack left out, read on first use. Blocking I/O.
     std::optional<QByteArray> unpackedText(const QString &path) const {
-        const int node = m_snapshot->find(path.toUtf8());
+        const int node = m_snapshot->findVisible(path);
         if (node <= 0 || m_snapshot->isDirectory(node))
             return std::nullopt;
         {

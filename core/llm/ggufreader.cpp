@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "llm/ggufreader.h"
 #include "llm/ggufvalues.h"
+#include "text/visibletext.h"
 
 #include <QFile>
 #include <QtEndian>
@@ -27,7 +28,7 @@ constexpr int kMaxNesting = 4;
 Error invalid(const QString &path, quint64 offset, const QString &what) {
     return Error::make(Error::Code::InvalidData, QStringLiteral("%1: not a valid GGUF file: %2 "
                                                                 "(at byte %3)")
-                                                     .arg(path, what)
+                                                     .arg(text::visibleName(path), what)
                                                      .arg(offset));
 }
 
@@ -140,7 +141,7 @@ public:
 
     Error ioError(const QString &what) const {
         return Error::make(Error::Code::Io, QStringLiteral("%1: read error in %2 at byte %3: %4")
-                                                .arg(m_path, what)
+                                                .arg(text::visibleName(m_path), what)
                                                 .arg(m_pos)
                                                 .arg(m_file.errorString()));
     }
@@ -416,7 +417,7 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
         if (nDims == 0 || nDims > kMaxDims)
             return invalid(c.path(), c.pos() - 4,
                            QStringLiteral("tensor '%1' has %2 dimensions (1 to %3 allowed)")
-                               .arg(QString::fromUtf8(t.name))
+                               .arg(text::visibleQuote(t.name))
                                .arg(nDims)
                                .arg(kMaxDims));
         quint64 elements = 1;
@@ -428,7 +429,7 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
                 __builtin_mul_overflow(elements, n, &elements))
                 return invalid(c.path(), c.pos() - 8,
                                QStringLiteral("tensor '%1' claims an impossible shape")
-                                   .arg(QString::fromUtf8(t.name)));
+                                   .arg(text::visibleQuote(t.name)));
             t.dims.push_back(n);
         }
         if (auto e = c.read(t.type, what + QStringLiteral(" type")))
@@ -436,14 +437,14 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
         if (t.type >= kMaxGgmlType)
             return invalid(c.path(), c.pos() - 4,
                            QStringLiteral("tensor '%1' has unknown ggml type %2")
-                               .arg(QString::fromUtf8(t.name))
+                               .arg(text::visibleQuote(t.name))
                                .arg(t.type));
         if (auto e = c.read(t.offset, what + QStringLiteral(" offset")))
             return e;
         if (t.offset % alignment != 0)
             return invalid(c.path(), c.pos() - 8,
                            QStringLiteral("tensor '%1' offset %2 is not aligned to %3")
-                               .arg(QString::fromUtf8(t.name))
+                               .arg(text::visibleQuote(t.name))
                                .arg(t.offset)
                                .arg(alignment));
         if (__builtin_add_overflow(params, elements, &params))
@@ -469,7 +470,7 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
                 return invalid(c.path(), pos,
                                QStringLiteral("tensor '%1': row size %2 is not a multiple of the "
                                               "type's block size %3")
-                                   .arg(QString::fromUtf8(t.name))
+                                   .arg(text::visibleQuote(t.name))
                                    .arg(t.dims.empty() ? 0 : t.dims[0])
                                    .arg(blockElems));
             bytes = t.elements() / blockElems * blockBytes;
@@ -478,7 +479,7 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
             return invalid(c.path(), pos,
                            QStringLiteral("tensor '%1' (%2 bytes at data offset %3) extends past "
                                           "the end of the file (truncated?)")
-                               .arg(QString::fromUtf8(t.name))
+                               .arg(text::visibleQuote(t.name))
                                .arg(bytes)
                                .arg(t.offset));
     }
@@ -490,8 +491,9 @@ std::optional<Error> readTensorInfos(Cursor &c, GgufInfo &info, quint64 alignmen
 Result<GgufInfo> readGgufMetadata(const QString &path, const GgufReadOptions &options) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error::make(file.exists() ? Error::Code::Unreadable : Error::Code::NotFound,
-                           QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+        return Error::make(
+            file.exists() ? Error::Code::Unreadable : Error::Code::NotFound,
+            QStringLiteral("%1: cannot open: %2").arg(text::visibleName(path), file.errorString()));
     GgufInfo info;
     info.path = path;
     info.fileSize = quint64(file.size());
@@ -511,11 +513,11 @@ Result<GgufInfo> readGgufMetadata(const QString &path, const GgufReadOptions &op
         return Error::make(Error::Code::InvalidData,
                            QStringLiteral("%1: GGUF version 1 is not supported (only 2 and 3); "
                                           "convert the model with a current llama.cpp")
-                               .arg(path));
+                               .arg(text::visibleName(path)));
     if (info.version != 2 && info.version != 3)
         return Error::make(Error::Code::InvalidData,
                            QStringLiteral("%1: unsupported GGUF version %2 (only 2 and 3)")
-                               .arg(path)
+                               .arg(text::visibleName(path))
                                .arg(info.version));
     quint64 kvCount = 0;
     if (auto e = c.read(info.tensorCount, QStringLiteral("tensor count")))
@@ -539,17 +541,17 @@ Result<GgufInfo> readGgufMetadata(const QString &path, const GgufReadOptions &op
         QByteArray key;
         if (auto e = c.readString(key, kMaxKeyLength, QStringLiteral("key #%1").arg(i)))
             return *e;
-        const QString what = QStringLiteral("value of '%1'").arg(QString::fromUtf8(key));
+        const QString what = QStringLiteral("value of '%1'").arg(text::visibleQuote(key));
         if (!seen.insert(key.toStdString()).second)
             return invalid(path, c.pos(),
-                           QStringLiteral("duplicate key '%1'").arg(QString::fromUtf8(key)));
+                           QStringLiteral("duplicate key '%1'").arg(text::visibleQuote(key)));
         quint32 type = 0;
         if (auto e = c.read(type, what + QStringLiteral(" type")))
             return *e;
         if (!knownType(type))
             return invalid(path, c.pos() - 4,
                            QStringLiteral("key '%1' has unknown value type %2")
-                               .arg(QString::fromUtf8(key))
+                               .arg(text::visibleQuote(key))
                                .arg(type));
         if (type == quint32(GgufType::Array) && options.maxVocabularyEntries > 0)
             if (auto e = detail::checkVocabularySize(file, path, c.pos(), c.remaining(), key,

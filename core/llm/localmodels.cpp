@@ -2,6 +2,7 @@
 #include "llm/localmodels.h"
 
 #include "llm/ggufreader.h"
+#include "text/visibletext.h"
 
 #include <QDir>
 #include <QFile>
@@ -64,7 +65,7 @@ qint64 toCount(const std::optional<quint64> &v) {
 }
 
 void fillFromMetadata(LocalModel &m, const GgufInfo &info) {
-    m.architecture = info.architecture;
+    m.architecture = text::visibleQuote(info.architecture); // from the file: shown escaped
     m.quantization = info.fileTypeName;
     m.trainedContext = toCount(info.contextLength);
     m.layerCount = toCount(info.blockCount);

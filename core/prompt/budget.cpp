@@ -134,7 +134,7 @@ FitResult fitToBudget(Selection &selection, qint64 fixedTokens, qint64 cap, doub
         // Folder tree lines may disappear too: measure rather than guess.
         const qint64 now = fixedTokens + cost(selection.selected(0));
         result.tokensFreed += used - now;
-        const QString path = QString::fromUtf8(snap.file(node).path);
+        const QString path = snap.visiblePath(node);
         result.details.push_back({path, priority, used - now});
         used = now;
         result.dropped << path;

@@ -32,12 +32,21 @@ public:
     QByteArray preamble(const QString &repoName) const;
     QByteArray treeBegin() const;
     QByteArray treeEnd() const;
+    // repoName as RepoSnapshot::name(0) gives it (escaped already). Paths and names below
+    // are raw bytes: untrusted, so they are written escaped (text::visibleName), the same
+    // way in every format, and no name can start a line, heading or element of its own.
     // One line of the directory tree: indentation by depth, then the name ("dir/" for folders).
     QByteArray treeLine(int depth, const QByteArray &name, bool directory) const;
     QByteArray filesBegin() const;
     QByteArray filesEnd() const;
     QByteArray fileBegin(const QByteArray &path) const;
     QByteArray fileEnd() const;
+    // File content as the format can hold it. XML 1.0 has no way to write most C0 control
+    // characters or U+FFFE/U+FFFF (not even as references), so the XML format writes them as
+    // their Control Pictures (ESC as U+241B) and U+FFFD; Markdown keeps the text as it is.
+    // contentNeedsCleaning is the cheap test; cleanContent returns `text` itself when clean.
+    bool contentNeedsCleaning(QByteArrayView text) const;
+    QByteArray cleanContent(const QByteArray &text) const;
     // Prefix of line `number` (1-based) when line numbers are on; width pads to the file's
     // largest line number.
     QByteArray linePrefix(qint64 number, int width) const;

@@ -4,6 +4,7 @@
 #include "repo/contentreader.h"
 #include "text/byteslab.h"
 #include "text/textdecoder.h"
+#include "text/visibletext.h"
 
 #include <QFuture>
 #include <QMutex>
@@ -48,10 +49,11 @@ void finishFile(Chunk &chunk, const QByteArray &path, qsizetype contentStart,
     ++chunk.files;
 }
 
-void appendFile(Chunk &chunk, const QByteArray &path, const QByteArray &text,
+void appendFile(Chunk &chunk, const QByteArray &path, const QByteArray &decoded,
                 const PackFormat &format) {
     chunk.bytes += format.fileBegin(path);
     const qsizetype contentStart = chunk.bytes.size();
+    const QByteArray text = format.cleanContent(decoded);
     if (format.options().lineNumbers)
         appendNumbered(chunk.bytes, text, format);
     else
@@ -70,14 +72,14 @@ void readFile(Chunk &chunk, repo::ContentReader &reader, const repo::ScannedFile
     Result<qsizetype> read = reader.appendTo(f, chunk.bytes);
     if (!read) {
         chunk.bytes.truncate(entryStart);
-        chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": ") + read.error().message;
+        chunk.problems << text::visibleName(f.path) + QStringLiteral(": ") + read.error().message;
         return;
     }
     if (qint64(*read) != f.size) {
         // Counted at another size: packing it would send tokens the meter never counted.
         chunk.bytes.truncate(entryStart);
         chunk.changed << f.path;
-        chunk.problems << QString::fromUtf8(f.path) +
+        chunk.problems << text::visibleName(f.path) +
                               QStringLiteral(": changed since it was counted (%1 bytes then, %2 "
                                              "now), left out; count again to include it")
                                   .arg(f.size)
@@ -85,7 +87,7 @@ void readFile(Chunk &chunk, repo::ContentReader &reader, const repo::ScannedFile
         return;
     }
     const QByteArrayView content(chunk.bytes.constData() + contentStart, *read);
-    if (!numbered && text::isPlainUtf8(content)) {
+    if (!numbered && text::isPlainUtf8(content) && !format.contentNeedsCleaning(content)) {
         finishFile(chunk, f.path, contentStart, format);
         return;
     }
@@ -93,7 +95,7 @@ void readFile(Chunk &chunk, repo::ContentReader &reader, const repo::ScannedFile
     chunk.bytes.truncate(entryStart);
     const text::DecodedText decoded = text::decodeText(raw);
     if (decoded.binary) {
-        chunk.problems << QString::fromUtf8(f.path) + QStringLiteral(": binary content, skipped");
+        chunk.problems << text::visibleName(f.path) + QStringLiteral(": binary content, skipped");
         return;
     }
     appendFile(chunk, f.path, decoded.utf8, format);
@@ -198,10 +200,10 @@ Result<PackStats> writePack(const repo::RepoSnapshot &snap, const std::vector<in
             ++common;
         openDirs.resize(common);
         for (size_t i = common; i < chain.size(); ++i) {
-            head += format.treeLine(snap.depth(chain[i]) - 1, snap.name(chain[i]).toUtf8(), true);
+            head += format.treeLine(snap.depth(chain[i]) - 1, snap.nameBytes(chain[i]), true);
             openDirs.push_back(chain[i]);
         }
-        head += format.treeLine(snap.depth(node) - 1, snap.name(node).toUtf8(), false);
+        head += format.treeLine(snap.depth(node) - 1, snap.nameBytes(node), false);
     }
     head += format.treeEnd();
     head += format.filesBegin();

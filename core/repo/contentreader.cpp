@@ -2,6 +2,7 @@
 #include "repo/contentreader.h"
 
 #include "repo/gitutil.h"
+#include "text/visibletext.h"
 
 #include <QFile>
 
@@ -23,7 +24,7 @@ Error ioError(const ScannedFile &file, int err) {
     return Error::make(
         code, QStringLiteral("Could not read %1: %2. Check that it still exists "
                              "and that you may read it.")
-                  .arg(QString::fromUtf8(file.path), QString::fromLocal8Bit(strerror(err))));
+                  .arg(text::visibleName(file.path), QString::fromLocal8Bit(strerror(err))));
 }
 
 // Reads files by their folder: a descriptor on the last folder is kept, so the files of a
@@ -48,7 +49,7 @@ public:
         if (file.kind == EntryKind::Submodule)
             return Error::make(
                 Error::Code::Usage,
-                QStringLiteral("%1 is a submodule, not a file.").arg(QString::fromUtf8(file.path)));
+                QStringLiteral("%1 is a submodule, not a file.").arg(text::visibleName(file.path)));
         if (file.kind == EntryKind::Symlink) {
             // Git's view of a symlink: its target, never what it points to.
             char buf[4096];
@@ -60,7 +61,7 @@ public:
         if (file.kind != EntryKind::File)
             return Error::make(
                 Error::Code::Usage,
-                QStringLiteral("%1 is a folder, not a file.").arg(QString::fromUtf8(file.path)));
+                QStringLiteral("%1 is a folder, not a file.").arg(text::visibleName(file.path)));
         QByteArray data;
         const Result<qsizetype> n = appendTo(file, data);
         if (!n)
@@ -212,13 +213,13 @@ public:
         if (file.kind == EntryKind::Submodule || isNull(file.blobId))
             return Error::make(Error::Code::Usage,
                                QStringLiteral("%1 has no content at %2 (a submodule?).")
-                                   .arg(QString::fromUtf8(file.path), m_info.ref));
+                                   .arg(text::visibleName(file.path), m_info.ref));
         const git_oid oid = git::toOid(file.blobId);
         git_blob *raw = nullptr;
         if (git_blob_lookup(&raw, m_repo.get(), &oid) != 0)
             return git::lastError(Error::Code::Io,
                                   QStringLiteral("Could not read %1 at %2")
-                                      .arg(QString::fromUtf8(file.path), m_info.ref),
+                                      .arg(text::visibleName(file.path), m_info.ref),
                                   QStringLiteral("The object may be missing (partial clone?); "
                                                  "try `git fetch` or `git fsck`"));
         const git::Blob blob(raw);

@@ -2,6 +2,7 @@
 #include "repo/dirwalker.h"
 
 #include "repo/repolog.h"
+#include "text/visibletext.h"
 
 #include <QString>
 
@@ -296,7 +297,7 @@ void DirWalk::walkDir(int fd, QByteArray &rel, int depth, Shared *shared) {
                 const int err = errno;
                 warnings << QStringLiteral("Could not read folder \"%1\" (%2); its files are "
                                            "not listed. Check its permissions.")
-                                .arg(QString::fromUtf8(rel), QString::fromLocal8Bit(strerror(err)));
+                                .arg(text::visibleName(rel), QString::fromLocal8Bit(strerror(err)));
                 qCWarning(lcRepo) << "cannot open" << rel << strerror(err);
                 continue;
             }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "repo/reposnapshot.h"
 
+#include "text/visibletext.h"
+
+#include <QFile>
+
 #include <algorithm>
 
 namespace reposcope::repo {
@@ -110,9 +114,21 @@ QString RepoSnapshot::name(int node) const {
     if (node == 0) {
         const QString root = m_info.rootPath;
         const qsizetype slash = root.lastIndexOf(QLatin1Char('/'));
-        return slash >= 0 ? root.mid(slash + 1) : root;
+        return text::visibleName(slash >= 0 ? QStringView(root).mid(slash + 1) : QStringView(root));
     }
-    return QString::fromUtf8(m_nodes[node].name);
+    return text::visibleName(m_nodes[node].name);
+}
+
+QByteArray RepoSnapshot::nameBytes(int node) const {
+    if (node == 0) {
+        const QByteArray root = QFile::encodeName(m_info.rootPath);
+        return root.mid(root.lastIndexOf('/') + 1);
+    }
+    return m_nodes[node].name;
+}
+
+QString RepoSnapshot::visiblePath(int node) const {
+    return text::visibleName(path(node));
 }
 
 QByteArray RepoSnapshot::path(int node) const {
@@ -140,6 +156,11 @@ int RepoSnapshot::find(const QByteArray &path) const {
         node = *it;
     }
     return node;
+}
+
+int RepoSnapshot::findVisible(const QString &visiblePath) const {
+    const std::optional<QByteArray> raw = text::rawName(visiblePath);
+    return raw ? find(*raw) : -1;
 }
 
 } // namespace reposcope::repo

@@ -29,14 +29,22 @@ public:
     int depth(int node) const { return m_nodes[node].depth; }
     bool isDirectory(int node) const { return m_nodes[node].file < 0; }
 
-    // Display name (last path component) and repository-relative path ("" for the root).
+    // Display name (last path component): file names are untrusted, so control characters,
+    // invalid UTF-8 and the like are written as visible escapes (text::visibleName).
     QString name(int node) const;
+    // The last path component as raw bytes (the root: its folder name, encoded).
+    QByteArray nameBytes(int node) const;
+    // Repository-relative path as raw bytes ("" for the root): what reads the file.
     QByteArray path(int node) const;
+    // The same path for display, escaped like name(); text::rawName() inverts it.
+    QString visiblePath(int node) const;
     // The scanned file behind a file node; undefined for directories.
     const ScannedFile &file(int node) const { return m_files[m_nodes[node].file]; }
 
-    // Node of a relative path, or -1.
+    // Node of a relative path (raw bytes), or -1.
     int find(const QByteArray &path) const;
+    // Node of a path as visiblePath() shows it (a model cites this form), or -1.
+    int findVisible(const QString &visiblePath) const;
 
 private:
     struct Node {

@@ -81,7 +81,7 @@ TEST(PackWriter, XmlPackIsExactlyAsSpecified) {
                                 "<directory_structure>\n"
                                 "src/\n"
                                 "  util/\n"
-                                "    a&b\"<c>.h\n"
+                                "    a&amp;b\"&lt;c&gt;.h\n" // character data: markup escaped
                                 "  bin.dat\n"
                                 "  main.c\n"
                                 "README.md\n"

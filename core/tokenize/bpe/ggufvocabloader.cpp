@@ -2,6 +2,7 @@
 // The vocabulary embedded in a GGUF model (tokenizer.ggml.*) -> BpeSpec, without loading
 // any weights.
 #include "llm/ggufreader.h"
+#include "text/visibletext.h"
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/bpe/bytelevel.h"
 
@@ -67,12 +68,13 @@ std::optional<PreType> preTypeFor(const QString &pre) {
 
 Error unsupported(const QString &path, const QString &what) {
     return Error::make(Error::Code::InvalidData,
-                       QStringLiteral("%1: unsupported: %2").arg(path, what));
+                       QStringLiteral("%1: unsupported: %2").arg(text::visibleName(path), what));
 }
 
 Error bad(const QString &path, const QString &what) {
     return Error::make(Error::Code::InvalidData,
-                       QStringLiteral("%1: the GGUF vocabulary is unusable: %2").arg(path, what));
+                       QStringLiteral("%1: the GGUF vocabulary is unusable: %2")
+                           .arg(text::visibleName(path), what));
 }
 
 } // namespace
@@ -96,9 +98,10 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &
                                                 "\"llama\"); only GPT-2 style byte-level BPE "
                                                 "(\"gpt2\") is supported"));
     if (model != QLatin1String("gpt2"))
-        return unsupported(path, QStringLiteral("tokenizer.ggml.model = \"%1\"; only GPT-2 style "
-                                                "byte-level BPE (\"gpt2\") is supported")
-                                     .arg(model));
+        return unsupported(
+            path, QStringLiteral("tokenizer.ggml.model = \"%1\"; only GPT-2 style "
+                                 "byte-level BPE (\"gpt2\") is supported")
+                      .arg(text::visibleQuote(modelValue->toBytes().value_or(QByteArray()))));
 
     const llm::GgufValue *tokensValue = info.value("tokenizer.ggml.tokens");
     const QList<QByteArray> *tokens = tokensValue ? tokensValue->stringArray() : nullptr;
@@ -128,7 +131,7 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &
         return unsupported(path, QStringLiteral("pre-tokenizer \"%1\" (tokenizer.ggml.pre); known: "
                                                 "llama3/llama-bpe, qwen2, deepseek-v3, gpt-2, "
                                                 "default")
-                                     .arg(pre));
+                                     .arg(text::visibleQuote(pre)));
 
     BpeSpec spec;
     spec.splitPatterns = preType->patterns;
@@ -154,7 +157,7 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &
                 continue;
             return bad(path, QStringLiteral("token %1 \"%2\" is not in byte-level form")
                                  .arg(i)
-                                 .arg(QString::fromUtf8(text)));
+                                 .arg(text::visibleQuote(text)));
         }
         spec.vocab.emplace_back(raw, int(i));
     }
@@ -172,7 +175,7 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &
             return bad(path, QStringLiteral("merge %1 \"%2\" is not two byte-level tokens "
                                             "separated by a space")
                                  .arg(i)
-                                 .arg(QString::fromUtf8(m)));
+                                 .arg(text::visibleQuote(m)));
         spec.merges.emplace_back(left, right);
     }
 
@@ -182,8 +185,8 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
     spec.id =
         QStringLiteral("gguf:%1:%2").arg(name, QString::fromLatin1(hash.result().toHex().left(8)));
-    spec.displayName =
-        QStringLiteral("%1 (GGUF vocabulary)").arg(info.name.isEmpty() ? name : info.name);
+    spec.displayName = QStringLiteral("%1 (GGUF vocabulary)")
+                           .arg(info.name.isEmpty() ? name : text::visibleQuote(info.name));
     return spec;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Hugging Face tokenizer.json (model.type "BPE", byte-level pre-tokenization) -> BpeSpec.
+#include "text/visibletext.h"
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/bpe/bytelevel.h"
 #include "tokenize/bpe/jsoncounts.h"
@@ -25,13 +26,14 @@ const char *const kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 Error bad(const QString &path, const QString &what) {
-    return Error::make(Error::Code::InvalidData,
-                       QStringLiteral("%1: not a usable tokenizer.json: %2").arg(path, what));
+    return Error::make(
+        Error::Code::InvalidData,
+        QStringLiteral("%1: not a usable tokenizer.json: %2").arg(text::visibleName(path), what));
 }
 
 Error unsupported(const QString &path, const QString &what) {
     return Error::make(Error::Code::InvalidData,
-                       QStringLiteral("%1: unsupported: %2").arg(path, what));
+                       QStringLiteral("%1: unsupported: %2").arg(text::visibleName(path), what));
 }
 
 // Transformers.js (the reference the conformance tests compare with) rewrites this
@@ -75,7 +77,7 @@ std::optional<Error> parseNormalizer(const QString &path, const QJsonValue &n,
         return bad(path, QStringLiteral("a normalizer has no \"type\""));
     return unsupported(path, QStringLiteral("normalizer \"%1\" (only NFC, NFKC and sequences "
                                             "of them)")
-                                 .arg(type));
+                                 .arg(text::visibleQuote(type)));
 }
 
 struct PreTokState {
@@ -119,7 +121,7 @@ std::optional<Error> parsePreTokenizer(const QString &path, const QJsonValue &p,
         if (behavior != QLatin1String("Isolated"))
             return unsupported(path, QStringLiteral("Split pre-tokenizer behavior \"%1\" (only "
                                                     "Isolated)")
-                                         .arg(behavior));
+                                         .arg(text::visibleQuote(behavior)));
         if (o.value(QLatin1String("invert")).toBool(false))
             return unsupported(path, QStringLiteral("inverted Split pre-tokenizer"));
         const QJsonObject pattern = o.value(QLatin1String("pattern")).toObject();
@@ -139,7 +141,7 @@ std::optional<Error> parsePreTokenizer(const QString &path, const QJsonValue &p,
         return bad(path, QStringLiteral("a pre-tokenizer has no \"type\""));
     return unsupported(path, QStringLiteral("pre-tokenizer \"%1\" (only ByteLevel, Split with "
                                             "Isolated and sequences of them)")
-                                 .arg(type));
+                                 .arg(text::visibleQuote(type)));
 }
 
 // "llama3" for .../tokenizer-llama3/models/tokenizer.json, "foo" for foo.json, etc.
@@ -163,14 +165,16 @@ QString nameFor(const QString &path) {
 Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits &limits) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error::make(file.exists() ? Error::Code::Unreadable : Error::Code::NotFound,
-                           QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+        return Error::make(
+            file.exists() ? Error::Code::Unreadable : Error::Code::NotFound,
+            QStringLiteral("%1: cannot open: %2").arg(text::visibleName(path), file.errorString()));
     if (file.size() > limits.maxFileBytes())
         return bad(path, vocabularyFileTooLarge(file.size(), limits));
     const QByteArray bytes = file.readAll();
     if (bytes.size() != file.size())
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("%1: read error: %2").arg(path, file.errorString()));
+        return Error::make(
+            Error::Code::Io,
+            QStringLiteral("%1: read error: %2").arg(text::visibleName(path), file.errorString()));
     if (bytes.isEmpty())
         return bad(path, QStringLiteral("the file is empty"));
     // Counted before the JSON is parsed: a million entries would parse into gigabytes.
@@ -204,8 +208,8 @@ Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits 
     const QJsonObject model = modelValue.toObject();
     const QString modelType = model.value(QLatin1String("type")).toString(QStringLiteral("BPE"));
     if (modelType != QLatin1String("BPE"))
-        return unsupported(
-            path, QStringLiteral("model type \"%1\" (only byte-level BPE)").arg(modelType));
+        return unsupported(path, QStringLiteral("model type \"%1\" (only byte-level BPE)")
+                                     .arg(text::visibleQuote(modelType)));
     if (model.value(QLatin1String("byte_fallback")).toBool(false))
         return unsupported(path, QStringLiteral("SentencePiece-style BPE with byte_fallback (e.g. "
                                                 "Gemma); only byte-level BPE is supported, counts "
@@ -259,14 +263,15 @@ Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits 
         const QJsonValue idValue = it.value();
         const double d = idValue.toDouble(-1);
         if (!idValue.isDouble() || d < 0 || d > 0x7fffffff || d != double(int(d)))
-            return bad(path, QStringLiteral("model.vocab[\"%1\"] is not a token id").arg(it.key()));
+            return bad(path, QStringLiteral("model.vocab[\"%1\"] is not a token id")
+                                 .arg(text::visibleQuote(it.key())));
         const int id = int(d);
         if (!decodeByteLevel(it.key(), raw)) {
             if (addedIds.count(id) != 0)
                 continue; // an added token listed in the vocabulary as well
             return unsupported(path, QStringLiteral("model.vocab token \"%1\" (id %2) is not in "
                                                     "byte-level form")
-                                         .arg(it.key())
+                                         .arg(text::visibleQuote(it.key()))
                                          .arg(id));
         }
         spec.vocab.emplace_back(raw, id);
@@ -288,7 +293,7 @@ Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits 
                 return bad(path, QStringLiteral("model.merges[%1] \"%2\" is not two tokens "
                                                 "separated by one space")
                                      .arg(i)
-                                     .arg(s));
+                                     .arg(text::visibleQuote(s)));
             a = s.left(space);
             b = s.mid(space + 1);
         } else if (m.isArray() && m.toArray().size() == 2 && m.toArray().at(0).isString() &&

@@ -5,6 +5,7 @@
 // {text: id}, "bpe_ranks": text}. bpe_ranks is a set of lines, either compressed
 // ("! <first rank> <base64> <base64> ...": consecutive ranks from the first) or plain
 // ("<base64> <rank>", the .tiktoken format). A token's rank is its id.
+#include "text/visibletext.h"
 #include "tokenize/bpe/bpespec.h"
 
 #include <QCryptographicHash>
@@ -78,13 +79,11 @@ bool parseInt(std::string_view s, long long &value) {
 Error invalid(const QString &path, const QString &what) {
     return Error::make(Error::Code::InvalidData,
                        QStringLiteral("%1 is not a usable tiktoken vocabulary: %2")
-                           .arg(QDir::toNativeSeparators(path), what));
+                           .arg(text::visibleName(QDir::toNativeSeparators(path)), what));
 }
 
 QString shortText(std::string_view s) {
-    QString t =
-        QString::fromUtf8(s.data(), static_cast<qsizetype>(std::min<std::size_t>(s.size(), 40)));
-    return s.size() > 40 ? t + QStringLiteral("…") : t;
+    return text::visibleQuote(QByteArrayView(s.data(), qsizetype(s.size())), 40);
 }
 
 // The tokens bpe_ranks holds, counted before any is decoded: one per plain line, and per
@@ -236,12 +235,13 @@ Result<BpeSpec> loadTiktokenJson(const QString &path, const VocabularyLimits &li
     for (auto it = special.begin(); it != special.end(); ++it) {
         const double v = it.value().toDouble(-1);
         if (!it.value().isDouble() || v < 0 || v != static_cast<double>(static_cast<int>(v)))
-            return invalid(path,
-                           QStringLiteral("special token \"%1\" has no valid id").arg(it.key()));
+            return invalid(path, QStringLiteral("special token \"%1\" has no valid id")
+                                     .arg(text::visibleQuote(it.key())));
         const auto id = static_cast<int>(v);
         if (static_cast<std::size_t>(id) < seen.size() && seen[static_cast<std::size_t>(id)])
-            return invalid(
-                path, QStringLiteral("special token \"%1\" reuses rank %2").arg(it.key()).arg(id));
+            return invalid(path, QStringLiteral("special token \"%1\" reuses rank %2")
+                                     .arg(text::visibleQuote(it.key()))
+                                     .arg(id));
         spec.specialTokens.emplace_back(it.key().toUtf8(), id);
     }
     return spec;
