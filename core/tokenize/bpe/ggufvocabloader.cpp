@@ -155,6 +155,8 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path) {
                                  .arg(i)
                                  .arg(QString::fromUtf8(text)));
         }
+        if (raw.isEmpty())
+            continue; // "": no text is ever that token, and BPE needs every token non-empty
         spec.vocab.emplace_back(raw, int(i));
     }
 
