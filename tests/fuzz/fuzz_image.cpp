@@ -159,7 +159,11 @@ QByteArray withRepairedCrcs(QByteArray png) {
 
 void runOn(const QByteArray &bytes) {
     const QByteArray format = images::sniffFormat(bytes);
-    if (!format.isEmpty() && format != "svg") {
+    // Only a file that passes the truncation check reaches Qt's decoders in prepareImage;
+    // asking Qt for the size of any other can cost what prepareImage never spends (libpng
+    // allocates a chunk's declared length, up to 2 GB, before reading it).
+    const bool reachesQt = images::truncationProblem(bytes, format).isEmpty();
+    if (reachesQt && !format.isEmpty() && format != "svg") {
         const QSize declared = declaredSize(bytes, format);
         if (declared.isValid() && qint64(declared.width()) * declared.height() > kMaxFuzzedPixels)
             return;

@@ -4,7 +4,9 @@
 #include "fuzzcheck.h"
 #include "fuzztargets.h"
 
+#include "../core/imagesamples.h"
 #include "ggufwriter.h"
+#include "images/imageprep.h"
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/bpe/bpetokenizer.h"
 
@@ -12,6 +14,8 @@
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
+
+#include <sys/resource.h>
 
 namespace reposcope::fuzz {
 namespace {
@@ -76,6 +80,32 @@ TEST(FuzzRegressions, EmptyTokenInGgufVocabularyIsNotAToken) {
     for (const auto &[bytes, id] : spec->vocab)
         EXPECT_NE(id, 257) << "the emptied token kept its id";
     EXPECT_FALSE(removed.isEmpty());
+}
+
+long peakRssKb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+// Found by the image loop: an 8×8 PNG of 134 bytes whose second chunk claims 0x57454250
+// (1.4 GB) bytes. libpng allocates a chunk's declared length before reading it, so asking
+// Qt for this file's size took 1.1 GB; prepareImage must refuse it from the chunk walk
+// before any Qt decoder sees it.
+TEST(FuzzRegressions, PngChunkClaimingGigabytesNeverReachesLibpng) {
+    // The seed it came from, with the text chunk's length (right after IHDR) overwritten.
+    QByteArray png = test::withPngText(images::encodeImage(test::quadrants(QSize(8, 8)), "png"),
+                                       "Comment", "fuzz");
+    ASSERT_EQ(png.mid(0x25, 4), QByteArray("tEXt"));
+    png.replace(0x21, 4, QByteArray("WEBP")); // 0x57454250 bytes, big-endian
+    const long before = peakRssKb();
+    const auto prepared =
+        images::prepareImage(png, QStringLiteral("x.png"), images::defaultLimits());
+    ASSERT_FALSE(prepared.ok());
+    EXPECT_TRUE(prepared.error().message.contains(QLatin1String("IEND")))
+        << prepared.error().message.toStdString();
+    EXPECT_EQ(failuresOf(&image::fuzzOne, png), QStringList()); // the target as well
+    EXPECT_LT(peakRssKb() - before, 100 * 1024) << "the header alone took over 100 MB";
 }
 
 } // namespace
