@@ -33,6 +33,15 @@ QString sizeText(QSize s) {
     return QStringLiteral("%1x%2").arg(s.width()).arg(s.height());
 }
 
+// A GIF's logical screen, which Qt allocates whole whatever QImageReader::size() says
+// (a 178-byte GIF declaring 61708×3816 took 940 MB).
+QSize gifScreen(const QByteArray &bytes) {
+    if (bytes.size() < 10)
+        return {};
+    const auto *d = reinterpret_cast<const uchar *>(bytes.constData());
+    return QSize(qFromLittleEndian<quint16>(d + 6), qFromLittleEndian<quint16>(d + 8));
+}
+
 QSize declaredSize(const QByteArray &bytes, const QByteArray &format) {
     QBuffer buffer;
     buffer.setData(bytes);
@@ -164,9 +173,12 @@ void runOn(const QByteArray &bytes) {
     // allocates a chunk's declared length, up to 2 GB, before reading it).
     const bool reachesQt = images::truncationProblem(bytes, format).isEmpty();
     if (reachesQt && !format.isEmpty() && format != "svg") {
-        const QSize declared = declaredSize(bytes, format);
-        if (declared.isValid() && qint64(declared.width()) * declared.height() > kMaxFuzzedPixels)
-            return;
+        for (const QSize declared :
+             {declaredSize(bytes, format), format == "gif" ? gifScreen(bytes) : QSize()}) {
+            if (declared.isValid() &&
+                qint64(declared.width()) * declared.height() > kMaxFuzzedPixels)
+                return;
+        }
     }
     // The cheap checks on their own, as prepareImage calls them.
     (void)images::hasMetadata(bytes, format);
