@@ -17,13 +17,13 @@ namespace reposcope::fuzz {
 namespace {
 
 // Chosen so that the four loops together take a few seconds on one core (RelWithDebInfo):
-// about 0.5 ms an input for GGUF (three reads of a scratch file), 0.3 ms for images and
-// tokenizers, 0.03 ms for SSE.
+// about 0.5 ms an input for GGUF (three reads of a scratch file), 0.2 ms for images and
+// tokenizers, 0.06 ms for SSE.
 int defaultIterations(const QString &target) {
     if (target == QLatin1String("sse"))
         return 20000;
     if (target == QLatin1String("image"))
-        return 2000;
+        return 5000;
     return 4000;
 }
 
