@@ -159,6 +159,8 @@ Result<BpeSpec> loadGgufVocabulary(const QString &path, const VocabularyLimits &
                                  .arg(i)
                                  .arg(text::visibleQuote(text)));
         }
+        if (raw.isEmpty())
+            continue; // "": no text is ever that token, and BPE needs every token non-empty
         spec.vocab.emplace_back(raw, int(i));
     }
 

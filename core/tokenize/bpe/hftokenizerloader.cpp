@@ -274,6 +274,8 @@ Result<BpeSpec> loadHfTokenizerJson(const QString &path, const VocabularyLimits 
                                          .arg(text::visibleQuote(it.key()))
                                          .arg(id));
         }
+        if (raw.isEmpty())
+            continue; // "": no text is ever that token, and BPE needs every token non-empty
         spec.vocab.emplace_back(raw, id);
     }
 
