@@ -18,6 +18,9 @@ enum ExitCode {
     ExitRateLimited = 8,
     ExitServer = 9,  // ask: model not found, 5xx, error inside the stream, protocol
     ExitEngine = 10, // ask --local: the local engine could not start (Node.js, packages, model)
+    // ask: the stream ended but gave no complete answer: cut off at the output token limit,
+    // the whole budget spent thinking, or no answer text at all
+    ExitIncomplete = 11,
 
     ExitCancelled = 130,
 };

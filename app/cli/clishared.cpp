@@ -2,6 +2,7 @@
 #include "clishared.h"
 
 #include "clicommands.h"
+#include "llm/answerend.h"
 #include "repo/reposcanner.h"
 #include "tokenize/tokencache.h"
 #include "tokenize/tokenizerregistry.h"
@@ -41,6 +42,7 @@ const char *const kExitCodes =
     "  8    ask: rate limited, still after the retries\n"
     "  9    ask: the server failed or refused the request (model id, 5xx, error in the stream)\n"
     "  10   ask --local: the local engine could not start or load the model\n"
+    "  11   ask: no complete answer (cut off at the --max-tokens limit, only thinking, or empty)\n"
     "  130  cancelled\n";
 
 QString exitCodesFor(const QString &command) {
@@ -77,6 +79,12 @@ QString cliWording(const QString &message) {
         {QStringLiteral("Deselect files or use Fit to budget."),
          QStringLiteral("Select fewer files.")},
         {QStringLiteral(", or open the folder again with File > Open."), QStringLiteral(".")},
+        {QString::fromLatin1(llm::kCutOffHint),
+         QStringLiteral("Raise the limit with --max-tokens N and ask again, or ask a narrower "
+                        "question.")},
+        {QString::fromLatin1(llm::kThinkingOnlyHint),
+         QStringLiteral("Raise the limit with --max-tokens N and ask again (reasoning models "
+                        "need room to think and then answer), or ask a narrower question.")},
     };
     QString text = message;
     for (const auto &[gui, cli] : kHints)
