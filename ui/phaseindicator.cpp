@@ -416,8 +416,28 @@ void PhaseIndicator::refresh() {
             }
             break;
         case ChatPhase::Done: {
+            // The stream ended; whether it holds a whole answer is the turn's end.
             const QString figures = chatformat::turnFigures(m_turn);
-            text = figures.isEmpty() ? tr("Done.") : tr("Done: %1").arg(figures);
+            switch (m_turn.end()) {
+            case llm::AnswerEnd::Complete:
+                text = figures.isEmpty() ? tr("Done.") : tr("Done: %1").arg(figures);
+                break;
+            case llm::AnswerEnd::CutOff:
+                text = tr("Cut off at the output token limit: Continue, or raise the reserve "
+                          "for the answer · %1")
+                           .arg(figures);
+                break;
+            case llm::AnswerEnd::ThinkingOnly:
+                error = true;
+                text = tr("No answer: the model spent its whole output budget thinking; raise "
+                          "the reserve for the answer · %1")
+                           .arg(figures);
+                break;
+            case llm::AnswerEnd::NoText:
+                error = true;
+                text = tr("Done, but the model wrote no answer text · %1").arg(figures);
+                break;
+            }
             break;
         }
         case ChatPhase::Failed:

@@ -419,11 +419,14 @@ void TranscriptView::insertFooter(QTextCursor &cursor, const llm::Turn &turn) {
         if (turn.endedWithoutAnswer())
             insertLink(tr("Clear failed turns"), QStringLiteral("reposcope:clear-failed"));
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
-    } else if (turn.stats.finishReason == QLatin1String("length")) {
+    } else if (const llm::AnswerEnd end = turn.end(); end != llm::AnswerEnd::Complete) {
+        // Cut off at the token limit, only thinking, or no text: said, with what to do.
         QTextCharFormat note;
         note.setForeground(colors.color(QPalette::PlaceholderText));
         cursor.setBlockFormat(block);
-        cursor.insertText(tr("The answer stopped at the output token limit."), note);
+        cursor.insertText(QStringLiteral("⚠ ") +
+                              llm::answerEndMessage(end, turn.stats, turn.maxOutputTokens),
+                          note);
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
     }
     QString figures = chatformat::turnFigures(turn);

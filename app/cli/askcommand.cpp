@@ -9,6 +9,7 @@
 
 #include "common/figures.h"
 
+#include "llm/answerend.h"
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
 #include "llm/localengine.h"
@@ -177,7 +178,10 @@ int runAsk(const QStringList &arguments) {
     QCommandLineOption listTasks(QStringLiteral("list-tasks"),
                                  QStringLiteral("List the audit templates and exit."));
     QCommandLineOption maxTokens(QStringLiteral("max-tokens"),
-                                 QStringLiteral("Most tokens to generate."), QStringLiteral("N"));
+                                 QStringLiteral("Most tokens to generate. An answer that "
+                                                "reaches it is cut off: said on stderr, exit "
+                                                "code 12."),
+                                 QStringLiteral("N"));
     QCommandLineOption idleTimeout(
         QStringLiteral("idle-timeout"),
         QStringLiteral("Give up after S seconds without any byte from the server (default 600)."),
@@ -439,14 +443,27 @@ int runAsk(const QStringList &arguments) {
             .arg(s.ttftMs >= 0 ? seconds(s.ttftMs) : QStringLiteral("-"), seconds(s.totalMs));
     if (s.usage.promptTokens >= 0)
         summary += QStringLiteral(", prompt %1 tokens").arg(s.usage.promptTokens);
+    if (s.usage.cachedPromptTokens >= 0)
+        summary += QStringLiteral(" (%1 cached)").arg(s.usage.cachedPromptTokens);
     if (s.usage.completionTokens >= 0)
         summary += QStringLiteral(", completion %1 tokens").arg(s.usage.completionTokens);
     if (turn.cost)
         summary += QStringLiteral(", cost $%1").arg(*turn.cost, 0, 'f', 4);
-    const bool complete = turn.phase == llm::ChatPhase::Done;
+    // Done means the stream ended as the protocol says; whether it holds a whole answer is
+    // the turn's end: cut off at the token limit, only thinking, or no text at all.
+    const bool complete = turn.complete();
+    const llm::AnswerEnd end = turn.end();
     int exitCode = ExitOk;
-    if (complete) {
+    if (turn.phase == llm::ChatPhase::Done && end == llm::AnswerEnd::Complete) {
         err() << "done: " << summary << "\n";
+    } else if (turn.phase == llm::ChatPhase::Done) {
+        err() << (llm::isIncomplete(end) ? "cut off: " : "done, but empty: ") << summary << "\n";
+        err() << "error: " << cliWording(llm::answerEndMessage(end, s, target.maxOutputTokens))
+              << "\n";
+        if (llm::isIncomplete(end) && target.maxOutputTokens > 0)
+            err() << "hint: --max-tokens " << 2 * qint64(target.maxOutputTokens)
+                  << " leaves twice the room for the answer (the server may cap it)\n";
+        exitCode = ExitIncomplete;
     } else {
         const llm::ChatError error = turn.error.value_or(llm::ChatError{});
         if (!turn.answer.isEmpty())
@@ -470,6 +487,11 @@ int runAsk(const QStringList &arguments) {
     context.question = question;
     context.askedAt = askedAt;
     context.answerComplete = complete;
+    if (!complete)
+        context.incompleteReason =
+            turn.phase == llm::ChatPhase::Done
+                ? cliWording(llm::answerEndMessage(end, s, target.maxOutputTokens))
+                : cliWording(turn.error.value_or(llm::ChatError{}).message);
     const int written = writeFindings(parser, findingsFlags, turn.answer,
                                       {sel.snapshotPtr(), pack, manifest, packOptions}, context);
     return exitCode == ExitOk ? written : exitCode;

@@ -19,6 +19,9 @@ enum ExitCode {
     ExitServer = 9,  // ask: model not found, 5xx, error inside the stream, protocol
     ExitEngine = 10, // ask --local: the local engine could not start (Node.js, packages, model)
     ExitSecretsFound = 11, // scan: at least one secret
+    // ask: the stream ended but gave no complete answer: cut off at the output token limit,
+    // the whole budget spent thinking, or no answer text at all
+    ExitIncomplete = 12,
 
     ExitCancelled = 130,
 };

@@ -2,9 +2,9 @@
 #include "clishared.h"
 
 #include "clicommands.h"
-#include "terminaloutput.h"
-
+#include "llm/answerend.h"
 #include "repo/reposcanner.h"
+#include "terminaloutput.h"
 #include "tokenize/tokencache.h"
 #include "tokenize/tokenizerregistry.h"
 
@@ -47,6 +47,7 @@ const char *const kExitCodes =
     "  9    ask: the server failed or refused the request (model id, 5xx, error in the stream)\n"
     "  10   ask --local: the local engine could not start or load the model\n"
     "  11   scan: secrets were found\n"
+    "  12   ask: no complete answer (cut off at the --max-tokens limit, only thinking, or empty)\n"
     "  130  cancelled\n";
 
 QString exitCodesFor(const QString &command) {
@@ -56,7 +57,7 @@ QString exitCodesFor(const QString &command) {
                              : command == QLatin1String("pack") ? QList<int>{0, 1, 2, 3, 4, 130}
                              : command == QLatin1String("scan")
                                  ? QList<int>{0, 1, 2, 3, 4, 11, 130}
-                                 : QList<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130};
+                                 : QList<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 130};
     const QString prefix = command + QStringLiteral(": ");
     QString text;
     for (const QString &line : QString::fromLatin1(kExitCodes).split(QLatin1Char('\n'))) {
@@ -85,6 +86,12 @@ QString cliWording(const QString &message) {
         {QStringLiteral("Deselect files or use Fit to budget."),
          QStringLiteral("Select fewer files.")},
         {QStringLiteral(", or open the folder again with File > Open."), QStringLiteral(".")},
+        {QString::fromLatin1(llm::kCutOffHint),
+         QStringLiteral("Raise the limit with --max-tokens N and ask again, or ask a narrower "
+                        "question.")},
+        {QString::fromLatin1(llm::kThinkingOnlyHint),
+         QStringLiteral("Raise the limit with --max-tokens N and ask again (reasoning models "
+                        "need room to think and then answer), or ask a narrower question.")},
     };
     QString text = message;
     for (const auto &[gui, cli] : kHints)

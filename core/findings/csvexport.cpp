@@ -61,7 +61,11 @@ QByteArray toCsv(const QList<Finding> &findings, const ExportContext &context) {
         QStringLiteral("triage"),
         QStringLiteral("triage note"),
         QStringLiteral("fingerprint"),
+        QStringLiteral("answer"),
     });
+    // On every row, so a filter or a spreadsheet that keeps some rows still knows.
+    const QString answer =
+        context.answerComplete ? QStringLiteral("complete") : QStringLiteral("partial");
     for (const Finding &f : findings) {
         const ExportLocation location = exportLocation(f.citation, f.resolved);
         const Triage triage = triageOf(f, context);
@@ -80,6 +84,7 @@ QByteArray toCsv(const QList<Finding> &findings, const ExportContext &context) {
             triageName(triage.state),
             triage.note,
             fingerprint(f),
+            answer,
         });
     }
     return csv.toUtf8();

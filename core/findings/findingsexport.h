@@ -23,6 +23,7 @@ struct ExportContext {
     QDateTime askedAt;                   // UTC
     const TriageStore *triage = nullptr; // optional: triage states and notes to include
     bool answerComplete = true;          // false: the answer was cut off (said in every export)
+    QString incompleteReason;            // why it is not complete ("" = not known), said with it
 };
 
 // SARIF 2.1.0: one run; tool.driver with rules from the categories; levels from the
@@ -34,7 +35,9 @@ struct ExportContext {
 // "unverified", "pending"), "locationVerified" (the place exists) and "quoteVerified" (the
 // quote was found: false for "located") and triage in properties; the level stays the
 // severity's whatever the status, as SARIF consumers rank by level; a
-// suppression for findings triaged as false positive. UTF-8 JSON, indented.
+// suppression for findings triaged as false positive. A partial answer makes the
+// invocation unsuccessful (executionSuccessful false) with a warning notification that
+// says why, and run.properties.answerComplete false. UTF-8 JSON, indented.
 QByteArray toSarif(const QList<Finding> &findings, const ExportContext &context);
 
 // A Markdown report: a header with the context, a summary table by severity and status,
@@ -43,7 +46,8 @@ QByteArray toSarif(const QList<Finding> &findings, const ExportContext &context)
 QByteArray toMarkdown(const QList<Finding> &findings, const ExportContext &context);
 
 // CSV (RFC 4180, UTF-8, header row): severity, title, category, path, start line,
-// end line, status, note, quote, explanation, flow, triage, triage note, fingerprint.
+// end line, status, note, quote, explanation, flow, triage, triage note, fingerprint,
+// answer ("complete", or "partial" for every finding of a cut-off answer).
 QByteArray toCsv(const QList<Finding> &findings, const ExportContext &context);
 
 } // namespace reposcope::findings

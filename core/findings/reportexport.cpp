@@ -213,9 +213,13 @@ QByteArray toMarkdown(const QList<Finding> &findings, const ExportContext &conte
     if (!context.repositoryName.isEmpty())
         md += QStringLiteral(": ") + escaped(context.repositoryName);
     md += QStringLiteral("\n\n");
-    if (!context.answerComplete)
+    if (!context.answerComplete) {
         md += QStringLiteral("> **Partial answer:** the answer was cut off; findings may be "
-                             "missing.\n\n");
+                             "missing.");
+        if (!context.incompleteReason.isEmpty())
+            md += QLatin1Char(' ') + escaped(context.incompleteReason);
+        md += QStringLiteral("\n\n");
+    }
     contextTable(md, context);
     if (!context.question.trimmed().isEmpty()) {
         md += QStringLiteral("**Question:**\n\n");

@@ -228,19 +228,24 @@ QJsonObject runProperties(const ExportContext &context) {
     add("task", context.task);
     add("question", context.question);
     properties.insert(QStringLiteral("answerComplete"), context.answerComplete);
+    if (!context.answerComplete)
+        add("incompleteReason", context.incompleteReason);
     return properties;
 }
 
 QJsonObject invocation(const ExportContext &context) {
-    QJsonObject invocation{{QStringLiteral("executionSuccessful"), true}};
+    // A partial answer is an analysis that did not run to its end: the findings it holds are
+    // real, the ones it would have held are missing.
+    QJsonObject invocation{{QStringLiteral("executionSuccessful"), context.answerComplete}};
     if (context.askedAt.isValid())
         invocation.insert(QStringLiteral("startTimeUtc"),
                           context.askedAt.toUTC().toString(Qt::ISODateWithMs));
     if (!context.answerComplete) {
-        const QJsonObject notification{
-            {QStringLiteral("level"), QStringLiteral("warning")},
-            {QStringLiteral("message"),
-             message(QStringLiteral("The answer was cut off; findings may be missing."))}};
+        QString text = QStringLiteral("The answer was cut off; findings may be missing.");
+        if (!context.incompleteReason.isEmpty())
+            text += QLatin1Char(' ') + context.incompleteReason;
+        const QJsonObject notification{{QStringLiteral("level"), QStringLiteral("warning")},
+                                       {QStringLiteral("message"), message(text)}};
         invocation.insert(QStringLiteral("toolExecutionNotifications"), QJsonArray{notification});
     }
     return invocation;

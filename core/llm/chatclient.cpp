@@ -264,8 +264,9 @@ void ChatClient::scheduleRetry(const ChatError &why) {
         return;
     }
     qint64 delayMs = 0;
-    if (why.retryAfterSeconds) {
-        delayMs = std::max<qint64>(0, qint64(*why.retryAfterSeconds) * 1000);
+    if (why.retryAfterMs || why.retryAfterSeconds) {
+        delayMs = std::max<qint64>(0, why.retryAfterMs ? *why.retryAfterMs
+                                                       : qint64(*why.retryAfterSeconds) * 1000);
         if (delayMs > m_policy.maxDelayMs) {
             ChatError error = why;
             error.message =

@@ -19,6 +19,19 @@ constexpr qsizetype kMaxErrorBody = 64 * 1024;
 // A whole non-streamed completion: generous (a long answer), but bounded.
 constexpr qsizetype kMaxJsonBody = 64 * 1024 * 1024;
 
+// A stream that ended well-formed but said nothing at all: no answer text, no reasoning, no
+// finish reason (a bare `[DONE]`, or an empty completion). Never an empty success.
+ChatError nothingAnswered(const QString &provider, int httpStatus) {
+    ChatError error;
+    error.kind = ChatError::Kind::Protocol;
+    error.httpStatus = httpStatus;
+    error.message = ChatClient::tr("%1 ended the stream without an answer: no text and no finish "
+                                   "reason came before its end marker. Check the model id and "
+                                   "the server's log, then try again.")
+                        .arg(provider);
+    return error;
+}
+
 } // namespace
 
 void ChatClient::onMetaDataChanged() {
@@ -164,8 +177,10 @@ void ChatClient::handleChunk(const StreamChunk &chunk) {
     if (!chunk.finishReason.isEmpty())
         m_stats.finishReason = chunk.finishReason;
     if (chunk.error) {
-        ChatError error = fromStreamError(chunk.error->message, chunk.error->type,
-                                          chunk.error->code, providerName());
+        // Before any answer text the error is the whole outcome, not a break in an answer.
+        ChatError error =
+            fromStreamError(chunk.error->message, chunk.error->type, chunk.error->code,
+                            providerName(), !m_text.isEmpty(), chunk.error->upstreamProvider);
         error.httpStatus = m_httpStatus;
         fail(std::move(error));
         return;
@@ -173,7 +188,10 @@ void ChatClient::handleChunk(const StreamChunk &chunk) {
     if (chunk.done) {
         // [DONE] ends the answer even if the server keeps the response open.
         m_sawDone = true;
-        finish(ChatPhase::Done);
+        if (!contentArrived() && m_stats.finishReason.isEmpty())
+            fail(nothingAnswered(providerName(), m_httpStatus));
+        else
+            finish(ChatPhase::Done);
     }
 }
 
@@ -193,7 +211,11 @@ void ChatClient::finishJsonBody() {
     StreamChunk whole = chunk;
     whole.done = false; // the end of the body is the end of the answer
     handleChunk(whole);
-    if (generation == m_generation)
+    if (generation != m_generation)
+        return;
+    if (!contentArrived() && m_stats.finishReason.isEmpty())
+        fail(nothingAnswered(providerName(), m_httpStatus));
+    else
         finish(ChatPhase::Done);
 }
 

@@ -37,6 +37,7 @@ struct BodyInfo {
     QString message; // the server's words (full; cut() for display)
     QString type;
     QString code;
+    QString upstream; // OpenRouter's metadata.provider_name
     bool html = false;
     std::optional<qint64> nPromptTokens; // llama-server exceed_context_size_error
     std::optional<qint64> nCtx;
@@ -57,6 +58,7 @@ void readErrorObject(const QJsonObject &e, BodyInfo &info) {
     info.nCtx = jsonInteger(e, QLatin1String("n_ctx"));
     // OpenRouter wraps the upstream provider's own text in metadata.raw
     const QJsonObject metadata = e.value(QLatin1String("metadata")).toObject();
+    info.upstream = jsonText(metadata.value(QLatin1String("provider_name")));
     const QString raw = jsonText(metadata.value(QLatin1String("raw")));
     if (!raw.isEmpty() && !info.message.contains(raw))
         info.message += (info.message.isEmpty() ? QString() : QStringLiteral(": ")) + raw;
@@ -289,8 +291,8 @@ QByteArray header(const RawHeaders &headers, const char *name) {
     return QByteArray();
 }
 
-// Groq's reset durations, Go style: "7.66s", "2m59.56s", "1h2m", "450ms".
-std::optional<int> parseGoDuration(const QByteArray &value) {
+// Groq's reset durations, Go style: "7.66s", "2m59.56s", "1h2m", "450ms"; milliseconds.
+std::optional<qint64> parseGoDuration(const QByteArray &value) {
     static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ms|h|m|s)"));
     const QString text = QString::fromLatin1(value.trimmed());
     if (text.isEmpty())
@@ -312,14 +314,25 @@ std::optional<int> parseGoDuration(const QByteArray &value) {
     }
     if (consumed != text.size() || consumed == 0 || seconds > INT_MAX)
         return std::nullopt;
-    return int(std::ceil(seconds));
+    return qint64(std::ceil(seconds * 1000));
 }
 
-std::optional<int> retryAfterFrom(const RawHeaders &headers) {
-    if (const QByteArray v = header(headers, "retry-after"); !v.isEmpty())
-        if (const auto s = parseRetryAfter(v))
-            return s;
-    // Groq: the reset of whichever budget is exhausted; tokens if unclear.
+// The wait in milliseconds the headers ask for. The explicit ones (retry-after-ms, which
+// OpenAI and Azure send, and Retry-After in seconds or as a date) say when a retry may
+// succeed: the shortest of them is the soonest the server allows. Only without them do
+// Groq's budget resets stand in: the reset of whichever budget is exhausted, tokens if
+// unclear.
+std::optional<qint64> retryAfterFrom(const RawHeaders &headers) {
+    std::optional<qint64> explicitWait;
+    const auto consider = [&explicitWait](std::optional<qint64> ms) {
+        if (ms && (!explicitWait || *ms < *explicitWait))
+            explicitWait = ms;
+    };
+    consider(parseRetryAfterMs(header(headers, "retry-after-ms")));
+    if (const auto s = parseRetryAfter(header(headers, "retry-after")))
+        consider(qint64(*s) * 1000);
+    if (explicitWait)
+        return explicitWait;
     const QByteArray remainingRequests = header(headers, "x-ratelimit-remaining-requests");
     const auto requests = parseGoDuration(header(headers, "x-ratelimit-reset-requests"));
     const auto tokens = parseGoDuration(header(headers, "x-ratelimit-reset-tokens"));
@@ -328,6 +341,29 @@ std::optional<int> retryAfterFrom(const RawHeaders &headers) {
     if (tokens)
         return tokens;
     return requests;
+}
+
+// Sets both forms of the wait: to the millisecond for the retry timer, in whole seconds
+// (rounded up) for messages.
+void setRetryAfter(ChatError &e, const RawHeaders &headers) {
+    e.retryAfterMs = retryAfterFrom(headers);
+    if (e.retryAfterMs)
+        e.retryAfterSeconds = int(std::min<qint64>((*e.retryAfterMs + 999) / 1000, INT_MAX));
+}
+
+// "Bad Gateway" for 502, "Gateway Timeout" for 504.
+QString gatewayReason(int status) {
+    return status == 502 ? QStringLiteral("Bad Gateway") : QStringLiteral("Gateway Timeout");
+}
+
+// "upstream provider Fireworks, code 502": who and which code, when the error names them.
+QString sourceNote(const QString &upstream, const QString &code) {
+    QStringList parts;
+    if (!upstream.isEmpty())
+        parts << QStringLiteral("upstream provider ") + cut(upstream);
+    if (!code.isEmpty())
+        parts << QStringLiteral("code ") + cut(code);
+    return parts.join(QStringLiteral(", "));
 }
 
 // `server` is the suffix built in classifyHttpError: the server's words, or a note that it
@@ -355,12 +391,14 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
     ChatError e;
     e.httpStatus = status;
     e.serverMessage = info.html ? QString() : cut(info.message);
+    const QString source = sourceNote(info.upstream, info.code);
     const QString server =
         info.html ? QStringLiteral("The server answered with an HTML page (HTTP %1), not an API "
                                    "error: check the base URL.")
                         .arg(status)
         : e.serverMessage.isEmpty() ? QString()
-                                    : QStringLiteral("Server says: ") + e.serverMessage;
+        : source.isEmpty()          ? QStringLiteral("Server says: ") + e.serverMessage
+                           : QStringLiteral("Server says (%1): %2").arg(source, e.serverMessage);
 
     // Content first: a Groq 413 can be either of two very different things.
     if (status != 429 && mentionsPerMinuteLimit(info))
@@ -402,7 +440,7 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
     case 408:
         e.kind = ChatError::Kind::Timeout;
         e.retryable = true;
-        e.retryAfterSeconds = retryAfterFrom(headers);
+        setRetryAfter(e, headers);
         e.message = QStringLiteral("%1 timed out waiting for the request (HTTP 408). Try again; "
                                    "a smaller request uploads faster.")
                         .arg(provider);
@@ -419,7 +457,7 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
         }
         e.kind = ChatError::Kind::RateLimited;
         e.retryable = true;
-        e.retryAfterSeconds = retryAfterFrom(headers);
+        setRetryAfter(e, headers);
         e.message =
             e.retryAfterSeconds
                 ? QStringLiteral("%1 is rate-limiting this key (HTTP 429). Retry in %2 s.")
@@ -445,7 +483,7 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
     if (status == 503) {
         e.kind = ChatError::Kind::ServerError;
         e.retryable = true;
-        e.retryAfterSeconds = retryAfterFrom(headers);
+        setRetryAfter(e, headers);
         e.message = withServerWords(
             (e.retryAfterSeconds
                  ? QStringLiteral("%1 is overloaded or down for now (HTTP 503). Retry in %2 s.")
@@ -454,6 +492,34 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
                  : QStringLiteral("%1 is overloaded or down for now (HTTP 503). Retry shortly.")
                        .arg(provider)),
             server);
+        return e;
+    }
+    if (status == 502 || status == 504) {
+        // A proxy or gateway (nginx, Cloudflare, a load balancer, OpenRouter in front of its
+        // upstream) got no answer from the server behind it: as transient as a 503.
+        e.kind = ChatError::Kind::ServerError;
+        e.retryable = true;
+        setRetryAfter(e, headers);
+        const QString when = e.retryAfterMs && *e.retryAfterMs >= 1000
+                                 ? QStringLiteral("Retry in %1 s").arg(*e.retryAfterSeconds)
+                                 : QStringLiteral("Retry shortly");
+        if (info.html) {
+            e.message = QStringLiteral("%1: the proxy/gateway returned %2 %3. The server answered "
+                                       "with an HTML page (HTTP %2), not an API error: the "
+                                       "proxy did not get an answer from the server behind it. "
+                                       "%4; if it persists, check that server and the base URL.")
+                            .arg(provider)
+                            .arg(status)
+                            .arg(gatewayReason(status), when);
+        } else {
+            e.message = withServerWords(
+                QStringLiteral("%1: the proxy/gateway returned %2 %3: the server behind it did "
+                               "not answer. %4, or choose another provider.")
+                    .arg(provider)
+                    .arg(status)
+                    .arg(gatewayReason(status), when),
+                server);
+        }
         return e;
     }
     if (status >= 500 && status < 600) {
@@ -480,7 +546,8 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
 }
 
 ChatError fromStreamError(const QString &message, const QString &type, const QString &code,
-                          const QString &providerName) {
+                          const QString &providerName, bool answerStarted,
+                          const QString &upstreamProvider) {
     BodyInfo info;
     info.message = message;
     info.type = type;
@@ -496,15 +563,23 @@ ChatError fromStreamError(const QString &message, const QString &type, const QSt
 
     ChatError e;
     e.serverMessage = cut(message);
+    // "(upstream provider DeepInfra, code 502)": who failed behind a router, and how.
+    QString source = sourceNote(upstreamProvider, code);
+    if (!source.isEmpty())
+        source = QStringLiteral(" (") + source + QLatin1Char(')');
     static const QRegularExpression rateWords =
         re("rate.?limit|too many requests|rate_limit_exceeded");
     if (code == QLatin1String("429") || code == QLatin1String("rate_limit_exceeded") ||
         rateWords.match(message).hasMatch()) {
         e.kind = ChatError::Kind::RateLimited;
         e.retryable = true;
-        e.message = QStringLiteral("%1 hit a rate limit mid-answer; the partial answer is kept. "
-                                   "Wait a moment and continue.")
-                        .arg(provider);
+        e.message = answerStarted
+                        ? QStringLiteral("%1 hit a rate limit mid-answer%2; the partial answer is "
+                                         "kept. Wait a moment and continue.")
+                              .arg(provider, source)
+                        : QStringLiteral("%1 hit a rate limit before answering%2. Wait a moment "
+                                         "and try again.")
+                              .arg(provider, source);
         return e;
     }
     if (code == QLatin1String("402")) {
@@ -514,9 +589,16 @@ ChatError fromStreamError(const QString &message, const QString &type, const QSt
         return e;
     }
     e.kind = ChatError::Kind::StreamError;
-    e.message = QStringLiteral("%1 reported an error mid-answer: %2. The partial answer is kept.")
-                    .arg(provider, e.serverMessage.isEmpty() ? QStringLiteral("no details")
-                                                             : e.serverMessage);
+    const QString words =
+        e.serverMessage.isEmpty() ? QStringLiteral("no details") : e.serverMessage;
+    e.message = answerStarted
+                    ? QStringLiteral("%1 reported an error mid-answer%2: %3. The partial answer "
+                                     "is kept.")
+                          .arg(provider, source, words)
+                    : QStringLiteral("%1: the server reported an error before answering%2: %3. "
+                                     "Nothing was answered; try again, or choose another model "
+                                     "or provider.")
+                          .arg(provider, source, words);
     return e;
 }
 

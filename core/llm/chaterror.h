@@ -40,7 +40,8 @@ struct ChatError {
     QString message;       // what happened and what to do
     QString serverMessage; // the server's own text, if any
     bool retryable = false;
-    std::optional<int> retryAfterSeconds;
+    std::optional<int> retryAfterSeconds; // the wait the server asked for, rounded up
+    std::optional<qint64> retryAfterMs;   // the same wait to the millisecond (retry-after-ms)
     // Context overflow figures, when the server states them.
     std::optional<qint64> promptTokens;
     std::optional<qint64> contextLimit;
@@ -55,7 +56,9 @@ using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // Classifies an HTTP error response (status >= 400) from its status, body and headers.
 // Recognises the overflow wordings of PROVIDERS.md (Groq, Together, Fireworks, vLLM,
-// llama-server, LM Studio, Ollama), Groq's TPM 413, Retry-After in seconds or HTTP-date.
+// llama-server, LM Studio, Ollama), Groq's TPM 413, and the wait to retry after: the
+// shortest of `retry-after-ms` and `Retry-After` (seconds or HTTP-date), else Groq's reset
+// headers. A 502/504 (a proxy or gateway, often with an HTML page) is retryable like a 503.
 // `providerName` is used in messages ("Groq rejected the API key ...").
 ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders &headers,
                             const QString &providerName);
@@ -64,11 +67,17 @@ ChatError classifyHttpError(int status, const QByteArray &body, const RawHeaders
 ChatError classifyNetworkError(QNetworkReply::NetworkError code, const QString &errorString,
                                bool midStream, const QString &host);
 
-// An error object received inside a stream.
+// An error object received inside a stream. `answerStarted`: answer text had arrived
+// before it (the message then says the partial answer is kept; otherwise that the server
+// failed before answering). `upstreamProvider`: who really failed behind a router
+// (OpenRouter's metadata.provider_name), named in the message with the code.
 ChatError fromStreamError(const QString &message, const QString &type, const QString &code,
-                          const QString &providerName);
+                          const QString &providerName, bool answerStarted = true,
+                          const QString &upstreamProvider = QString());
 
-// Parses a Retry-After value: delta-seconds or an HTTP-date (relative to `now`).
+// Parses a Retry-After value: delta-seconds or an HTTP-date (relative to now).
 std::optional<int> parseRetryAfter(const QByteArray &value);
+// Parses a retry-after-ms value (OpenAI, Azure): milliseconds, possibly fractional.
+std::optional<qint64> parseRetryAfterMs(const QByteArray &value);
 
 } // namespace reposcope::llm

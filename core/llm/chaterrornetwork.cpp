@@ -107,6 +107,14 @@ ChatError classifyNetworkError(QNetworkReply::NetworkError code, const QString &
     return e;
 }
 
+std::optional<qint64> parseRetryAfterMs(const QByteArray &value) {
+    bool ok = false;
+    const double ms = value.trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(ms) || ms < 0)
+        return std::nullopt;
+    return qint64(std::min(std::ceil(ms), 9.0e15));
+}
+
 std::optional<int> parseRetryAfter(const QByteArray &value) {
     const QByteArray v = value.trimmed();
     if (v.isEmpty())

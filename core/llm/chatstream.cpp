@@ -54,6 +54,19 @@ std::optional<TokenUsage> usageFrom(const QJsonValue &value) {
         usage.cachedPromptTokens = integer(details.toObject(), QLatin1String("cached_tokens"));
     if (usage.cachedPromptTokens < 0) // DeepSeek's spelling
         usage.cachedPromptTokens = integer(o, QLatin1String("prompt_cache_hit_tokens"));
+    // Anthropic's names: input_tokens leaves out the prompt read from or written to the cache.
+    const qint64 cacheRead = integer(o, QLatin1String("cache_read_input_tokens"));
+    if (usage.cachedPromptTokens < 0)
+        usage.cachedPromptTokens = cacheRead;
+    if (usage.promptTokens < 0) {
+        const qint64 input = integer(o, QLatin1String("input_tokens"));
+        if (input >= 0)
+            usage.promptTokens =
+                input + std::max<qint64>(cacheRead, 0) +
+                std::max<qint64>(integer(o, QLatin1String("cache_creation_input_tokens")), 0);
+    }
+    if (usage.completionTokens < 0)
+        usage.completionTokens = integer(o, QLatin1String("output_tokens"));
     if (!usage.valid())
         return std::nullopt;
     return usage;
@@ -90,6 +103,13 @@ std::optional<StreamError> errorFrom(const QJsonValue &value) {
     error.message = jsonText(o.value(QLatin1String("message")));
     error.type = jsonText(o.value(QLatin1String("type")));
     error.code = jsonText(o.value(QLatin1String("code")));
+    // OpenRouter: {"code": 502, "message": "Provider returned error", "metadata":
+    // {"provider_name": "...", "raw": "the upstream's own words"}}
+    const QJsonObject metadata = o.value(QLatin1String("metadata")).toObject();
+    error.upstreamProvider = jsonText(metadata.value(QLatin1String("provider_name")));
+    const QString raw = jsonText(metadata.value(QLatin1String("raw")));
+    if (!raw.isEmpty() && !error.message.contains(raw))
+        error.message += (error.message.isEmpty() ? QString() : QStringLiteral(": ")) + raw;
     if (error.message.isEmpty()) // keep something a person can read
         error.message = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
     return error;
@@ -205,9 +225,16 @@ StreamChunk decodeChatChunk(const SseEvent &event) {
     const QJsonValue timings = root.value(QLatin1String("timings"));
     if (timings.isObject()) {
         recognised = true;
+        const std::optional<TokenUsage> timed = usageFromTimings(timings);
         if (!chunk.usage)
-            chunk.usage = usageFromTimings(timings);
+            chunk.usage = timed;
+        else if (chunk.usage->cachedPromptTokens < 0 && timed) // llama-server's last chunk
+            chunk.usage->cachedPromptTokens = timed->cachedPromptTokens;
     }
+    // llama-server's native completion names the reused prefix `tokens_cached`.
+    if (const qint64 cached = integer(root, QLatin1String("tokens_cached"));
+        cached >= 0 && chunk.usage && chunk.usage->cachedPromptTokens < 0)
+        chunk.usage->cachedPromptTokens = cached;
 
     const QJsonValue progress = root.value(QLatin1String("prompt_progress"));
     if (progress.isObject()) {

@@ -33,6 +33,7 @@ struct StreamError {
     QString message;
     QString type;
     QString code;
+    QString upstreamProvider; // OpenRouter's metadata.provider_name: who really failed
 };
 
 // What one SSE event of an OpenAI-compatible chat-completions stream said.
@@ -51,8 +52,10 @@ struct StreamChunk {
 // Decodes the data of one SSE event into a StreamChunk. Understands the variants of
 // PROVIDERS.md: usage in a final chunk with `choices: []` (OpenAI, vLLM, Ollama),
 // `x_groq.usage` / `x_groq.error` (Groq), usage on every chunk (vLLM
-// continuous_usage_stats), llama-server's `timings`, `prompt_progress` and a first delta
-// with `content: null`, OpenRouter's error events. Stateless; cheap.
+// continuous_usage_stats), llama-server's `timings` (whose `cache_n` also completes a
+// `usage` without cached figures), `prompt_progress` and a first delta with
+// `content: null`, OpenRouter's error events (with metadata.provider_name), Anthropic's
+// usage names (input_tokens, output_tokens, cache_read_input_tokens). Stateless; cheap.
 StreamChunk decodeChatChunk(const SseEvent &event);
 
 } // namespace reposcope::llm

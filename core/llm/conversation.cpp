@@ -196,6 +196,7 @@ void Conversation::start(int index) {
     turn.providerId = m_target.providerId;
     turn.model = m_target.model;
     turn.phase = ChatPhase::Preparing;
+    turn.maxOutputTokens = m_target.maxOutputTokens;
     turn.startedAt = QDateTime::currentDateTimeUtc();
     turn.promptTokensEstimate =
         m_packTokens + (m_system.size() + turn.question.toUtf8().size()) / 4;

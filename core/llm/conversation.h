@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "llm/answerend.h"
 #include "llm/chatclient.h"
 
 #include <QByteArray>
@@ -48,7 +49,14 @@ struct Turn {
     bool continuation = false; // this turn continues the previous partial answer
     QDateTime startedAt;       // UTC, when the request was started
     bool cleared = false;      // removed from view by clearFailed(): not shown, never sent
-    bool complete() const { return phase == ChatPhase::Done; }
+    int maxOutputTokens = 0;   // what the request kept for the answer (0: server's default)
+    // How a Done turn ended (Complete for the other phases, whose error says the rest).
+    AnswerEnd end() const {
+        return phase == ChatPhase::Done ? answerEnd(answer, reasoning, stats.finishReason)
+                                        : AnswerEnd::Complete;
+    }
+    // Done, and not stopped by the output token limit: a cut-off answer can be continued.
+    bool complete() const { return phase == ChatPhase::Done && !isIncomplete(end()); }
     // Ended (failed or stopped) before any answer arrived: nothing of it is sent again.
     bool endedWithoutAnswer() const {
         return (phase == ChatPhase::Failed || phase == ChatPhase::Cancelled) && answer.isEmpty();

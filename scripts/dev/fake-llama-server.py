@@ -108,16 +108,22 @@ class Handler(BaseHTTPRequestHandler):
         if args.stall_after == 0:
             time.sleep(args.stall_s)
         event({"choices": [{"index": 0, "delta": {"role": "assistant", "content": None}}]})
-        pieces = words(self.server.answer)
-        for i, piece in enumerate(pieces):
+        # Like llama-server, each piece counts as a token against the request's max_tokens;
+        # --think pieces of reasoning come first and count too.
+        thinking = [("reasoning_content", "Thinking about the files. ")] * args.think
+        pieces = thinking + [("content", p) for p in words(self.server.answer)]
+        limit = request.get("max_tokens") or len(pieces)
+        finish = "length" if len(pieces) > limit else "stop"
+        pieces = pieces[:limit]
+        for i, (field, piece) in enumerate(pieces):
             if i > 0 and i == args.stall_after:
                 time.sleep(args.stall_s)
-            chunk = {"choices": [{"index": 0, "delta": {"content": piece}}]}
+            chunk = {"choices": [{"index": 0, "delta": {field: piece}}]}
             if request.get("timings_per_token"):
                 chunk["timings"] = {"predicted_n": i + 1}
             event(chunk)
             time.sleep(1.0 / args.tps)
-        event({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+        event({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}],
                "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(pieces),
                          "total_tokens": prompt_tokens + len(pieces)}})
         event(b"[DONE]")
@@ -139,6 +145,9 @@ def main():
                         help="go silent after N answer pieces (0: before the first token)")
     parser.add_argument("--stall-s", type=float, default=60.0,
                         help="how long a stall lasts before the answer goes on (default 60)")
+    parser.add_argument("--think", type=int, default=0, metavar="N",
+                        help="send N pieces of reasoning_content before the answer (with a low "
+                             "reserve for the answer: a reasoning-only answer cut off by length)")
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.args = args

@@ -112,7 +112,8 @@ TEST_F(TextExports, CsvRoundTripsEveryField) {
                                    QStringLiteral("status"), QStringLiteral("note"),
                                    QStringLiteral("quote"), QStringLiteral("explanation"),
                                    QStringLiteral("flow"), QStringLiteral("triage"),
-                                   QStringLiteral("triage note"), QStringLiteral("fingerprint")}));
+                                   QStringLiteral("triage note"), QStringLiteral("fingerprint"),
+                                   QStringLiteral("answer")}));
     for (int i = 0; i < m_findings.size(); ++i) {
         const Finding &f = m_findings[i];
         const QStringList row = records->at(i + 1);
@@ -125,6 +126,7 @@ TEST_F(TextExports, CsvRoundTripsEveryField) {
         EXPECT_EQ(row[8], f.quote);
         EXPECT_EQ(row[9], f.explanation);
         EXPECT_EQ(row[13], fingerprint(f));
+        EXPECT_EQ(row[14], QStringLiteral("complete"));
     }
     const auto row = [&records](int i) { return records->at(i + 1); };
     EXPECT_EQ(row(0)[3], QStringLiteral("api/user.go"));

@@ -375,6 +375,7 @@ TEST_F(SarifExport, ValidAgainstTheOfficialSchema) {
     };
     ExportContext partial = m_context;
     partial.answerComplete = false;
+    partial.incompleteReason = QStringLiteral("The answer stopped at the output token limit.");
     partial.commit.clear();
     const QList<QPair<QString, QByteArray>> logs{
         {QStringLiteral("rich.sarif"), toSarif(m_findings, m_context)},

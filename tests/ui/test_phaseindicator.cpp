@@ -343,6 +343,7 @@ TEST(PhaseIndicatorTest, RetryingCountsDown) {
 TEST(PhaseIndicatorTest, DoneShowsTheFigures) {
     PhaseIndicator indicator;
     Turn turn = turnIn(ChatPhase::Done);
+    turn.answer = QStringLiteral("No findings."); // a Done turn without text says so instead
     turn.stats.ttftMs = 18'200;
     turn.stats.totalMs = 41'000;
     turn.stats.usage.promptTokens = 1'020'000;
