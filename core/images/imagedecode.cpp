@@ -10,6 +10,7 @@
 #include <QImageReader>
 #include <QPainter>
 #include <QSvgRenderer>
+#include <QtEndian>
 
 #include <cmath>
 
@@ -69,6 +70,20 @@ qint64 decodeBytes(QImageReader &reader, const QByteArray &bytes, const QByteArr
     if (frame.progressive)
         total += storedPixels * 2 * qMax(1, frame.components);
     return total;
+}
+
+// A PNG's size and bytes per decoded pixel from its IHDR chunk, read without libpng (which
+// allocates whatever length a chunk declares before reading it). Invalid: no IHDR first.
+QSize pngHeaderSize(const QByteArray &bytes, qint64 *bytesPerPixel) {
+    if (bytes.size() < 33 || bytes.mid(12, 4) != "IHDR")
+        return {};
+    const auto *at = reinterpret_cast<const uchar *>(bytes.constData());
+    const quint32 width = qFromBigEndian<quint32>(at + 16);
+    const quint32 height = qFromBigEndian<quint32>(at + 20);
+    if (width == 0 || height == 0 || width > 0x7fffffff || height > 0x7fffffff)
+        return {};
+    *bytesPerPixel = uchar(bytes.at(24)) == 16 ? 8 : 4;
+    return QSize(int(width), int(height));
 }
 
 Error tooLarge(QSize stored, const QString &kind, qint64 needed) {
@@ -133,6 +148,21 @@ Result<Decoded> decodeRaster(const QByteArray &bytes, const QByteArray &format, 
     QBuffer buffer;
     buffer.setData(bytes);
     buffer.open(QIODevice::ReadOnly);
+    if (format == "png") {
+        // Nothing asks Qt (libpng) about a PNG before its own chunk walk has found every chunk
+        // inside the file: a 134-byte PNG whose text chunk claims 1.4 GB made libpng allocate
+        // that much just to report the image's size. A bomb is still named as one first.
+        qint64 perPixel = 4;
+        const QSize header = pngHeaderSize(bytes, &perPixel);
+        const qint64 needed = qint64(header.width()) * header.height() * perPixel;
+        if (header.isValid() && needed > kMaxDecodeBytes)
+            return tooLarge(header, kind, needed);
+        const QString truncated = truncationProblem(bytes, format);
+        if (!truncated.isEmpty())
+            return invalid(
+                QStringLiteral("corrupt or truncated %1: %2; re-export or re-save the image")
+                    .arg(kind, truncated));
+    }
     QImageReader reader(&buffer, format);
     reader.setAutoTransform(true);
     reader.setAllocationLimit(kAllocationLimitMb);

@@ -61,13 +61,26 @@ protected:
     QTemporaryDir m_home;
 };
 
+// A random-weight model rarely samples its end token: the answer usually runs into --max-tokens,
+// which is a cut-off answer (exit 12, said on stderr); one that ends on its own is complete (0).
+::testing::AssertionResult answeredWithinTheLimit(const AskRun &run) {
+    const QString err = QString::fromUtf8(run.err);
+    if (run.exitCode == 0)
+        return ::testing::AssertionSuccess();
+    if (run.exitCode == 12 && err.contains(QStringLiteral("stopped at the output token limit")) &&
+        err.contains(QStringLiteral("--max-tokens")))
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "exit " << run.exitCode << ": " << run.err.toStdString();
+}
+
 } // namespace
 
-TEST_F(CliLocalTest, AnswersWithALocalModelAndExitsZero) {
+TEST_F(CliLocalTest, AnswersWithALocalModelAndSaysHowTheAnswerEnded) {
     const AskRun run =
         ask(localArgs(m_model) << QStringLiteral("--max-tokens") << QStringLiteral("16"));
     const QString err = QString::fromUtf8(run.err);
-    ASSERT_EQ(run.exitCode, 0) << run.err.toStdString();
+    ASSERT_TRUE(answeredWithinTheLimit(run));
     // The host samples at its default temperature: the answer's text is random (and could
     // even be empty), but it streamed to stdout and was counted.
     EXPECT_TRUE(run.out.endsWith('\n'));
@@ -81,7 +94,10 @@ TEST_F(CliLocalTest, AnswersWithALocalModelAndExitsZero) {
     EXPECT_FALSE(err.contains(QStringLiteral("~")));
     EXPECT_FALSE(err.contains(QStringLiteral("warning:")));
     EXPECT_TRUE(err.contains(QStringLiteral("prefill 100%")));
-    EXPECT_TRUE(err.contains(QStringLiteral("done: ")));
+    // The figures line says how it ended: complete, or cut off at --max-tokens.
+    EXPECT_TRUE(
+        err.contains(run.exitCode == 0 ? QStringLiteral("done: ") : QStringLiteral("cut off: ")))
+        << run.err.toStdString();
 }
 
 TEST_F(CliLocalTest, APackLargerThanTheContextExits7BeforeStarting) {
@@ -123,7 +139,7 @@ TEST_F(CliLocalTest, TheWholePromptIsWeighedBeforeStarting) {
     // whole prompt, part by part.
     const AskRun fits =
         ask(localArgs(m_model, 2048) << QStringLiteral("--max-tokens") << QStringLiteral("4"));
-    ASSERT_EQ(fits.exitCode, 0) << fits.err.toStdString();
+    ASSERT_TRUE(answeredWithinTheLimit(fits));
     static const QRegularExpression sending(
         QStringLiteral(", (\\d+) tokens to .*\\(pack (\\d+) \\+ system prompt (\\d+) \\+ "
                        "question (\\d+) \\+ chat template (\\d+)\\)"));
@@ -150,7 +166,7 @@ TEST_F(CliLocalTest, WithoutCtxTheContextIsSizedToThePackWithinTheTrainedContext
                            QStringLiteral("Any bugs?")};
     // A small pack: the smallest context RepoScope starts with, not the trained 4096.
     const AskRun small = ask(args);
-    EXPECT_EQ(small.exitCode, 0) << small.err.toStdString();
+    EXPECT_TRUE(answeredWithinTheLimit(small));
     EXPECT_TRUE(small.err.contains("starting the local engine: trained4k.gguf (ctx 2048, "))
         << small.err.toStdString();
 
