@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "terminalfilter.h"
 
+#include "text/utf8append.h"
+
 namespace reposcope::text {
 
 namespace {
@@ -9,24 +11,6 @@ constexpr char32_t kReplacement = 0xFFFD;
 constexpr char32_t kControlPictures = 0x2400; // U+2400 "␀" .. U+241F "␟"
 constexpr char32_t kDeletePicture = 0x2421;   // "␡"
 constexpr char32_t kCarriageReturnPicture = 0x240D;
-
-void appendUtf8(char32_t cp, QByteArray &out) {
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
 
 // Shown as "<U+XXXX>": no Control Picture exists for C1, and the bidi controls are invisible.
 bool shownByNumber(char32_t cp) {
@@ -70,7 +54,7 @@ QByteArray TerminalFilter::finish() {
     if (m_need > 0)
         invalid(out);
     if (m_pendingCr) {
-        appendUtf8(kCarriageReturnPicture, out);
+        appendUtf8(out, kCarriageReturnPicture);
         m_pendingCr = false;
     }
     return out;
@@ -128,7 +112,7 @@ void TerminalFilter::codePoint(char32_t cp, QByteArray &out) {
         return;
     }
     if (m_pendingCr) {
-        appendUtf8(kCarriageReturnPicture, out);
+        appendUtf8(out, kCarriageReturnPicture);
         m_pendingCr = false;
     }
     if (cp == '\r')
@@ -136,13 +120,13 @@ void TerminalFilter::codePoint(char32_t cp, QByteArray &out) {
     else if (cp == '\t')
         out += '\t';
     else if (cp < 0x20)
-        appendUtf8(kControlPictures + cp, out);
+        appendUtf8(out, kControlPictures + cp);
     else if (cp == 0x7F)
-        appendUtf8(kDeletePicture, out);
+        appendUtf8(out, kDeletePicture);
     else if (shownByNumber(cp))
         appendNumber(cp, out);
     else
-        appendUtf8(cp, out);
+        appendUtf8(out, cp);
 }
 
 } // namespace reposcope::text

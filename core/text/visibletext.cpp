@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "text/visibletext.h"
 
+#include "text/utf8append.h"
+
 #include <limits>
 
 namespace reposcope::text {
@@ -188,24 +190,6 @@ qint64 readHex(QStringView visible, qsizetype at, int digits) {
         value = value * 16 + d;
     }
     return value;
-}
-
-void appendUtf8(QByteArray &out, char32_t cp) {
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <libdeflate.h>
+
 #include <array>
 #include <cmath>
 
@@ -27,20 +29,7 @@ double shannonEntropy(QByteArrayView text) {
 }
 
 uint32_t crc32(QByteArrayView data) {
-    static const std::array<uint32_t, 256> table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k)
-                c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    uint32_t crc = 0xFFFFFFFFu;
-    for (const char ch : data)
-        crc = table[(crc ^ uint8_t(ch)) & 0xFF] ^ (crc >> 8);
-    return crc ^ 0xFFFFFFFFu;
+    return libdeflate_crc32(0, data.data(), size_t(data.size()));
 }
 
 QByteArray base62(uint32_t value, int width) {
