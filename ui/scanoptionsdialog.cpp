@@ -43,6 +43,7 @@ repo::ScanOptions loadScanOptions(const QString &path) {
     o.excludeLockFiles = s.value(QStringLiteral("lockFiles"), true).toBool();
     o.excludeGenerated = s.value(QStringLiteral("generated"), true).toBool();
     o.excludeVendored = s.value(QStringLiteral("vendored"), true).toBool();
+    o.excludeSecretFiles = s.value(QStringLiteral("secretFiles"), true).toBool();
     return o;
 }
 
@@ -56,6 +57,7 @@ void saveScanOptions(const repo::ScanOptions &o) {
     s.setValue(QStringLiteral("lockFiles"), o.excludeLockFiles);
     s.setValue(QStringLiteral("generated"), o.excludeGenerated);
     s.setValue(QStringLiteral("vendored"), o.excludeVendored);
+    s.setValue(QStringLiteral("secretFiles"), o.excludeSecretFiles);
 }
 
 ScanOptionsDialog::ScanOptionsDialog(const repo::ScanOptions &options, QWidget *parent)
@@ -67,7 +69,9 @@ ScanOptionsDialog::ScanOptionsDialog(const repo::ScanOptions &options, QWidget *
     , m_lockFiles(new QCheckBox(tr("Lock files (package-lock.json, Cargo.lock, go.sum, …)"), this))
     , m_generated(new QCheckBox(tr("Minified or generated files"), this))
     , m_vendored(new QCheckBox(
-          tr("Vendored dependency folders (node_modules, vendor, third_party, …)"), this)) {
+          tr("Vendored dependency folders (node_modules, vendor, third_party, …)"), this))
+    , m_secretFiles(new QCheckBox(
+          tr("Secret files (.env, *.pem, *.key, id_rsa, .npmrc, credentials*.json, …)"), this)) {
     setWindowTitle(tr("Files to scan — %1").arg(options.path));
     m_include->setPlaceholderText(
         tr("One glob per line, e.g. src/**  or  *.go  (empty: everything)"));
@@ -80,6 +84,7 @@ ScanOptionsDialog::ScanOptionsDialog(const repo::ScanOptions &options, QWidget *
     m_lockFiles->setChecked(options.excludeLockFiles);
     m_generated->setChecked(options.excludeGenerated);
     m_vendored->setChecked(options.excludeVendored);
+    m_secretFiles->setChecked(options.excludeSecretFiles);
 
     auto *form = new QFormLayout(this);
     form->addRow(
@@ -92,6 +97,7 @@ ScanOptionsDialog::ScanOptionsDialog(const repo::ScanOptions &options, QWidget *
     form->addRow(tr("Exclude by default"), m_lockFiles);
     form->addRow(QString(), m_generated);
     form->addRow(QString(), m_vendored);
+    form->addRow(QString(), m_secretFiles);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -106,6 +112,7 @@ repo::ScanOptions ScanOptionsDialog::options() const {
     o.excludeLockFiles = m_lockFiles->isChecked();
     o.excludeGenerated = m_generated->isChecked();
     o.excludeVendored = m_vendored->isChecked();
+    o.excludeSecretFiles = m_secretFiles->isChecked();
     return o;
 }
 

@@ -27,6 +27,7 @@ private:
     QCheckBox *m_lockFiles;
     QCheckBox *m_generated;
     QCheckBox *m_vendored;
+    QCheckBox *m_secretFiles;
 };
 
 // Per-repository settings, keyed by the path that was opened.
