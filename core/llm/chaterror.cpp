@@ -284,65 +284,6 @@ ChatError perMinuteError(int status, const BodyInfo &info, const QString &provid
     return e;
 }
 
-QByteArray header(const RawHeaders &headers, const char *name) {
-    for (const auto &[key, value] : headers)
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value.trimmed();
-    return QByteArray();
-}
-
-// Groq's reset durations, Go style: "7.66s", "2m59.56s", "1h2m", "450ms"; milliseconds.
-std::optional<qint64> parseGoDuration(const QByteArray &value) {
-    static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d+)?)(ms|h|m|s)"));
-    const QString text = QString::fromLatin1(value.trimmed());
-    if (text.isEmpty())
-        return std::nullopt;
-    double seconds = 0;
-    qsizetype consumed = 0;
-    auto it = part.globalMatch(text);
-    while (it.hasNext()) {
-        const QRegularExpressionMatch m = it.next();
-        if (m.capturedStart() != consumed)
-            return std::nullopt;
-        consumed = m.capturedEnd();
-        const double n = m.captured(1).toDouble();
-        const QString unit = m.captured(2);
-        seconds += unit == QLatin1String("h")    ? n * 3600
-                   : unit == QLatin1String("m")  ? n * 60
-                   : unit == QLatin1String("ms") ? n / 1000
-                                                 : n;
-    }
-    if (consumed != text.size() || consumed == 0 || seconds > INT_MAX)
-        return std::nullopt;
-    return qint64(std::ceil(seconds * 1000));
-}
-
-// The wait in milliseconds the headers ask for. The explicit ones (retry-after-ms, which
-// OpenAI and Azure send, and Retry-After in seconds or as a date) say when a retry may
-// succeed: the shortest of them is the soonest the server allows. Only without them do
-// Groq's budget resets stand in: the reset of whichever budget is exhausted, tokens if
-// unclear.
-std::optional<qint64> retryAfterFrom(const RawHeaders &headers) {
-    std::optional<qint64> explicitWait;
-    const auto consider = [&explicitWait](std::optional<qint64> ms) {
-        if (ms && (!explicitWait || *ms < *explicitWait))
-            explicitWait = ms;
-    };
-    consider(parseRetryAfterMs(header(headers, "retry-after-ms")));
-    if (const auto s = parseRetryAfter(header(headers, "retry-after")))
-        consider(qint64(*s) * 1000);
-    if (explicitWait)
-        return explicitWait;
-    const QByteArray remainingRequests = header(headers, "x-ratelimit-remaining-requests");
-    const auto requests = parseGoDuration(header(headers, "x-ratelimit-reset-requests"));
-    const auto tokens = parseGoDuration(header(headers, "x-ratelimit-reset-tokens"));
-    if (remainingRequests == "0" && requests)
-        return requests;
-    if (tokens)
-        return tokens;
-    return requests;
-}
-
 // Sets both forms of the wait: to the millisecond for the retry timer, in whole seconds
 // (rounded up) for messages.
 void setRetryAfter(ChatError &e, const RawHeaders &headers) {

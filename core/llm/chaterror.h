@@ -79,5 +79,8 @@ ChatError fromStreamError(const QString &message, const QString &type, const QSt
 std::optional<int> parseRetryAfter(const QByteArray &value);
 // Parses a retry-after-ms value (OpenAI, Azure): milliseconds, possibly fractional.
 std::optional<qint64> parseRetryAfterMs(const QByteArray &value);
+// The wait in milliseconds a response's headers ask for before a retry: the shortest of
+// retry-after-ms and Retry-After, else Groq's x-ratelimit-reset-* durations.
+std::optional<qint64> retryAfterFrom(const RawHeaders &headers);
 
 } // namespace reposcope::llm
