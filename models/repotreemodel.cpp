@@ -6,6 +6,7 @@
 #include "repo/scantypes.h"
 #include "selectionhistory.h"
 #include "text/textdecoder.h"
+#include "workspace/secretindex.h"
 #include "workspace/workspace.h"
 
 #include <QFont>
@@ -63,6 +64,28 @@ QIcon withPinMark(const QIcon &icon) {
     return QIcon(pixmap);
 }
 
+// The icon with a secret mark in its bottom-right corner: an amber badge with a dark
+// keyhole for files, a small amber dot for folders (subtle: it only says "look inside").
+QIcon withSecretMark(const QIcon &icon, bool folder) {
+    QPixmap pixmap = icon.isNull() ? QPixmap(16, 16) : icon.pixmap(16, 16);
+    if (icon.isNull())
+        pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(QColor(120, 60, 0), 1));
+    p.setBrush(QColor(245, 160, 20));
+    if (folder) {
+        p.drawEllipse(QPointF(12.5, 12.5), 2.5, 2.5);
+        return QIcon(pixmap);
+    }
+    p.drawEllipse(QPointF(11.5, 11.5), 4.5, 4.5);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(60, 30, 0));
+    p.drawEllipse(QPointF(11.5, 10.5), 1.3, 1.3);
+    p.drawRect(QRectF(11, 10.5, 1, 3.5));
+    return QIcon(pixmap);
+}
+
 } // namespace
 
 void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
@@ -70,6 +93,75 @@ void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
     m_fileIcon = file;
     m_pinnedFolderIcon = withPinMark(folder);
     m_pinnedFileIcon = withPinMark(file);
+    m_secretIcons[0] = withSecretMark(m_folderIcon, true);
+    m_secretIcons[1] = withSecretMark(m_fileIcon, false);
+    m_secretIcons[2] = withSecretMark(m_pinnedFolderIcon, true);
+    m_secretIcons[3] = withSecretMark(m_pinnedFileIcon, false);
+}
+
+void RepoTreeModel::setSecretIndex(const workspace::SecretIndex *index) {
+    if (m_secrets)
+        disconnect(m_secrets, nullptr, this, nullptr);
+    m_secrets = index;
+    if (!index) {
+        refreshAll();
+        return;
+    }
+    if (m_secretIcons[1].isNull())
+        setIcons(m_folderIcon, m_fileIcon);
+    // New hits change the file's row and its folders' rows: published like new counts.
+    connect(index, &workspace::SecretIndex::hitsFound, this, &RepoTreeModel::onCountsApplied);
+    connect(index, &workspace::SecretIndex::allowListChanged, this, &RepoTreeModel::refreshAll);
+    connect(index, &workspace::SecretIndex::cleared, this, &RepoTreeModel::refreshAll);
+    refreshAll();
+}
+
+QString RepoTreeModel::secretsNote(int node) const {
+    if (!m_secrets || m_secrets->snapshot() != m_workspace->snapshot())
+        return {};
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    if (snap.isDirectory(node)) {
+        const int files = m_secrets->unallowedFilesUnder(node);
+        return files == 0   ? QString()
+               : files == 1 ? tr("1 file inside holds secrets")
+                            : tr("%1 files inside hold secrets").arg(files);
+    }
+    const QList<security::secrets::SecretHit> hits = m_secrets->hitsFor(node);
+    if (hits.isEmpty())
+        return {};
+    QStringList unallowed;
+    int allowed = 0;
+    for (const security::secrets::SecretHit &hit : hits) {
+        if (m_secrets->allows(hit))
+            ++allowed;
+        else if (!unallowed.contains(hit.ruleId))
+            unallowed << hit.ruleId;
+    }
+    const int count = int(hits.size()) - allowed;
+    QString note;
+    if (count > 0)
+        note = (count == 1 ? tr("holds 1 secret: %1 — it will be redacted")
+                           : tr("holds %2 secrets: %1 — they will be redacted"))
+                   .arg(unallowed.join(QStringLiteral(", ")))
+                   .arg(count);
+    if (allowed > 0) {
+        if (!note.isEmpty())
+            note += QStringLiteral("; ");
+        note += allowed == 1 ? tr("1 allowed secret (sent as it is)")
+                             : tr("%1 allowed secrets (sent as they are)").arg(allowed);
+    }
+    return note;
+}
+
+QIcon RepoTreeModel::icon(int node, bool dir, bool pinned) const {
+    const bool marked =
+        m_secrets && m_secrets->snapshot() == m_workspace->snapshot() &&
+        (dir ? m_secrets->unallowedFilesUnder(node) > 0 : m_secrets->unallowedIn(node) > 0);
+    if (marked)
+        return m_secretIcons[(pinned ? 2 : 0) + (dir ? 0 : 1)];
+    if (pinned)
+        return dir ? m_pinnedFolderIcon : m_pinnedFileIcon;
+    return dir ? m_folderIcon : m_fileIcon;
 }
 
 bool RepoTreeModel::hasSelection() const {
@@ -158,6 +250,10 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
         return !dir && sel.exclusion(node) != repo::Exclusion::None;
     case PinnedRole:
         return sel.isPinned(node);
+    case SecretsRole:
+        if (!m_secrets || m_secrets->snapshot() != m_workspace->snapshot())
+            return 0;
+        return dir ? m_secrets->unallowedFilesUnder(node) : m_secrets->unallowedIn(node);
     default:
         break;
     }
@@ -165,11 +261,8 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
     const int column = index.column();
     if (role == Qt::CheckStateRole && column == NameColumn)
         return sel.checkState(node);
-    if (role == Qt::DecorationRole && column == NameColumn) {
-        if (sel.isPinned(node))
-            return dir ? m_pinnedFolderIcon : m_pinnedFileIcon;
-        return dir ? m_folderIcon : m_fileIcon;
-    }
+    if (role == Qt::DecorationRole && column == NameColumn)
+        return icon(node, dir, sel.isPinned(node));
     if (role == Qt::FontRole && column == NameColumn && sel.isPinned(node)) {
         QFont bold;
         bold.setBold(true);
@@ -229,6 +322,8 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
                     notes << pin;
                 if (selected.files != total.files)
                     notes << QStringLiteral("%1 of %2 files").arg(selected.files).arg(total.files);
+                if (const QString secrets = secretsNote(node); !secrets.isEmpty())
+                    notes << secrets;
                 return notes.join(QStringLiteral("; "));
             }
             QStringList notes;
@@ -239,6 +334,8 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
                              (file->checked ? QStringLiteral(" (included by you)") : QString());
             if (!file->problem.isEmpty())
                 notes << file->problem;
+            if (const QString secrets = secretsNote(node); !secrets.isEmpty())
+                notes << secrets;
             text::DecodedText decoded;
             decoded.encoding = file->stats.encoding;
             decoded.replacedBytes = file->stats.replacedBytes;

@@ -9,8 +9,9 @@
 #include <vector>
 
 namespace reposcope::workspace {
+class SecretIndex;
 class Workspace;
-}
+} // namespace reposcope::workspace
 namespace reposcope::prompt {
 class Selection;
 }
@@ -34,11 +35,17 @@ public:
         IsDirectoryRole,
         ExcludedRole, // bool: excluded by a default rule or a glob
         PinnedRole,   // bool: the node itself is pinned (kept by Fit to budget)
+        // int: secrets not allowed in the file, or files holding such secrets under the
+        // folder (0 without a secret index)
+        SecretsRole,
     };
 
     explicit RepoTreeModel(workspace::Workspace *workspace, QObject *parent = nullptr);
 
     void setIcons(const QIcon &folder, const QIcon &file);
+    // Marks files holding secrets the allow list does not allow (a badge on the icon, a note
+    // and the tooltip) and, subtly, folders containing such files. Not owned; may be null.
+    void setSecretIndex(const workspace::SecretIndex *index);
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -85,6 +92,8 @@ private:
     void flushPending();
     void emitRowsChanged(const std::vector<int> &parents);
     bool hasSelection() const;
+    QString secretsNote(int node) const;
+    QIcon icon(int node, bool dir, bool pinned) const;
 
     workspace::Workspace *m_workspace;
     SelectionHistory *m_history;
@@ -92,6 +101,8 @@ private:
     QIcon m_fileIcon;
     QIcon m_pinnedFolderIcon; // the icons with a pin mark
     QIcon m_pinnedFileIcon;
+    QIcon m_secretIcons[4]; // with a secret mark: folder, file, pinned folder, pinned file
+    const workspace::SecretIndex *m_secrets = nullptr;
     mutable std::vector<bool> m_seen; // folders whose rows a view has asked for
     std::vector<bool> m_expanded;     // folders a view shows expanded
     bool m_tracksExpansion = false;

@@ -134,6 +134,8 @@ TEST_F(SecretIndexTest, allowingChangesTheCountsAndSavesHashesOnly) {
     ASSERT_NO_FATAL_FAILURE(openAndWaitForScan(repo.path()));
     EXPECT_EQ(m_index->userAllowList(), list);
     EXPECT_EQ(m_index->unallowedFilesUnder(0), 0);
+    m_index.reset();
+    m_pool.waitForDone();
     QFile::remove(file);
 }
 
