@@ -11,9 +11,11 @@
 #include "llm/providerendpoint.h"
 #include "llm/providerprobe.h"
 #include "prompt/tasktemplates.h"
+#include "secretsguard.h"
 #include "security/apikeystore.h"
 #include "tokenize/correctionstore.h"
 #include "workspace/chatsession.h"
+#include "workspace/secretindex.h"
 #include "workspace/workspace.h"
 
 #include <QFileInfo>
@@ -69,6 +71,15 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
             llm::LatencyModel::backendKey(target.providerId, target.model), promptTokens);
     });
 
+    if (workspace::SecretIndex *secrets = services.secrets) {
+        // The strip's secret count follows the scan and the allow list.
+        connect(secrets, &workspace::SecretIndex::hitsFound, this, &ChatController::refreshSummary);
+        connect(secrets, &workspace::SecretIndex::scanFinished, this,
+                &ChatController::refreshSummary);
+        connect(secrets, &workspace::SecretIndex::allowListChanged, this,
+                &ChatController::refreshSummary);
+        connect(secrets, &workspace::SecretIndex::cleared, this, &ChatController::refreshSummary);
+    }
     connect(m_pane, &ChatPane::sendRequested, this, &ChatController::onSend);
     connect(m_pane, &ChatPane::stopRequested, m_session, &workspace::ChatSession::stop);
     connect(m_pane, &ChatPane::continueRequested, this, [this] {
@@ -323,6 +334,7 @@ void ChatController::refreshSummary() {
     summary.estimatedCost = figures.inputCost;
     summary.blockedReason = sendBlockedReason();
     summary.contextLine = contextLine(&summary.contextWarning);
+    fillSecrets(summary, m_services.secrets, m_services.workspace->selection(), m_remote);
     m_pane->setTargetSummary(summary);
 }
 

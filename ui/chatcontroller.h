@@ -28,6 +28,7 @@ class CorrectionStore;
 }
 namespace reposcope::workspace {
 class ChatSession;
+class SecretIndex;
 class Workspace;
 } // namespace reposcope::workspace
 
@@ -47,6 +48,7 @@ struct ChatServices {
     tokenize::CorrectionStore *corrections = nullptr; // optional
     const prompt::TaskTemplates *tasks = nullptr;     // optional
     llm::EngineSupervisor *engine = nullptr;          // optional: the "local" provider's engine
+    workspace::SecretIndex *secrets = nullptr;        // optional: the strip counts no secrets
 };
 
 // Wires the chat pane to a ChatSession for the provider and model chosen in the budget

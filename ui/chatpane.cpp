@@ -154,6 +154,8 @@ void ChatPane::buildUi() {
     connect(m_composer, &QPlainTextEdit::textChanged, this, &ChatPane::updateActions);
     connect(m_confirm, &ConfirmStrip::accepted, this, [this](bool dontAskAgain) {
         m_confirmedProviders.insert(m_target.providerId);
+        for (const QByteArray &secret : std::as_const(m_target.secretFingerprints))
+            m_confirmedSecrets.insert(secret);
         if (dontAskAgain) {
             QSettings settings;
             QStringList skip = settings.value(skipConfirmationKey()).toStringList();
@@ -319,6 +321,8 @@ void ChatPane::setTargetSummary(const ChatTargetSummary &target) {
     m_context->setVisible(!target.contextLine.isEmpty());
     m_context->setStyleSheet(target.contextWarning ? QStringLiteral("QLabel { color: #b9770e; }")
                                                    : QString());
+    if (!m_confirm->isHidden())
+        m_confirm->refresh(target); // e.g. secrets allowed in the review list meanwhile
     updateActions();
 }
 
@@ -453,6 +457,11 @@ bool ChatPane::lastTurnRunning() const {
 }
 
 bool ChatPane::needsConfirmation() const {
+    // Secrets no earlier confirmation covered are a reason to ask, "don't ask again" or not,
+    // local or remote (a local send warns: they go as they are).
+    for (const QByteArray &secret : m_target.secretFingerprints)
+        if (!m_confirmedSecrets.contains(secret))
+            return true;
     if (!m_target.remote || m_confirmedProviders.contains(m_target.providerId))
         return false;
     return !QSettings().value(skipConfirmationKey()).toStringList().contains(m_target.providerId);

@@ -208,8 +208,9 @@ private:
     QList<QMetaObject::Connection> m_sourceConnections;
     ChatTargetSummary m_target;
     QList<ChatTaskTemplate> m_templates;
-    QSet<QString> m_confirmedProviders; // confirmed in this session
-    std::optional<QString> m_pending;   // the question of a send whose turn has not started
+    QSet<QString> m_confirmedProviders;  // confirmed in this session
+    QSet<QByteArray> m_confirmedSecrets; // fingerprints of secrets a confirmation covered
+    std::optional<QString> m_pending;    // the question of a send whose turn has not started
     QString m_pendingTitle;
     int m_sentTurn = -1; // the turn our last send started
     int m_maxAttempts = 0;

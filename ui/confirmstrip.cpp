@@ -17,7 +17,8 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     , m_label(new QLabel(this))
     , m_dontAsk(new QCheckBox(this))
     , m_send(new QPushButton(tr("Send"), this))
-    , m_cancel(new QPushButton(tr("Cancel"), this)) {
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_review(new QPushButton(tr("Review…"), this)) {
     setObjectName(name + QStringLiteral("Strip"));
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
@@ -35,10 +36,16 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     m_send->setObjectName(name + QStringLiteral("Send"));
     m_send->setDefault(true);
     m_cancel->setObjectName(name + QStringLiteral("Cancel"));
+    m_review->setObjectName(name + QStringLiteral("Review"));
+    m_review->setAutoDefault(false);
+    m_review->setToolTip(tr("List the secrets in the selected files; allow the ones meant to "
+                            "be sent"));
+    m_review->hide();
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_dontAsk, 1);
     buttons->addStretch(); // takes the room when the checkbox is hidden (askChoice)
+    buttons->addWidget(m_review);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);
@@ -54,12 +61,15 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
         hide();
         Q_EMIT rejected();
     });
+    connect(m_review, &QPushButton::clicked, this, &ConfirmStrip::reviewRequested);
     hide();
 }
 
 ConfirmStrip::~ConfirmStrip() = default;
 
-void ConfirmStrip::ask(const ChatTargetSummary &target) {
+void ConfirmStrip::refresh(const ChatTargetSummary &target) {
+    if (m_choice)
+        return;
     const QString provider =
         target.providerName.isEmpty() ? target.providerId : target.providerName;
     const QString files =
@@ -68,8 +78,29 @@ void ConfirmStrip::ask(const ChatTargetSummary &target) {
                        .arg(provider, target.model, files, chatformat::tokens(target.promptTokens));
     if (target.estimatedCost)
         text += tr(", about %1 for the prompt").arg(chatformat::cost(*target.estimatedCost));
-    text += tr(". It leaves this machine.");
+    text += target.remote ? tr(". It leaves this machine.") : tr(". It stays on this machine.");
+    if (target.secrets > 0) {
+        const QString count = QLocale().toString(target.secrets);
+        text += QLatin1Char(' ');
+        if (target.secretsRedacted)
+            text += target.secrets == 1 ? tr("1 secret will be redacted.")
+                                        : tr("%1 secrets will be redacted.").arg(count);
+        else
+            text += target.secrets == 1
+                        ? tr("1 secret found; it will be sent as it is (local).")
+                        : tr("%1 secrets found; they will be sent as they are (local).").arg(count);
+        if (target.secretsScanning)
+            text += tr(" (Still scanning for more.)");
+    }
     m_label->setText(text);
+    m_review->setVisible(target.secrets > 0);
+}
+
+void ConfirmStrip::ask(const ChatTargetSummary &target) {
+    m_choice = false;
+    refresh(target);
+    const QString provider =
+        target.providerName.isEmpty() ? target.providerId : target.providerName;
     m_dontAsk->setText(tr("Don't ask again for %1").arg(provider));
     m_dontAsk->setChecked(false);
     m_dontAsk->setVisible(true);
@@ -81,6 +112,8 @@ void ConfirmStrip::ask(const ChatTargetSummary &target) {
 
 void ConfirmStrip::askChoice(const QString &text, const QString &acceptLabel,
                              const QString &rejectLabel) {
+    m_choice = true;
+    m_review->hide();
     m_label->setText(text);
     m_dontAsk->setChecked(false);
     m_dontAsk->setVisible(false);

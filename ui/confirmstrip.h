@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QByteArray>
 #include <QFrame>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -33,6 +35,12 @@ struct ChatTargetSummary {
     // since, images left out); "" hides it.
     QString contextLine;
     bool contextWarning = false; // the line carries a note the user should act on
+    // Privacy guard: secrets the background scan found in the selected files that the allow
+    // list does not allow (secretsguard.h fills these).
+    int secrets = 0;
+    QList<QByteArray> secretFingerprints; // sorted: a new one asks again
+    bool secretsRedacted = true;          // false: sent as they are (local, loopback)
+    bool secretsScanning = false;         // the scan still runs: the count may grow
 };
 
 /// The "what leaves the machine" strip shown before the first send to a remote provider: provider,
@@ -46,8 +54,13 @@ public:
                           const QString &name = QStringLiteral("chatConfirm"));
     ~ConfirmStrip() override;
 
-    /// Shows the strip for `target` (the checkbox starts unticked) and focuses Send.
+    /// Shows the strip for `target` (the checkbox starts unticked) and focuses Send. With
+    /// secrets in the selection it says how many and what happens to them, and offers
+    /// "Review…" (reviewRequested()).
     void ask(const ChatTargetSummary &target);
+    /// The strip's text for `target` again (the count changed while it is shown); keeps the
+    /// checkbox and the focus.
+    void refresh(const ChatTargetSummary &target);
     /// Shows `text` with two choices and no checkbox: accepted() for `acceptLabel` (the
     /// default button), rejected() for `rejectLabel`.
     void askChoice(const QString &text, const QString &acceptLabel, const QString &rejectLabel);
@@ -56,16 +69,21 @@ public:
 
     QPushButton *sendButton() const { return m_send; }
     QPushButton *cancelButton() const { return m_cancel; }
+    QPushButton *reviewButton() const { return m_review; }
 
 Q_SIGNALS:
     void accepted(bool dontAskAgain);
     void rejected();
+    /// "Review…" was clicked: show the secrets of the selection.
+    void reviewRequested();
 
 private:
     QLabel *m_label;
     QCheckBox *m_dontAsk;
     QPushButton *m_send;
     QPushButton *m_cancel;
+    QPushButton *m_review;
+    bool m_choice = false; // askChoice() is shown: refresh() leaves it alone
 };
 
 } // namespace reposcope::ui

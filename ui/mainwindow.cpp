@@ -31,6 +31,7 @@
 #include "viewerfileload.h"
 #include "workspace/chatsession.h"
 #include "workspace/findingstracker.h"
+#include "workspace/secretindex.h"
 #include "workspace/workspace.h"
 
 #include <QAction>
@@ -92,6 +93,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     : QMainWindow(parent)
     , m_services(services)
     , m_model(new models::RepoTreeModel(services.workspace, this))
+    , m_secrets(new workspace::SecretIndex(services.workspace, this))
     , m_repoPanel(new RepoPanel(services.workspace, m_model, this))
     , m_budget(new BudgetMeter(services.workspace, services.catalog, this))
     , m_chat(new ChatPane(services.syntax, this))
@@ -129,7 +131,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     if (services.network) {
         m_chatController = new ChatController(
             {services.workspace, services.network, services.catalog, services.keys,
-             services.latency, services.corrections, services.tasks, services.engine},
+             services.latency, services.corrections, services.tasks, services.engine, m_secrets},
             m_budget, m_chat, this);
         connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_chatController,
                 &ChatController::refreshSummary);
@@ -161,6 +163,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     createFindings();
     createImages();
     createActions();
+    createSecretsGuard();
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
                  findChild<QDockWidget *>(QStringLiteral("chatDock"))},
                 {480, 600}, Qt::Horizontal); // the right column holds chat and findings

@@ -14,8 +14,9 @@ namespace KSyntaxHighlighting {
 class Repository;
 }
 namespace reposcope::workspace {
+class SecretIndex;
 class Workspace;
-}
+} // namespace reposcope::workspace
 namespace reposcope::llm {
 class EngineSupervisor;
 class LatencyModel;
@@ -94,6 +95,9 @@ public:
     FindingsPanel *findingsPanel() const { return m_findings; }
     FindingsController *findingsController() const { return m_findingsController; }
     models::RepoTreeModel *treeModel() const { return m_model; }
+    workspace::SecretIndex *secretIndex() const { return m_secrets; }
+    // Chat ▸ Review Secrets…: the review list of the selection's secrets (one per window).
+    void reviewSecrets();
     EngineStatus *engineStatus() const { return m_engineStatus; } // null without an engine
 
 protected:
@@ -108,6 +112,9 @@ private:
     void createFindings();
     // Images for the chat: "Attach as Image" in the tree (mainwindowimages.cpp).
     void createImages();
+    // The background secret scan's marks in the tree, the strip's Review… button and
+    // Chat ▸ Review Secrets… (mainwindowsecrets.cpp).
+    void createSecretsGuard();
     // The local engine's menu (Model ▸ Local Models…), status widget and wiring
     // (mainwindowlocal.cpp); nothing without MainWindowServices::engine.
     void createLocalEngine();
@@ -137,6 +144,7 @@ private:
 
     MainWindowServices m_services;
     models::RepoTreeModel *m_model;
+    workspace::SecretIndex *m_secrets; // the open repository's secrets, found in the background
     RepoPanel *m_repoPanel;
     BudgetMeter *m_budget;
     ChatPane *m_chat;
