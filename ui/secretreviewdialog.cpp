@@ -253,6 +253,7 @@ bool SecretReviewDialog::change(AllowList list) {
         return false;
     m_undo.append(m_index->userAllowList());
     m_index->setUserAllowList(list); // rebuilds through allowListChanged
+    m_table->setFocus();             // the keys go on working after a button
     return true;
 }
 
