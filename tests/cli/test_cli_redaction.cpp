@@ -267,3 +267,35 @@ TEST_F(CliRedactionTest, ScanWithEveryHitAllowedExitsCleanly) {
     EXPECT_EQ(broken.exitCode, 11);
     EXPECT_TRUE(broken.err.contains("secrets-allow.json")) << broken.err.constData();
 }
+
+TEST_F(CliRedactionTest, FindingsVerifyAgainstThePackAsSentMarkersIncluded) {
+    int aws = -1;
+    for (int i = 0; i < m_samples.size() && aws < 0; ++i)
+        if (m_samples[i].ruleId == QLatin1String("aws-secret-access-key") &&
+            m_samples[i].text.startsWith("aws_secret_access_key = "))
+            aws = i;
+    ASSERT_GE(aws, 0);
+    const QString path = QString::fromUtf8(m_paths[aws]);
+    const int line = 2; // after the BEFORE line
+    const QString answer =
+        QStringLiteral("## Findings\n\n- [HIGH] Committed AWS key — %1:%2 — "
+                       "`aws_secret_access_key = «redacted:aws-secret-access-key»` — a key is "
+                       "committed.\n- [HIGH] Quoted secret — %1:%3 — `aws_secret_access_key = %4` "
+                       "— never sent, so never verified.\n")
+            .arg(path)
+            .arg(line)
+            .arg(line + 1)
+            .arg(QString::fromUtf8(m_samples[aws].secret));
+    m_server.enqueue(ScriptedResponse::sse(sse::completion({answer})));
+    QTemporaryDir out;
+    const QString sarif = out.filePath(QStringLiteral("out.sarif"));
+    const AskRun run =
+        runAsk({m_repo.path(), QStringLiteral("--base-url"), m_server.baseUrl().toString(),
+                QStringLiteral("--model"), QStringLiteral("audit-model"),
+                QStringLiteral("--cache-dir"), m_cache.path(), QStringLiteral("--prompt"),
+                QStringLiteral("Find secrets"), QStringLiteral("--sarif"), sarif},
+               m_home.path());
+    ASSERT_EQ(run.exitCode, 0) << run.err.constData();
+    EXPECT_TRUE(run.err.contains("findings: 2 (1 verified, 0 corrected, 0 located, 1 unverified)"))
+        << run.err.constData();
+}
