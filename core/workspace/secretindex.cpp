@@ -269,6 +269,8 @@ void SecretIndex::setUserAllowList(const AllowList &list) {
         const Result<Ok> saved = watcher->result();
         if (!saved)
             Q_EMIT saveFailed(saved.error());
+        else
+            Q_EMIT allowListSaved();
     });
     watcher->setFuture(QtConcurrent::run(m_workspace->pool(), [save = m_save] {
         const QMutexLocker lock(&save->mutex);

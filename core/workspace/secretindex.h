@@ -95,6 +95,9 @@ Q_SIGNALS:
     // The hits were dropped (another repository is opening).
     void cleared();
     void allowListChanged();
+    // The user's list is on disk (what AllowList::loadFor reads from now on); after an
+    // allowListChanged(), either this or saveFailed() follows.
+    void allowListSaved();
     void saveFailed(const reposcope::Error &error);
 
 private:

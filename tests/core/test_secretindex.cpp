@@ -103,6 +103,7 @@ TEST_F(SecretIndexTest, allowingChangesTheCountsAndSavesHashesOnly) {
     ASSERT_EQ(m_index->unallowedFilesUnder(0), 2);
 
     QSignalSpy changed(m_index.get(), &SecretIndex::allowListChanged);
+    QSignalSpy saved(m_index.get(), &SecretIndex::allowListSaved);
     AllowList list = m_index->userAllowList();
     list.allowSecret(m_index->hitsFor(node("a/keys.py")).first().fingerprint);
     m_index->setUserAllowList(list);
@@ -123,9 +124,10 @@ TEST_F(SecretIndexTest, allowingChangesTheCountsAndSavesHashesOnly) {
         const auto loaded = AllowList::load(file);
         return loaded && *loaded == list;
     }));
-    QFile saved(file);
-    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
-    const QByteArray json = saved.readAll();
+    ASSERT_TRUE(reposcope::test::processEventsUntil([&] { return saved.size() == 2; }));
+    QFile stored(file);
+    ASSERT_TRUE(stored.open(QIODevice::ReadOnly));
+    const QByteArray json = stored.readAll();
     EXPECT_FALSE(json.contains(aws));
     EXPECT_FALSE(json.contains(github));
 
