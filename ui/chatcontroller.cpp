@@ -334,7 +334,9 @@ void ChatController::refreshSummary() {
     summary.estimatedCost = figures.inputCost;
     summary.blockedReason = sendBlockedReason();
     summary.contextLine = contextLine(&summary.contextWarning);
-    fillSecrets(summary, m_services.secrets, m_services.workspace->selection(), m_remote);
+    // ChatSession's default policy redacts for every provider; where a provider's setting
+    // turns redaction off (local, loopback), pass that policy's `redact` here instead.
+    fillSecrets(summary, m_services.secrets, m_services.workspace->selection(), true);
     m_pane->setTargetSummary(summary);
 }
 

@@ -30,6 +30,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 
@@ -243,6 +244,49 @@ TEST_F(SecretReviewTest, chatMenuOpensTheReviewListOfAllFilesOnRequest) {
     EXPECT_TRUE(find<QLabel>(QStringLiteral("secretReviewSummary"))
                     ->text()
                     .contains(QStringLiteral("2 will be redacted")));
+}
+
+} // namespace
+
+namespace {
+
+TEST(ConfirmStripSecrets, saysWhatHappensToTheSecretsAndOffersReview) {
+    ui::ConfirmStrip strip;
+    ui::ChatTargetSummary target;
+    target.providerName = QStringLiteral("Groq");
+    target.model = QStringLiteral("m");
+    target.remote = true;
+    target.files = 3;
+    strip.ask(target);
+    EXPECT_FALSE(strip.text().contains(QStringLiteral("secret")));
+    EXPECT_TRUE(strip.reviewButton()->isHidden());
+
+    target.secrets = 2;
+    target.secretsScanning = true;
+    strip.refresh(target);
+    EXPECT_TRUE(strip.text().contains(QStringLiteral("It leaves this machine. 2 secrets will be "
+                                                     "redacted. (Still scanning for more.)")))
+        << strip.text().toStdString();
+    EXPECT_FALSE(strip.reviewButton()->isHidden());
+
+    target.remote = false;
+    target.secretsRedacted = false;
+    target.secretsScanning = false;
+    target.secrets = 1;
+    strip.refresh(target);
+    EXPECT_TRUE(strip.text().contains(QStringLiteral(
+        "It stays on this machine. 1 secret found; it will be sent as it is (local).")))
+        << strip.text().toStdString();
+    QSignalSpy review(&strip, &ui::ConfirmStrip::reviewRequested);
+    strip.reviewButton()->click();
+    EXPECT_EQ(review.size(), 1);
+    EXPECT_FALSE(strip.isHidden()) << "reviewing keeps the question waiting";
+
+    // A choice strip has no review button, and a refresh does not turn it back.
+    strip.askChoice(QStringLiteral("Which pack?"), QStringLiteral("New"), QStringLiteral("Old"));
+    strip.refresh(target);
+    EXPECT_EQ(strip.text(), QStringLiteral("Which pack?"));
+    EXPECT_TRUE(strip.reviewButton()->isHidden());
 }
 
 } // namespace
