@@ -224,6 +224,21 @@ TEST_F(SecretReviewTest, newSecretsAskEvenWithDontAskAgainAndTheRequestHoldsNone
         return m_pane->lastAnswerMarkdown().contains(QStringLiteral("Still fine")) &&
                !m_pane->isBusy();
     }));
+
+    // A new secret in the repository (re-opened): the strip asks again, counting all three.
+    secrets::SampleGenerator gen(0x51ac);
+    m_repo.write(QStringLiteral("app/notify.py"),
+                 "SLACK = \"" + gen.githubToken("ghp_") + "\"\nsend = print\n");
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
+    ASSERT_TRUE(processEventsUntil([&] {
+        return m_index->isComplete() && m_index->hitCount() == 3 &&
+               m_pane->targetSummary().secrets == 3;
+    }));
+    find<QPushButton>(QStringLiteral("chatNewButton"))->click(); // a fresh pack
+    ASSERT_NO_FATAL_FAILURE(typeAndSend(QStringLiteral("Third question")));
+    ASSERT_FALSE(strip->isHidden()) << "a new secret asks again";
+    EXPECT_TRUE(stripText().contains(QStringLiteral("3 secrets will be redacted")))
+        << stripText().toStdString();
 }
 
 TEST_F(SecretReviewTest, chatMenuOpensTheReviewListOfAllFilesOnRequest) {

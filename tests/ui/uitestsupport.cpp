@@ -72,7 +72,9 @@ void writeSqlDemo(ScratchRepo &repo) {
 
 void ServicesTest::openInWindow(ui::MainWindow &window, const QString &path) {
     bool counted = false;
-    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, &window,
+    // The connection ends with this call (a second open must not write to this frame).
+    QObject context;
+    QObject::connect(m_workspace.get(), &workspace::Workspace::countingFinished, &context,
                      [&] { counted = true; });
     window.openPath(path);
     ASSERT_TRUE(processEventsUntil([&] { return counted; }));
