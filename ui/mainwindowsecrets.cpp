@@ -28,7 +28,10 @@ void MainWindow::createSecretsGuard() {
             15000);
     });
     // The Chat menu is shared with the other chat views: made by whichever comes first.
-    QMenu *chat = menuBar()->findChild<QMenu *>(QStringLiteral("chatMenu"));
+    QMenu *chat = nullptr;
+    for (QAction *action : menuBar()->actions())
+        if (action->menu() && action->menu()->title() == tr("&Chat"))
+            chat = action->menu();
     if (!chat) {
         chat = new QMenu(tr("&Chat"), menuBar());
         chat->setObjectName(QStringLiteral("chatMenu"));
@@ -38,6 +41,7 @@ void MainWindow::createSecretsGuard() {
                 before = action;
         menuBar()->insertMenu(before, chat);
     }
+    chat->setObjectName(QStringLiteral("chatMenu"));
     QAction *review = chat->addAction(tr("Review &Secrets…"), this, &MainWindow::reviewSecrets);
     review->setObjectName(QStringLiteral("reviewSecretsAction"));
 }

@@ -112,6 +112,7 @@ SecretReviewDialog::SecretReviewDialog(workspace::SecretIndex *index,
     layout->addLayout(actions);
 
     connect(m_filter, &QLineEdit::textChanged, this, &SecretReviewDialog::setFilter);
+    connect(m_filter, &QLineEdit::returnPressed, m_table, [this] { m_table->setFocus(); });
     connect(m_selectedOnly, &QCheckBox::toggled, this, &SecretReviewDialog::rebuild);
     connect(m_allowSecret, &QPushButton::clicked, this, &SecretReviewDialog::allowCurrentSecret);
     connect(m_allowRule, &QPushButton::clicked, this, &SecretReviewDialog::allowCurrentRule);
