@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "workspace/chatsession.h"
 
-#include "prompt/packwriter.h"
 #include "prompt/systemprompt.h"
+#include "security/secrets/scannerload.h"
 #include "workspace/findingstracker.h"
 #include "workspace/workspace.h"
 
-#include <QBuffer>
 #include <QFileInfo>
 #include <QtConcurrent>
 
@@ -71,6 +70,19 @@ void ChatSession::setTarget(const llm::ChatTarget &target) {
     m_conversation->setTarget(target);
 }
 
+void ChatSession::setRedactionPolicy(RedactionPolicy policy) {
+    m_policy = std::make_shared<const RedactionPolicy>(std::move(policy));
+}
+
+QString ChatSession::redactQuestion(const QString &question) {
+    if (!m_policy)
+        return question;
+    SecretReport found;
+    const QString sent = redactText(question, QStringLiteral("question"), *m_policy, &found);
+    m_secrets.append(found);
+    return sent;
+}
+
 bool ChatSession::selectionChangedSincePack() const {
     if (!m_conversation->hasPack())
         return false;
@@ -85,7 +97,11 @@ bool ChatSession::ask(const QString &question, const QString &title,
     if (isBusy() || question.trimmed().isEmpty())
         return false;
     if (m_conversation->hasPack()) {
-        m_conversation->ask(question, title, images);
+        const int before = m_secrets.total();
+        const QString sent = redactQuestion(question);
+        if (m_secrets.total() != before)
+            Q_EMIT secretsHandled(m_secrets);
+        m_conversation->ask(sent, title, images);
         return true;
     }
     const prompt::Selection *selection = m_workspace->selection();
@@ -104,24 +120,26 @@ bool ChatSession::ask(const QString &question, const QString &title,
     const prompt::PackFormat format = m_workspace->packFormat();
     QThreadPool *pool = m_workspace->pool();
     std::shared_ptr<std::atomic_bool> cancel = m_packCancel;
+    std::shared_ptr<const tokenize::Tokenizer> tokenizer = m_workspace->tokenizerPtr();
+    std::shared_ptr<const RedactionPolicy> policy = m_policy;
+    m_loadedPolicy = policy ? nullptr : std::make_shared<RedactionPolicy>();
+    std::shared_ptr<RedactionPolicy> loaded = m_loadedPolicy;
     m_preparing = true;
     Q_EMIT packPreparing(int(files.size()));
     m_packWatcher.setFuture(QtConcurrent::run(
-        pool, [snapshot, files = std::move(files), format, pool, cancel]() -> Result<PreparedPack> {
-            PreparedPack pack;
-            QBuffer buffer(&pack.text);
-            buffer.open(QIODevice::WriteOnly);
-            // The pool runs this task, so the writer's own parallel reads get one thread less.
-            Result<prompt::PackStats> stats =
-                prompt::writePack(*snapshot, files, format, buffer, pool, cancel.get());
-            if (!stats)
-                return stats.error();
-            pack.files = stats->files;
-            pack.problems = stats->problems;
-            // Listing the snapshot's paths is linear in its size: done here, off the UI thread.
-            pack.sources = findings::makePackSourceSet(
-                snapshot, pack.text, std::move(stats->manifest), format.options());
-            return pack;
+        pool,
+        [snapshot, files = std::move(files), format, pool, cancel, tokenizer, policy,
+         loaded]() -> Result<PreparedPack> {
+            if (!policy) {
+                // The safe default, loaded here: reading the rule overlays and the allow
+                // lists is file I/O, and compiling the rules takes milliseconds.
+                const QString root = snapshot->info().rootPath;
+                loaded->scanner = security::secrets::loadScanner(root, nullptr);
+                loaded->allow = security::secrets::AllowList::loadFor(root, nullptr);
+                loaded->redact = true;
+            }
+            return preparePack(snapshot, files, format, pool, cancel.get(),
+                               policy ? *policy : *loaded, *tokenizer);
         }));
     return true;
 }
@@ -140,13 +158,20 @@ void ChatSession::onPackWritten() {
         Q_EMIT packFailed(result.error().message);
         return;
     }
+    if (!m_policy && m_loadedPolicy)
+        m_policy = std::move(m_loadedPolicy);
+    m_loadedPolicy.reset();
     m_packFiles = result->files;
-    m_conversation->setPack(m_systemPrompt, result->text, m_pendingTokens);
+    // What the window shows is what is sent: markers cost other tokens than the secrets.
+    m_conversation->setPack(m_systemPrompt, result->text, m_pendingTokens + result->tokenDelta);
     m_sources = result->sources;
     m_findings->setSources(m_sources); // before the question: findings verify as they stream
+    m_secrets = result->secrets;
+    const QString question = pending ? redactQuestion(pending->question) : QString();
     Q_EMIT packReady(result->files, result->text.size(), result->problems);
+    Q_EMIT secretsHandled(m_secrets);
     if (pending)
-        m_conversation->ask(pending->question, pending->title, pending->images);
+        m_conversation->ask(question, pending->title, pending->images);
 }
 
 void ChatSession::stop() {
@@ -169,6 +194,7 @@ void ChatSession::newConversation() {
     m_packSnapshot.reset();
     m_packSelection.clear();
     m_packFiles = 0;
+    m_secrets = SecretReport();
 }
 
 } // namespace reposcope::workspace

@@ -6,6 +6,7 @@
 #include "llm/chatclient.h"
 #include "llm/conversation.h"
 #include "repo/reposnapshot.h"
+#include "workspace/packpreparation.h"
 
 #include <QFutureWatcher>
 #include <QObject>
@@ -21,20 +22,13 @@ namespace reposcope::workspace {
 class FindingsTracker;
 class Workspace;
 
-// The pack written for a conversation: the bytes sent, and what they were made of.
-struct PreparedPack {
-    QByteArray text;
-    int files = 0;
-    QStringList problems; // files skipped (unreadable, not text)
-    // The files the pack holds, for checking citations (built on the worker with the pack).
-    findings::SourceSetPtr sources;
-};
-
 // Ties the open repository to a conversation: on the first question it writes the pack of
 // the current selection on the workspace's pool (never on the UI thread), freezes it for
 // the conversation (so it stays a byte-identical prefix turn after turn), then asks.
 // Lives on the UI thread. Owns the ChatClient, the Conversation and the FindingsTracker
 // that turns its answers into verified findings.
+// Privacy guard: the pack and every question go through a RedactionPolicy before they reach
+// the Conversation (secrets replaced by markers, or reported as warned or allowed).
 class ChatSession : public QObject {
     Q_OBJECT
 public:
@@ -54,6 +48,13 @@ public:
     void setTarget(const llm::ChatTarget &target);
     const llm::ChatTarget &target() const { return m_conversation->target(); }
     void setSystemPrompt(QByteArray prompt) { m_systemPrompt = std::move(prompt); }
+    // What happens to secrets in the next pack and the questions from now on (the frozen
+    // pack stays as it was sent). Never set: the repository's scanner (loadScanner, on the
+    // worker) with its allow list (AllowList::loadFor), redacting.
+    void setRedactionPolicy(RedactionPolicy policy);
+    // The secrets of the current pack and of the questions asked on it (empty before the
+    // first pack and after newConversation()).
+    const SecretReport &lastSecrets() const { return m_secrets; }
 
     // Writes the pack first when this conversation has none yet. Refused (returns false)
     // while busy, without a repository, or with nothing selected.
@@ -87,6 +88,9 @@ Q_SIGNALS:
     // The pack is frozen and sources() describes it; problems lists files that could not
     // be included.
     void packReady(int files, qint64 bytes, const QStringList &problems);
+    // After packReady (and the first question) and after a follow-up question that held
+    // secrets: `report` is lastSecrets().
+    void secretsHandled(const reposcope::workspace::SecretReport &report);
     // Another repository, subfolder or ref was opened while a conversation was under way:
     // the conversation was closed (turns, pack and findings forgotten, a running request
     // stopped) so that no follow-up sends the old pack. `previous` is the old pack's
@@ -97,6 +101,8 @@ Q_SIGNALS:
 
 private:
     void onPackWritten();
+    // `question` with its secrets handled by the policy, recorded in m_secrets.
+    QString redactQuestion(const QString &question);
     void onRepositoryOpened();
 
     Workspace *m_workspace;
@@ -112,6 +118,11 @@ private:
     qint64 m_pendingTokens = 0;
     int m_packFiles = 0;
     bool m_preparing = false;
+    // Null until set or until the first pack loaded the repository's default.
+    std::shared_ptr<const RedactionPolicy> m_policy;
+    // Filled by the pack worker with the default policy it loaded (when m_policy was null).
+    std::shared_ptr<RedactionPolicy> m_loadedPolicy;
+    SecretReport m_secrets;
     struct Pending {
         QString question;
         QString title;

@@ -55,14 +55,16 @@ struct SecretReport {
 // `pack` (as writePack wrote it, described by `manifest`) with every secret in a file's
 // content handled by `policy`. The manifest is moved to where the contents lie in the new
 // text (markers are not the length of the secrets they replace); line structure is kept, so
-// every line keeps its number.
+// every line keeps its number. `lineNumbers`: the pack was written with line-number prefixes
+// (PackOptions::lineNumbers); each file is then scanned without them, so a key split over
+// lines is found whole and hits carry the file's own lines and columns.
 struct RedactedPack {
     QByteArray text;
     prompt::PackManifest manifest;
     SecretReport secrets;
 };
 RedactedPack redactPack(QByteArray pack, prompt::PackManifest manifest,
-                        const RedactionPolicy &policy);
+                        const RedactionPolicy &policy, bool lineNumbers = false);
 
 // A free text about to be sent (a question, an extra text part) with its secrets handled by
 // `policy`; the hits' path is `label` (e.g. "question") and lines are the text's own.

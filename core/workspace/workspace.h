@@ -105,6 +105,8 @@ public:
         return m_selection ? m_selection->snapshotPtr() : nullptr;
     }
     const tokenize::Tokenizer &tokenizer() const { return *m_tokenizer; }
+    // The same, shared: for workers that count after the UI thread may have switched it.
+    std::shared_ptr<const tokenize::Tokenizer> tokenizerPtr() const { return m_tokenizer; }
     const prompt::PackFormat &packFormat() const { return m_format; }
     qint64 fixedOverhead() const { return m_fixedOverhead; }
     QThreadPool *pool() const { return m_pool; }
