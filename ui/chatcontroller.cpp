@@ -10,34 +10,19 @@
 #include "llm/localengine.h"
 #include "llm/providerendpoint.h"
 #include "llm/providerprobe.h"
+#include "llm/redactiondefault.h"
 #include "prompt/tasktemplates.h"
+#include "redactionsources.h"
 #include "security/apikeystore.h"
 #include "tokenize/correctionstore.h"
 #include "workspace/chatsession.h"
 #include "workspace/workspace.h"
 
 #include <QFileInfo>
-#include <QHostAddress>
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace reposcope::ui {
-
-namespace {
-
-// A request to a loopback or private-network server stays on premises; everything else
-// (every cloud provider, a custom URL elsewhere) leaves the machine.
-bool leavesTheMachine(const llm::ProviderEntry &provider, const QUrl &baseUrl) {
-    if (provider.kind == QLatin1String("cloud"))
-        return true;
-    const QString host = baseUrl.host();
-    if (host == QLatin1String("localhost"))
-        return false;
-    const QHostAddress address(host);
-    return address.isNull() || !address.isLoopback();
-}
-
-} // namespace
 
 ChatController::ChatController(const ChatServices &services, BudgetMeter *budget, ChatPane *pane,
                                QObject *parent)
@@ -47,7 +32,8 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     , m_pane(pane)
     , m_session(new workspace::ChatSession(services.workspace, services.network, this))
     , m_probe(new llm::ProviderProbe(services.network, this))
-    , m_attachments(new AttachmentController(services.workspace->pool(), this)) {
+    , m_attachments(new AttachmentController(services.workspace->pool(), this))
+    , m_redaction(new RedactionSources(services.workspace, this)) {
     m_pane->setConversation(m_session->conversation(), m_session->client());
     m_pane->setMaxAttempts(m_session->client()->retryPolicy().maxAttempts);
     m_pane->setAttachments(m_attachments);
@@ -105,6 +91,7 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
             &ChatController::refreshSummary);
     connect(services.workspace, &workspace::Workspace::opened, this,
             &ChatController::refreshSummary);
+    connect(m_redaction, &RedactionSources::loaded, this, &ChatController::refreshSummary);
     connect(m_pane, &ChatPane::fitToBudgetRequested, m_budget, &BudgetMeter::requestFit);
     connect(m_session, &workspace::ChatSession::packPreparing, this, [this](int files) {
         m_pane->showPreparing(tr("packing %Ln file(s)", nullptr, files));
@@ -212,7 +199,7 @@ void ChatController::applyTarget(const llm::ProviderEntry &provider, const llm::
     target.includeUsage = provider.usageMode != QLatin1String("none");
     target.returnProgress = provider.returnProgress;
     m_session->setTarget(target);
-    m_remote = leavesTheMachine(provider, target.endpoint.baseUrl);
+    m_remote = llm::leavesTheMachine(provider, target.endpoint.baseUrl);
 
     const bool needsKey =
         provider.kind == QLatin1String("cloud") && provider.auth != QLatin1String("none");

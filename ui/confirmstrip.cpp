@@ -17,7 +17,8 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     , m_label(new QLabel(this))
     , m_dontAsk(new QCheckBox(this))
     , m_send(new QPushButton(tr("Send"), this))
-    , m_cancel(new QPushButton(tr("Cancel"), this)) {
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_whatLeaves(new QPushButton(tr("What Leaves the Machine…"), this)) {
     setObjectName(name + QStringLiteral("Strip"));
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
@@ -35,10 +36,15 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     m_send->setObjectName(name + QStringLiteral("Send"));
     m_send->setDefault(true);
     m_cancel->setObjectName(name + QStringLiteral("Cancel"));
+    m_whatLeaves->setObjectName(name + QStringLiteral("WhatLeaves"));
+    m_whatLeaves->setFlat(true);
+    m_whatLeaves->setToolTip(tr("Show the exact text this request sends, after redaction "
+                                "(Ctrl+Shift+L)"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_dontAsk, 1);
     buttons->addStretch(); // takes the room when the checkbox is hidden (askChoice)
+    buttons->addWidget(m_whatLeaves);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);
@@ -50,6 +56,7 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
         hide();
         Q_EMIT accepted(m_dontAsk->isChecked());
     });
+    connect(m_whatLeaves, &QPushButton::clicked, this, &ConfirmStrip::whatLeavesRequested);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         hide();
         Q_EMIT rejected();
@@ -73,6 +80,7 @@ void ConfirmStrip::ask(const ChatTargetSummary &target) {
     m_dontAsk->setText(tr("Don't ask again for %1").arg(provider));
     m_dontAsk->setChecked(false);
     m_dontAsk->setVisible(true);
+    m_whatLeaves->setVisible(true);
     m_send->setText(tr("Send"));
     m_cancel->setText(tr("Cancel"));
     show();
@@ -84,6 +92,7 @@ void ConfirmStrip::askChoice(const QString &text, const QString &acceptLabel,
     m_label->setText(text);
     m_dontAsk->setChecked(false);
     m_dontAsk->setVisible(false);
+    m_whatLeaves->setVisible(false);
     m_send->setText(acceptLabel);
     m_cancel->setText(rejectLabel);
     show();

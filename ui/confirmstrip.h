@@ -56,16 +56,21 @@ public:
 
     QPushButton *sendButton() const { return m_send; }
     QPushButton *cancelButton() const { return m_cancel; }
+    /// "What leaves the machine…": shown with ask(), hidden with askChoice().
+    QPushButton *whatLeavesButton() const { return m_whatLeaves; }
 
 Q_SIGNALS:
     void accepted(bool dontAskAgain);
     void rejected();
+    /// The user wants to see the exact text of the request first (the strip stays open).
+    void whatLeavesRequested();
 
 private:
     QLabel *m_label;
     QCheckBox *m_dontAsk;
     QPushButton *m_send;
     QPushButton *m_cancel;
+    QPushButton *m_whatLeaves;
 };
 
 } // namespace reposcope::ui
