@@ -52,6 +52,7 @@ OutgoingView::OutgoingView(KSyntaxHighlighting::Repository &syntax, QThreadPool 
     m_cancelButton->setObjectName(QStringLiteral("outgoingCancel"));
     m_parts->setObjectName(QStringLiteral("outgoingParts"));
     m_parts->setToolTip(tr("Jump to a part of the request"));
+    m_parts->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_viewer->setObjectName(QStringLiteral("outgoingText"));
     m_viewer->setThreadPool(pool);
     m_find->hide();
