@@ -5,6 +5,7 @@
 #include "findingsoutput.h"
 #include "imageflags.h"
 #include "localflags.h"
+#include "redactionreport.h"
 #include "terminaloutput.h"
 
 #include "common/figures.h"
@@ -152,7 +153,14 @@ int runAsk(const QStringList &arguments) {
             "On a terminal, control characters in the answer and in server messages are shown, "
             "not run: ESC as \u241B (so a colour code reads \u241B[31m), BEL as \u2407, a "
             "carriage return that is not part of CRLF as \u240D, C1 controls as <U+009B>, "
-            "invalid UTF-8 as U+FFFD. A file or pipe gets the answer exactly; so does --raw.\n\n") +
+            "invalid UTF-8 as U+FFFD. A file or pipe gets the answer exactly; so does --raw.\n\n"
+            "Secrets (keys, tokens, passwords; the rules of `reposcope-cli scan`) in the pack and "
+            "the question are replaced by markers such as «redacted:aws-secret-access-key» before "
+            "anything is sent, for every backend; the rest of each file is sent and every line "
+            "keeps its number. stderr lists each one (redacted: path:line  rule  masked). "
+            "Entries of the allow list (the user's, and the repository's "
+            ".reposcope/secrets-allow.json) are sent and listed as allowed. --no-redact sends "
+            "the secrets as they are, still listing them as warnings.\n\n") +
         exitCodesFor(QStringLiteral("ask")));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
@@ -198,6 +206,8 @@ int runAsk(const QStringList &arguments) {
         QStringLiteral("Print the answer exactly as the model sent it, escape sequences included, "
                        "even on a terminal."));
     parser.addOption(raw);
+    const QCommandLineOption noRedact = noRedactOption();
+    parser.addOption(noRedact);
     FindingsFlags findingsFlags;
     findingsFlags.addTo(parser);
     LocalFlags localFlags;
@@ -345,8 +355,23 @@ int runAsk(const QStringList &arguments) {
         }
         manifest = stats->manifest;
     }
+    // The privacy guard: what is sent is the pack and the question with their secrets handled.
+    QStringList guardWarnings;
+    const workspace::RedactionPolicy redaction =
+        cliRedactionPolicy(sel.snapshot().info().rootPath, !parser.isSet(noRedact), &guardWarnings);
+    for (const QString &w : guardWarnings)
+        err() << "warning: " << w << "\n";
+    workspace::RedactedPack redacted =
+        workspace::redactPack(pack, manifest, redaction, packOptions.lineNumbers);
+    const qint64 tokenDelta =
+        workspace::redactionTokenDelta(pack, manifest, redacted, ws.tokenizer());
+    pack = std::move(redacted.text);
+    manifest = std::move(redacted.manifest);
+    workspace::SecretReport secrets = std::move(redacted.secrets);
+    question = workspace::redactText(question, QStringLiteral("question"), redaction, &secrets);
+    printSecretReport(secrets);
     const qint64 packTokens =
-        sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead();
+        sel.selected(0).tokens + sel.selected(0).overhead + ws.fixedOverhead() + tokenDelta;
     const QString approx = ws.countsAreExact() ? QString() : QStringLiteral("~");
     // What the model reads: the pack, the system prompt, the question and the chat template.
     const prompt::PromptTokens promptTokens = prompt::firstRequestTokens(

@@ -4,6 +4,7 @@
 #include "clishared.h"
 
 #include "repo/reposcanner.h"
+#include "security/secrets/allowlist.h"
 #include "security/secrets/filescan.h"
 #include "security/secrets/secretscanner.h"
 
@@ -126,7 +127,10 @@ int runScan(const QStringList &arguments) {
             "Reports the secrets (keys, tokens, passwords) in the files a pack would hold, "
             "plus the files left out as secret files (.env, *.pem, ...). Shows masked previews "
             "only, never a secret. Rules: the built-in set, overlaid by the user's "
-            "secrets.json and the repository's .reposcope/secrets.json (docs/secrets.md).\n\n") +
+            "secrets.json and the repository's .reposcope/secrets.json (docs/secrets.md). "
+            "Secrets the allow list names (the user's list for the repository, and the "
+            "repository's .reposcope/secrets-allow.json) are not reported; the summary says how "
+            "many were allowed.\n\n") +
         exitCodesFor(QStringLiteral("scan")));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Repository or folder."));
@@ -193,10 +197,17 @@ int runScan(const QStringList &arguments) {
     pool.setMaxThreadCount(workers);
     security::secrets::FileScanOptions scanOptions;
     scanOptions.skipGenerated = !parser.isSet(flags.keepDefaults);
-    const security::secrets::FileScanResult result =
+    security::secrets::FileScanResult result =
         security::secrets::scanFiles(scanned->info, files, scanner, &pool, workers, scanOptions);
     for (const QString &p : result.problems)
         err() << "warning: " << p << "\n";
+    QStringList allowWarnings;
+    const security::secrets::AllowList allow =
+        security::secrets::AllowList::loadFor(scanned->info.rootPath, &allowWarnings);
+    for (const QString &w : allowWarnings)
+        err() << "warning: " << w << "\n";
+    const qsizetype allowed =
+        result.hits.removeIf([&allow](const SecretHit &h) { return allow.allows(h); });
 
     QSet<QByteArray> filesWithHits;
     for (const SecretHit &h : result.hits)
@@ -217,6 +228,7 @@ int runScan(const QStringList &arguments) {
         out() << orderedJson({
             {QStringLiteral("secrets"), qint64(result.hits.size())},
             {QStringLiteral("filesWithSecrets"), qint64(filesWithHits.size())},
+            {QStringLiteral("allowed"), qint64(allowed)},
             {QStringLiteral("filesScanned"), result.filesScanned},
             {QStringLiteral("bytesScanned"), result.bytesScanned},
             {QStringLiteral("repository"), scanned->info.rootPath},
@@ -231,12 +243,14 @@ int runScan(const QStringList &arguments) {
                   << (secretFiles.contains(h.path) ? QStringLiteral("  [secret file]") : QString())
                   << "\n";
     }
-    err() << QStringLiteral("%1 secret(s) in %2 file(s); scanned %3 files, %4 bytes in %5 ms\n")
+    err() << QStringLiteral("%1 secret(s) in %2 file(s)%6; scanned %3 files, %4 bytes in %5 ms\n")
                  .arg(result.hits.size())
                  .arg(filesWithHits.size())
                  .arg(result.filesScanned)
                  .arg(result.bytesScanned)
-                 .arg(timer.elapsed());
+                 .arg(timer.elapsed())
+                 .arg(allowed ? QStringLiteral(", %1 more allowed by the allow list").arg(allowed)
+                              : QString());
     return result.hits.isEmpty() ? ExitOk : ExitSecretsFound;
 }
 

@@ -147,6 +147,27 @@ RedactedPack redactPack(QByteArray pack, prompt::PackManifest manifest,
     return out;
 }
 
+qint64 redactionTokenDelta(const QByteArray &pack, const prompt::PackManifest &manifest,
+                           const RedactedPack &redacted, const tokenize::Tokenizer &tokenizer) {
+    qint64 delta = 0;
+    if (pack.constData() == redacted.text.constData())
+        return 0; // nothing replaced: redactPack handed the same bytes back
+    for (qsizetype i = 0; i < manifest.size() && i < redacted.manifest.size(); ++i) {
+        const prompt::PackedFile &was = manifest[i];
+        const prompt::PackedFile &now = redacted.manifest[i];
+        if (was.offset < 0 || was.offset + was.length > pack.size() || now.offset < 0 ||
+            now.offset + now.length > redacted.text.size())
+            continue;
+        const QByteArrayView old = QByteArrayView(pack).sliced(was.offset, was.length);
+        const QByteArrayView sent = QByteArrayView(redacted.text).sliced(now.offset, now.length);
+        if (old == sent)
+            continue;
+        delta += tokenizer.count(std::string_view(sent.data(), size_t(sent.size()))) -
+                 tokenizer.count(std::string_view(old.data(), size_t(old.size())));
+    }
+    return delta;
+}
+
 QString redactText(const QString &text, const QString &label, const RedactionPolicy &policy,
                    SecretReport *report) {
     if (!policy.scanner || text.isEmpty())
@@ -180,20 +201,7 @@ Result<PreparedPack> preparePack(repo::SnapshotPtr snapshot, const std::vector<i
     const prompt::PackManifest before = stats->manifest;
     RedactedPack redacted =
         redactPack(written, std::move(stats->manifest), policy, format.options().lineNumbers);
-    // Per redacted file: the tokens of what is sent minus those the selection counted.
-    for (qsizetype i = 0; i < before.size() && i < redacted.manifest.size(); ++i) {
-        const prompt::PackedFile &was = before[i];
-        const prompt::PackedFile &now = redacted.manifest[i];
-        if (was.offset == now.offset && was.length == now.length &&
-            written.constData() == redacted.text.constData())
-            continue;
-        const QByteArrayView old = QByteArrayView(written).sliced(was.offset, was.length);
-        const QByteArrayView sent = QByteArrayView(redacted.text).sliced(now.offset, now.length);
-        if (old == sent)
-            continue;
-        pack.tokenDelta += tokenizer.count(std::string_view(sent.data(), size_t(sent.size()))) -
-                           tokenizer.count(std::string_view(old.data(), size_t(old.size())));
-    }
+    pack.tokenDelta = redactionTokenDelta(written, before, redacted, tokenizer);
     pack.secrets = std::move(redacted.secrets);
     // Listing the snapshot's paths is linear in its size: done here, off the UI thread.
     pack.sources = findings::makePackSourceSet(std::move(snapshot), redacted.text,

@@ -66,6 +66,11 @@ struct RedactedPack {
 RedactedPack redactPack(QByteArray pack, prompt::PackManifest manifest,
                         const RedactionPolicy &policy, bool lineNumbers = false);
 
+// Tokens of `redacted` minus tokens of `pack` (the pack it was made from, described by
+// `manifest`), counted per file whose content changed: PreparedPack::tokenDelta.
+qint64 redactionTokenDelta(const QByteArray &pack, const prompt::PackManifest &manifest,
+                           const RedactedPack &redacted, const tokenize::Tokenizer &tokenizer);
+
 // A free text about to be sent (a question, an extra text part) with its secrets handled by
 // `policy`; the hits' path is `label` (e.g. "question") and lines are the text's own.
 QString redactText(const QString &text, const QString &label, const RedactionPolicy &policy,
