@@ -13,8 +13,11 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 namespace reposcope::ui {
 
@@ -94,6 +97,18 @@ OutgoingView::OutgoingView(KSyntaxHighlighting::Repository &syntax, QThreadPool 
     connect(m_parts, &QComboBox::activated, this, [this](int index) {
         if (index >= 0 && index < m_layout.partStarts.size())
             m_viewer->selectText(m_layout.partStarts[index], 0);
+    });
+    // The part list names the part at the top of the view as it scrolls.
+    connect(m_viewer->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
+        if (m_layout.partStarts.isEmpty())
+            return;
+        const int top =
+            m_viewer->textPosition(m_viewer->cursorForPosition(QPoint(0, 0)).position());
+        const auto after =
+            std::upper_bound(m_layout.partStarts.cbegin(), m_layout.partStarts.cend(), top);
+        const int part = std::max(0, int(after - m_layout.partStarts.cbegin()) - 1);
+        if (part < m_parts->count())
+            m_parts->setCurrentIndex(part);
     });
     connect(&m_watcher, &QFutureWatcher<Built>::finished, this, &OutgoingView::onBuilt);
     resize(1000, 700);

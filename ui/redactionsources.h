@@ -38,6 +38,9 @@ public:
     /// Problems with the rule overlays or allow lists, one line each (shown, never fatal).
     const QStringList &warnings() const { return m_warnings; }
     void reloadAllowList();
+    /// Uses `allow` from now on (e.g. the list the review list just changed), without reading
+    /// the files again.
+    void setAllowList(security::secrets::AllowList allow) { m_allow = std::move(allow); }
 
 Q_SIGNALS:
     void loaded();
