@@ -72,6 +72,7 @@ void ChatSession::setTarget(const llm::ChatTarget &target) {
 
 void ChatSession::setRedactionPolicy(RedactionPolicy policy) {
     m_policy = std::make_shared<const RedactionPolicy>(std::move(policy));
+    m_policyIsDefault = false;
 }
 
 QString ChatSession::redactQuestion(const QString &question) {
@@ -158,8 +159,10 @@ void ChatSession::onPackWritten() {
         Q_EMIT packFailed(result.error().message);
         return;
     }
-    if (!m_policy && m_loadedPolicy)
+    if (!m_policy && m_loadedPolicy) {
         m_policy = std::move(m_loadedPolicy);
+        m_policyIsDefault = true;
+    }
     m_loadedPolicy.reset();
     m_packFiles = result->files;
     // What the window shows is what is sent: markers cost other tokens than the secrets.
@@ -195,6 +198,10 @@ void ChatSession::newConversation() {
     m_packSelection.clear();
     m_packFiles = 0;
     m_secrets = SecretReport();
+    // The default is the repository's: the next pack (maybe of another repository) loads it
+    // again, with the allow list as it is then.
+    if (m_policyIsDefault)
+        m_policy.reset();
 }
 
 } // namespace reposcope::workspace

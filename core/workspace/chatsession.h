@@ -123,6 +123,7 @@ private:
     std::shared_ptr<const RedactionPolicy> m_policy;
     // Filled by the pack worker with the default policy it loaded (when m_policy was null).
     std::shared_ptr<RedactionPolicy> m_loadedPolicy;
+    bool m_policyIsDefault = false; // m_policy is the loaded default, not setRedactionPolicy's
     SecretReport m_secrets;
     struct Pending {
         QString question;

@@ -299,3 +299,27 @@ TEST_F(CliRedactionTest, FindingsVerifyAgainstThePackAsSentMarkersIncluded) {
     EXPECT_TRUE(run.err.contains("findings: 2 (1 verified, 0 corrected, 0 located, 1 unverified)"))
         << run.err.constData();
 }
+
+TEST_F(CliRedactionTest, ThePackTokensPrintedAreThoseOfWhatIsSent) {
+    const auto packFigure = [](const QByteArray &err) {
+        const qsizetype at = err.indexOf("(pack ");
+        return at < 0 ? QByteArray() : err.mid(at + 6, err.indexOf(' ', at + 6) - at - 6);
+    };
+    const AskRun redacted = ask();
+    ASSERT_EQ(redacted.exitCode, 0) << redacted.err.constData();
+    const AskRun asIs = ask({QStringLiteral("--no-redact")});
+    ASSERT_EQ(asIs.exitCode, 0) << asIs.err.constData();
+    const QByteArray a = packFigure(redacted.err), b = packFigure(asIs.err);
+    ASSERT_FALSE(a.isEmpty()) << redacted.err.constData();
+    ASSERT_FALSE(b.isEmpty()) << asIs.err.constData();
+    // Over 60 secrets replaced by markers: the count moves, and it is the sent pack's.
+    EXPECT_NE(a, b);
+}
+
+TEST(CliRedactionHelp, AskAndScanDocumentIt) {
+    const CliRun ask = runCli({QStringLiteral("ask"), QStringLiteral("--help")});
+    EXPECT_TRUE(ask.out.contains("--no-redact")) << ask.out.constData();
+    EXPECT_TRUE(ask.out.contains("secrets-allow.json")) << ask.out.constData();
+    const CliRun scan = runCli({QStringLiteral("scan"), QStringLiteral("--help")});
+    EXPECT_TRUE(scan.out.contains("allow list")) << scan.out.constData();
+}

@@ -173,3 +173,18 @@ TEST_F(ChatSessionRedactionTest, WarnPolicySendsAsItIsAndAllowListLetsOneThrough
     EXPECT_EQ(m_session->lastSecrets().allowed.size(), 1);
     EXPECT_EQ(m_session->lastSecrets().redacted.size(), 2);
 }
+
+TEST_F(ChatSessionRedactionTest, TheDefaultPolicyIsReloadedForEachConversation) {
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("First")));
+    EXPECT_FALSE(messagesOf(m_server.requests().last()).contains(m_pat));
+    // The repository's allow list now names the rule: the next conversation reads it.
+    m_repo.write(QStringLiteral(".reposcope/secrets-allow.json"),
+                 R"({"version": 1, "rules": ["github-pat"]})");
+    m_session->newConversation();
+    ASSERT_NO_FATAL_FAILURE(askAndWait(QStringLiteral("Second")));
+    const QByteArray sent = messagesOf(m_server.requests().last());
+    EXPECT_TRUE(sent.contains(m_pat));
+    EXPECT_FALSE(sent.contains(m_key.split('\n').at(1)));
+    EXPECT_EQ(m_session->lastSecrets().allowed.size(), 1);
+    EXPECT_EQ(m_session->lastSecrets().redacted.size(), 1);
+}

@@ -375,3 +375,35 @@ TEST(RedactText, AQuestionsSecretIsReplacedAndReportedWithItsLabel) {
     EXPECT_EQ(report.allowed.size(), 1);
     EXPECT_FALSE(report.isEmpty());
 }
+
+TEST(PackRedactionCrlf, ACrlfKeyKeepsItsLineBreaksAndLineCount) {
+    SampleGenerator gen(11);
+    const QByteArray key = gen.pem("EC PRIVATE KEY", 5, "\r\n");
+    const QByteArray content = "first\r\nconst key = `" + key + "`\r\nlast line\r\n";
+    ScratchRepo repo;
+    repo.write(QStringLiteral("keys.go"), content);
+    const repo::SnapshotPtr snapshot = test::scanned(repo.path());
+    ASSERT_TRUE(snapshot);
+    for (const bool numbered : {false, true}) {
+        prompt::PackOptions options;
+        options.lineNumbers = numbered;
+        QThreadPool pool;
+        const tokenize::EstimatorTokenizer tokenizer;
+        const Result<workspace::PreparedPack> prepared = workspace::preparePack(
+            snapshot, {snapshot->find("keys.go")}, prompt::PackFormat(options), &pool, nullptr,
+            redacting(), tokenizer);
+        ASSERT_TRUE(prepared.ok());
+        const std::optional<QByteArray> sent = prepared->sources->text(QStringLiteral("keys.go"));
+        ASSERT_TRUE(sent);
+        QByteArray expected = content;
+        const QByteArray markers =
+            QByteArray("«redacted:private-key»\r\n").repeated(key.count('\n')) +
+            QByteArray("«redacted:private-key»");
+        expected.replace(key, markers);
+        EXPECT_EQ(*sent, expected) << "numbered " << numbered;
+        EXPECT_EQ(sent->count('\n'), content.count('\n'));
+        ASSERT_EQ(prepared->secrets.redacted.size(), 1);
+        EXPECT_EQ(prepared->secrets.redacted[0].line, 2);
+        EXPECT_EQ(prepared->secrets.redacted[0].endLine, 2 + int(key.count('\n')));
+    }
+}
