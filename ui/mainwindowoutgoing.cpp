@@ -51,6 +51,7 @@ void MainWindow::showWhatLeaves() {
             Qt::SingleShotConnection);
         return;
     }
+    m_outgoing->setWarnings(sources->warnings());
     m_outgoing->prepare(m_chatController->outgoingInputs(m_chat->composerText()));
 }
 

@@ -212,6 +212,8 @@ void OutgoingView::onBuilt() {
     if (!m_request.problems.isEmpty())
         status +=
             tr(" Left out of the pack: %1.").arg(m_request.problems.join(QStringLiteral("; ")));
+    for (const QString &warning : std::as_const(m_warnings))
+        status += QLatin1Char('\n') + warning;
     showStatus(status, false);
     Q_EMIT prepared();
 }

@@ -50,6 +50,9 @@ public:
     void prepare(workspace::OutgoingInputs inputs);
     /// Stops a build that runs; the view says it was cancelled.
     void cancel();
+    /// Problems with the rules or allow lists the request is built with (a broken file was
+    /// skipped): shown in the status line under the summary.
+    void setWarnings(const QStringList &warnings) { m_warnings = warnings; }
     /// Shows "Preparing…" with `text` and no request, until the caller can prepare().
     void showWaiting(const QString &text);
     /// "Preparing…" is shown: a build runs, or the caller waits to start one.
@@ -86,6 +89,7 @@ private:
     bool m_waiting = false; // showWaiting() until prepare()
     workspace::OutgoingRequest m_request;
     workspace::OutgoingLayout m_layout;
+    QStringList m_warnings;
 
     QLabel *m_summary;
     QLabel *m_status;

@@ -235,3 +235,16 @@ TEST_F(WhatLeavesWindowTest, TheConfirmationStripOpensTheViewOfARemoteRequest) {
     EXPECT_EQ(sentUserText().toStdString(), shown.toStdString());
     EXPECT_FALSE(m_server.requests().last().body.contains(m_secret));
 }
+
+TEST_F(WhatLeavesWindowTest, ABrokenAllowListIsNamedInTheView) {
+    m_repo.write(QStringLiteral(".reposcope/secrets-allow.json"), "{\"version\": 1, \"rules\": ");
+    ASSERT_NO_FATAL_FAILURE(startWindow(QStringLiteral("cloud")));
+    m_composer->setPlainText(QStringLiteral("Audit it."));
+    ui::OutgoingView *view = openFromMenu();
+    ASSERT_NE(view, nullptr);
+    EXPECT_TRUE(view->statusText().contains(QStringLiteral("secrets-allow.json")))
+        << view->statusText().toStdString();
+    EXPECT_TRUE(view->statusText().contains(QStringLiteral("ignored")));
+    // The rest of the guard works: the secret is still redacted.
+    EXPECT_TRUE(view->viewer()->shownText().contains(QStringLiteral("«redacted:github-pat»")));
+}
