@@ -17,7 +17,15 @@
 namespace reposcope::ui {
 
 void MainWindow::createChatMenu() {
-    QMenu *chat = menuBar()->addMenu(tr("&Chat"));
+    // The Chat menu is shared with the other chat views (Review Secrets…): made by whichever
+    // comes first.
+    QMenu *chat = nullptr;
+    for (QAction *action : menuBar()->actions())
+        if (action->menu() && action->menu()->title() == tr("&Chat"))
+            chat = action->menu();
+    if (!chat)
+        chat = menuBar()->addMenu(tr("&Chat"));
+    chat->setObjectName(QStringLiteral("chatMenu"));
     QAction *whatLeaves =
         chat->addAction(tr("What &Leaves the Machine…"), QKeySequence(tr("Ctrl+Shift+L")), this,
                         &MainWindow::showWhatLeaves);
