@@ -71,6 +71,7 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     });
     connect(m_pane, &ChatPane::newConversationRequested, this, [this] {
         m_session->newConversation();
+        m_redaction->reloadAllowList(); // a new conversation sends with the list as it is now
         m_keepOldPack = false;
         m_pane->reload();
         refreshSummary();

@@ -50,17 +50,19 @@ void MainWindow::showWhatLeaves() {
         m_outgoing->prepare(workspace::OutgoingInputs{}); // says to open a repository first
         return;
     }
-    // The view shows what the next request sends: never without the scanner that sends it.
+    // The view shows what the next request sends: never without the scanner that sends it,
+    // and with the allow list as it is now (the review list or an editor may have changed
+    // it; reading it is file I/O, on the pool).
     RedactionSources *sources = m_chatController->redaction();
-    if (!sources->isReady()) {
-        m_outgoing->showWaiting(tr("Preparing… loading the secret scanner."));
-        connect(
-            sources, &RedactionSources::loaded, m_outgoing, [this] { showWhatLeaves(); },
-            Qt::SingleShotConnection);
-        return;
-    }
-    m_outgoing->setWarnings(sources->warnings());
-    m_outgoing->prepare(m_chatController->outgoingInputs(m_chat->composerText()));
+    m_outgoing->showWaiting(tr("Preparing… reading the secret rules and allow lists."));
+    connect(
+        sources, &RedactionSources::loaded, m_outgoing,
+        [this, sources] {
+            m_outgoing->setWarnings(sources->warnings());
+            m_outgoing->prepare(m_chatController->outgoingInputs(m_chat->composerText()));
+        },
+        Qt::SingleShotConnection);
+    sources->reloadAllowList();
 }
 
 } // namespace reposcope::ui

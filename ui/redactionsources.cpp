@@ -15,11 +15,13 @@ RedactionSources::RedactionSources(workspace::Workspace *workspace, QObject *par
     connect(&m_watcher, &QFutureWatcher<Loaded>::finished, this, [this] {
         Loaded result = m_watcher.result();
         m_loading = false;
-        if (result.scanner)
+        if (result.scanner) {
             m_scanner = std::move(result.scanner);
+            m_scannerWarnings = std::move(result.scannerWarnings);
+        }
         m_root = result.root;
         m_allow = std::move(result.allow);
-        m_warnings = std::move(result.warnings);
+        m_allowWarnings = std::move(result.allowWarnings);
         Q_EMIT loaded();
     });
     connect(workspace, &workspace::Workspace::opened, this, [this] { load(true); });
@@ -43,9 +45,9 @@ void RedactionSources::load(bool withScanner) {
         Loaded out;
         out.root = root;
         if (withScanner)
-            out.scanner = security::secrets::loadScanner(root, &out.warnings);
+            out.scanner = security::secrets::loadScanner(root, &out.scannerWarnings);
         if (!root.isEmpty())
-            out.allow = security::secrets::AllowList::loadFor(root, &out.warnings);
+            out.allow = security::secrets::AllowList::loadFor(root, &out.allowWarnings);
         return out;
     }));
 }

@@ -36,7 +36,7 @@ public:
     workspace::RedactionPolicy policyFor(const llm::ProviderEntry &provider,
                                          const QUrl &baseUrl) const;
     /// Problems with the rule overlays or allow lists, one line each (shown, never fatal).
-    const QStringList &warnings() const { return m_warnings; }
+    QStringList warnings() const { return m_scannerWarnings + m_allowWarnings; }
     void reloadAllowList();
     /// Uses `allow` from now on (e.g. the list the review list just changed), without reading
     /// the files again.
@@ -50,7 +50,8 @@ private:
         QString root;
         std::shared_ptr<const security::secrets::SecretScanner> scanner; // null: kept
         security::secrets::AllowList allow;
-        QStringList warnings;
+        QStringList scannerWarnings;
+        QStringList allowWarnings;
     };
     void load(bool withScanner);
 
@@ -59,7 +60,8 @@ private:
     QString m_root;
     std::shared_ptr<const security::secrets::SecretScanner> m_scanner;
     security::secrets::AllowList m_allow;
-    QStringList m_warnings;
+    QStringList m_scannerWarnings;
+    QStringList m_allowWarnings;
     bool m_loading = false;
 };
 

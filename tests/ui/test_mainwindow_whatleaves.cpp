@@ -15,6 +15,7 @@
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 #include "secretsamples.h"
+#include "security/secrets/allowlist.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 
@@ -247,4 +248,33 @@ TEST_F(WhatLeavesWindowTest, ABrokenAllowListIsNamedInTheView) {
     EXPECT_TRUE(view->statusText().contains(QStringLiteral("ignored")));
     // The rest of the guard works: the secret is still redacted.
     EXPECT_TRUE(view->viewer()->shownText().contains(QStringLiteral("«redacted:github-pat»")));
+}
+
+TEST_F(WhatLeavesWindowTest, AnAllowedRuleIsShownAsSentAndSent) {
+    ASSERT_NO_FATAL_FAILURE(startWindow(QStringLiteral("cloud")));
+    m_composer->setPlainText(QStringLiteral("Audit it."));
+    ui::OutgoingView *view = openFromMenu();
+    ASSERT_NE(view, nullptr);
+    ASSERT_TRUE(view->viewer()->shownText().contains(QStringLiteral("«redacted:github-pat»")));
+
+    // The user allows the rule for this repository (as the review list does): the view reads
+    // the allow list again when it is opened, and the request follows it.
+    security::secrets::AllowList allow;
+    allow.allowRule(QStringLiteral("github-pat"));
+    ASSERT_TRUE(allow.save(security::secrets::AllowList::userFileFor(m_repo.path())));
+    view = openFromMenu();
+    ASSERT_NE(view, nullptr);
+    EXPECT_TRUE(view->viewer()->shownText().contains(QString::fromLatin1(m_secret)));
+    EXPECT_EQ(view->request().secrets.allowed.size(), 1);
+    EXPECT_TRUE(view->summaryText().contains(QStringLiteral("1 secret sent as it is")))
+        << view->summaryText().toStdString();
+    const QByteArray shown = userBytes(*view);
+
+    enqueueAnswer(QStringLiteral("Done."));
+    m_send->click();
+    auto *strip = m_window->findChild<ui::ConfirmStrip *>(QStringLiteral("chatConfirmStrip"));
+    ASSERT_TRUE(processEventsUntil([&] { return strip->isVisible(); }));
+    strip->sendButton()->click();
+    ASSERT_NO_FATAL_FAILURE(waitForAnswer(1, QStringLiteral("Done.")));
+    EXPECT_EQ(sentUserText().toStdString(), shown.toStdString());
 }
