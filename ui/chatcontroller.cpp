@@ -10,7 +10,9 @@
 #include "llm/localengine.h"
 #include "llm/providerendpoint.h"
 #include "llm/providerprobe.h"
+#include "llm/redactiondefault.h"
 #include "prompt/tasktemplates.h"
+#include "redactionsources.h"
 #include "secretsguard.h"
 #include "security/apikeystore.h"
 #include "tokenize/correctionstore.h"
@@ -19,27 +21,10 @@
 #include "workspace/workspace.h"
 
 #include <QFileInfo>
-#include <QHostAddress>
 #include <QLocale>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace reposcope::ui {
-
-namespace {
-
-// A request to a loopback or private-network server stays on premises; everything else
-// (every cloud provider, a custom URL elsewhere) leaves the machine.
-bool leavesTheMachine(const llm::ProviderEntry &provider, const QUrl &baseUrl) {
-    if (provider.kind == QLatin1String("cloud"))
-        return true;
-    const QString host = baseUrl.host();
-    if (host == QLatin1String("localhost"))
-        return false;
-    const QHostAddress address(host);
-    return address.isNull() || !address.isLoopback();
-}
-
-} // namespace
 
 ChatController::ChatController(const ChatServices &services, BudgetMeter *budget, ChatPane *pane,
                                QObject *parent)
@@ -49,7 +34,8 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     , m_pane(pane)
     , m_session(new workspace::ChatSession(services.workspace, services.network, this))
     , m_probe(new llm::ProviderProbe(services.network, this))
-    , m_attachments(new AttachmentController(services.workspace->pool(), this)) {
+    , m_attachments(new AttachmentController(services.workspace->pool(), this))
+    , m_redaction(new RedactionSources(services.workspace, this)) {
     m_pane->setConversation(m_session->conversation(), m_session->client());
     m_pane->setMaxAttempts(m_session->client()->retryPolicy().maxAttempts);
     m_pane->setAttachments(m_attachments);
@@ -76,8 +62,11 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
         connect(secrets, &workspace::SecretIndex::hitsFound, this, &ChatController::refreshSummary);
         connect(secrets, &workspace::SecretIndex::scanFinished, this,
                 &ChatController::refreshSummary);
-        connect(secrets, &workspace::SecretIndex::allowListChanged, this,
-                &ChatController::refreshSummary);
+        // One allow list: what the review list changes is what the next request applies.
+        connect(secrets, &workspace::SecretIndex::allowListChanged, this, [this, secrets] {
+            m_redaction->setAllowList(secrets->allowList());
+            refreshSummary();
+        });
         connect(secrets, &workspace::SecretIndex::cleared, this, &ChatController::refreshSummary);
     }
     connect(m_pane, &ChatPane::sendRequested, this, &ChatController::onSend);
@@ -96,6 +85,7 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
     });
     connect(m_pane, &ChatPane::newConversationRequested, this, [this] {
         m_session->newConversation();
+        m_redaction->reloadAllowList(); // a new conversation sends with the list as it is now
         m_keepOldPack = false;
         m_pane->reload();
         refreshSummary();
@@ -116,6 +106,7 @@ ChatController::ChatController(const ChatServices &services, BudgetMeter *budget
             &ChatController::refreshSummary);
     connect(services.workspace, &workspace::Workspace::opened, this,
             &ChatController::refreshSummary);
+    connect(m_redaction, &RedactionSources::loaded, this, &ChatController::refreshSummary);
     connect(m_pane, &ChatPane::fitToBudgetRequested, m_budget, &BudgetMeter::requestFit);
     connect(m_session, &workspace::ChatSession::packPreparing, this, [this](int files) {
         m_pane->showPreparing(tr("packing %Ln file(s)", nullptr, files));
@@ -223,7 +214,7 @@ void ChatController::applyTarget(const llm::ProviderEntry &provider, const llm::
     target.includeUsage = provider.usageMode != QLatin1String("none");
     target.returnProgress = provider.returnProgress;
     m_session->setTarget(target);
-    m_remote = leavesTheMachine(provider, target.endpoint.baseUrl);
+    m_remote = llm::leavesTheMachine(provider, target.endpoint.baseUrl);
 
     const bool needsKey =
         provider.kind == QLatin1String("cloud") && provider.auth != QLatin1String("none");
@@ -334,9 +325,9 @@ void ChatController::refreshSummary() {
     summary.estimatedCost = figures.inputCost;
     summary.blockedReason = sendBlockedReason();
     summary.contextLine = contextLine(&summary.contextWarning);
-    // ChatSession's default policy redacts for every provider; where a provider's setting
-    // turns redaction off (local, loopback), pass that policy's `redact` here instead.
-    fillSecrets(summary, m_services.secrets, m_services.workspace->selection(), true);
+    // The chosen provider's setting: redacted, or (local, loopback, or turned off) sent.
+    fillSecrets(summary, m_services.secrets, m_services.workspace->selection(),
+                redactionPolicy().redact);
     m_pane->setTargetSummary(summary);
 }
 

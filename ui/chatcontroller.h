@@ -29,6 +29,8 @@ class CorrectionStore;
 namespace reposcope::workspace {
 class ChatSession;
 class SecretIndex;
+struct OutgoingInputs;
+struct RedactionPolicy;
 class Workspace;
 } // namespace reposcope::workspace
 
@@ -37,6 +39,7 @@ namespace reposcope::ui {
 class AttachmentController;
 class BudgetMeter;
 class ChatPane;
+class RedactionSources;
 
 // What the chat needs from the application, built once in app/ and injected.
 struct ChatServices {
@@ -73,6 +76,12 @@ public:
     void refreshSummary();
     // Re-reads the audit templates (after they were edited).
     void reloadTasks();
+    // The privacy guard (chatcontrolleroutgoing.cpp): the scanner and allow list of the open
+    // repository (owned), the policy the next request gets (the chosen provider's redaction
+    // setting), and what "What leaves the machine" builds the next request from.
+    RedactionSources *redaction() const { return m_redaction; }
+    workspace::RedactionPolicy redactionPolicy() const;
+    workspace::OutgoingInputs outgoingInputs(const QString &question) const;
 
 Q_SIGNALS:
     // A correction for approximate counts was learned (the budget meter shows it).
@@ -126,6 +135,7 @@ private:
     workspace::ChatSession *m_session;
     llm::ProviderProbe *m_probe;
     AttachmentController *m_attachments;
+    RedactionSources *m_redaction;
     bool m_imagesInFlight = false; // images went with a send whose turn has not started
     bool m_keepOldPack = false;    // the user chose to send follow-ups with the old pack
     quint64 m_capRequest = 0;

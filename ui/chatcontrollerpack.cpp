@@ -9,6 +9,7 @@
 #include "budgetmeter.h"
 #include "chatpane.h"
 #include "llm/localengine.h"
+#include "redactionsources.h"
 #include "workspace/chatsession.h"
 #include "workspace/workspace.h"
 
@@ -32,6 +33,7 @@ void ChatController::syncTarget() {
     target.contextCap = m_budget->contextCap();
     target.acceptsImages = m_attachments->canAttach();
     m_session->setTarget(target);
+    m_session->setRedactionPolicy(redactionPolicy());
 }
 
 QString ChatController::overCapText() const {
@@ -97,6 +99,9 @@ QString ChatController::sendBlockedReason() const {
     const prompt::Selection *selection = m_services.workspace->selection();
     if (!selection)
         return tr("Open a repository first: drop a folder on the window or press Ctrl+O.");
+    // Every request is scanned for secrets, a follow-up's question too.
+    if (!m_redaction->isReady())
+        return tr("Send waits for the secret scanner to load.");
     if (m_session->conversation()->hasPack())
         return {}; // a follow-up: the pack is written, whatever the selection is now
     if (selection->selected(0).files == 0)

@@ -77,7 +77,7 @@ CodeViewer::CodeViewer(KSyntaxHighlighting::Repository &repository, QWidget *par
             &CodeViewer::onCursorPositionChanged);
     // Find matches are selections only near the visible lines: redo them as the view moves.
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
-        if (!m_matches.isEmpty())
+        if (!m_matches.isEmpty() || !m_marks.isEmpty())
             updateExtraSelections();
     });
 
@@ -100,6 +100,7 @@ void CodeViewer::showText(const QString &path, const QString &text) {
     m_rangeFirst = m_rangeLast = 0;
     m_lastCursorLine = 0;
     m_matches.clear();
+    m_marks.clear();
     m_currentMatch = -1;
     m_parts.clear();
     m_markerRects.clear();
@@ -125,6 +126,7 @@ void CodeViewer::clear() {
     m_previousPartAction->setEnabled(false);
     m_rangeFirst = m_rangeLast = 0;
     m_matches.clear();
+    m_marks.clear();
     m_currentMatch = -1;
     setDocumentTitle(QString());
     QPlainTextEdit::clear();
@@ -411,8 +413,10 @@ void CodeViewer::updateExtraSelections() {
         }
         selections.append(range);
     }
-    if (m_open)
+    if (m_open) {
+        appendVisibleMarks(selections);
         appendVisibleMatches(selections);
+    }
     setExtraSelections(selections);
 }
 

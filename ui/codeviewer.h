@@ -3,6 +3,7 @@
 
 #include "codeviewertext.h"
 
+#include <QColor>
 #include <QFutureWatcher>
 #include <QHash>
 #include <QPlainTextEdit>
@@ -28,6 +29,15 @@ struct TextMatch {
     int position = 0; // index into CodeViewer::shownText() (the full text, not the document)
     int length = 0;
     friend bool operator==(const TextMatch &, const TextMatch &) = default;
+};
+
+/// A run of characters the viewer's owner tints (e.g. redaction markers): text positions
+/// as for TextMatch; an invalid colour leaves that part of the format as it is.
+struct TextMark {
+    int position = 0;
+    int length = 0;
+    QColor background;
+    QColor foreground;
 };
 
 /// Read-only source viewer: KSyntaxHighlighting colours, a line-number gutter, a theme
@@ -99,6 +109,11 @@ public:
     void setFindMatches(QList<TextMatch> matches, int current = -1);
     void clearFindMatches();
     const QList<TextMatch> &findMatches() const { return m_matches; }
+    /// Tints @p marks (sorted by position, not overlapping) under the find matches; like
+    /// them, only the marks near the visible lines become extra selections (codeviewermarks.cpp).
+    /// showText() and clear() remove them.
+    void setMarks(QList<TextMark> marks);
+    const QList<TextMark> &marks() const { return m_marks; }
     /// The text given to showText() (shared, not copied), in full, including the parts of
     /// cut lines that are not on screen. Positions in it are not document positions: see
     /// documentPosition() and textPosition().
@@ -183,6 +198,7 @@ private:
     void applyTheme();
     void updateExtraSelections();
     void appendVisibleMatches(QList<QTextEdit::ExtraSelection> &selections) const;
+    void appendVisibleMarks(QList<QTextEdit::ExtraSelection> &selections) const;
     // codeviewerload.cpp: loading, cut lines and their pages.
     void startLoad();
     void onLinesFound();
@@ -213,6 +229,7 @@ private:
     QString m_highlightNote;
     mutable QHash<int, QRect> m_markerRects; // 1-based line -> painted marker, viewport
     QList<TextMatch> m_matches;
+    QList<TextMark> m_marks;
     int m_currentMatch = -1;
     bool m_open = false;
     bool m_applyingTheme = false;

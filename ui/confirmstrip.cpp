@@ -18,7 +18,8 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     , m_dontAsk(new QCheckBox(this))
     , m_send(new QPushButton(tr("Send"), this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
-    , m_review(new QPushButton(tr("Review…"), this)) {
+    , m_review(new QPushButton(tr("Review…"), this))
+    , m_whatLeaves(new QPushButton(tr("What Leaves the Machine…"), this)) {
     setObjectName(name + QStringLiteral("Strip"));
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
@@ -41,11 +42,16 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
     m_review->setToolTip(tr("List the secrets in the selected files; allow the ones meant to "
                             "be sent"));
     m_review->hide();
+    m_whatLeaves->setObjectName(name + QStringLiteral("WhatLeaves"));
+    m_whatLeaves->setFlat(true);
+    m_whatLeaves->setToolTip(tr("Show the exact text this request sends, after redaction "
+                                "(Ctrl+Shift+L)"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_dontAsk, 1);
     buttons->addStretch(); // takes the room when the checkbox is hidden (askChoice)
     buttons->addWidget(m_review);
+    buttons->addWidget(m_whatLeaves);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_send);
     auto *layout = new QVBoxLayout(this);
@@ -57,6 +63,7 @@ ConfirmStrip::ConfirmStrip(QWidget *parent, const QString &name)
         hide();
         Q_EMIT accepted(m_dontAsk->isChecked());
     });
+    connect(m_whatLeaves, &QPushButton::clicked, this, &ConfirmStrip::whatLeavesRequested);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         hide();
         Q_EMIT rejected();
@@ -85,10 +92,17 @@ void ConfirmStrip::refresh(const ChatTargetSummary &target) {
         if (target.secretsRedacted)
             text += target.secrets == 1 ? tr("1 secret will be redacted.")
                                         : tr("%1 secrets will be redacted.").arg(count);
-        else
+        else if (!target.remote)
             text += target.secrets == 1
                         ? tr("1 secret found; it will be sent as it is (local).")
                         : tr("%1 secrets found; they will be sent as they are (local).").arg(count);
+        else // redaction turned off for this remote provider in Settings ▸ Providers
+            text += target.secrets == 1
+                        ? tr("1 secret found; redaction is off for this provider, so it "
+                             "leaves the machine as it is.")
+                        : tr("%1 secrets found; redaction is off for this provider, so they "
+                             "leave the machine as they are.")
+                              .arg(count);
         if (target.secretsScanning)
             text += tr(" (Still scanning for more.)");
     }
@@ -104,6 +118,7 @@ void ConfirmStrip::ask(const ChatTargetSummary &target) {
     m_dontAsk->setText(tr("Don't ask again for %1").arg(provider));
     m_dontAsk->setChecked(false);
     m_dontAsk->setVisible(true);
+    m_whatLeaves->setVisible(true);
     m_send->setText(tr("Send"));
     m_cancel->setText(tr("Cancel"));
     show();
@@ -117,6 +132,7 @@ void ConfirmStrip::askChoice(const QString &text, const QString &acceptLabel,
     m_label->setText(text);
     m_dontAsk->setChecked(false);
     m_dontAsk->setVisible(false);
+    m_whatLeaves->setVisible(false);
     m_send->setText(acceptLabel);
     m_cancel->setText(rejectLabel);
     show();

@@ -70,12 +70,16 @@ public:
     QPushButton *sendButton() const { return m_send; }
     QPushButton *cancelButton() const { return m_cancel; }
     QPushButton *reviewButton() const { return m_review; }
+    /// "What leaves the machine…": shown with ask(), hidden with askChoice().
+    QPushButton *whatLeavesButton() const { return m_whatLeaves; }
 
 Q_SIGNALS:
     void accepted(bool dontAskAgain);
     void rejected();
     /// "Review…" was clicked: show the secrets of the selection.
     void reviewRequested();
+    /// The user wants to see the exact text of the request first (the strip stays open).
+    void whatLeavesRequested();
 
 private:
     QLabel *m_label;
@@ -83,6 +87,7 @@ private:
     QPushButton *m_send;
     QPushButton *m_cancel;
     QPushButton *m_review;
+    QPushButton *m_whatLeaves;
     bool m_choice = false; // askChoice() is shown: refresh() leaves it alone
 };
 

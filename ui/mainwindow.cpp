@@ -215,6 +215,8 @@ void MainWindow::createActions() {
                               m_services.workspace->cancel();
                       });
 
+    createChatMenu();
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_viewer->goToLineAction());
     view->addSeparator();

@@ -47,6 +47,7 @@ class CodeViewerPane;
 class EngineStatus;
 class FindingsController;
 class FindingsPanel;
+class OutgoingView;
 class RepoPanel;
 
 // Services the window is built from; created once in app/ and injected.
@@ -141,6 +142,10 @@ private:
     void editProviders();
     void editTaskTemplates();
     void sendComposerWhenReady(int triesLeft);
+    // Chat ▸ What Leaves the Machine… (Ctrl+Shift+L) and the confirmation strip's button:
+    // the next request's exact text (mainwindowoutgoing.cpp).
+    void createChatMenu();
+    void showWhatLeaves();
 
     MainWindowServices m_services;
     models::RepoTreeModel *m_model;
@@ -152,6 +157,7 @@ private:
     FindingsPanel *m_findings = nullptr;
     FindingsController *m_findingsController = nullptr;
     EngineStatus *m_engineStatus = nullptr;
+    OutgoingView *m_outgoing = nullptr;
     QString m_pendingAsk;
     CodeViewer *m_viewer;
     CodeViewerPane *m_viewerPane = nullptr;

@@ -120,6 +120,7 @@ void ProvidersDialog::showProvider(int index) {
     m_note->setText(note);
     m_note->setVisible(!note.isEmpty());
     m_models->setModels(p.models);
+    showRedaction();
     lookupKey();
     updateEnabled();
 }
@@ -454,6 +455,7 @@ void ProvidersDialog::save() {
         m_services.catalog->removeProvider(id);
     for (const llm::ProviderEntry &p : std::as_const(m_providers))
         m_services.catalog->upsertProvider(p);
+    saveRedaction();
     const Result<Ok> saved = m_services.catalog->saveUserFile(m_services.userCatalogFile);
     Q_EMIT catalogSaved();
     if (!saved) {

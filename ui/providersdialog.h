@@ -8,6 +8,7 @@
 #include <QDialog>
 #include <QHash>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -77,6 +78,10 @@ private:
     void addModel();
     void save();
     void showStatus(const QString &text, bool error);
+    // "Redact secrets before sending" (providersdialogredaction.cpp): the box follows the
+    // stored choice, else the default for the URL in the form; Save stores what changed.
+    void showRedaction();
+    void saveRedaction();
 
     ProvidersDialogServices m_services;
     llm::ProviderProbe *m_probe;
@@ -89,6 +94,7 @@ private:
     QHash<QString, QStringList> m_problems; // per provider: cells that are not valid values
     quint64 m_testRequest = 0;
     QHash<quint64, QString> m_capRequests; // request → model id
+    QHash<QString, bool> m_redact;         // per provider: redaction as ticked in this dialog
 
     QListWidget *m_list;
     QPushButton *m_addProvider;
@@ -99,6 +105,8 @@ private:
     QComboBox *m_auth;
     QLineEdit *m_keyEnv;
     QLabel *m_note;
+    QCheckBox *m_redactBox;
+    QLabel *m_redactNote; // what the box means for this provider; a warning when off
     QLineEdit *m_key;
     QLabel *m_keySource;
     QLabel *m_keychainProblem; // why the keychain could not be used, when it could not

@@ -4,6 +4,7 @@
 
 #include "providersdialogmodels.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -50,6 +51,11 @@ void ProvidersDialog::buildUi() {
     m_note = new QLabel(this);
     m_note->setWordWrap(true);
     m_note->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    m_redactBox = new QCheckBox(tr("Redact secrets before sending"), this);
+    m_redactBox->setObjectName(QStringLiteral("redactSecrets"));
+    m_redactNote = new QLabel(this);
+    m_redactNote->setObjectName(QStringLiteral("redactNote"));
+    m_redactNote->setWordWrap(true);
     auto *connection = new QGroupBox(tr("Connection"), this);
     auto *form = new QFormLayout(connection);
     form->addRow(tr("Kind"), m_kind);
@@ -58,6 +64,8 @@ void ProvidersDialog::buildUi() {
     form->addRow(tr("Authentication"), m_auth);
     form->addRow(tr("Key variable"), m_keyEnv);
     form->addRow(m_note);
+    form->addRow(tr("Privacy"), m_redactBox);
+    form->addRow(m_redactNote);
 
     // API key.
     m_key = new QLineEdit(this);
@@ -168,6 +176,13 @@ void ProvidersDialog::buildUi() {
     connect(m_name, &QLineEdit::textEdited, this, [this](const QString &text) {
         if (QListWidgetItem *item = m_list->currentItem())
             item->setText(text.trimmed().isEmpty() ? currentProviderId() : text.trimmed());
+    });
+    // The default follows the URL (loopback or not) until the box is ticked by hand.
+    connect(m_baseUrl, &QLineEdit::textEdited, this, &ProvidersDialog::showRedaction);
+    connect(m_redactBox, &QCheckBox::clicked, this, [this](bool on) {
+        if (m_current >= 0)
+            m_redact.insert(m_providers[m_current].id, on);
+        showRedaction();
     });
     connect(m_auth, &QComboBox::activated, this, [this] {
         commitForm();

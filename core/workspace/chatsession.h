@@ -48,6 +48,7 @@ public:
     void setTarget(const llm::ChatTarget &target);
     const llm::ChatTarget &target() const { return m_conversation->target(); }
     void setSystemPrompt(QByteArray prompt) { m_systemPrompt = std::move(prompt); }
+    const QByteArray &systemPrompt() const { return m_systemPrompt; }
     // What happens to secrets in the next pack and the questions from now on (the frozen
     // pack stays as it was sent). Never set: the repository's scanner (loadScanner, on the
     // worker) with its allow list (AllowList::loadFor), redacting.
