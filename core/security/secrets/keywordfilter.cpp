@@ -2,6 +2,7 @@
 #include "security/secrets/keywordfilter.h"
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 
 namespace reposcope::security::secrets {
@@ -111,6 +112,40 @@ void KeywordFilter::run(const uint8_t *p, const uint8_t *end, std::vector<bool> 
         if (row >= firstOut) [[unlikely]]
             mark(row, found);
     }
+}
+
+std::vector<qsizetype> KeywordFilter::linesWith(QByteArrayView text,
+                                                const std::vector<int> &keywords) const {
+    std::vector<qsizetype> lines;
+    std::vector<bool> wanted(size_t(m_keywordCount), false);
+    for (const int k : keywords)
+        if (k >= 0 && k < m_keywordCount)
+            wanted[size_t(k)] = true;
+    const auto *begin = reinterpret_cast<const uint8_t *>(text.data());
+    const auto *end = begin + text.size();
+    const int32_t *next = m_next.data();
+    const int32_t firstOut = m_firstOutRow;
+    int32_t row = 0;
+    qsizetype lineEnd = -1; // the end of the last line reported (its newline or the end)
+    for (const uint8_t *p = begin; p < end; ++p) {
+        row = next[row + m_classOf[*p]];
+        if (row < firstOut) [[likely]]
+            continue;
+        const qsizetype at = p - begin;
+        if (at < lineEnd)
+            continue; // this line is reported already
+        bool hit = false;
+        for (const int k : m_out[size_t(row / m_classes)])
+            hit = hit || wanted[size_t(k)];
+        if (!hit)
+            continue;
+        // No keyword holds a newline: the keyword's line is the line of its last byte.
+        const void *nl = memrchr(begin, '\n', size_t(at));
+        lines.push_back(nl ? static_cast<const uint8_t *>(nl) - begin + 1 : 0);
+        const void *after = std::memchr(p, '\n', size_t(end - p));
+        lineEnd = after ? static_cast<const uint8_t *>(after) - begin : text.size();
+    }
+    return lines;
 }
 
 std::vector<bool> KeywordFilter::present(QByteArrayView text) const {

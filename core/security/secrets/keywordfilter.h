@@ -24,6 +24,9 @@ public:
     // One flag per keyword: does it occur in `text`?
     std::vector<bool> present(QByteArrayView text) const;
     int keywordCount() const { return m_keywordCount; }
+    // The starts of the lines of `text` that hold one of `keywords` (indices), in order,
+    // each once. One more walk over the text.
+    std::vector<qsizetype> linesWith(QByteArrayView text, const std::vector<int> &keywords) const;
 
 private:
     // Runs the automaton over [from, to) from the root; marks what it finds.
