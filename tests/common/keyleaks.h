@@ -2,12 +2,14 @@
 #pragma once
 // Looking for an API key where it must never be: every form a leak could take (verbatim,
 // percent-encoded, base64 at each byte alignment, a leading part of it), in bytes, files
-// and folders.
+// and folders; and every log line written meanwhile.
 
 #include <QByteArray>
 #include <QDirIterator>
 #include <QFile>
 #include <QList>
+#include <QLoggingCategory>
+#include <QMutex>
 #include <QRandomGenerator>
 #include <QString>
 #include <QStringList>
@@ -71,5 +73,36 @@ inline QStringList keyLeaksUnder(const QString &dir, const QString &key, int *sc
     }
     return leaks;
 }
+
+// Every message any category logs while it lives, all reposcope.* categories on at debug.
+class LogCapture {
+public:
+    LogCapture() {
+        s_lines.clear();
+        QLoggingCategory::setFilterRules(QStringLiteral("reposcope.*=true"));
+        m_previous = qInstallMessageHandler(&LogCapture::handle);
+    }
+    ~LogCapture() {
+        qInstallMessageHandler(m_previous);
+        QLoggingCategory::setFilterRules(QString());
+    }
+    static QByteArray all() {
+        QMutexLocker lock(&s_mutex);
+        return s_lines.join('\n');
+    }
+    static int count() {
+        QMutexLocker lock(&s_mutex);
+        return int(s_lines.size());
+    }
+
+private:
+    static void handle(QtMsgType, const QMessageLogContext &context, const QString &message) {
+        QMutexLocker lock(&s_mutex);
+        s_lines << QByteArray(context.category ? context.category : "") + ": " + message.toUtf8();
+    }
+    static inline QMutex s_mutex;
+    static inline QList<QByteArray> s_lines;
+    QtMessageHandler m_previous = nullptr;
+};
 
 } // namespace reposcope::test

@@ -10,8 +10,6 @@
 #include "test_chatclient.h"
 
 #include <QDir>
-#include <QLoggingCategory>
-#include <QMutex>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -21,37 +19,6 @@ using llm::ChatError;
 using llm::ChatPhase;
 
 namespace {
-
-// Every message any category logs while it lives, all reposcope.* categories on at debug.
-class LogCapture {
-public:
-    LogCapture() {
-        s_lines.clear();
-        QLoggingCategory::setFilterRules(QStringLiteral("reposcope.*=true"));
-        m_previous = qInstallMessageHandler(&LogCapture::handle);
-    }
-    ~LogCapture() {
-        qInstallMessageHandler(m_previous);
-        QLoggingCategory::setFilterRules(QString());
-    }
-    static QByteArray all() {
-        QMutexLocker lock(&s_mutex);
-        return s_lines.join('\n');
-    }
-    static int count() {
-        QMutexLocker lock(&s_mutex);
-        return int(s_lines.size());
-    }
-
-private:
-    static void handle(QtMsgType, const QMessageLogContext &context, const QString &message) {
-        QMutexLocker lock(&s_mutex);
-        s_lines << QByteArray(context.category ? context.category : "") + ": " + message.toUtf8();
-    }
-    static inline QMutex s_mutex;
-    static inline QList<QByteArray> s_lines;
-    QtMessageHandler m_previous = nullptr;
-};
 
 // A server error body that quotes the request back, key and all, in every encoding.
 QByteArray echoingBody(const QString &key, const QString &lead = {}) {
