@@ -15,7 +15,11 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+#include <sys/types.h>
+
 #include <gtest/gtest.h>
+
+#include <csignal>
 
 using namespace reposcope::test;
 
@@ -131,5 +135,32 @@ TEST_F(CliKeyHygiene, AnEchoing401AndADroppedConnectionLeakNothing) {
     const AskRun streamError = ask();
     EXPECT_NE(streamError.exitCode, 0);
     EXPECT_EQ(m_server.requestCount(), 3);
+    expectNoLeak();
+}
+
+TEST_F(CliKeyHygiene, ACrashDuringARequestLeaksNothing) {
+    // No crash handler of its own: the process dies of SIGSEGV while the server holds the
+    // request, and whatever it had written by then holds no form of the key.
+    m_server.enqueue(ScriptedResponse::silent());
+    QProcess proc;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), m_home.path());
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.path() + QStringLiteral("/data"));
+    env.insert(QStringLiteral("RS_HYGIENE_KEY"), m_key);
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("reposcope.*=true"));
+    proc.setProcessEnvironment(env);
+    proc.start(QStringLiteral(REPOSCOPE_CLI),
+               {QStringLiteral("ask"), m_repo.path(), QStringLiteral("--base-url"),
+                m_server.baseUrl().toString(), QStringLiteral("--api-key-env"),
+                QStringLiteral("RS_HYGIENE_KEY"), QStringLiteral("--model"),
+                QStringLiteral("audit-model"), QStringLiteral("--prompt"),
+                QStringLiteral("Find SQL injection"), QStringLiteral("--cache-dir"),
+                m_cache.path()});
+    ASSERT_TRUE(processEventsUntil([&] { return m_server.requestCount() == 1; }));
+    ::kill(pid_t(proc.processId()), SIGSEGV);
+    ASSERT_TRUE(processEventsUntil([&] { return proc.state() == QProcess::NotRunning; }));
+    EXPECT_EQ(proc.exitStatus(), QProcess::CrashExit);
+    m_said += proc.readAllStandardOutput() + '\n' + proc.readAllStandardError();
     expectNoLeak();
 }
