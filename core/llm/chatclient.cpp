@@ -2,6 +2,7 @@
 // ChatClient's request lifecycle: body, request, upload, retries, cancel, the end. The
 // response side (headers, SSE, JSON, errors) is in chatclientresponse.cpp.
 #include "llm/chatclient.h"
+#include "llm/keyscrub.h"
 
 #include <QCoreApplication>
 #include <QFutureWatcher>
@@ -21,14 +22,6 @@ namespace reposcope::llm {
 namespace {
 
 Q_LOGGING_CATEGORY(lcChat, "reposcope.llm.chat", QtInfoMsg)
-
-// Servers sometimes quote the (partial) key back in a 401 message; a message of
-// ours must never carry it, so any verbatim occurrence becomes the mask.
-QString scrubKey(QString text, const QString &key) {
-    if (key.size() >= 6 && text.contains(key))
-        text.replace(key, maskKey(key));
-    return text;
-}
 
 } // namespace
 
@@ -254,7 +247,10 @@ void ChatClient::enterWaiting() {
     setPhase(ChatPhase::Waiting);
 }
 
-void ChatClient::scheduleRetry(const ChatError &why) {
+void ChatClient::scheduleRetry(ChatError why) {
+    // Servers sometimes quote the key back: the retry notice must not carry it either.
+    why.message = scrubKey(std::move(why.message), m_spec.endpoint.apiKey);
+    why.serverMessage = scrubKey(std::move(why.serverMessage), m_spec.endpoint.apiKey);
     const int attempt = m_stats.attempt;
     if (contentArrived() || attempt >= m_policy.maxAttempts) {
         ChatError error = why;
@@ -304,6 +300,8 @@ void ChatClient::cancel() {
 }
 
 void ChatClient::fail(ChatError error) {
+    // Servers sometimes quote the (partial) key back in a 401 message; a message of
+    // ours must never carry it, in any encoding.
     const QString &key = m_spec.endpoint.apiKey;
     error.message = scrubKey(std::move(error.message), key);
     error.serverMessage = scrubKey(std::move(error.serverMessage), key);

@@ -132,7 +132,7 @@ private:
     void fail(ChatError error);
     void finish(ChatPhase outcome);
     void setPhase(ChatPhase phase);
-    void scheduleRetry(const ChatError &why);
+    void scheduleRetry(ChatError why);
     void dropReply(bool graceful = false);
 
     QNetworkAccessManager *m_network;

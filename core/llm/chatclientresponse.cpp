@@ -4,6 +4,7 @@
 // the client's thread, inside QNetworkReply's signals; the lifecycle is in chatclient.cpp.
 #include "common/figures.h"
 #include "llm/chatclient.h"
+#include "llm/keyscrub.h"
 
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -238,8 +239,10 @@ void ChatClient::onReplyFinished() {
     }
 
     if (m_httpStatus >= 400) {
+        // Scrubbed before the message is cut to length, so no part of a quoted key is left.
         ChatError error =
-            classifyHttpError(m_httpStatus, m_errorBody, reply->rawHeaderPairs(), providerName());
+            classifyHttpError(m_httpStatus, scrubKey(m_errorBody, m_spec.endpoint.apiKey),
+                              reply->rawHeaderPairs(), providerName());
         dropReply();
         const bool retryKind = error.kind == ChatError::Kind::RateLimited ||
                                error.kind == ChatError::Kind::ServerError;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "llm/enginesupervisor.h"
+#include "llm/keyscrub.h"
 
 #include "llm/localengine.h"
 
@@ -320,7 +321,8 @@ void EngineSupervisor::appendStderr(const QByteArray &bytes) {
         m_stderrPartial.remove(0, newline + 1);
         if (line.isEmpty())
             continue;
-        m_stderrTail << QString::fromUtf8(line.left(kStderrLineChars));
+        // The tail is quoted in crash messages: the engine's token never is.
+        m_stderrTail << QString::fromUtf8(scrubKey(line, m_token).left(kStderrLineChars));
         while (m_stderrTail.size() > kStderrLines)
             m_stderrTail.removeFirst();
     }

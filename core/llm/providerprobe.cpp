@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "llm/providerprobe.h"
 
+#include "llm/keyscrub.h"
 #include "llm/providerendpoint.h"
 
 #include <QJsonArray>
@@ -112,12 +113,21 @@ void ProviderProbe::later(std::function<void()> answer) {
 
 void ProviderProbe::watch(QNetworkReply *reply, const Endpoint &endpoint, Handler handler) {
     m_inFlight.append(reply);
+    // Servers sometimes quote the key back in an error body: no answer carries it.
+    handler = [handler = std::move(handler),
+               key = endpoint.apiKey](const QJsonDocument &doc, std::optional<ChatError> error) {
+        if (error) {
+            error->message = scrubKey(std::move(error->message), key);
+            error->serverMessage = scrubKey(std::move(error->serverMessage), key);
+        }
+        handler(doc, std::move(error));
+    };
     connect(reply, &QNetworkReply::finished, this, [this, reply, endpoint, handler] {
         m_inFlight.removeAll(reply);
         m_inFlight.removeAll(nullptr);
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
+        const QByteArray body = scrubKey(reply->readAll(), endpoint.apiKey);
         if (status >= 400) {
             handler({}, classifyHttpError(status, body, reply->rawHeaderPairs(),
                                           endpoint.providerName));

@@ -4,6 +4,7 @@
 #include "repo/contentreader.h"
 #include "repo/exclusionrules.h"
 #include "security/secrets/secretscanner.h"
+#include "text/textdecoder.h"
 
 #include <QMutex>
 #include <QThreadPool>
@@ -12,6 +13,21 @@
 #include <algorithm>
 
 namespace reposcope::security::secrets {
+
+namespace {
+
+// A UTF-8 or UTF-16 byte order mark: the file is decoded as the pack decodes it before it
+// is scanned (UTF-16 would otherwise look binary, and the pack's offsets start after the
+// BOM). Files without one are scanned as they are, with no copy: valid UTF-8 is what the
+// pack sends, and a legacy 8-bit file holds its ASCII secrets as the same bytes.
+bool startsWithBom(const QByteArray &bytes) {
+    const auto *p = reinterpret_cast<const unsigned char *>(bytes.constData());
+    return (bytes.size() >= 2 &&
+            ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) ||
+           (bytes.size() >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF);
+}
+
+} // namespace
 
 FileScanResult scanFiles(const repo::RepoInfo &info, const std::vector<repo::ScannedFile> &files,
                          const SecretScanner &scanner, QThreadPool *pool, int workers,
@@ -33,6 +49,12 @@ FileScanResult scanFiles(const repo::RepoInfo &info, const std::vector<repo::Sca
                 mine.problems << QString::fromUtf8(file.path) + QStringLiteral(": ") +
                                      bytes.error().message;
                 continue;
+            }
+            if (startsWithBom(*bytes)) {
+                text::DecodedText decoded = text::decodeText(*bytes);
+                if (decoded.binary)
+                    continue;
+                *bytes = std::move(decoded.utf8);
             }
             const repo::Exclusion byContent = repo::contentExclusion(*bytes);
             if (byContent == repo::Exclusion::Binary ||

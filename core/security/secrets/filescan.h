@@ -33,7 +33,10 @@ struct FileScanResult {
 
 // Reads `files` (from the disk or the object database, as `info` says) and scans each with
 // `scanner`, on up to `workers` threads of `pool` (one content reader each), blocking until
-// all are done. For the CLI and for background jobs; never call it on the UI thread.
+// all are done. A file with a byte order mark (UTF-8, UTF-16 LE/BE) is decoded to UTF-8
+// first, as the pack decodes it: its hits' lines are the file's, offsets and columns are in
+// the decoded UTF-8 text (what the pack sends). For the CLI and for background jobs; never
+// call it on the UI thread.
 FileScanResult scanFiles(const repo::RepoInfo &info, const std::vector<repo::ScannedFile> &files,
                          const SecretScanner &scanner, QThreadPool *pool, int workers,
                          const FileScanOptions &options = {});

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "security/secrets/keywordfilter.h"
 
+#include <algorithm>
+#include <cstring>
 #include <deque>
 
 namespace reposcope::security::secrets {
@@ -70,9 +72,80 @@ KeywordFilter::KeywordFilter(const QList<QByteArray> &keywords)
             }
         }
     }
-    m_hasOut.resize(states);
-    for (size_t s = 0; s < states; ++s)
-        m_hasOut[s] = m_out[s].empty() ? 0 : 1;
+    // Renumber: states that end a keyword last, and store rows instead of state numbers.
+    std::vector<int32_t> renumbered(states);
+    int32_t n = 0;
+    for (size_t st = 0; st < states; ++st)
+        if (m_out[st].empty())
+            renumbered[st] = n++;
+    m_firstOutRow = n * m_classes;
+    for (size_t st = 0; st < states; ++st)
+        if (!m_out[st].empty())
+            renumbered[st] = n++;
+    std::vector<int32_t> next(states * size_t(m_classes));
+    std::vector<std::vector<int>> out(states);
+    for (size_t st = 0; st < states; ++st) {
+        const size_t row = size_t(renumbered[st]) * size_t(m_classes);
+        for (int cls = 0; cls < m_classes; ++cls)
+            next[row + size_t(cls)] =
+                renumbered[size_t(m_next[st * size_t(m_classes) + size_t(cls)])] * m_classes;
+        out[size_t(renumbered[st])] = std::move(m_out[st]);
+    }
+    m_next = std::move(next);
+    m_out = std::move(out);
+    for (const QByteArray &k : keywords)
+        m_maxKeyword = std::max(m_maxKeyword, int(k.size()));
+}
+
+void KeywordFilter::mark(int32_t row, std::vector<bool> &found) const {
+    for (const int k : m_out[size_t(row / m_classes)])
+        found[size_t(k)] = true;
+}
+
+void KeywordFilter::run(const uint8_t *p, const uint8_t *end, std::vector<bool> &found) const {
+    const int32_t *next = m_next.data();
+    const uint8_t *classOf = m_classOf;
+    const int32_t firstOut = m_firstOutRow;
+    int32_t row = 0; // the root is never an output state (no keyword is empty)
+    for (; p < end; ++p) {
+        row = next[row + classOf[*p]];
+        if (row >= firstOut) [[unlikely]]
+            mark(row, found);
+    }
+}
+
+std::vector<qsizetype> KeywordFilter::linesWith(QByteArrayView text,
+                                                const std::vector<int> &keywords) const {
+    std::vector<qsizetype> lines;
+    std::vector<bool> wanted(size_t(m_keywordCount), false);
+    for (const int k : keywords)
+        if (k >= 0 && k < m_keywordCount)
+            wanted[size_t(k)] = true;
+    const auto *begin = reinterpret_cast<const uint8_t *>(text.data());
+    const auto *end = begin + text.size();
+    const int32_t *next = m_next.data();
+    const int32_t firstOut = m_firstOutRow;
+    int32_t row = 0;
+    qsizetype lineEnd = -1; // the end of the last line reported (its newline or the end)
+    for (const uint8_t *p = begin; p < end; ++p) {
+        row = next[row + m_classOf[*p]];
+        if (row < firstOut) [[likely]]
+            continue;
+        const qsizetype at = p - begin;
+        if (at < lineEnd)
+            continue; // this line is reported already
+        bool hit = false;
+        for (const int k : m_out[size_t(row / m_classes)])
+            hit = hit || wanted[size_t(k)];
+        if (!hit)
+            continue;
+        // No keyword holds a newline: the keyword's line is the line of its last byte.
+        const void *nl = memrchr(begin, '\n', size_t(at));
+        lines.push_back(nl ? static_cast<const uint8_t *>(nl) - begin + 1 : 0);
+        const void *after = std::memchr(p, '\n', size_t(end - p));
+        lineEnd = after ? static_cast<const uint8_t *>(after) - begin : text.size();
+    }
+    return lines;
 }
 
 std::vector<bool> KeywordFilter::present(QByteArrayView text) const {
@@ -80,16 +153,53 @@ std::vector<bool> KeywordFilter::present(QByteArrayView text) const {
     if (m_keywordCount == 0)
         return found;
     const auto *p = reinterpret_cast<const uint8_t *>(text.data());
-    const auto *end = p + text.size();
+    const qsizetype size = text.size();
+    constexpr int kStreams = 4;
+    const qsizetype overlap = m_maxKeyword - 1;
+    if (size < 4096 || size / kStreams <= overlap) {
+        run(p, p + size, found);
+        return found;
+    }
+    // Stretch j covers [j * part, (j + 1) * part) and starts `overlap` bytes early, so a
+    // keyword that crosses into it from the one before is seen whole.
+    const qsizetype part = size / kStreams;
+    const uint8_t *cur[kStreams];
+    const uint8_t *stop[kStreams];
+    for (int j = 0; j < kStreams; ++j) {
+        cur[j] = p + (j == 0 ? 0 : j * part - overlap);
+        stop[j] = j == kStreams - 1 ? p + size : p + (j + 1) * part;
+    }
+    const qsizetype common = part; // every stretch is at least this long
     const int32_t *next = m_next.data();
     const uint8_t *classOf = m_classOf;
-    const size_t classes = size_t(m_classes);
-    int32_t state = 0;
-    for (; p < end; ++p) {
-        state = next[size_t(state) * classes + classOf[*p]];
-        if (m_hasOut[size_t(state)]) [[unlikely]]
-            for (const int k : m_out[size_t(state)])
-                found[size_t(k)] = true;
+    const int32_t firstOut = m_firstOutRow;
+    int32_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    for (qsizetype i = 0; i < common; ++i) {
+        r0 = next[r0 + classOf[cur[0][i]]];
+        r1 = next[r1 + classOf[cur[1][i]]];
+        r2 = next[r2 + classOf[cur[2][i]]];
+        r3 = next[r3 + classOf[cur[3][i]]];
+        if ((r0 >= firstOut) | (r1 >= firstOut) | (r2 >= firstOut) | (r3 >= firstOut))
+            [[unlikely]] {
+            if (r0 >= firstOut)
+                mark(r0, found);
+            if (r1 >= firstOut)
+                mark(r1, found);
+            if (r2 >= firstOut)
+                mark(r2, found);
+            if (r3 >= firstOut)
+                mark(r3, found);
+        }
+    }
+    // The rest of each stretch, from the state it reached.
+    const int32_t rows[kStreams] = {r0, r1, r2, r3};
+    for (int j = 0; j < kStreams; ++j) {
+        int32_t row = rows[j];
+        for (const uint8_t *q = cur[j] + common; q < stop[j]; ++q) {
+            row = next[row + classOf[*q]];
+            if (row >= firstOut) [[unlikely]]
+                mark(row, found);
+        }
     }
     return found;
 }

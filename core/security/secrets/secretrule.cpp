@@ -69,6 +69,7 @@ Result<Rule> parseRule(const QJsonObject &o) {
     r.contextBytes = o.value(QLatin1String("contextBytes")).toInt(400);
     r.paths = o.value(QLatin1String("paths")).toString();
     r.generic = o.value(QLatin1String("generic")).toBool(false);
+    r.keywordLine = o.value(QLatin1String("keywordLine")).toBool(false);
     r.enabled = o.value(QLatin1String("enabled")).toBool(true);
     return r;
 }
@@ -237,6 +238,8 @@ QJsonObject RuleSet::toJson(const Rule &r) {
         o.insert(QStringLiteral("paths"), r.paths);
     if (r.generic)
         o.insert(QStringLiteral("generic"), true);
+    if (r.keywordLine)
+        o.insert(QStringLiteral("keywordLine"), true);
     if (!r.enabled)
         o.insert(QStringLiteral("enabled"), false);
     return o;

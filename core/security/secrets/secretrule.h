@@ -40,6 +40,10 @@ struct Rule {
     // A PCRE2 pattern the path must match (e.g. .pgpass lines only in .pgpass files).
     QString paths;
     bool generic = false; // an assignment-based rule: a specific rule wins an overlap
+    // A promise about the pattern that makes it cheaper: every match starts on a line that
+    // holds one of the keywords, at or before it. The scanner then tries the pattern only
+    // from the starts of such lines. Must hold for every match, or matches are missed.
+    bool keywordLine = false;
     bool enabled = true;
     bool operator==(const Rule &) const = default;
 };

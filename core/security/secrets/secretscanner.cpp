@@ -28,12 +28,12 @@ struct Regex {
     Regex &operator=(const Regex &) = delete;
     ~Regex() { pcre2_code_free(code); }
 
-    QString compile(const QString &pattern) {
+    QString compile(const QString &pattern, uint32_t options = 0) {
         const QByteArray utf8 = pattern.toUtf8();
         int errorCode = 0;
         PCRE2_SIZE errorOffset = 0;
         code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(utf8.constData()),
-                             PCRE2_SIZE(utf8.size()), 0, &errorCode, &errorOffset, nullptr);
+                             PCRE2_SIZE(utf8.size()), options, &errorCode, &errorOffset, nullptr);
         if (!code) {
             PCRE2_UCHAR buffer[256];
             pcre2_get_error_message(errorCode, buffer, sizeof buffer);
@@ -124,6 +124,9 @@ struct CompiledRule {
     Regex pattern;
     std::unique_ptr<Regex> context;
     std::unique_ptr<Regex> paths;
+    // For a keywordLine rule: the pattern compiled with PCRE2_FIRSTLINE (a match must start
+    // before the first newline after the start offset), tried from keyword lines only.
+    std::unique_ptr<Regex> firstLine;
     std::vector<int> keywords; // indices into the filter's keywords
     QStringList stopwords;     // the set's placeholders plus the rule's own
 };
@@ -184,6 +187,11 @@ SecretScanner::SecretScanner(const RuleSet &rules)
                 keywords << bytes;
             }
             c->keywords.push_back(*it);
+        }
+        if (rule.keywordLine && !c->keywords.empty()) {
+            c->firstLine = std::make_unique<Regex>();
+            if (!c->firstLine->compile(rule.pattern, PCRE2_FIRSTLINE).isEmpty())
+                c->firstLine.reset(); // compiled once already: the plain pattern still runs
         }
         c->stopwords = m_data->rules.placeholders() + rule.stopwords;
         m_data->compiled.push_back(std::move(c));
@@ -254,6 +262,8 @@ QList<SecretHit> SecretScanner::scan(QByteArrayView text, QByteArrayView path) c
         return hits;
     const std::vector<bool> present = m_data->filter->present(text);
     std::vector<Candidate> candidates;
+    std::vector<int> linesFor; // the keywords `lines` was computed for
+    std::vector<qsizetype> lines;
     for (const auto &c : m_data->compiled) {
         const bool wanted =
             c->keywords.empty() || std::any_of(c->keywords.begin(), c->keywords.end(),
@@ -264,6 +274,28 @@ QList<SecretHit> SecretScanner::scan(QByteArrayView text, QByteArrayView path) c
             continue;
         MatchData md(c->pattern);
         qsizetype start = 0, matchEnd = 0, b = 0, e = 0;
+        if (c->firstLine) {
+            // The same matches as the walk below, found from keyword lines only: after a
+            // match the search goes on from its end, as below; a line the last match ran
+            // past is skipped.
+            if (c->keywords != linesFor) {
+                linesFor = c->keywords;
+                lines = m_data->filter->linesWith(text, c->keywords);
+            }
+            for (const qsizetype lineStart : lines) {
+                start = std::max(start, lineStart);
+                if (start > lineStart &&
+                    std::memchr(text.data() + lineStart, '\n', size_t(start - lineStart)))
+                    continue;
+                while (start < text.size() &&
+                       nextMatch(*c->firstLine, md, text, start, &matchEnd, &b, &e)) {
+                    if (e > b && m_data->accepted(*c, text, b, e))
+                        candidates.push_back({c.get(), b, e});
+                    start = matchEnd;
+                }
+            }
+            continue;
+        }
         while (start < text.size() && nextMatch(c->pattern, md, text, start, &matchEnd, &b, &e)) {
             if (e > b && m_data->accepted(*c, text, b, e))
                 candidates.push_back({c.get(), b, e});
