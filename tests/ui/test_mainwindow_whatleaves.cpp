@@ -130,6 +130,15 @@ protected:
             ScriptedResponse::sse({sse::roleChunk(), sse::contentChunk(answer), sse::finishChunk(),
                                    sse::usageChunk(300, 5), sse::done()}));
     }
+    // Secrets that no confirmation covered make the strip ask once, also for a loopback
+    // server (as a warning): confirm it like a user would.
+    void confirmSecretsWarning() {
+        ui::ConfirmStrip *strip = m_pane->confirmStrip();
+        ASSERT_TRUE(processEventsUntil([&] { return strip->isVisible(); }));
+        EXPECT_TRUE(strip->text().contains(QStringLiteral("secret")))
+            << strip->text().toStdString();
+        strip->sendButton()->click();
+    }
     void waitForAnswer(int requests, const QString &answer) {
         ASSERT_TRUE(processEventsUntil([&] {
             return m_server.requestCount() == requests && !m_pane->isBusy() &&
@@ -167,6 +176,7 @@ TEST_F(WhatLeavesWindowTest, ALoopbackServerWarnsAndTheViewShowsWhatIsSent) {
     ASSERT_TRUE(processEventsUntil([&] { return m_send->isEnabled(); }))
         << m_pane->phaseIndicator()->text().toStdString();
     m_send->click();
+    ASSERT_NO_FATAL_FAILURE(confirmSecretsWarning());
     ASSERT_NO_FATAL_FAILURE(waitForAnswer(1, QStringLiteral("In CI.")));
     // Warned, not redacted: and exactly the bytes the view showed.
     EXPECT_EQ(sentUserText().toStdString(), shown.toStdString());
@@ -187,6 +197,7 @@ TEST_F(WhatLeavesWindowTest, RedactionTurnedOnForALoopbackServerRedactsViewAndRe
     enqueueAnswer(QStringLiteral("In CI."));
     ASSERT_TRUE(processEventsUntil([&] { return m_send->isEnabled(); }));
     m_send->click();
+    ASSERT_NO_FATAL_FAILURE(confirmSecretsWarning());
     ASSERT_NO_FATAL_FAILURE(waitForAnswer(1, QStringLiteral("In CI.")));
     EXPECT_EQ(sentUserText().toStdString(), shown.toStdString());
     EXPECT_FALSE(m_server.requests().last().body.contains(m_secret));

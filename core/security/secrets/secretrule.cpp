@@ -65,6 +65,8 @@ Result<Rule> parseRule(const QJsonObject &o) {
     r.minLength = o.value(QLatin1String("minLength")).toInt(0);
     for (const QString &s : stringList(o.value(QLatin1String("stopwords"))))
         r.stopwords << s.toLower();
+    for (const QString &s : stringList(o.value(QLatin1String("placeholderValues"))))
+        r.placeholderValues << s.toLower();
     r.context = o.value(QLatin1String("context")).toString();
     r.contextBytes = o.value(QLatin1String("contextBytes")).toInt(400);
     r.paths = o.value(QLatin1String("paths")).toString();
@@ -230,6 +232,8 @@ QJsonObject RuleSet::toJson(const Rule &r) {
         o.insert(QStringLiteral("minLength"), r.minLength);
     if (!r.stopwords.isEmpty())
         o.insert(QStringLiteral("stopwords"), jsonList(r.stopwords));
+    if (!r.placeholderValues.isEmpty())
+        o.insert(QStringLiteral("placeholderValues"), jsonList(r.placeholderValues));
     if (!r.context.isEmpty()) {
         o.insert(QStringLiteral("context"), r.context);
         o.insert(QStringLiteral("contextBytes"), r.contextBytes);

@@ -33,6 +33,11 @@ struct Rule {
     int minLength = 0;     // of the secret, in bytes
     // Further placeholder words for this rule only (lower case), on top of the set's.
     QStringList stopwords;
+    // Whole placeholder values (lower case): a secret that is one of these words, with only
+    // digits and punctuation around it ("password1", "pass!", "#admin"), is not reported.
+    // For short, human-chosen secrets (URL passwords), where a substring test would drop a
+    // real password that merely contains "pass" or "bar".
+    QStringList placeholderValues;
     // A PCRE2 pattern that must match within `contextBytes` before or after the secret
     // (-1: anywhere in the text), e.g. "sv=" beside an Azure SAS signature.
     QString context;

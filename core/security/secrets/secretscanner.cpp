@@ -226,6 +226,8 @@ bool SecretScanner::Data::accepted(const CompiledRule &c, QByteArrayView text, q
         return false;
     if (validators::isPlaceholder(secret, c.stopwords))
         return false;
+    if (validators::isPlaceholderValue(secret, rule.placeholderValues))
+        return false;
     for (const QString &v : rule.validators) {
         if (v == QLatin1String("github-checksum") && !validators::githubChecksumValid(secret))
             return false;

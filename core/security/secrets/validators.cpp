@@ -151,4 +151,39 @@ bool isPlaceholder(QByteArrayView value, const QStringList &words) {
     return false;
 }
 
+bool isPlaceholderValue(QByteArrayView value, const QStringList &words) {
+    if (words.isEmpty())
+        return false;
+    const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    qsizetype begin = 0;
+    qsizetype end = value.size();
+    while (begin < end && !letter(value[begin]))
+        ++begin;
+    while (end > begin && !letter(value[end - 1]))
+        --end;
+    // A value of digits and punctuation only ("123456") is left to the entropy check.
+    const QByteArray core = value.sliced(begin, end - begin).toByteArray().toLower();
+    if (core.isEmpty())
+        return false;
+    // Also the value percent-decoded ("p%40ssword") and with its inner punctuation and
+    // spaces dropped ("pa/ssword", "My Pass").
+    QList<QByteArray> forms{core};
+    if (core.contains('%'))
+        forms << QByteArray::fromPercentEncoding(core);
+    for (qsizetype i = 0, n = forms.size(); i < n; ++i) {
+        QByteArray letters;
+        for (const char c : std::as_const(forms[i]))
+            if (letter(c))
+                letters += c;
+        forms << letters;
+    }
+    for (const QString &w : words) {
+        const QByteArray word = w.toUtf8();
+        for (const QByteArray &form : std::as_const(forms))
+            if (form == word)
+                return true;
+    }
+    return false;
+}
+
 } // namespace reposcope::security::secrets::validators

@@ -39,5 +39,8 @@ bool isUuid(QByteArrayView text);
 // Does the value (compared lower-cased) look like a placeholder: one of `words` occurs in
 // it, it is one character repeated, or it starts like a template ("$", "%", "{{", "<")?
 bool isPlaceholder(QByteArrayView value, const QStringList &words);
+// True when `value`, lower-cased and stripped of the digits and punctuation at both ends, is
+// one of `words` ("Password123!" with "password"); "S3cr3tPassw0rd9x" is not.
+bool isPlaceholderValue(QByteArrayView value, const QStringList &words);
 
 } // namespace reposcope::security::secrets::validators
