@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "llm/localmodels.h"
+#include "llm/local/localmodels.h"
 
 #include <QAbstractTableModel>
 #include <QList>

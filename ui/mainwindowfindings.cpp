@@ -2,13 +2,13 @@
 // MainWindow's Findings dock and its wiring (split from mainwindow.cpp to keep it small).
 #include "mainwindow.h"
 
-#include "chatcontroller.h"
-#include "chatpane.h"
+#include "chat/chatcontroller.h"
+#include "chat/chatpane.h"
+#include "findings/findingscontroller.h"
+#include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findingscontroller.h"
 #include "findingsmodel.h"
-#include "findingspanel.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 #include "workspace/chatsession.h"
 #include "workspace/findingstracker.h"
 #include "workspace/workspace.h"

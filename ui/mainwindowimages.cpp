@@ -3,10 +3,10 @@
 // small): "Attach as Image" in the repository tree.
 #include "mainwindow.h"
 
-#include "attachmentcontroller.h"
-#include "chatcontroller.h"
-#include "chatpane.h"
-#include "repopanel.h"
+#include "attachments/attachmentcontroller.h"
+#include "chat/chatcontroller.h"
+#include "chat/chatpane.h"
+#include "repository/repopanel.h"
 #include "workspace/workspace.h"
 
 #include <QDockWidget>

@@ -4,15 +4,15 @@
 // from mainwindow.cpp).
 #include "mainwindow.h"
 
-#include "chatformat.h"
+#include "chat/chatformat.h"
 
-#include "budgetmeter.h"
-#include "enginestatus.h"
-#include "llm/enginesupervisor.h"
-#include "llm/localengine.h"
-#include "llm/localmodels.h"
-#include "llm/modelcatalog.h"
-#include "localmodelsdialog.h"
+#include "budget/budgetmeter.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/local/enginesupervisor.h"
+#include "llm/local/localengine.h"
+#include "llm/local/localmodels.h"
+#include "local/enginestatus.h"
+#include "local/localmodelsdialog.h"
 #include "workspace/workspace.h"
 
 #include <QFileInfo>

@@ -3,11 +3,11 @@
 // from the menu (Ctrl+Shift+L) or from the confirmation strip before a remote send.
 #include "mainwindow.h"
 
-#include "chatcontroller.h"
-#include "chatpane.h"
-#include "confirmstrip.h"
-#include "outgoingview.h"
-#include "redactionsources.h"
+#include "chat/chatcontroller.h"
+#include "chat/chatpane.h"
+#include "privacy/outgoingview.h"
+#include "privacy/redactionsources.h"
+#include "widgets/confirmstrip.h"
 #include "workspace/outgoingrequest.h"
 #include "workspace/workspace.h"
 

@@ -3,9 +3,9 @@
 // Chat ▸ Review Secrets… (split from mainwindow.cpp to keep it small).
 #include "mainwindow.h"
 
-#include "chatpane.h"
+#include "chat/chatpane.h"
+#include "privacy/secretreviewdialog.h"
 #include "repotreemodel.h"
-#include "secretreviewdialog.h"
 #include "workspace/secretindex.h"
 
 #include <QAction>

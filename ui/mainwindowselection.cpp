@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The main window's selection history: Edit ▸ Undo / Redo, Selection ▸ Reset to
 // Defaults, and what "Fit to budget" did.
-#include "fitresultdialog.h"
+#include "budget/fitresultdialog.h"
 #include "mainwindow.h"
 #include "prompt/budget.h"
 #include "repotreemodel.h"

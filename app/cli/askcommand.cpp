@@ -10,12 +10,12 @@
 
 #include "common/figures.h"
 
-#include "llm/answerend.h"
-#include "llm/chatclient.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/client/chatclient.h"
+#include "llm/client/providerendpoint.h"
 #include "llm/conversation.h"
-#include "llm/localengine.h"
-#include "llm/modelcatalog.h"
-#include "llm/providerendpoint.h"
+#include "llm/local/localengine.h"
+#include "llm/stream/answerend.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
 #include "prompt/systemprompt.h"

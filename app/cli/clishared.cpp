@@ -2,7 +2,7 @@
 #include "clishared.h"
 
 #include "clicommands.h"
-#include "llm/answerend.h"
+#include "llm/stream/answerend.h"
 #include "repo/reposcanner.h"
 #include "terminaloutput.h"
 #include "tokenize/tokencache.h"

@@ -5,7 +5,7 @@
 #include "clishared.h"
 
 #include "images/imageprep.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 
 namespace reposcope::cli {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "llm/chatrequest.h"
+#include "llm/client/chatrequest.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

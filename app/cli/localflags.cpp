@@ -4,8 +4,8 @@
 #include "clicommands.h"
 #include "clishared.h"
 
-#include "llm/localengine.h"
-#include "llm/localmodels.h"
+#include "llm/local/localengine.h"
+#include "llm/local/localmodels.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

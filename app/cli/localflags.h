@@ -2,8 +2,8 @@
 #pragma once
 
 #include "llm/conversation.h"
-#include "llm/enginesupervisor.h"
-#include "llm/localmodels.h"
+#include "llm/local/enginesupervisor.h"
+#include "llm/local/localmodels.h"
 #include "prompt/prompttokens.h"
 
 #include <QCommandLineOption>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "benchprobe.h"
 
-#include "budgetmeter.h"
+#include "budget/budgetmeter.h"
 #include "mainwindow.h"
 #include "repotreemodel.h"
 #include "workspace/workspace.h"

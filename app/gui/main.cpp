@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The GUI entry point: builds the services once and injects them. No logic here beyond
 // wiring and the optional measurement mode used by scripts/bench.
-#include "llm/enginesupervisor.h"
-#include "llm/latencymodel.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/latencymodel.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/local/enginesupervisor.h"
 #include "mainwindow.h"
 #include "prompt/tasktemplates.h"
 #include "repo/gitutil.h"

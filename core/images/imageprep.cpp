@@ -5,7 +5,7 @@
 #include "images/imagedecode.h"
 #include "images/imageencode.h"
 #include "images/imageformat.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -3,7 +3,7 @@
 
 #include "common/result.h"
 #include "images/imagetokens.h"
-#include "llm/chatrequest.h"
+#include "llm/client/chatrequest.h"
 
 #include <QByteArray>
 #include <QImage>

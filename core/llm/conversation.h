@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "llm/answerend.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
+#include "llm/stream/answerend.h"
 
 #include <QByteArray>
 #include <QDateTime>

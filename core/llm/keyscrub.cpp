@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "llm/keyscrub.h"
 
-#include "llm/chatrequest.h"
+#include "llm/client/chatrequest.h"
 
 #include <QUrl>
 

@@ -3,7 +3,7 @@
 
 #include "common/result.h"
 #include "findings/sourceset.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 #include "repo/reposnapshot.h"
 #include "workspace/packpreparation.h"

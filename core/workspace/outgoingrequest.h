@@ -2,7 +2,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "llm/chatrequest.h"
+#include "llm/client/chatrequest.h"
 #include "prompt/packformat.h"
 #include "repo/reposnapshot.h"
 #include "workspace/packpreparation.h"

@@ -20,7 +20,7 @@
 #include "benchapp.h"
 #include "scriptedserver.h"
 
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 
 #include <benchmark/benchmark.h>
 

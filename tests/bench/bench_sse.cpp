@@ -2,9 +2,9 @@
 // The chat stream layer against the targets: SSE parser throughput on a synthetic
 // ~50 MB OpenAI-style stream (target > 200 MB/s), parser + chunk decoder on the same
 // stream, and buildChatBody on an 8 MB pack (target: well under 100 ms).
-#include "llm/chatrequest.h"
-#include "llm/chatstream.h"
-#include "llm/sseparser.h"
+#include "llm/client/chatrequest.h"
+#include "llm/stream/chatstream.h"
+#include "llm/stream/sseparser.h"
 
 #include <benchmark/benchmark.h>
 

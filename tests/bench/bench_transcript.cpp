@@ -12,7 +12,7 @@
 // Needs a QApplication: run it alone (--benchmark_filter=Transcript) when another benchmark of the
 // same binary creates a QCoreApplication first.
 #include "llm/conversation.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 
 #include <KSyntaxHighlighting/Repository>
 

@@ -9,9 +9,9 @@
 //    on screen and paints again.
 // Needs a QApplication: run it alone (--benchmark_filter=Viewer) when another benchmark of the
 // same binary creates a QCoreApplication first.
-#include "codeviewer.h"
-#include "codeviewerpane.h"
-#include "findbar.h"
+#include "viewer/codeviewer.h"
+#include "viewer/codeviewerpane.h"
+#include "viewer/findbar.h"
 
 #include <KSyntaxHighlighting/Repository>
 

@@ -12,8 +12,8 @@
 //  - text_mb: what the decoded text itself takes (UTF-16), held once and shared;
 //  - load_ms: until loadFinished().
 // Needs a QApplication: run it alone (--benchmark_filter=ViewerBig).
-#include "codeviewer.h"
-#include "codeviewerpane.h"
+#include "viewer/codeviewer.h"
+#include "viewer/codeviewerpane.h"
 
 #include <KSyntaxHighlighting/Repository>
 

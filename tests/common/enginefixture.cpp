@@ -3,8 +3,8 @@
 
 #include "eventloop.h"
 
-#include "llm/enginesupervisor.h"
-#include "llm/localengine.h"
+#include "llm/local/enginesupervisor.h"
+#include "llm/local/localengine.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,7 +3,7 @@
 // keychain service exists; the real QtKeychain backend answers (or fails)
 // without hanging.
 #include "envvar.h"
-#include "llm/chatrequest.h"
+#include "llm/client/chatrequest.h"
 #include "security/apikeystore.h"
 
 #include <QFile>

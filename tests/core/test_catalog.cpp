@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // ModelCatalog: the built-in resource, the user's override file, parse errors.
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 
 #include <QFile>
 #include <QRegularExpression>

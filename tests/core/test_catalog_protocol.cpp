@@ -2,8 +2,8 @@
 // ModelCatalog: per-provider protocol facts, their validation and overlay,
 // endpointFor, and saving the user's changes as a difference from the built-in
 // catalog.
-#include "llm/modelcatalog.h"
-#include "llm/providerendpoint.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/client/providerendpoint.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -5,7 +5,7 @@
 // signal the client emits.
 
 #include "eventloop.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "scriptedserver.h"
 
 #include <QCoreApplication>

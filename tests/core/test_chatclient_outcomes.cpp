@@ -4,8 +4,8 @@
 // [DONE], an error before any text (OpenRouter's shape, with the upstream provider), the
 // shortest wait of retry-after-ms and Retry-After, and a proxy's 502/504 HTML page
 // retried like a 503.
-#include "llm/answerend.h"
 #include "llm/conversation.h"
+#include "llm/stream/answerend.h"
 #include "test_chatclient.h"
 
 #include <chrono>

@@ -3,7 +3,7 @@
 // against a 413 overflow, Retry-After (seconds, HTTP-date) and Groq's reset headers, body
 // shapes (error object, string, message, detail, plain text, HTML), network codes, and
 // errors received inside a stream.
-#include "llm/chaterror.h"
+#include "llm/client/chaterror.h"
 
 #include <QDateTime>
 #include <QLocale>

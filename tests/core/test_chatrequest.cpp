@@ -2,7 +2,7 @@
 // buildChatBody parsed back with QJsonDocument: fields, escaping of every control
 // character, quotes, backslash, non-ASCII, emoji, invalid UTF-8 (still valid JSON), images
 // as data URLs, an 8 MB pack; and the URL helpers and key masking.
-#include "llm/chatrequest.h"
+#include "llm/client/chatrequest.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

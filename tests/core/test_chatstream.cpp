@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // decodeChatChunk on real-looking chunks of each provider (OpenAI, Groq, OpenRouter, vLLM,
 // llama-server, Ollama), the [DONE] sentinel, and everything malformed.
-#include "llm/chatstream.h"
+#include "llm/stream/chatstream.h"
 
 #include <gtest/gtest.h>
 

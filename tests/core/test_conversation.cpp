@@ -2,7 +2,7 @@
 // Conversation and ChatSession against the real loopback server: the pack is written off
 // the UI thread, frozen, and stays a byte-identical prefix turn after turn.
 #include "eventloop.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"

@@ -3,7 +3,7 @@
 // model's context, a model without vision gets no image parts (neither new nor earlier), and
 // another repository or ref closes the conversation so no follow-up sends the old pack.
 #include "eventloop.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 #include "prompt/budget.h"
 #include "scratchrepo.h"

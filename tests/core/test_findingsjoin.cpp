@@ -8,7 +8,7 @@
 #include "eventloop.h"
 #include "findings/findingsexport.h"
 #include "findings/mentionquote.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"

@@ -3,7 +3,7 @@
 // against a real pack of a scratch repository; and ChatSession handing it the pack.
 #include "eventloop.h"
 #include "findings/sourceset.h"
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"

@@ -2,7 +2,7 @@
 // GGUF metadata reader: round trips, every kind of broken file, and the GGUF vocabulary
 // loader on generated files.
 #include "ggufwriter.h"
-#include "llm/ggufreader.h"
+#include "llm/gguf/ggufreader.h"
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/bpe/bpetokenizer.h"
 

@@ -5,7 +5,7 @@
 #include "images/imageformat.h"
 #include "images/imageprep.h"
 #include "imagesamples.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 
 #include <QDir>
 #include <QFile>

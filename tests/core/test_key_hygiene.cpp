@@ -4,9 +4,9 @@
 // crash message, whatever the server or the engine echoes back (verbatim, percent-encoded,
 // base64, cut off at a length limit). Each case also proves the key reached the server.
 #include "keyleaks.h"
-#include "llm/enginesupervisor.h"
+#include "llm/client/providerprobe.h"
 #include "llm/keyscrub.h"
-#include "llm/providerprobe.h"
+#include "llm/local/enginesupervisor.h"
 #include "test_chatclient.h"
 
 #include <QDir>

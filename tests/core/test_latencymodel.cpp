@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // LatencyModel: the published seed, learning from measurements, persistence, nonsense.
-#include "llm/latencymodel.h"
+#include "llm/catalog/latencymodel.h"
 
 #include <QFile>
 #include <QJsonArray>

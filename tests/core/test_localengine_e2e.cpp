@@ -7,10 +7,10 @@
 #include "enginefixture.h"
 #include "eventloop.h"
 
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
-#include "llm/enginesupervisor.h"
-#include "llm/localengine.h"
+#include "llm/local/enginesupervisor.h"
+#include "llm/local/localengine.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,8 +2,8 @@
 // Local model discovery on fake layouts of every well-known location (real GGUF files,
 // real symbolic links, real Ollama manifests), broken files, and the memory estimate.
 #include "ggufwriter.h"
-#include "llm/ggufreader.h"
-#include "llm/localmodels.h"
+#include "llm/gguf/ggufreader.h"
+#include "llm/local/localmodels.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,9 +3,9 @@
 // the model list, live context caps per provider kind, /tokenize counts,
 // errors, cancellation.
 #include "eventloop.h"
-#include "llm/modelcatalog.h"
-#include "llm/providerendpoint.h"
-#include "llm/providerprobe.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/client/providerendpoint.h"
+#include "llm/client/providerprobe.h"
 #include "scriptedserver.h"
 
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Messages that quote bytes from a model or tokenizer file (GGUF keys, string values,
 // architecture, tokenizer model names) are short, escaped, and still say what is wrong.
-#include "llm/ggufreader.h"
-#include "llm/localmodels.h"
+#include "llm/gguf/ggufreader.h"
+#include "llm/local/localmodels.h"
 #include "tokenize/bpe/bpespec.h"
 
 #include <QFile>

@@ -2,9 +2,9 @@
 // The privacy guard's per-provider default (redact before a request leaves the machine, warn
 // only for the local engine and loopback servers) and the user's stored choice, against the
 // providers of the built-in catalog.
-#include "llm/localengine.h"
-#include "llm/modelcatalog.h"
-#include "llm/redactiondefault.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/catalog/redactiondefault.h"
+#include "llm/local/localengine.h"
 
 #include <QSettings>
 #include <QStandardPaths>

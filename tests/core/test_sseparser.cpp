@@ -2,7 +2,7 @@
 // The SSE parser: every split of a realistic stream gives the same events as one feed;
 // line ends (LF, CR, CRLF, mixed, CRLF split between feeds), comments, multi-line data,
 // BOM, fields, finish() and a 1 MB event.
-#include "llm/sseparser.h"
+#include "llm/stream/sseparser.h"
 
 #include <QString> // QByteArray concatenation goes through QStringBuilder
 

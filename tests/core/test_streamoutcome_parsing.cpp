@@ -3,8 +3,8 @@
 // wait wins), 502/504 from a proxy (HTML or JSON) retryable like a 503, OpenRouter's
 // upstream provider and code in HTTP and in-stream errors, an error before any text, and
 // the cached prompt figures of every server that reports them.
-#include "llm/chaterror.h"
-#include "llm/chatstream.h"
+#include "llm/client/chaterror.h"
+#include "llm/stream/chatstream.h"
 
 #include <QDateTime>
 #include <QLocale>

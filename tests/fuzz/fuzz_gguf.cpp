@@ -3,7 +3,7 @@
 #include "fuzzcheck.h"
 #include "fuzztargets.h"
 
-#include "llm/ggufreader.h"
+#include "llm/gguf/ggufreader.h"
 #include "tokenize/bpe/bpespec.h"
 
 #include <variant>

@@ -3,8 +3,8 @@
 #include "fuzzcheck.h"
 #include "fuzztargets.h"
 
-#include "llm/chatstream.h"
-#include "llm/sseparser.h"
+#include "llm/stream/chatstream.h"
+#include "llm/stream/sseparser.h"
 
 namespace reposcope::fuzz::sse {
 

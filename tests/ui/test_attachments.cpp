@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Images attached to a question: prepared on the pool for the chosen model, shown in the strip,
 // refused for a model without vision, counted in the budget (test_attachments_e2e.cpp sends them).
-#include "attachmentcontroller.h"
-#include "attachmentstrip.h"
-#include "budgetmeter.h"
-#include "chatpane.h"
+#include "attachments/attachmentcontroller.h"
+#include "attachments/attachmentstrip.h"
+#include "attachments/imagepreviewdialog.h"
+#include "budget/budgetmeter.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
-#include "imagepreviewdialog.h"
 #include "images/imageprep.h"
 #include "images/imagetokens.h"
-#include "llm/modelcatalog.h"
-#include "transcriptview.h"
+#include "llm/catalog/modelcatalog.h"
+#include "transcript/transcriptview.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 

@@ -3,11 +3,11 @@
 // or pasted as bytes, becomes a red chip that says why and is never sent; a GIF whose frame
 // holds no pixels is refused instead of going out blank. The core suite
 // (test_decodingbombs.cpp) bounds the memory; this checks what the window shows.
-#include "attachmentcontroller.h"
-#include "attachmentstrip.h"
-#include "chatpane.h"
+#include "attachments/attachmentcontroller.h"
+#include "attachments/attachmentstrip.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "uitestsupport.h"
 
 #include <QFile>

@@ -2,19 +2,19 @@
 // Images through the whole window against a loopback server: attached to the next question
 // (one good, one corrupt), counted in the budget, sent as an image_url part after the text,
 // cleared from the strip once the turn starts and shown in the transcript under the question.
-#include "attachmentcontroller.h"
-#include "attachmentstrip.h"
-#include "budgetmeter.h"
-#include "chatpane.h"
+#include "attachments/attachmentcontroller.h"
+#include "attachments/attachmentstrip.h"
+#include "attachments/imagepreviewdialog.h"
+#include "budget/budgetmeter.h"
+#include "chat/chatpane.h"
 #include "contentparts.h"
 #include "eventloop.h"
-#include "imagepreviewdialog.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "mainwindow.h"
-#include "repopanel.h"
+#include "repository/repopanel.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 

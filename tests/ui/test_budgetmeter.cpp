@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The budget meter against a real, counted selection and the built-in model catalog.
-#include "budgetmeter.h"
+#include "budget/budgetmeter.h"
 
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "prompt/budget.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"

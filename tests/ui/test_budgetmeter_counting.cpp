@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The budget meter while counts fill in, the cap above a model's limit, and the default
 // model: a real workspace counting a real repository, the built-in catalog.
-#include "budgetmeter.h"
+#include "budget/budgetmeter.h"
 
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
 #include "uitestsupport.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "chatpane.h"
-#include "transcriptview.h"
+#include "chat/chatpane.h"
+#include "transcript/transcriptview.h"
 
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 
 #include <QApplication>

@@ -2,12 +2,12 @@
 // The chat pane bound to a real Conversation and ChatClient talking to the loopback ScriptedServer:
 // what the user sees from Send to the last token, on Esc, on a rate limit and on a context
 // overflow.
-#include "chatpane.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
 #include "scriptedserver.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 
-#include "llm/chatclient.h"
+#include "llm/client/chatclient.h"
 #include "llm/conversation.h"
 
 #include <KSyntaxHighlighting/Repository>

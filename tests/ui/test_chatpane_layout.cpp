@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // The chat pane's layout under pressure: many attachments in a small window never squeeze the
 // transcript below a readable height, and failed turns are named and cleared in the transcript.
-#include "attachmentcontroller.h"
-#include "attachmentstrip.h"
-#include "chatpane.h"
+#include "attachments/attachmentcontroller.h"
+#include "attachments/attachmentstrip.h"
+#include "chat/chatpane.h"
 #include "common/figures.h"
 #include "eventloop.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 #include "uitestsupport.h"
 
 #include <QImage>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-#include "codeviewer.h"
-#include "codeviewerblame.h"
-#include "codeviewerpane.h"
 #include "scratchrepo.h"
+#include "viewer/codeviewer.h"
+#include "viewer/codeviewerpane.h"
+#include "viewer/editor/codeviewerblame.h"
 
 #include <KSyntaxHighlighting/Repository>
 

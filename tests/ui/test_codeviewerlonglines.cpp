@@ -2,12 +2,12 @@
 // The viewer on long lines and big files: cut lines with a marker and their pages, real
 // line numbers for navigation, find and blame, highlighting off where it would be too
 // costly, and the progressive load of a big file. Behaviour only: nothing here is timed.
-#include "codeviewer.h"
-#include "codeviewerblame.h"
-#include "codeviewerpane.h"
 #include "eventloop.h"
-#include "findbar.h"
 #include "scratchrepo.h"
+#include "viewer/codeviewer.h"
+#include "viewer/codeviewerpane.h"
+#include "viewer/editor/codeviewerblame.h"
+#include "viewer/findbar.h"
 
 #include <KSyntaxHighlighting/Repository>
 

@@ -2,9 +2,9 @@
 // The local engine's status-bar widget: its text and controls for every state
 // (driven by hand), and a real supervisor that fails at once (no Node.js where
 // it is told to look).
-#include "enginestatus.h"
+#include "local/enginestatus.h"
 
-#include "llm/enginesupervisor.h"
+#include "llm/local/enginesupervisor.h"
 
 #include <QLabel>
 #include <QProgressBar>

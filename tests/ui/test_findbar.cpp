@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-#include "codeviewer.h"
-#include "codeviewerpane.h"
-#include "findbar.h"
+#include "viewer/codeviewer.h"
+#include "viewer/codeviewerpane.h"
+#include "viewer/findbar.h"
 
 #include <KSyntaxHighlighting/Repository>
 

@@ -3,9 +3,9 @@
 // and sorted, a double-click reporting the model's row (not the sorted one),
 // next/previous wrapping, details with the flow steps clickable, triage buttons
 // and note, filters, and export.
+#include "findings/findingspanel.h"
 #include "findingsfilter.h"
 #include "findingsmodel.h"
-#include "findingspanel.h"
 
 #include <QAbstractButton>
 #include <QComboBox>

@@ -7,17 +7,17 @@
 // debug), the settings, the caches or the exports, while every request carried it.
 #include "mainwindow.h"
 
-#include "chatpane.h"
+#include "chat/chatpane.h"
 #include "envvar.h"
 #include "eventloop.h"
-#include "findingscontroller.h"
-#include "findingspanel.h"
+#include "findings/findingscontroller.h"
+#include "findings/findingspanel.h"
 #include "keyleaks.h"
-#include "llm/chatrequest.h"
-#include "providersdialog.h"
+#include "llm/client/chatrequest.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 #include "security/apikeystore.h"
+#include "settings/providersdialog.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 

@@ -5,7 +5,7 @@
 // text when nothing is found, and Load asking first when the model does not
 // fit.
 #include "ggufwriter.h"
-#include "localmodelsdialog.h"
+#include "local/localmodelsdialog.h"
 #include "localmodelstable.h"
 #include "uitestsupport.h"
 

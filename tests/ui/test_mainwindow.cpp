@@ -3,20 +3,20 @@
 // dropped on the window opens, is counted, fills the tree and moves the budget meter.
 #include "mainwindow.h"
 
-#include "fitresultdialog.h"
+#include "budget/fitresultdialog.h"
 
-#include "budgetmeter.h"
-#include "codeviewer.h"
+#include "budget/budgetmeter.h"
 #include "eventloop.h"
-#include "findbar.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "prompt/budget.h"
 #include "prompt/systemprompt.h"
-#include "repopanel.h"
+#include "repository/repopanel.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
 #include "tokenize/tokenizerregistry.h"
 #include "uitestsupport.h"
+#include "viewer/codeviewer.h"
+#include "viewer/findbar.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>

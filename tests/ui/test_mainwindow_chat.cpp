@@ -4,16 +4,16 @@
 // the request teaches the latency model and the count correction.
 #include "mainwindow.h"
 
-#include "budgetmeter.h"
-#include "chatpane.h"
+#include "budget/budgetmeter.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
-#include "llm/latencymodel.h"
-#include "llm/modelcatalog.h"
-#include "phaseindicator.h"
+#include "llm/catalog/latencymodel.h"
+#include "llm/catalog/modelcatalog.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 #include "tokenize/correctionstore.h"
 #include "uitestsupport.h"
+#include "widgets/phaseindicator.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>

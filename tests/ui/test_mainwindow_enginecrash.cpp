@@ -4,15 +4,15 @@
 // Retry sends the question again to the restarted engine, which answers.
 #include "mainwindow.h"
 
-#include "chatpane.h"
+#include "chat/chatpane.h"
 #include "enginefixture.h"
 #include "eventloop.h"
-#include "llm/chatclient.h"
-#include "llm/enginesupervisor.h"
-#include "llm/localengine.h"
-#include "phaseindicator.h"
+#include "llm/client/chatclient.h"
+#include "llm/local/enginesupervisor.h"
+#include "llm/local/localengine.h"
 #include "scratchrepo.h"
 #include "uitestsupport.h"
+#include "widgets/phaseindicator.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>

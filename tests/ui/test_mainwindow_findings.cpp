@@ -8,20 +8,20 @@
 // survives a restart; SARIF export writes a file.
 #include "mainwindow.h"
 
-#include "chatpane.h"
-#include "codeviewer.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
 #include "findings/citationurl.h"
+#include "findings/findingscontroller.h"
+#include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findingscontroller.h"
 #include "findingsfilter.h"
 #include "findingsmodel.h"
-#include "findingspanel.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 #include "uitestsupport.h"
+#include "viewer/codeviewer.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>

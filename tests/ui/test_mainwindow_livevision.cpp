@@ -5,11 +5,11 @@
 // it reads no images turns a vision entry off.
 #include "mainwindow.h"
 
-#include "attachmentcontroller.h"
-#include "budgetmeter.h"
-#include "chatpane.h"
+#include "attachments/attachmentcontroller.h"
+#include "budget/budgetmeter.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "scriptedserver.h"
 #include "uitestsupport.h"
 

@@ -7,12 +7,12 @@
 // window and the supervisor are gone.
 #include "mainwindow.h"
 
-#include "budgetmeter.h"
+#include "budget/budgetmeter.h"
 #include "enginefixture.h"
-#include "enginestatus.h"
 #include "eventloop.h"
-#include "llm/enginesupervisor.h"
-#include "llm/localengine.h"
+#include "llm/local/enginesupervisor.h"
+#include "llm/local/localengine.h"
+#include "local/enginestatus.h"
 #include "uitestsupport.h"
 
 #include <KSyntaxHighlighting/Repository>

@@ -5,16 +5,16 @@
 // that answered, not the wait on a 429 before it.
 #include "mainwindow.h"
 
-#include "budgetmeter.h"
-#include "chatpane.h"
+#include "budget/budgetmeter.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
-#include "llm/chatclient.h"
-#include "llm/latencymodel.h"
-#include "llm/modelcatalog.h"
-#include "phaseindicator.h"
+#include "llm/catalog/latencymodel.h"
+#include "llm/catalog/modelcatalog.h"
+#include "llm/client/chatclient.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 #include "uitestsupport.h"
+#include "widgets/phaseindicator.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>

@@ -7,12 +7,12 @@
 #include "mainwindow.h"
 
 #include "eventloop.h"
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "prompt/budget.h"
-#include "repopanel.h"
+#include "repository/repopanel.h"
+#include "repository/startfolder.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
-#include "startfolder.h"
 #include "uitestsupport.h"
 #include "workspace/workspace.h"
 

@@ -5,18 +5,18 @@
 // unless the provider's "Redact secrets before sending" is on; a remote provider redacts.
 #include "mainwindow.h"
 
-#include "chatpane.h"
-#include "codeviewer.h"
-#include "confirmstrip.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
-#include "llm/redactiondefault.h"
-#include "outgoingview.h"
-#include "phaseindicator.h"
+#include "llm/catalog/redactiondefault.h"
+#include "privacy/outgoingview.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
 #include "secretsamples.h"
 #include "security/secrets/allowlist.h"
 #include "uitestsupport.h"
+#include "viewer/codeviewer.h"
+#include "widgets/confirmstrip.h"
+#include "widgets/phaseindicator.h"
 #include "workspace/workspace.h"
 
 #include <KSyntaxHighlighting/Repository>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "markdownrenderer.h"
+#include "transcript/markdownrenderer.h"
 
 #include <KSyntaxHighlighting/Repository>
 

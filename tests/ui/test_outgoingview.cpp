@@ -4,15 +4,15 @@
 // each marker is tinted, the planted secret is not in the text and the code around it is;
 // with a policy that does not redact, the secret is shown and tinted as sent; Ctrl+F finds;
 // Cancel stops a build.
-#include "codeviewer.h"
 #include "eventloop.h"
-#include "findbar.h"
-#include "outgoingview.h"
+#include "privacy/outgoingview.h"
 #include "scratchrepo.h"
 #include "secretsamples.h"
 #include "security/secrets/scannerload.h"
 #include "security/secrets/secretscanner.h"
 #include "uitestsupport.h"
+#include "viewer/codeviewer.h"
+#include "viewer/findbar.h"
 #include "workspace/outgoingrequest.h"
 #include "workspace/workspace.h"
 

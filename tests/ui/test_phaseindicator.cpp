@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "eventloop.h"
-#include "phaseindicator.h"
+#include "widgets/phaseindicator.h"
 
 #include <QImage>
 #include <QLabel>

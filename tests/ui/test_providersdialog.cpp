@@ -2,10 +2,10 @@
 // ProvidersDialog: the provider list and form, the API key (masked, its source, saved to
 // and removed from a keychain), Test connection against a real loopback server without
 // blocking, adding served models with their real caps, and saving the user catalog.
-#include "llm/chatrequest.h"
-#include "providersdialog.h"
-#include "providersdialogmodels.h"
+#include "llm/client/chatrequest.h"
 #include "scriptedserver.h"
+#include "settings/providersdialog.h"
+#include "settings/providersdialogmodels.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>

@@ -3,9 +3,9 @@
 // and servers elsewhere, off (warn only) for loopback servers and the local engine; the
 // default follows the URL being typed; a remote provider can be turned off only with a
 // warning; Save stores the choice per provider id, Cancel stores nothing.
-#include "llm/redactiondefault.h"
-#include "providersdialog.h"
+#include "llm/catalog/redactiondefault.h"
 #include "security/apikeystore.h"
+#include "settings/providersdialog.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The repository dock: header, name filter over the proxy, activation of files.
-#include "repopanel.h"
+#include "repository/repopanel.h"
 
 #include "eventloop.h"
 #include "repotreemodel.h"

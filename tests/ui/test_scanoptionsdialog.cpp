@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Secret files (.env, keys, credentials) are left out by default like lock files, and the
 // files-to-scan dialog can take them back in, remembered per repository.
-#include "scanoptionsdialog.h"
+#include "repository/scanoptionsdialog.h"
 
 #include <QCheckBox>
 #include <QUuid>

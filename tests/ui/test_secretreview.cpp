@@ -5,17 +5,17 @@
 // repository, secrets generated when the test runs, a real loopback server.
 #include "mainwindow.h"
 
-#include "chatpane.h"
-#include "codeviewer.h"
-#include "confirmstrip.h"
+#include "chat/chatpane.h"
 #include "eventloop.h"
+#include "privacy/secretreviewdialog.h"
 #include "repotreemodel.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
-#include "secretreviewdialog.h"
 #include "secretsamples.h"
 #include "security/secrets/allowlist.h"
 #include "uitestsupport.h"
+#include "viewer/codeviewer.h"
+#include "widgets/confirmstrip.h"
 #include "workspace/secretindex.h"
 #include "workspace/workspace.h"
 

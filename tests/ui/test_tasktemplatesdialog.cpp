@@ -2,7 +2,7 @@
 // Settings ▸ Audit Templates: edits stay in the dialog until Save, which writes only the
 // user's changes; a changed built-in template can be reset.
 #include "prompt/tasktemplates.h"
-#include "tasktemplatesdialog.h"
+#include "settings/tasktemplatesdialog.h"
 
 #include <QDialogButtonBox>
 #include <QLineEdit>

@@ -2,7 +2,7 @@
 #include "eventloop.h"
 #include "findings/citationurl.h"
 #include "findings/citationverifier.h"
-#include "transcriptview.h"
+#include "transcript/transcriptview.h"
 
 #include <KSyntaxHighlighting/Repository>
 

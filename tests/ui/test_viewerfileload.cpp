@@ -4,7 +4,7 @@
 #include "scanhelpers.h"
 #include "scratchrepo.h"
 #include "text/textdecoder.h"
-#include "viewerfileload.h"
+#include "viewer/viewerfileload.h"
 
 #include <QStringEncoder>
 

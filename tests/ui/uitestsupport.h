@@ -3,7 +3,7 @@
 
 // Fixtures and helpers shared by the widget tests.
 
-#include "llm/modelcatalog.h"
+#include "llm/catalog/modelcatalog.h"
 #include "scratchrepo.h"
 #include "workspacetest.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The vocabulary embedded in a GGUF model (tokenizer.ggml.*) -> BpeSpec, without loading
 // any weights.
-#include "llm/ggufreader.h"
+#include "llm/gguf/ggufreader.h"
 #include "text/visibletext.h"
 #include "tokenize/bpe/bpespec.h"
 #include "tokenize/bpe/bytelevel.h"
