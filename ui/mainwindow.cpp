@@ -9,7 +9,7 @@
 #include "findings/findingscontroller.h"
 #include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findingsmodel.h"
+#include "findings/findingsmodel.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
 #include "prompt/tasktemplates.h"

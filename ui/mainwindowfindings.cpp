@@ -5,9 +5,9 @@
 #include "chat/chatcontroller.h"
 #include "chat/chatpane.h"
 #include "findings/findingscontroller.h"
+#include "findings/findingsmodel.h"
 #include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findingsmodel.h"
 #include "transcript/transcriptview.h"
 #include "workspace/chatsession.h"
 #include "workspace/findingstracker.h"
@@ -19,7 +19,7 @@
 namespace reposcope::ui {
 
 void MainWindow::createFindings() {
-    auto *model = new FindingsModel;
+    auto *model = new models::FindingsModel;
     m_findings = new FindingsPanel(model, this);
     model->setParent(m_findings); // outlives the panel's views, goes with the panel
     auto *dock = new QDockWidget(tr("Findings"), this);

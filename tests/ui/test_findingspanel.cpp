@@ -3,9 +3,9 @@
 // and sorted, a double-click reporting the model's row (not the sorted one),
 // next/previous wrapping, details with the flow steps clickable, triage buttons
 // and note, filters, and export.
+#include "findings/findingsfilter.h"
+#include "findings/findingsmodel.h"
 #include "findings/findingspanel.h"
-#include "findingsfilter.h"
-#include "findingsmodel.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -29,7 +29,7 @@ using findings::Finding;
 using findings::Severity;
 using findings::TriageState;
 using findings::VerificationStatus;
-using ui::FindingsModel;
+using models::FindingsModel;
 using ui::FindingsPanel;
 
 namespace {
@@ -83,7 +83,7 @@ protected:
                          QStringLiteral("app/ghost.py"), 9, VerificationStatus::Unverified)});
     }
 
-    QPoint centreOf(int proxyRow, int column = FindingsModel::TitleColumn) const {
+    QPoint centreOf(int proxyRow, int column = models::FindingsModel::TitleColumn) const {
         QTableView *view = m_panel->view();
         return view->visualRect(m_panel->proxy()->index(proxyRow, column)).center();
     }
@@ -92,7 +92,7 @@ protected:
         return m_panel->findChild<T *>(name);
     }
 
-    FindingsModel m_model;
+    models::FindingsModel m_model;
     std::unique_ptr<FindingsPanel> m_panel;
 };
 
@@ -119,7 +119,7 @@ TEST_F(FindingsPanelTest, SaysHowToGetFindingsUntilThereAreSome) {
 TEST_F(FindingsPanelTest, DoubleClickReportsTheModelRowOfTheSortedRow) {
     fill();
     // Sorted by severity: the HIGH finding (model row 1) comes first.
-    ASSERT_EQ(m_panel->proxy()->index(0, FindingsModel::TitleColumn).data().toString(),
+    ASSERT_EQ(m_panel->proxy()->index(0, models::FindingsModel::TitleColumn).data().toString(),
               QStringLiteral("SQL injection"));
     QSignalSpy activated(m_panel.get(), &FindingsPanel::findingActivated);
     QWidget *viewport = m_panel->view()->viewport();
@@ -185,7 +185,7 @@ TEST_F(FindingsPanelTest, TriageButtonsAndNoteWriteTheModel) {
     fill();
     ASSERT_TRUE(m_panel->setCurrentFinding(1));
     QList<findings::Triage> edits;
-    QObject::connect(&m_model, &FindingsModel::triageEdited, &m_model,
+    QObject::connect(&m_model, &models::FindingsModel::triageEdited, &m_model,
                      [&](const QString &, const findings::Triage &t) { edits.append(t); });
     auto *note = find<QLineEdit>(QStringLiteral("findingsTriageNote"));
     auto *falsePositive = find<QAbstractButton>(QStringLiteral("triage-false-positive"));
@@ -211,7 +211,7 @@ TEST_F(FindingsPanelTest, TriageButtonsAndNoteWriteTheModel) {
     EXPECT_TRUE(falsePositive->isChecked());
     // The triage filter hides it now.
     auto *triage = find<QComboBox>(QStringLiteral("findingsTriageFilter"));
-    triage->setCurrentIndex(triage->findData(int(ui::FindingsFilterProxy::TriageFilter::Open)));
+    triage->setCurrentIndex(triage->findData(int(models::FindingsFilterProxy::TriageFilter::Open)));
     EXPECT_EQ(m_panel->proxy()->rowCount(), 2);
 }
 

@@ -6,10 +6,8 @@
 // fit.
 #include "ggufwriter.h"
 #include "local/localmodelsdialog.h"
-#include "localmodelstable.h"
 #include "uitestsupport.h"
 
-#include <QAbstractItemModelTester>
 #include <QBrush>
 #include <QDir>
 #include <QFile>
@@ -24,11 +22,11 @@
 
 #include <memory>
 
+using reposcope::models::LocalModelsTable;
 using reposcope::test::GgufWriter;
 using reposcope::test::ModalCloser;
 using reposcope::test::TinyLlamaOptions;
 using reposcope::ui::LocalModelsDialog;
-using reposcope::ui::LocalModelsTable;
 namespace llm = reposcope::llm;
 
 namespace {
@@ -86,7 +84,7 @@ protected:
     }
 
     int rowOf(const QString &name) const {
-        const LocalModelsTable *table = m_dialog->table();
+        const models::LocalModelsTable *table = m_dialog->table();
         for (int row = 0; row < table->rowCount(); ++row)
             if (table->model(row).path == modelPath(name))
                 return row;
@@ -94,7 +92,7 @@ protected:
     }
 
     QVariant cell(int row, int column, int role = Qt::DisplayRole) const {
-        const LocalModelsTable *table = m_dialog->table();
+        const models::LocalModelsTable *table = m_dialog->table();
         return table->data(table->index(row, column), role);
     }
 
@@ -128,37 +126,42 @@ TEST_F(LocalModelsDialogTest, ListsEveryModelWithItsShapeAndTheBrokenFileGreyed)
     ASSERT_GE(two, 0);
     ASSERT_GE(broken, 0);
 
-    EXPECT_EQ(cell(tiny, LocalModelsTable::Name).toString(), QStringLiteral("tiny"));
-    EXPECT_EQ(cell(tiny, LocalModelsTable::Source).toString(), llm::modelsource::folder());
-    EXPECT_EQ(cell(tiny, LocalModelsTable::Architecture).toString(), QStringLiteral("llama"));
-    EXPECT_EQ(cell(tiny, LocalModelsTable::Quantization).toString(), QStringLiteral("F32"));
-    EXPECT_EQ(cell(two, LocalModelsTable::TrainedContext).toString(), QLocale().toString(4096));
+    EXPECT_EQ(cell(tiny, models::LocalModelsTable::Name).toString(), QStringLiteral("tiny"));
+    EXPECT_EQ(cell(tiny, models::LocalModelsTable::Source).toString(), llm::modelsource::folder());
+    EXPECT_EQ(cell(tiny, models::LocalModelsTable::Architecture).toString(),
+              QStringLiteral("llama"));
+    EXPECT_EQ(cell(tiny, models::LocalModelsTable::Quantization).toString(), QStringLiteral("F32"));
+    EXPECT_EQ(cell(two, models::LocalModelsTable::TrainedContext).toString(),
+              QLocale().toString(4096));
     const llm::LocalModel &model = m_dialog->table()->model(tiny);
     EXPECT_GT(model.parameterCount, 0);
-    EXPECT_TRUE(cell(tiny, LocalModelsTable::Parameters)
+    EXPECT_TRUE(cell(tiny, models::LocalModelsTable::Parameters)
                     .toString()
-                    .endsWith(LocalModelsTable::formatParameters(model.parameterCount)));
+                    .endsWith(models::LocalModelsTable::formatParameters(model.parameterCount)));
+    EXPECT_EQ(cell(tiny, models::LocalModelsTable::FileSize).toString(),
+              models::LocalModelsTable::formatBytes(
+                  QFileInfo(modelPath(QStringLiteral("tiny.gguf"))).size()));
+    EXPECT_EQ(cell(tiny, models::LocalModelsTable::Fits).toString(), QStringLiteral("Fits"));
     EXPECT_EQ(
-        cell(tiny, LocalModelsTable::FileSize).toString(),
-        LocalModelsTable::formatBytes(QFileInfo(modelPath(QStringLiteral("tiny.gguf"))).size()));
-    EXPECT_EQ(cell(tiny, LocalModelsTable::Fits).toString(), QStringLiteral("Fits"));
-    EXPECT_EQ(cell(tiny, LocalModelsTable::Fits, LocalModelsTable::kFitsRole).toString(),
-              QStringLiteral("fits"));
+        cell(tiny, models::LocalModelsTable::Fits, models::LocalModelsTable::kFitsRole).toString(),
+        QStringLiteral("fits"));
     // The tooltip gives the estimate and its split.
-    const QString tip = cell(tiny, LocalModelsTable::Fits, Qt::ToolTipRole).toString();
+    const QString tip = cell(tiny, models::LocalModelsTable::Fits, Qt::ToolTipRole).toString();
     EXPECT_TRUE(tip.contains(QStringLiteral("KV cache"))) << tip.toStdString();
     EXPECT_TRUE(tip.contains(QStringLiteral("weights"))) << tip.toStdString();
     EXPECT_TRUE(tip.contains(m_dialog->table()->estimate(tiny).summary)) << tip.toStdString();
 
     // The broken file: listed, greyed, its error as tooltip, not loadable.
-    EXPECT_EQ(cell(broken, LocalModelsTable::Fits, LocalModelsTable::kFitsRole).toString(),
+    EXPECT_EQ(cell(broken, models::LocalModelsTable::Fits, models::LocalModelsTable::kFitsRole)
+                  .toString(),
               QStringLiteral("unreadable"));
     EXPECT_FALSE(m_dialog->table()->model(broken).error.isEmpty());
-    EXPECT_TRUE(cell(broken, LocalModelsTable::Name, Qt::ToolTipRole)
+    EXPECT_TRUE(cell(broken, models::LocalModelsTable::Name, Qt::ToolTipRole)
                     .toString()
                     .contains(m_dialog->table()->model(broken).error));
-    EXPECT_EQ(cell(broken, LocalModelsTable::Name, Qt::ForegroundRole).value<QBrush>().color(),
-              cell(broken, LocalModelsTable::Fits, Qt::ForegroundRole).value<QBrush>().color());
+    EXPECT_EQ(
+        cell(broken, models::LocalModelsTable::Name, Qt::ForegroundRole).value<QBrush>().color(),
+        cell(broken, models::LocalModelsTable::Fits, Qt::ForegroundRole).value<QBrush>().color());
     EXPECT_TRUE(m_dialog->selectModel(modelPath(QStringLiteral("broken.gguf"))));
     auto *status = m_dialog->findChild<QLabel *>(QStringLiteral("localModelsStatus"));
     ASSERT_NE(status, nullptr);
@@ -190,22 +193,26 @@ TEST_F(LocalModelsDialogTest, FitsColumnFollowsTheFreeMemoryAndTheContext) {
     ASSERT_NE(context, nullptr);
     EXPECT_EQ(context->value(), 8192); // min(trained, 8192)
     EXPECT_EQ(context->maximum(), 1 << 20);
-    EXPECT_EQ(cell(row, LocalModelsTable::Fits).toString(), QStringLiteral("Fits"));
-    EXPECT_EQ(cell(row, LocalModelsTable::Memory).toString(), LocalModelsTable::formatBytes(at8k));
-    EXPECT_EQ(m_dialog->table()->headerData(LocalModelsTable::Memory, Qt::Horizontal).toString(),
-              QStringLiteral("Memory at 8K context"));
+    EXPECT_EQ(cell(row, models::LocalModelsTable::Fits).toString(), QStringLiteral("Fits"));
+    EXPECT_EQ(cell(row, models::LocalModelsTable::Memory).toString(),
+              models::LocalModelsTable::formatBytes(at8k));
+    EXPECT_EQ(
+        m_dialog->table()->headerData(models::LocalModelsTable::Memory, Qt::Horizontal).toString(),
+        QStringLiteral("Memory at 8K context"));
 
     QSignalSpy changed(m_dialog->table(), &QAbstractItemModel::dataChanged);
     context->setValue(1 << 20);
     EXPECT_GE(changed.count(), 1);
-    EXPECT_EQ(cell(row, LocalModelsTable::Fits).toString(), QStringLiteral("Does not fit"));
-    EXPECT_EQ(cell(row, LocalModelsTable::Fits, LocalModelsTable::kFitsRole).toString(),
-              QStringLiteral("does-not-fit"));
-    EXPECT_EQ(cell(row, LocalModelsTable::Memory).toString(),
-              LocalModelsTable::formatBytes(atFull));
-    EXPECT_EQ(m_dialog->table()->headerData(LocalModelsTable::Memory, Qt::Horizontal).toString(),
-              QStringLiteral("Memory at 1024K context"));
-    EXPECT_NE(cell(row, LocalModelsTable::Fits, Qt::ForegroundRole).value<QBrush>().color(),
+    EXPECT_EQ(cell(row, models::LocalModelsTable::Fits).toString(), QStringLiteral("Does not fit"));
+    EXPECT_EQ(
+        cell(row, models::LocalModelsTable::Fits, models::LocalModelsTable::kFitsRole).toString(),
+        QStringLiteral("does-not-fit"));
+    EXPECT_EQ(cell(row, models::LocalModelsTable::Memory).toString(),
+              models::LocalModelsTable::formatBytes(atFull));
+    EXPECT_EQ(
+        m_dialog->table()->headerData(models::LocalModelsTable::Memory, Qt::Horizontal).toString(),
+        QStringLiteral("Memory at 1024K context"));
+    EXPECT_NE(cell(row, models::LocalModelsTable::Fits, Qt::ForegroundRole).value<QBrush>().color(),
               QColor());
 
     // Load asks first; closing the question keeps the dialog open.
@@ -219,7 +226,7 @@ TEST_F(LocalModelsDialogTest, FitsColumnFollowsTheFreeMemoryAndTheContext) {
     }
     // Back to 8K: it loads at once, with the chosen settings.
     context->setValue(8192);
-    EXPECT_EQ(cell(row, LocalModelsTable::Fits).toString(), QStringLiteral("Fits"));
+    EXPECT_EQ(cell(row, models::LocalModelsTable::Fits).toString(), QStringLiteral("Fits"));
     m_dialog->accept();
     EXPECT_EQ(m_dialog->result(), int(QDialog::Accepted));
     const reposcope::ui::LocalModelChoice choice = m_dialog->choice();
@@ -243,8 +250,9 @@ TEST_F(LocalModelsDialogTest, ContextIsCappedAtWhatTheModelWasTrainedFor) {
 TEST_F(LocalModelsDialogTest, UnknownFreeMemoryIsSaidAndDoesNotBlockLoading) {
     writeModel(QStringLiteral("tiny.gguf"));
     ASSERT_NO_FATAL_FAILURE(openDialog(m_models.path(), -1));
-    EXPECT_EQ(cell(0, LocalModelsTable::Fits, LocalModelsTable::kFitsRole).toString(),
-              QStringLiteral("unknown"));
+    EXPECT_EQ(
+        cell(0, models::LocalModelsTable::Fits, models::LocalModelsTable::kFitsRole).toString(),
+        QStringLiteral("unknown"));
     auto *memory = m_dialog->findChild<QLabel *>(QStringLiteral("localModelsMemory"));
     ASSERT_NE(memory, nullptr);
     EXPECT_TRUE(memory->text().contains(QStringLiteral("unknown")));
@@ -307,50 +315,6 @@ TEST_F(LocalModelsDialogTest, ClosingWhileSearchingCancelsAndWaits) {
     m_dialog.reset(); // must neither crash nor leave work touching the dialog
     m_pool.waitForDone();
     SUCCEED();
-}
-
-TEST(LocalModelsTableTest, PassesTheModelTesterThroughResetsInsertsAndContextChanges) {
-    LocalModelsTable table;
-    QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    llm::LocalModel a;
-    a.path = QStringLiteral("/m/a.gguf");
-    a.displayName = QStringLiteral("a");
-    a.fileSize = 4'000'000'000;
-    a.parameterCount = 8'030'000'000;
-    a.trainedContext = 131072;
-    a.layerCount = 32;
-    a.embeddingLength = 4096;
-    a.headCount = 32;
-    a.headCountKv = 8;
-    llm::LocalModel broken;
-    broken.path = QStringLiteral("/m/b.gguf");
-    broken.error = QStringLiteral("truncated");
-    table.setAvailableBytes(qint64(8) << 30);
-    table.setModels({a, broken});
-    EXPECT_EQ(table.rowCount(), 2);
-    EXPECT_EQ(table.data(table.index(0, LocalModelsTable::Parameters)).toString(),
-              QStringLiteral("8.0 B"));
-    const QString atEight = table.data(table.index(0, LocalModelsTable::Memory)).toString();
-    table.setContextTokens(131072);
-    EXPECT_NE(table.data(table.index(0, LocalModelsTable::Memory)).toString(), atEight);
-    EXPECT_EQ(table.data(table.index(0, LocalModelsTable::Fits), LocalModelsTable::kFitsRole),
-              QStringLiteral("does-not-fit"));
-    llm::LocalModel c = a;
-    c.path = QStringLiteral("/m/c.gguf");
-    EXPECT_EQ(table.addModel(c), 2);
-    EXPECT_EQ(table.addModel(c), 2); // listed once
-    table.setModels({});
-    EXPECT_EQ(table.rowCount(), 0);
-}
-
-TEST(LocalModelsTableTest, FormatsCountsAndSizesAsPeopleReadThem) {
-    EXPECT_EQ(LocalModelsTable::formatParameters(8'030'000'000), QStringLiteral("8.0 B"));
-    EXPECT_EQ(LocalModelsTable::formatParameters(112'000), QStringLiteral("112.0 K"));
-    EXPECT_EQ(LocalModelsTable::formatParameters(500), QStringLiteral("500"));
-    EXPECT_EQ(LocalModelsTable::formatBytes(4'920'000'000), QStringLiteral("4.9 GB"));
-    EXPECT_EQ(LocalModelsTable::formatBytes(312'500'000), QStringLiteral("312.5 MB"));
-    EXPECT_EQ(LocalModelsTable::formatContext(8192), QStringLiteral("8K"));
-    EXPECT_EQ(LocalModelsTable::formatContext(131072), QStringLiteral("128K"));
 }
 
 } // namespace

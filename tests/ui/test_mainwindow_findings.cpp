@@ -12,10 +12,10 @@
 #include "eventloop.h"
 #include "findings/citationurl.h"
 #include "findings/findingscontroller.h"
+#include "findings/findingsfilter.h"
+#include "findings/findingsmodel.h"
 #include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findingsfilter.h"
-#include "findingsmodel.h"
 #include "llm/catalog/modelcatalog.h"
 #include "scratchrepo.h"
 #include "scriptedserver.h"
@@ -49,7 +49,7 @@ using namespace reposcope;
 using namespace reposcope::test;
 using findings::Finding;
 using findings::VerificationStatus;
-using ui::FindingsModel;
+using models::FindingsModel;
 
 namespace {
 
@@ -148,7 +148,7 @@ protected:
         }));
     }
 
-    FindingsModel *model() const { return m_window->findingsPanel()->model(); }
+    models::FindingsModel *model() const { return m_window->findingsPanel()->model(); }
     ui::CodeViewer *viewer() const { return m_window->codeViewer(); }
     QString statusText() const { return m_window->statusBar()->currentMessage(); }
 
@@ -162,7 +162,7 @@ protected:
     void doubleClickFinding(int row) {
         ui::FindingsPanel *panel = m_window->findingsPanel();
         const QModelIndex index =
-            panel->proxy()->mapFromSource(model()->index(row, FindingsModel::TitleColumn));
+            panel->proxy()->mapFromSource(model()->index(row, models::FindingsModel::TitleColumn));
         ASSERT_TRUE(index.isValid());
         QTableView *view = panel->view();
         view->scrollTo(index);
@@ -286,18 +286,18 @@ TEST_F(MainWindowFindingsTest, ACitationWithoutAQuoteIsShownAsLocated) {
     EXPECT_EQ(finding.resolved.status, VerificationStatus::Located);
 
     // The panel: the status column, its tooltip, the details and the filters.
-    const QModelIndex status = model()->index(0, FindingsModel::StatusColumn);
+    const QModelIndex status = model()->index(0, models::FindingsModel::StatusColumn);
     EXPECT_EQ(status.data().toString(), QStringLiteral("Located"));
     EXPECT_FALSE(status.data(Qt::ToolTipRole).toString().contains(QStringLiteral("erified")));
     ui::FindingsPanel *panel = m_window->findingsPanel();
-    ui::FindingsFilterProxy *proxy = panel->proxy();
-    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Verified);
+    models::FindingsFilterProxy *proxy = panel->proxy();
+    proxy->setStatusFilter(models::FindingsFilterProxy::StatusFilter::Verified);
     EXPECT_EQ(proxy->rowCount(), 0);
-    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Located);
+    proxy->setStatusFilter(models::FindingsFilterProxy::StatusFilter::Located);
     EXPECT_EQ(proxy->rowCount(), 1);
-    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Navigable);
+    proxy->setStatusFilter(models::FindingsFilterProxy::StatusFilter::Navigable);
     EXPECT_EQ(proxy->rowCount(), 1);
-    proxy->setStatusFilter(ui::FindingsFilterProxy::StatusFilter::Any);
+    proxy->setStatusFilter(models::FindingsFilterProxy::StatusFilter::Any);
     doubleClickFinding(0);
     auto *details = m_window->findChild<QTextBrowser *>(QStringLiteral("findingsDetailsText"));
     ASSERT_TRUE(details);
@@ -434,6 +434,6 @@ TEST_F(MainWindowFindingsTest, TriageSurvivesARestartAndExportWritesSarif) {
     ASSERT_NO_FATAL_FAILURE(askForReview());
     const int again = rowTitled(QStringLiteral("SQL"));
     EXPECT_EQ(model()->triage(again).state, findings::TriageState::Confirmed);
-    EXPECT_EQ(model()->index(again, FindingsModel::TriageColumn).data().toString(),
+    EXPECT_EQ(model()->index(again, models::FindingsModel::TriageColumn).data().toString(),
               QStringLiteral("Confirmed"));
 }

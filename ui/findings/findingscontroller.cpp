@@ -2,7 +2,7 @@
 #include "findings/findingscontroller.h"
 
 #include "findings/citationurl.h"
-#include "findingsmodel.h"
+#include "findings/findingsmodel.h"
 #include "repository/startfolder.h"
 #include "text/textdecoder.h"
 #include "viewer/codeviewer.h"
@@ -63,8 +63,9 @@ QString extensionFor(FindingsFormat format) {
 QString correction(const Citation &cited, const ResolvedLocation &resolved) {
     if (!cited.path.isEmpty() && cited.path != resolved.path)
         return FindingsController::tr("cited %1, found at %2")
-            .arg(FindingsModel::locationText(cited.path, cited.startLine, cited.endLine),
-                 FindingsModel::locationText(resolved.path, resolved.startLine, resolved.endLine));
+            .arg(models::FindingsModel::locationText(cited.path, cited.startLine, cited.endLine),
+                 models::FindingsModel::locationText(resolved.path, resolved.startLine,
+                                                     resolved.endLine));
     if (cited.startLine > 0 && cited.startLine != resolved.startLine)
         return FindingsController::tr("cited line %1, found at %2")
             .arg(cited.startLine)
@@ -84,7 +85,8 @@ FindingsController::FindingsController(FindingsPanel *panel, CodeViewer *viewer,
     m_model->setTriageLookup([this](const QString &fingerprint) {
         return m_store ? m_store->get(fingerprint) : findings::Triage{};
     });
-    connect(m_model, &FindingsModel::triageEdited, this, &FindingsController::onTriageEdited);
+    connect(m_model, &models::FindingsModel::triageEdited, this,
+            &FindingsController::onTriageEdited);
     createActions();
     connect(m_panel, &FindingsPanel::findingActivated, this, [this](int row) { openFinding(row); });
     connect(m_panel, &FindingsPanel::flowStepActivated, this,
@@ -273,7 +275,7 @@ bool FindingsController::showLocation(const ResolvedLocation &resolved, const Ci
                                       const QString &prefix) {
     const QString citedText =
         cited.text.isEmpty()
-            ? FindingsModel::locationText(cited.path, cited.startLine, cited.endLine)
+            ? models::FindingsModel::locationText(cited.path, cited.startLine, cited.endLine)
             : cited.text;
     if (resolved.canNavigate() && !resolved.path.isEmpty()) {
         if (!showText(resolved.path)) {
@@ -291,8 +293,8 @@ bool FindingsController::showLocation(const ResolvedLocation &resolved, const Ci
         } else {
             m_viewer->clearLineHighlight();
         }
-        const QString where =
-            FindingsModel::locationText(resolved.path, resolved.startLine, resolved.endLine);
+        const QString where = models::FindingsModel::locationText(resolved.path, resolved.startLine,
+                                                                  resolved.endLine);
         QString message = resolved.status == VerificationStatus::Corrected
                               ? tr("%1 — corrected: %2").arg(where, correction(cited, resolved))
                           : resolved.status == VerificationStatus::Located

@@ -24,10 +24,13 @@ class FindingsTracker;
 class Workspace;
 } // namespace reposcope::workspace
 
+namespace reposcope::models {
+class FindingsModel;
+} // namespace reposcope::models
+
 namespace reposcope::ui {
 
 class CodeViewer;
-class FindingsModel;
 
 /// Wires findings to the rest of the window: a FindingsTracker feeds the
 /// panel's model; triage verdicts are loaded from the repository's TriageStore
@@ -129,7 +132,7 @@ private:
     void createActions();
 
     FindingsPanel *m_panel;
-    FindingsModel *m_model;
+    models::FindingsModel *m_model;
     CodeViewer *m_viewer;
     QThreadPool *m_pool;
     QPointer<workspace::FindingsTracker> m_tracker;

@@ -2,9 +2,9 @@
 #include "findings/findingspanel.h"
 
 #include "findings/finding.h"
+#include "findings/findingsfilter.h"
+#include "findings/findingsmodel.h"
 #include "findings/triage.h"
-#include "findingsfilter.h"
-#include "findingsmodel.h"
 
 #include <QAbstractButton>
 #include <QButtonGroup>
@@ -30,8 +30,8 @@ namespace reposcope::ui {
 using findings::Finding;
 using findings::TriageState;
 using findings::VerificationStatus;
-using StatusFilter = FindingsFilterProxy::StatusFilter;
-using TriageFilter = FindingsFilterProxy::TriageFilter;
+using StatusFilter = models::FindingsFilterProxy::StatusFilter;
+using TriageFilter = models::FindingsFilterProxy::TriageFilter;
 
 namespace {
 
@@ -66,7 +66,7 @@ QString detailsHtml(const Finding &finding) {
     QString out = QStringLiteral("<p><b>%1</b> &nbsp;%2</p>")
                       .arg(esc(findings::severityName(finding.severity)), richText(finding.title));
     out += QStringLiteral("<p><code>%1</code><br><i>%2</i></p>")
-               .arg(esc(FindingsModel::locationText(finding)),
+               .arg(esc(models::FindingsModel::locationText(finding)),
                     esc(verificationLine(finding.resolved)));
     if (!finding.quote.isEmpty())
         out += QStringLiteral("<p style=\"white-space: pre-wrap; font-family: monospace\">%1</p>")
@@ -79,11 +79,11 @@ QString detailsHtml(const Finding &finding) {
 QString stepText(int index, const findings::FlowStep &step) {
     const findings::ResolvedLocation &r = step.resolved;
     QString location = r.canNavigate() && !r.path.isEmpty()
-                           ? FindingsModel::locationText(r.path, r.startLine, r.endLine)
+                           ? models::FindingsModel::locationText(r.path, r.startLine, r.endLine)
                            : step.citation.text;
     if (location.isEmpty())
-        location = FindingsModel::locationText(step.citation.path, step.citation.startLine,
-                                               step.citation.endLine);
+        location = models::FindingsModel::locationText(step.citation.path, step.citation.startLine,
+                                                       step.citation.endLine);
     QString text = QStringLiteral("%1. %2").arg(index + 1).arg(location);
     if (!step.label.isEmpty())
         text += QStringLiteral(" — ") + step.label;
@@ -103,17 +103,17 @@ QComboBox *makeCombo(const QString &name, const QString &tip,
 
 } // namespace
 
-FindingsPanel::FindingsPanel(FindingsModel *model, QWidget *parent)
+FindingsPanel::FindingsPanel(models::FindingsModel *model, QWidget *parent)
     : QWidget(parent)
     , m_model(model)
-    , m_proxy(new FindingsFilterProxy(this)) {
+    , m_proxy(new models::FindingsFilterProxy(this)) {
     m_proxy->setSourceModel(m_model);
 
     m_view = new QTableView;
     m_view->setObjectName(QStringLiteral("findingsView"));
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
-    m_view->sortByColumn(FindingsModel::SeverityColumn, Qt::AscendingOrder);
+    m_view->sortByColumn(models::FindingsModel::SeverityColumn, Qt::AscendingOrder);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -124,21 +124,21 @@ FindingsPanel::FindingsPanel(FindingsModel *model, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     QHeaderView *header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(FindingsModel::TitleColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(models::FindingsModel::TitleColumn, QHeaderView::Stretch);
     // Fixed starting widths: contents arrive row by row while the answer streams, and
     // resizing to the first rows would clip the longer words that come later.
     const QFontMetrics metrics = m_view->fontMetrics();
     const int decorated = 16 + 3 * metrics.averageCharWidth(); // icon and padding
-    header->resizeSection(FindingsModel::SeverityColumn,
+    header->resizeSection(models::FindingsModel::SeverityColumn,
                           metrics.horizontalAdvance(QStringLiteral("CRITICAL")) + decorated);
-    header->resizeSection(FindingsModel::LocationColumn, metrics.averageCharWidth() * 22);
+    header->resizeSection(models::FindingsModel::LocationColumn, metrics.averageCharWidth() * 22);
+    header->resizeSection(models::FindingsModel::StatusColumn,
+                          metrics.horizontalAdvance(
+                              models::FindingsModel::statusText(VerificationStatus::Unverified)) +
+                              decorated);
     header->resizeSection(
-        FindingsModel::StatusColumn,
-        metrics.horizontalAdvance(FindingsModel::statusText(VerificationStatus::Unverified)) +
-            decorated);
-    header->resizeSection(
-        FindingsModel::TriageColumn,
-        metrics.horizontalAdvance(FindingsModel::triageText(TriageState::FalsePositive)) +
+        models::FindingsModel::TriageColumn,
+        metrics.horizontalAdvance(models::FindingsModel::triageText(TriageState::FalsePositive)) +
             2 * metrics.averageCharWidth());
 
     m_empty = new QLabel(tr("<p><b>No findings yet.</b></p>"
@@ -302,7 +302,7 @@ QWidget *FindingsPanel::buildDetails() {
     for (TriageState state : {TriageState::Confirmed, TriageState::FalsePositive,
                               TriageState::Fixed, TriageState::Untriaged}) {
         auto *button = new QToolButton;
-        button->setText(FindingsModel::triageText(state));
+        button->setText(models::FindingsModel::triageText(state));
         button->setCheckable(true);
         button->setObjectName(QStringLiteral("triage-") + findings::triageName(state));
         m_triageButtons->addButton(button, int(state));
@@ -410,7 +410,7 @@ void FindingsPanel::showDetails(int row) {
         const findings::FlowStep &flowStep = finding.flow.at(i);
         auto *item = new QListWidgetItem(stepText(i, flowStep), m_flow);
         item->setIcon(m_model->statusIcon(flowStep.resolved.status));
-        QString tip = FindingsModel::statusText(flowStep.resolved.status);
+        QString tip = models::FindingsModel::statusText(flowStep.resolved.status);
         if (!flowStep.resolved.note.isEmpty())
             tip += QStringLiteral(": ") + flowStep.resolved.note;
         if (!flowStep.quote.isEmpty())
@@ -463,7 +463,7 @@ void FindingsPanel::showContextMenu(const QPoint &position) {
     for (TriageState state : {TriageState::Confirmed, TriageState::FalsePositive,
                               TriageState::Fixed, TriageState::Untriaged}) {
         QAction *action =
-            menu.addAction(FindingsModel::triageText(state), this, [this, row, state] {
+            menu.addAction(models::FindingsModel::triageText(state), this, [this, row, state] {
                 m_model->setTriage(row, {state, m_model->triage(row).note, {}});
             });
         action->setCheckable(true);

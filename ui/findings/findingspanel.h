@@ -14,10 +14,12 @@ class QTableView;
 class QTextBrowser;
 class QToolButton;
 
-namespace reposcope::ui {
-
+namespace reposcope::models {
 class FindingsFilterProxy;
 class FindingsModel;
+} // namespace reposcope::models
+
+namespace reposcope::ui {
 
 enum class FindingsFormat { Sarif, Markdown, Csv };
 
@@ -30,7 +32,7 @@ enum class FindingsFormat { Sarif, Markdown, Csv };
 ///
 /// A view that emits intents: activating a finding (double-click, Enter) or a
 /// flow step asks the owner to navigate; export asks the owner too. Triage is
-/// written straight into the model (FindingsModel::setTriage), whose owner
+/// written straight into the model (models::FindingsModel::setTriage), whose owner
 /// stores it. Rows are always the model's rows (the tracker's finding indexes),
 /// never the proxy's.
 ///
@@ -38,11 +40,11 @@ enum class FindingsFormat { Sarif, Markdown, Csv };
 class FindingsPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit FindingsPanel(FindingsModel *model, QWidget *parent = nullptr);
+    explicit FindingsPanel(models::FindingsModel *model, QWidget *parent = nullptr);
     ~FindingsPanel() override;
 
-    FindingsModel *model() const { return m_model; }
-    FindingsFilterProxy *proxy() const { return m_proxy; }
+    models::FindingsModel *model() const { return m_model; }
+    models::FindingsFilterProxy *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
     QListWidget *flowList() const { return m_flow; }
 
@@ -82,8 +84,8 @@ private:
     void showContextMenu(const QPoint &position);
     int modelRow(const QModelIndex &proxyIndex) const;
 
-    FindingsModel *m_model;
-    FindingsFilterProxy *m_proxy;
+    models::FindingsModel *m_model;
+    models::FindingsFilterProxy *m_proxy;
     QLineEdit *m_filterText;
     QComboBox *m_severity;
     QComboBox *m_status;

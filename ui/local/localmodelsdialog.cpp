@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "local/localmodelsdialog.h"
 
-#include "localmodelstable.h"
+#include "local/localmodelstable.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -19,6 +19,7 @@
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStackedWidget>
+#include <QStyle>
 #include <QTableView>
 #include <QThread>
 #include <QThreadPool>
@@ -58,7 +59,7 @@ LocalModelsDialog::LocalModelsDialog(QThreadPool *pool, QWidget *parent, RootsPr
         return llm::DiscoveryRoots::defaults(folders);
     }))
     , m_memoryProvider(memory ? std::move(memory) : MemoryProvider(&llm::availableMemoryBytes))
-    , m_table(new LocalModelsTable(this))
+    , m_table(new models::LocalModelsTable(this))
     , m_proxy(new QSortFilterProxyModel(this))
     , m_view(new QTableView(this))
     , m_stack(new QStackedWidget(this))
@@ -86,7 +87,12 @@ LocalModelsDialog::~LocalModelsDialog() {
 
 void LocalModelsDialog::buildControls() {
     m_proxy->setSourceModel(m_table);
-    m_proxy->setSortRole(LocalModelsTable::kSortRole);
+    m_proxy->setSortRole(models::LocalModelsTable::kSortRole);
+    QStyle *st = style();
+    m_table->setFitIcons({st->standardIcon(QStyle::SP_DialogApplyButton),
+                          st->standardIcon(QStyle::SP_MessageBoxCritical),
+                          st->standardIcon(QStyle::SP_MessageBoxWarning),
+                          st->standardIcon(QStyle::SP_MessageBoxQuestion)});
     m_view->setModel(m_proxy);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -97,7 +103,8 @@ void LocalModelsDialog::buildControls() {
     m_view->setWordWrap(false);
     // Every column as wide as its content; the name takes what is left (long names elide).
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(LocalModelsTable::Name, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(models::LocalModelsTable::Name,
+                                                     QHeaderView::Stretch);
     m_view->setTextElideMode(Qt::ElideMiddle);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &LocalModelsDialog::onSelectionChanged);
@@ -245,9 +252,10 @@ void LocalModelsDialog::onSearchFinished() {
 void LocalModelsDialog::updateMemory() {
     const qint64 available = m_memoryProvider();
     m_table->setAvailableBytes(available);
-    m_memory->setText(available < 0
-                          ? tr("Free memory: unknown")
-                          : tr("Free memory: %1").arg(LocalModelsTable::formatBytes(available)));
+    m_memory->setText(
+        available < 0
+            ? tr("Free memory: unknown")
+            : tr("Free memory: %1").arg(models::LocalModelsTable::formatBytes(available)));
 }
 
 void LocalModelsDialog::showHelpOrTable() {

@@ -22,9 +22,11 @@ class QStackedWidget;
 class QTableView;
 class QThreadPool;
 
-namespace reposcope::ui {
-
+namespace reposcope::models {
 class LocalModelsTable;
+} // namespace reposcope::models
+
+namespace reposcope::ui {
 
 // What the user chose to load: the engine's settings for one model.
 struct LocalModelChoice {
@@ -74,7 +76,7 @@ public:
     static void setUserFolders(const QStringList &folders);
 
     LocalModelChoice choice() const;
-    LocalModelsTable *table() const { return m_table; }
+    models::LocalModelsTable *table() const { return m_table; }
 
     void accept() override; // asks first when the chosen model does not fit
 
@@ -99,7 +101,7 @@ private:
     RootsProvider m_rootsProvider;
     MemoryProvider m_memoryProvider;
     llm::DiscoveryRoots m_roots; // of the last search
-    LocalModelsTable *m_table;
+    models::LocalModelsTable *m_table;
     QSortFilterProxyModel *m_proxy;
     QTableView *m_view;
     QStackedWidget *m_stack;

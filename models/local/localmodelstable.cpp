@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
-#include "localmodelstable.h"
+#include "local/localmodelstable.h"
 
 #include "common/figures.h"
 
-#include <QApplication>
 #include <QBrush>
 #include <QColor>
 #include <QIcon>
 #include <QLocale>
-#include <QStyle>
 
-namespace reposcope::ui {
+namespace reposcope::models {
 
 namespace {
 
@@ -50,6 +48,13 @@ QString scaled(double value, const char *unit) {
 
 LocalModelsTable::LocalModelsTable(QObject *parent)
     : QAbstractTableModel(parent) {}
+
+void LocalModelsTable::setFitIcons(FitIcons icons) {
+    m_icons = std::move(icons);
+    if (!m_models.isEmpty())
+        Q_EMIT dataChanged(index(0, Fits), index(int(m_models.size()) - 1, Fits),
+                           {Qt::DecorationRole});
+}
 
 void LocalModelsTable::setModels(QList<llm::LocalModel> models) {
     beginResetModel();
@@ -135,18 +140,17 @@ QVariant LocalModelsTable::data(const QModelIndex &index, int role) const {
             return QBrush(kNoFitColour);
         return {};
     case Qt::DecorationRole: {
-        if (index.column() != Fits || !qApp)
+        if (index.column() != Fits)
             return {};
-        QStyle *style = QApplication::style();
         switch (state) {
         case FitState::Fits:
-            return style->standardIcon(QStyle::SP_DialogApplyButton);
+            return m_icons.fits;
         case FitState::DoesNotFit:
-            return style->standardIcon(QStyle::SP_MessageBoxCritical);
+            return m_icons.doesNotFit;
         case FitState::Unreadable:
-            return style->standardIcon(QStyle::SP_MessageBoxWarning);
+            return m_icons.unreadable;
         case FitState::Unknown:
-            return style->standardIcon(QStyle::SP_MessageBoxQuestion);
+            return m_icons.unknown;
         }
         return {};
     }
@@ -285,4 +289,4 @@ QString LocalModelsTable::formatContext(qint64 tokens) {
     return QLocale().toString(tokens);
 }
 
-} // namespace reposcope::ui
+} // namespace reposcope::models

@@ -3,7 +3,7 @@
 
 #include <QSortFilterProxyModel>
 
-namespace reposcope::ui {
+namespace reposcope::models {
 
 /// Sorting and filtering for a FindingsModel: free text (title, paths,
 /// category; case insensitive, every word must match), a minimum severity, a
@@ -45,4 +45,4 @@ private:
     TriageFilter m_triage = TriageFilter::Any;
 };
 
-} // namespace reposcope::ui
+} // namespace reposcope::models

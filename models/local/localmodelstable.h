@@ -4,9 +4,10 @@
 #include "llm/local/localmodels.h"
 
 #include <QAbstractTableModel>
+#include <QIcon>
 #include <QList>
 
-namespace reposcope::ui {
+namespace reposcope::models {
 
 // The discovered GGUF models as a table: what each file is, and whether it fits
 // in the available memory at the chosen context. Unreadable files are rows too
@@ -61,6 +62,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    // The Fits column's icons (fits, does not fit, unreadable, unknown); none by default.
+    // The view sets its style's standard icons.
+    struct FitIcons {
+        QIcon fits, doesNotFit, unreadable, unknown;
+    };
+    void setFitIcons(FitIcons icons);
+
     // "8.0 B", "112.0 K": a parameter count as people read it.
     static QString formatParameters(qint64 count);
     // "4.9 GB", "312.5 MB", "20.1 KB": reposcope::formatBytes, the app's one size style.
@@ -79,6 +87,7 @@ private:
     QList<llm::MemoryEstimate> m_estimates; // one per model, at contextFor(model)
     qint64 m_context = 8192;
     qint64 m_available = -1;
+    FitIcons m_icons;
 };
 
-} // namespace reposcope::ui
+} // namespace reposcope::models

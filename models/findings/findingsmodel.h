@@ -9,7 +9,7 @@
 
 #include <functional>
 
-namespace reposcope::ui {
+namespace reposcope::models {
 
 /// The findings of a conversation as a table: severity, title, location,
 /// verification status and triage, one row per finding.
@@ -114,4 +114,4 @@ private:
     QList<QIcon> m_severityIcons; // by int(Severity)
 };
 
-} // namespace reposcope::ui
+} // namespace reposcope::models

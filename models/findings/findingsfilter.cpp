@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-#include "findingsfilter.h"
+#include "findings/findingsfilter.h"
 
 #include "findings/finding.h"
+#include "findings/findingsmodel.h"
 #include "findings/triage.h"
-#include "findingsmodel.h"
 
-namespace reposcope::ui {
+namespace reposcope::models {
 
 using findings::TriageState;
 using findings::VerificationStatus;
@@ -117,4 +117,4 @@ bool FindingsFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &r
     return sortOrder() == Qt::AscendingOrder ? before : !before;
 }
 
-} // namespace reposcope::ui
+} // namespace reposcope::models

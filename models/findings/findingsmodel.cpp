@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "findingsmodel.h"
+#include "findings/findingsmodel.h"
 
 #include <QColor>
 #include <QFont>
@@ -9,7 +9,7 @@
 #include <QPalette>
 #include <QPixmap>
 
-namespace reposcope::ui {
+namespace reposcope::models {
 
 using findings::Finding;
 using findings::Severity;
@@ -449,4 +449,4 @@ QColor FindingsModel::severityColor(Severity severity, bool dark) {
     return dark ? QColor(0x9a, 0xa0, 0xa6) : QColor(0x6a, 0x73, 0x7d);
 }
 
-} // namespace reposcope::ui
+} // namespace reposcope::models

@@ -3,8 +3,8 @@
 // filter proxy: rows appended and replaced as a tracker reports them, display
 // and roles, triage looked up by fingerprint and edited, filters and a stable
 // severity sort.
-#include "findingsfilter.h"
-#include "findingsmodel.h"
+#include "findings/findingsfilter.h"
+#include "findings/findingsmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QIcon>
@@ -21,8 +21,8 @@ using findings::Finding;
 using findings::Severity;
 using findings::TriageState;
 using findings::VerificationStatus;
-using ui::FindingsFilterProxy;
-using ui::FindingsModel;
+using models::FindingsFilterProxy;
+using models::FindingsModel;
 
 namespace {
 
@@ -77,12 +77,12 @@ protected:
     QStringList proxyTitles() const {
         QStringList out;
         for (int row = 0; row < m_proxy.rowCount(); ++row)
-            out << m_proxy.index(row, FindingsModel::TitleColumn).data().toString();
+            out << m_proxy.index(row, models::FindingsModel::TitleColumn).data().toString();
         return out;
     }
 
-    FindingsModel m_model;
-    FindingsFilterProxy m_proxy;
+    models::FindingsModel m_model;
+    models::FindingsFilterProxy m_proxy;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     std::unique_ptr<QAbstractItemModelTester> m_proxyTester;
 };
@@ -92,29 +92,31 @@ protected:
 TEST_F(FindingsModelTest, ShowsEachFindingWithItsLocationAndStatus) {
     m_model.setFindings(sample());
     ASSERT_EQ(m_model.rowCount(), 4);
-    ASSERT_EQ(m_model.columnCount(), FindingsModel::ColumnCount);
-    EXPECT_EQ(cell(1, FindingsModel::SeverityColumn), QStringLiteral("HIGH"));
-    EXPECT_EQ(cell(1, FindingsModel::TitleColumn), QStringLiteral("SQL injection in find"));
+    ASSERT_EQ(m_model.columnCount(), models::FindingsModel::ColumnCount);
+    EXPECT_EQ(cell(1, models::FindingsModel::SeverityColumn), QStringLiteral("HIGH"));
+    EXPECT_EQ(cell(1, models::FindingsModel::TitleColumn), QStringLiteral("SQL injection in find"));
     // A corrected finding shows where it really is; its tooltip says what was
     // corrected.
-    EXPECT_EQ(cell(1, FindingsModel::LocationColumn), QStringLiteral("app/db.py:9"));
-    EXPECT_EQ(cell(1, FindingsModel::StatusColumn), QStringLiteral("Corrected"));
-    EXPECT_TRUE(cell(1, FindingsModel::StatusColumn, Qt::ToolTipRole)
+    EXPECT_EQ(cell(1, models::FindingsModel::LocationColumn), QStringLiteral("app/db.py:9"));
+    EXPECT_EQ(cell(1, models::FindingsModel::StatusColumn), QStringLiteral("Corrected"));
+    EXPECT_TRUE(cell(1, models::FindingsModel::StatusColumn, Qt::ToolTipRole)
                     .contains(QStringLiteral("cited line 2, found at 9")));
     // An unverified one shows the location as cited, and why it could not be
     // checked.
-    EXPECT_EQ(cell(2, FindingsModel::LocationColumn), QStringLiteral("app/ghost.py:9"));
-    EXPECT_TRUE(cell(2, FindingsModel::LocationColumn, Qt::ToolTipRole)
+    EXPECT_EQ(cell(2, models::FindingsModel::LocationColumn), QStringLiteral("app/ghost.py:9"));
+    EXPECT_TRUE(cell(2, models::FindingsModel::LocationColumn, Qt::ToolTipRole)
                     .contains(QStringLiteral("not a file of the repository")));
-    EXPECT_TRUE(m_model.index(2, FindingsModel::LocationColumn).data(Qt::FontRole).isValid());
-    EXPECT_FALSE(m_model.index(0, FindingsModel::LocationColumn).data(Qt::FontRole).isValid());
-    EXPECT_FALSE(m_model.index(0, FindingsModel::StatusColumn)
+    EXPECT_TRUE(
+        m_model.index(2, models::FindingsModel::LocationColumn).data(Qt::FontRole).isValid());
+    EXPECT_FALSE(
+        m_model.index(0, models::FindingsModel::LocationColumn).data(Qt::FontRole).isValid());
+    EXPECT_FALSE(m_model.index(0, models::FindingsModel::StatusColumn)
                      .data(Qt::DecorationRole)
                      .value<QIcon>()
                      .isNull());
-    EXPECT_EQ(m_model.index(3, 0).data(FindingsModel::SeverityRankRole).toInt(),
+    EXPECT_EQ(m_model.index(3, 0).data(models::FindingsModel::SeverityRankRole).toInt(),
               int(Severity::High));
-    EXPECT_EQ(m_model.headerData(FindingsModel::StatusColumn, Qt::Horizontal).toString(),
+    EXPECT_EQ(m_model.headerData(models::FindingsModel::StatusColumn, Qt::Horizontal).toString(),
               QStringLiteral("Status"));
 }
 
@@ -127,14 +129,14 @@ TEST_F(FindingsModelTest, AppendsAndReplacesRowsAsTheTrackerReportsThem) {
     m_model.setFinding(5, pending); // a gap is refused
     ASSERT_EQ(m_model.rowCount(), 1);
     EXPECT_EQ(inserted.count(), 1);
-    EXPECT_EQ(cell(0, FindingsModel::StatusColumn), QStringLiteral("Pending"));
-    EXPECT_EQ(cell(0, FindingsModel::LocationColumn), QStringLiteral("app/db.py:2"));
+    EXPECT_EQ(cell(0, models::FindingsModel::StatusColumn), QStringLiteral("Pending"));
+    EXPECT_EQ(cell(0, models::FindingsModel::LocationColumn), QStringLiteral("app/db.py:2"));
 
     m_model.setFinding(0, sample().at(1)); // verified later
     EXPECT_EQ(m_model.rowCount(), 1);
     EXPECT_EQ(changed.count(), 1);
-    EXPECT_EQ(cell(0, FindingsModel::StatusColumn), QStringLiteral("Corrected"));
-    EXPECT_EQ(cell(0, FindingsModel::LocationColumn), QStringLiteral("app/db.py:9"));
+    EXPECT_EQ(cell(0, models::FindingsModel::StatusColumn), QStringLiteral("Corrected"));
+    EXPECT_EQ(cell(0, models::FindingsModel::LocationColumn), QStringLiteral("app/db.py:9"));
     m_model.clear();
     EXPECT_EQ(m_model.rowCount(), 0);
 }
@@ -150,15 +152,15 @@ TEST_F(FindingsModelTest, TriageIsLookedUpByFingerprintAndEditsAreReported) {
         return triage;
     });
     m_model.setFindings(list);
-    EXPECT_EQ(cell(3, FindingsModel::TriageColumn), QStringLiteral("Confirmed"));
-    EXPECT_EQ(
-        cell(3, FindingsModel::TriageColumn, Qt::ToolTipRole).contains(QStringLiteral("rotate")),
-        true);
-    EXPECT_EQ(cell(0, FindingsModel::TriageColumn), QString());
+    EXPECT_EQ(cell(3, models::FindingsModel::TriageColumn), QStringLiteral("Confirmed"));
+    EXPECT_EQ(cell(3, models::FindingsModel::TriageColumn, Qt::ToolTipRole)
+                  .contains(QStringLiteral("rotate")),
+              true);
+    EXPECT_EQ(cell(0, models::FindingsModel::TriageColumn), QString());
     EXPECT_EQ(m_model.fingerprintAt(3), secret);
 
     QList<std::pair<QString, findings::Triage>> edited;
-    QObject::connect(&m_model, &FindingsModel::triageEdited, &m_model,
+    QObject::connect(&m_model, &models::FindingsModel::triageEdited, &m_model,
                      [&](const QString &key, const findings::Triage &t) {
                          edited.append({key, t});
                      });
@@ -169,7 +171,7 @@ TEST_F(FindingsModelTest, TriageIsLookedUpByFingerprintAndEditsAreReported) {
     EXPECT_EQ(triage.state, TriageState::FalsePositive);
     EXPECT_TRUE(triage.updated.isValid());
     EXPECT_EQ(m_model.triage(3).state, TriageState::FalsePositive);
-    EXPECT_EQ(cell(3, FindingsModel::TriageColumn), QStringLiteral("False positive"));
+    EXPECT_EQ(cell(3, models::FindingsModel::TriageColumn), QStringLiteral("False positive"));
     EXPECT_EQ(m_model.triage(0).state, TriageState::Untriaged);
 }
 
@@ -186,17 +188,17 @@ TEST_F(FindingsModelTest, FiltersByTextSeverityStatusAndTriage) {
     EXPECT_EQ(m_proxy.rowCount(), 2);
     m_proxy.setMaxSeverityRank(int(Severity::Info));
 
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Navigable);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Navigable);
     EXPECT_EQ(m_proxy.rowCount(), 3);
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Unverified);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Unverified);
     EXPECT_EQ(proxyTitles(), QStringList{QStringLiteral("Verbose errors")});
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Any);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Any);
 
     m_model.setTriage(0, {TriageState::Fixed, {}, {}});
     m_model.setTriage(1, {TriageState::Confirmed, {}, {}});
-    m_proxy.setTriageFilter(FindingsFilterProxy::TriageFilter::Open);
+    m_proxy.setTriageFilter(models::FindingsFilterProxy::TriageFilter::Open);
     EXPECT_EQ(m_proxy.rowCount(), 3);
-    m_proxy.setTriageFilter(FindingsFilterProxy::TriageFilter::Fixed);
+    m_proxy.setTriageFilter(models::FindingsFilterProxy::TriageFilter::Fixed);
     EXPECT_EQ(proxyTitles(), QStringList{QStringLiteral("Dynamic ORDER BY")});
     // The filter follows triage edits.
     m_model.setTriage(0, {TriageState::Untriaged, {}, {}});
@@ -205,21 +207,21 @@ TEST_F(FindingsModelTest, FiltersByTextSeverityStatusAndTriage) {
 
 TEST_F(FindingsModelTest, SortsBySeverityKeepingTheAnswersOrderWithinALevel) {
     m_model.setFindings(sample());
-    m_proxy.sort(FindingsModel::SeverityColumn, Qt::AscendingOrder);
+    m_proxy.sort(models::FindingsModel::SeverityColumn, Qt::AscendingOrder);
     EXPECT_EQ(
         proxyTitles(),
         (QStringList{QStringLiteral("SQL injection in find"), QStringLiteral("Hard-coded secret"),
                      QStringLiteral("Dynamic ORDER BY"), QStringLiteral("Verbose errors")}));
-    m_proxy.sort(FindingsModel::SeverityColumn, Qt::DescendingOrder);
+    m_proxy.sort(models::FindingsModel::SeverityColumn, Qt::DescendingOrder);
     EXPECT_EQ(proxyTitles(),
               (QStringList{QStringLiteral("Verbose errors"), QStringLiteral("Dynamic ORDER BY"),
                            QStringLiteral("SQL injection in find"),
                            QStringLiteral("Hard-coded secret")}));
     // Status: unverified first, then corrected, then verified.
-    m_proxy.sort(FindingsModel::StatusColumn, Qt::AscendingOrder);
+    m_proxy.sort(models::FindingsModel::StatusColumn, Qt::AscendingOrder);
     EXPECT_EQ(proxyTitles().first(), QStringLiteral("Verbose errors"));
     EXPECT_EQ(proxyTitles().at(1), QStringLiteral("SQL injection in find"));
-    m_proxy.sort(FindingsModel::LocationColumn, Qt::AscendingOrder);
+    m_proxy.sort(models::FindingsModel::LocationColumn, Qt::AscendingOrder);
     EXPECT_EQ(proxyTitles().first(),
               QStringLiteral("SQL injection in find")); // app/db.py
     // A finding added later lands in its sorted place.
@@ -240,36 +242,37 @@ TEST_F(FindingsModelTest, LocatedIsAStatusOfItsOwn) {
     findings.append(located);
     m_model.setFindings(findings);
 
-    const QModelIndex status = m_model.index(4, FindingsModel::StatusColumn);
+    const QModelIndex status = m_model.index(4, models::FindingsModel::StatusColumn);
     EXPECT_EQ(status.data().toString(), QStringLiteral("Located"));
-    EXPECT_EQ(FindingsModel::statusText(VerificationStatus::Located), QStringLiteral("Located"));
+    EXPECT_EQ(models::FindingsModel::statusText(VerificationStatus::Located),
+              QStringLiteral("Located"));
     const QIcon icon = status.data(Qt::DecorationRole).value<QIcon>();
     ASSERT_FALSE(icon.isNull());
     const QImage locatedImage = icon.pixmap(14, 14).toImage();
-    const QImage verifiedImage = m_model.index(0, FindingsModel::StatusColumn)
+    const QImage verifiedImage = m_model.index(0, models::FindingsModel::StatusColumn)
                                      .data(Qt::DecorationRole)
                                      .value<QIcon>()
                                      .pixmap(14, 14)
                                      .toImage();
     EXPECT_NE(locatedImage, verifiedImage);
-    EXPECT_NE(FindingsModel::statusColor(VerificationStatus::Located, false),
-              FindingsModel::statusColor(VerificationStatus::Verified, false));
+    EXPECT_NE(models::FindingsModel::statusColor(VerificationStatus::Located, false),
+              models::FindingsModel::statusColor(VerificationStatus::Verified, false));
     // The tooltip says where it opens, and nothing about being verified.
     const QString tip = status.data(Qt::ToolTipRole).toString();
     EXPECT_TRUE(tip.contains(QStringLiteral("Opens: app/routes.py:8"))) << tip.toStdString();
     EXPECT_TRUE(tip.contains(QStringLiteral("no quote to check"))) << tip.toStdString();
     EXPECT_FALSE(tip.contains(QStringLiteral("erified"))) << tip.toStdString();
 
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Located);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Located);
     EXPECT_EQ(proxyTitles(), QStringList{QStringLiteral("Unchecked name")});
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Verified);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Verified);
     EXPECT_FALSE(proxyTitles().contains(QStringLiteral("Unchecked name")));
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Navigable);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Navigable);
     EXPECT_TRUE(proxyTitles().contains(QStringLiteral("Unchecked name")));
-    m_proxy.setStatusFilter(FindingsFilterProxy::StatusFilter::Any);
+    m_proxy.setStatusFilter(models::FindingsFilterProxy::StatusFilter::Any);
 
     // Sorted after the corrected ones, before the verified ones.
-    m_proxy.sort(FindingsModel::StatusColumn, Qt::AscendingOrder);
+    m_proxy.sort(models::FindingsModel::StatusColumn, Qt::AscendingOrder);
     EXPECT_EQ(
         proxyTitles(),
         (QStringList{QStringLiteral("Verbose errors"), QStringLiteral("SQL injection in find"),
