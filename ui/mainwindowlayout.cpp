@@ -10,6 +10,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTreeView>
 
 #include <algorithm>
@@ -48,11 +49,19 @@ void MainWindow::applyDefaultLayout(const QSize &size) {
     // The repository dock is wide enough for all its columns (at most half the window);
     // the right column (chat and findings) takes about a third; the viewer the rest.
     const int repoWidth =
-        std::clamp(m_repoPanel->preferredWidth(), size.width() * 3 / 10, size.width() / 2);
+        std::clamp(m_repoPanel->preferredWidth(), size.width() * 4 / 10, size.width() / 2);
     const int chatWidth = std::max(320, size.width() * 3 / 10);
-    resizeDocks({dock("repositoryDock"), dock("chatDock")}, {repoWidth, chatWidth}, Qt::Horizontal);
-    resizeDocks({dock("repositoryDock"), dock("budgetDock")},
-                {size.height() * 64 / 100, size.height() * 26 / 100}, Qt::Vertical);
+    auto sizeDocks = [this, dock, size, repoWidth, chatWidth] {
+        resizeDocks({dock("repositoryDock"), dock("chatDock")}, {repoWidth, chatWidth},
+                    Qt::Horizontal);
+        resizeDocks({dock("repositoryDock"), dock("budgetDock")},
+                    {size.height() * 64 / 100, size.height() * 26 / 100}, Qt::Vertical);
+    };
+    sizeDocks();
+    // Before the window is shown its dock areas have no geometry yet and the sizes above
+    // are partly lost: apply them again once it is laid out.
+    if (!isVisible())
+        QTimer::singleShot(0, this, sizeDocks);
 }
 
 void MainWindow::restoreLayout() {

@@ -284,7 +284,7 @@ void RepoPanel::resetColumns() {
     // Room for the Name column's indentation, check box and icon besides its text.
     header->setMinimumSectionSize(cell.horizontalAdvance(QStringLiteral("Lines")) + 8);
     const int padding =
-        2 * (m_tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tree) + 1) + 8;
+        2 * (m_tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tree) + 1) + 4;
     const QLocale locale = QLocale::system();
     // Fixed widths from the widest likely figure, not from the rows' contents: the columns
     // do not jump while counts fill in, and a 78k-file tree is not measured.
@@ -297,9 +297,9 @@ void RepoPanel::resetColumns() {
     };
     fit(RepoTreeModel::TokensColumn,
         {QStringLiteral("≈888.8K / 888.8K"), QStringLiteral("≈") + locale.toString(8888888)});
-    fit(RepoTreeModel::BytesColumn, {QStringLiteral("888.8 MB / 888.8 MB")});
-    fit(RepoTreeModel::LinesColumn, {locale.toString(8888888)});
-    fit(RepoTreeModel::NoteColumn, {QStringLiteral("generated/minified")}); // longer: elided
+    fit(RepoTreeModel::BytesColumn, {QStringLiteral("888.8 KB / 888.8 KB")});
+    fit(RepoTreeModel::LinesColumn, {locale.toString(888888)});
+    fit(RepoTreeModel::NoteColumn, {QStringLiteral("lock file")}); // longer notes: elided
     m_tree->setTextElideMode(Qt::ElideRight);
 }
 
