@@ -86,6 +86,25 @@ QIcon withSecretMark(const QIcon &icon, bool folder) {
     return QIcon(pixmap);
 }
 
+// `text` with line breaks at spaces so that no line is longer than `width` characters
+// (unless a single word is): a tooltip of plain text does not wrap by itself.
+QString wrapped(const QString &text, int width = 80) {
+    QString out;
+    int lineLength = 0;
+    for (const QString &word : text.split(QLatin1Char(' '))) {
+        if (lineLength > 0 && lineLength + 1 + word.size() > width) {
+            out += QLatin1Char('\n');
+            lineLength = 0;
+        } else if (lineLength > 0 || !out.isEmpty()) {
+            out += QLatin1Char(' ');
+            ++lineLength;
+        }
+        out += word;
+        lineLength += int(word.size());
+    }
+    return out;
+}
+
 } // namespace
 
 void RepoTreeModel::setIcons(const QIcon &folder, const QIcon &file) {
@@ -275,17 +294,27 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
         return QColor(Qt::gray);
 
     const prompt::FileState *file = dir ? nullptr : &sel.file(node);
+    // A file's tokens and lines are known once it is read as text; its size unless it is
+    // a symlink or a submodule. Unknown figures show "—" ("…" while counting may still
+    // read the file) and have no sort value, so they sort last (RepoTreeSortProxy).
+    const bool isFile = dir || snap.file(node).kind == repo::EntryKind::File;
+    const bool contentKnown =
+        dir || (file->counted && !file->stats.binary && file->problem.isEmpty());
+    const bool pending = !dir && !file->counted && isFile &&
+                         file->exclusion != repo::Exclusion::GitDir &&
+                         file->exclusion != repo::Exclusion::Unreadable;
+    const QString unknown = pending ? QStringLiteral("…") : QStringLiteral("—");
     if (role == SortRole) {
         switch (column) {
         case NameColumn:
             return QString((dir ? QStringLiteral("0") : QStringLiteral("1")) +
                            snap.name(node).toLower());
         case TokensColumn:
-            return dir ? total.tokens : qint64(file->stats.tokens);
+            return contentKnown ? QVariant(total.tokens) : QVariant();
         case BytesColumn:
-            return total.bytes;
+            return isFile ? QVariant(total.bytes) : QVariant();
         case LinesColumn:
-            return total.lines;
+            return contentKnown ? QVariant(total.lines) : QVariant();
         case NoteColumn:
             return data(index, Qt::DisplayRole);
         }
@@ -298,20 +327,17 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
             if (dir)
                 return QString(approx + formatTokens(selected.tokens) + QStringLiteral(" / ") +
                                formatTokens(total.tokens));
-            if (!file->counted)
-                return snap.file(node).kind == repo::EntryKind::File ? QStringLiteral("…")
-                                                                     : QString();
-            if (file->stats.binary || !file->problem.isEmpty())
-                return QStringLiteral("—");
+            if (!contentKnown)
+                return unknown;
             return QString(approx + QLocale::system().toString(qint64(file->stats.tokens)));
         case BytesColumn:
             if (dir)
                 return QString(formatBytes(selected.bytes) + QStringLiteral(" / ") +
                                formatBytes(total.bytes));
-            return formatBytes(total.bytes);
+            return isFile ? formatBytes(total.bytes) : QStringLiteral("—");
         case LinesColumn:
-            if (!dir && !file->counted)
-                return QString();
+            if (!contentKnown)
+                return unknown;
             return QLocale::system().toString(dir ? total.lines : qint64(file->stats.lines));
         case NoteColumn: {
             const QString pin =
@@ -356,10 +382,17 @@ QVariant RepoTreeModel::data(const QModelIndex &index, int role) const {
         if (!exact)
             tip += QStringLiteral("\n≈: estimated with %1")
                        .arg(m_workspace->tokenizer().displayName());
+        tip +=
+            QStringLiteral("\nSize: %1").arg(data(index.siblingAtColumn(BytesColumn)).toString());
+        tip +=
+            QStringLiteral("\nLines: %1").arg(data(index.siblingAtColumn(LinesColumn)).toString());
+        // Views elide the Notes column: its tooltip starts with the whole note, wrapped.
         const QString note = data(index.siblingAtColumn(NoteColumn), Qt::DisplayRole).toString();
-        if (!note.isEmpty())
-            tip += QLatin1Char('\n') + note;
-        return tip;
+        if (note.isEmpty())
+            return tip;
+        if (column == NoteColumn)
+            return QString(wrapped(note) + QStringLiteral("\n\n") + tip);
+        return QString(tip + QLatin1Char('\n') + note);
     }
     return {};
 }
@@ -390,13 +423,26 @@ bool RepoTreeModel::setData(const QModelIndex &index, const QVariant &value, int
 }
 
 QVariant RepoTreeModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    const bool figure = section == TokensColumn || section == BytesColumn || section == LinesColumn;
+    // The first click on a figure's header sorts largest first; on Name or Notes, A to Z.
+    if (role == Qt::InitialSortOrderRole)
+        return int(figure ? Qt::DescendingOrder : Qt::AscendingOrder);
+    if (role == Qt::ToolTipRole && section == TokensColumn)
+        return tr("Folders: selected / total. Files that were not read as text (binary, "
+                  "unreadable) show —, and … while counting.");
+    if (role == Qt::ToolTipRole && section == BytesColumn)
+        return tr("Folders: selected / total. Symlinks and submodules show —.");
+    if (role == Qt::ToolTipRole && section == LinesColumn)
+        return tr("Files that were not read as text (binary, unreadable) show —.");
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case NameColumn:
         return tr("Name");
     case TokensColumn:
-        return tr("Tokens (selected / total)");
+        return tr("Tokens");
     case BytesColumn:
         return tr("Size");
     case LinesColumn:

@@ -7,9 +7,9 @@
 #include "chat/chatcontroller.h"
 #include "chat/chatpane.h"
 #include "findings/findingscontroller.h"
+#include "findings/findingsmodel.h"
 #include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findings/findingsmodel.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
 #include "prompt/tasktemplates.h"
@@ -164,16 +164,8 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     createImages();
     createActions();
     createSecretsGuard();
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
-                 findChild<QDockWidget *>(QStringLiteral("chatDock"))},
-                {480, 600}, Qt::Horizontal); // the right column holds chat and findings
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("repositoryDock")),
-                 findChild<QDockWidget *>(QStringLiteral("budgetDock"))},
-                {640, 260}, Qt::Vertical);
     applyModelTokenizer();
-    const QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    restoreLayout();
 }
 
 void MainWindow::createActions() {
@@ -237,6 +229,9 @@ void MainWindow::createActions() {
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout)
+        ->setObjectName(QStringLiteral("resetLayoutAction"));
 
     createLocalEngine(); // the Model menu goes here, before Settings
 
@@ -326,9 +321,7 @@ void MainWindow::closeEvent(QCloseEvent *event) {
         m_chatController->session()->stop();
     }
     m_services.workspace->cancel();
-    QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    saveLayout();
     QMainWindow::closeEvent(event);
 }
 

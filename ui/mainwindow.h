@@ -90,6 +90,16 @@ public:
     void loadLocalModel(const QString &path, int contextSize = 0, int threads = 0,
                         const QString &gpu = {});
 
+    // The window's size when nothing is remembered: 1600×1000, or the screen's available
+    // area when that is smaller.
+    static QSize defaultWindowSize(const QRect &available);
+    // The default layout for a window of `size`: docks in their places, sized so that the
+    // repository tree shows all its columns, and the tree's default columns
+    // (mainwindowlayout.cpp).
+    void applyDefaultLayout(const QSize &size);
+    // View ▸ Reset Layout: forgets the remembered layout and applies the default one.
+    void resetLayout();
+
     RepoPanel *repoPanel() const { return m_repoPanel; }
     BudgetMeter *budgetMeter() const { return m_budget; }
     CodeViewer *codeViewer() const { return m_viewer; }
@@ -109,6 +119,10 @@ protected:
 
 private:
     void createActions();
+    // The remembered geometry, docks and columns (if on a screen), else the defaults; and
+    // saving them on close (mainwindowlayout.cpp).
+    void restoreLayout();
+    void saveLayout();
     // The Findings dock under the chat, its controller and their wiring.
     void createFindings();
     // Images for the chat: "Attach as Image" in the tree (mainwindowimages.cpp).
@@ -164,6 +178,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QAction *m_undoAction = nullptr;
     QLabel *m_statusLabel;
+    QByteArray m_defaultDockState; // saveState() right after the docks are built
     QString m_pendingView;
     int m_pendingLine = 0;
     int m_tokenizerRequest = 0; // only the latest model choice is applied

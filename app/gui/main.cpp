@@ -103,8 +103,7 @@ int main(int argc, char **argv) {
     reposcope::llm::EngineSupervisor engine;
     reposcope::ui::MainWindow window({&workspace, &catalog, &syntax, &tokenizers, &corrections,
                                       &network, &keys, &latency, &tasks, &engine});
-    window.resize(1600, 1000);
-    window.show();
+    window.show(); // at the remembered size and place, else the default one
     if (!catalogWarnings.isEmpty())
         QMessageBox::warning(&window, QStringLiteral("Settings files"),
                              catalogWarnings.join(QLatin1Char('\n')));

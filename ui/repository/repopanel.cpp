@@ -5,12 +5,14 @@
 #include "prompt/selection.h"
 #include "repository/scanoptionsdialog.h"
 #include "repotreemodel.h"
+#include "repotreesortproxy.h"
 #include "selectionhistory.h"
 #include "text/visibletext.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -20,9 +22,12 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
+#include <QStyle>
 #include <QTreeView>
 #include <QUndoStack>
 #include <QVBoxLayout>
+
+#include <map>
 
 namespace reposcope::ui {
 
@@ -30,9 +35,10 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     : QWidget(parent)
     , m_workspace(workspace)
     , m_model(model)
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new models::RepoTreeSortProxy(this))
     , m_header(new QLabel(this))
     , m_filter(new QLineEdit(this))
+    , m_emptyNote(new QLabel(this))
     , m_tree(new QTreeView(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
@@ -46,7 +52,6 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     m_filter->setClearButtonEnabled(true);
 
     m_proxy->setSourceModel(model);
-    m_proxy->setSortRole(models::RepoTreeModel::SortRole);
     m_proxy->setRecursiveFilteringEnabled(true);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setFilterKeyColumn(models::RepoTreeModel::NameColumn);
@@ -67,13 +72,7 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     m_tree->sortByColumn(models::RepoTreeModel::NameColumn, Qt::AscendingOrder);
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_tree->header()->setStretchLastSection(true);
-    m_tree->header()->setSectionResizeMode(models::RepoTreeModel::NameColumn,
-                                           QHeaderView::Interactive);
-    m_tree->setColumnWidth(models::RepoTreeModel::NameColumn, 260);
-    m_tree->setColumnWidth(models::RepoTreeModel::TokensColumn, 150);
-    m_tree->setColumnWidth(models::RepoTreeModel::BytesColumn, 140);
-    m_tree->setColumnWidth(models::RepoTreeModel::LinesColumn, 80);
+    resetColumns();
     connect(m_tree, &QTreeView::activated, this, [this](const QModelIndex &proxyIndex) {
         const QModelIndex index = m_proxy->mapToSource(proxyIndex);
         if (!index.data(models::RepoTreeModel::IsDirectoryRole).toBool())
@@ -98,6 +97,12 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     m_cancel->setToolTip(tr("Stop counting; counts found so far are kept (Esc)"));
     connect(m_cancel, &QPushButton::clicked, m_workspace, &workspace::Workspace::cancel);
     m_status->setWordWrap(true);
+    m_emptyNote->setObjectName(QStringLiteral("emptyNote"));
+    m_emptyNote->setTextFormat(Qt::RichText);
+    m_emptyNote->setWordWrap(true);
+    m_emptyNote->setFrameShape(QFrame::StyledPanel);
+    m_emptyNote->setMargin(6);
+    m_emptyNote->setVisible(false);
 
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
@@ -106,6 +111,7 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_header);
     layout->addWidget(m_filter);
+    layout->addWidget(m_emptyNote);
     layout->addWidget(m_tree, 1);
     layout->addLayout(progressRow);
     layout->addWidget(m_status);
@@ -116,6 +122,7 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
         m_progress->setVisible(true);
         m_cancel->setVisible(true);
         m_status->clear();
+        m_emptyNote->setVisible(false);
     });
     connect(workspace, &workspace::Workspace::scanFailed, this, [this](const Error &error) {
         m_progress->setVisible(false);
@@ -238,6 +245,7 @@ void RepoPanel::onOpened(qint64 scanMs) {
     m_header->setText(QStringLiteral("<b>%1</b><br>%2").arg(what, state));
     m_header->setToolTip(info.warnings.join(QLatin1Char('\n')));
     expandTopLevel();
+    updateEmptyNote();
     m_status->setText(
         tr("%Ln file(s) listed in %1 ms", nullptr, m_workspace->snapshot()->fileCount())
             .arg(QLocale().toString(scanMs)) +
@@ -264,6 +272,100 @@ void RepoPanel::onCountingFinished(bool cancelled, qint64 elapsedMs) {
     if (const QString problem = m_workspace->cacheProblem(); !problem.isEmpty())
         text += QStringLiteral(" · ") + problem;
     m_status->setText(text);
+    updateEmptyNote(); // counting may have excluded the last files (binary, generated)
+}
+
+void RepoPanel::resetColumns() {
+    using models::RepoTreeModel;
+    QHeaderView *header = m_tree->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(RepoTreeModel::NameColumn, QHeaderView::Stretch);
+    const QFontMetrics cell(m_tree->font());
+    // Room for the Name column's indentation, check box and icon besides its text.
+    header->setMinimumSectionSize(cell.horizontalAdvance(QStringLiteral("Lines")) + 8);
+    const int padding =
+        2 * (m_tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tree) + 1) + 4;
+    const QLocale locale = QLocale::system();
+    // Fixed widths from the widest likely figure, not from the rows' contents: the columns
+    // do not jump while counts fill in, and a 78k-file tree is not measured.
+    auto fit = [&](int column, const QStringList &samples) {
+        header->setSectionResizeMode(column, QHeaderView::Interactive);
+        int width = header->sectionSizeHint(column); // the header text and the sort indicator
+        for (const QString &sample : samples)
+            width = std::max(width, cell.horizontalAdvance(sample) + padding);
+        header->resizeSection(column, width);
+    };
+    fit(RepoTreeModel::TokensColumn,
+        {QStringLiteral("≈888.8K / 888.8K"), QStringLiteral("≈") + locale.toString(8888888)});
+    fit(RepoTreeModel::BytesColumn, {QStringLiteral("888.8 KB / 888.8 KB")});
+    fit(RepoTreeModel::LinesColumn, {locale.toString(888888)});
+    fit(RepoTreeModel::NoteColumn, {QStringLiteral("lock file")}); // longer notes: elided
+    m_tree->setTextElideMode(Qt::ElideRight);
+}
+
+int RepoPanel::preferredWidth() const {
+    const QHeaderView *header = m_tree->header();
+    int width = 0;
+    for (int column = models::RepoTreeModel::TokensColumn;
+         column < models::RepoTreeModel::ColumnCount; ++column)
+        width += header->sectionSize(column);
+    // A Name column for two levels of indentation, the check box, the icon and ~20 characters.
+    const int name =
+        2 * m_tree->indentation() + 40 + QFontMetrics(m_tree->font()).averageCharWidth() * 20;
+    const int scrollBar = m_tree->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, m_tree);
+    const QMargins margins = layout()->contentsMargins();
+    return width + name + scrollBar + 2 * m_tree->frameWidth() + margins.left() + margins.right();
+}
+
+void RepoPanel::updateEmptyNote() {
+    const prompt::Selection *sel = m_workspace->selection();
+    if (!sel) {
+        m_emptyNote->setVisible(false);
+        return;
+    }
+    const repo::RepoSnapshot &snap = sel->snapshot();
+    const repo::RepoInfo &info = snap.info();
+    std::map<repo::Exclusion, int> reasons;
+    int files = 0;
+    int included = 0;
+    for (int node = 1, n = snap.nodeCount(); node < n; ++node) {
+        if (snap.isDirectory(node))
+            continue;
+        ++files;
+        if (sel->exclusion(node) == repo::Exclusion::None)
+            ++included;
+        else
+            ++reasons[sel->exclusion(node)];
+    }
+    if (files > 0 && included > 0) {
+        m_emptyNote->setVisible(false);
+        return;
+    }
+    const QString what = !info.scopePrefix.isEmpty()
+                             ? tr("The folder %1").arg(info.scopePrefix.toHtmlEscaped())
+                         : info.isGit ? tr("This repository")
+                                      : tr("This folder");
+    QString text;
+    if (files == 0) {
+        text = tr("<b>%1 has no files.</b> Open another folder (File ▸ Open, Ctrl+O), or "
+                  "check File ▸ Files to Scan… (its include globs)")
+                   .arg(what);
+        text += info.isGit ? tr("; files that .gitignore ignores are not listed.")
+                           : QStringLiteral(".");
+        if (info.isGit && !info.ref.isEmpty())
+            text += tr(" At %1 the tree holds no files.").arg(info.ref.toHtmlEscaped());
+    } else {
+        QStringList why;
+        for (const auto &[reason, count] : reasons)
+            why << QStringLiteral("%1 %2").arg(count).arg(repo::exclusionLabel(reason));
+        const QString all = files == 1 ? tr("The only file is excluded")
+                                       : tr("All %1 files are excluded").arg(files);
+        text = tr("<b>%1</b> (%2), so nothing is selected. Tick files in the tree to include "
+                  "them anyway, or change the rules in File ▸ Files to Scan….")
+                   .arg(all, why.join(QStringLiteral(", ")).toHtmlEscaped());
+    }
+    m_emptyNote->setText(text);
+    m_emptyNote->setVisible(true);
 }
 
 } // namespace reposcope::ui

@@ -33,6 +33,12 @@ public:
     QString currentPath() const;
     // Makes `node` the current row (expanding its folders) without activating it.
     void revealNode(int node);
+    // The default columns: Name stretches, Tokens, Size and Lines are as wide as their
+    // widest likely figure and their header with its sort indicator, Notes is elided.
+    void resetColumns();
+    // The width this panel needs to show every column at its default width with a
+    // readable Name column (for the window's default dock sizes).
+    int preferredWidth() const;
 
 Q_SIGNALS:
     // A file was activated (double-click / Enter): show it in the viewer.
@@ -51,12 +57,15 @@ private:
     void restorePins();
     void onProgress(int done, int total);
     void onCountingFinished(bool cancelled, qint64 elapsedMs);
+    // Says so above the tree when there is no file, or when every file is excluded.
+    void updateEmptyNote();
 
     workspace::Workspace *m_workspace;
     models::RepoTreeModel *m_model;
     QSortFilterProxyModel *m_proxy;
     QLabel *m_header;
     QLineEdit *m_filter;
+    QLabel *m_emptyNote;
     QTreeView *m_tree;
     QProgressBar *m_progress;
     QPushButton *m_cancel;
