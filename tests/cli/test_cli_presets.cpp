@@ -25,7 +25,7 @@ using workspace::SelectionPreset;
 
 namespace {
 
-struct Run {
+struct CliResult {
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
@@ -61,7 +61,7 @@ protected:
         ASSERT_TRUE(file.save(userPresetFile()).ok());
     }
 
-    Run run(QStringList args) const {
+    CliResult run(QStringList args) const {
         args.insert(1, m_repo.path());
         args << QStringLiteral("--tokenizer") << QStringLiteral("estimate")
              << QStringLiteral("--no-cache");
@@ -77,7 +77,7 @@ protected:
     }
 
     // The selected totals and the selected files of `count --json`.
-    static std::pair<QJsonObject, QSet<QString>> selectionOf(const Run &r) {
+    static std::pair<QJsonObject, QSet<QString>> selectionOf(const CliResult &r) {
         const QJsonObject root = QJsonDocument::fromJson(r.out).object();
         QSet<QString> files;
         for (const QJsonValue &f : root.value(QStringLiteral("files")).toArray())
@@ -96,12 +96,12 @@ TEST_F(CliPresets, CountWithAPresetEqualsTheSameExplicitSelection) {
     preset.paths = {"server/", "schema.sql"};
     ASSERT_NO_FATAL_FAILURE(saveUserPreset(preset));
 
-    const Run viaPreset = run({QStringLiteral("count"), QStringLiteral("--json"),
-                               QStringLiteral("--preset"), QStringLiteral("backend only")});
+    const CliResult viaPreset = run({QStringLiteral("count"), QStringLiteral("--json"),
+                                     QStringLiteral("--preset"), QStringLiteral("backend only")});
     ASSERT_EQ(viaPreset.exitCode, 0) << viaPreset.err.toStdString();
-    const Run explicitly = run({QStringLiteral("count"), QStringLiteral("--json"),
-                                QStringLiteral("--include"), QStringLiteral("server/**"),
-                                QStringLiteral("--include"), QStringLiteral("schema.sql")});
+    const CliResult explicitly = run({QStringLiteral("count"), QStringLiteral("--json"),
+                                      QStringLiteral("--include"), QStringLiteral("server/**"),
+                                      QStringLiteral("--include"), QStringLiteral("schema.sql")});
     ASSERT_EQ(explicitly.exitCode, 0) << explicitly.err.toStdString();
     const auto [presetTotals, presetFiles] = selectionOf(viaPreset);
     const auto [explicitTotals, explicitFiles] = selectionOf(explicitly);
@@ -113,7 +113,7 @@ TEST_F(CliPresets, CountWithAPresetEqualsTheSameExplicitSelection) {
     EXPECT_EQ(presetTotals.value(QStringLiteral("files")).toInt(), 3);
     EXPECT_GT(presetTotals.value(QStringLiteral("tokens")).toInteger(), 0);
     // And differs from the default selection, which holds every file.
-    const Run plain = run({QStringLiteral("count"), QStringLiteral("--json")});
+    const CliResult plain = run({QStringLiteral("count"), QStringLiteral("--json")});
     EXPECT_EQ(selectionOf(plain).second.size(), 5);
 }
 
@@ -125,7 +125,7 @@ TEST_F(CliPresets, UnknownNameListsThePresetsAndExitsWithUsage) {
     m_repo.write(QStringLiteral(".reposcope/presets.json"),
                  R"({"version":1,"presets":[{"name":"security surface","paths":["server/db/"]}]})");
 
-    const Run r =
+    const CliResult r =
         run({QStringLiteral("count"), QStringLiteral("--preset"), QStringLiteral("nope")});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(r.err.contains("there is no selection preset 'nope'")) << r.err.toStdString();
@@ -133,15 +133,16 @@ TEST_F(CliPresets, UnknownNameListsThePresetsAndExitsWithUsage) {
         << r.err.toStdString();
     EXPECT_TRUE(r.out.isEmpty());
 
-    const Run list = run({QStringLiteral("count"), QStringLiteral("--list-presets")});
+    const CliResult list = run({QStringLiteral("count"), QStringLiteral("--list-presets")});
     EXPECT_EQ(list.exitCode, 0) << list.err.toStdString();
     EXPECT_EQ(list.out, "backend only\t1 path(s)\n"
                         "security surface\t1 path(s)\t(from the repository)\n");
 }
 
 TEST_F(CliPresets, NoPresetsAtAllSaysHowToMakeOne) {
-    const Run r = run({QStringLiteral("pack"), QStringLiteral("--preset"), QStringLiteral("x"),
-                       QStringLiteral("-o"), m_home.filePath(QStringLiteral("pack.xml"))});
+    const CliResult r =
+        run({QStringLiteral("pack"), QStringLiteral("--preset"), QStringLiteral("x"),
+             QStringLiteral("-o"), m_home.filePath(QStringLiteral("pack.xml"))});
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(r.err.contains("this repository has none")) << r.err.toStdString();
     EXPECT_FALSE(QFileInfo::exists(m_home.filePath(QStringLiteral("pack.xml"))));
@@ -153,8 +154,8 @@ TEST_F(CliPresets, RepositoryCommittedPresetPacksItsFiles) {
                  R"("paths":["server/db/","gone/"],"globs":["*.sql"]}]})");
     m_repo.commitAll(QStringLiteral("presets"));
     const QString packFile = m_home.filePath(QStringLiteral("pack.xml"));
-    const Run r = run({QStringLiteral("pack"), QStringLiteral("--preset"),
-                       QStringLiteral("security surface"), QStringLiteral("-o"), packFile});
+    const CliResult r = run({QStringLiteral("pack"), QStringLiteral("--preset"),
+                             QStringLiteral("security surface"), QStringLiteral("-o"), packFile});
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     EXPECT_TRUE(r.err.contains("1 path of \"security surface\" is no longer in the repository: "
                                "gone/"))
@@ -173,7 +174,7 @@ TEST_F(CliPresets, IncludeAndExcludeStillLeaveFilesOut) {
     preset.name = QStringLiteral("mixed");
     preset.paths = {"server/api.go", "web/app.ts", "schema.sql"};
     ASSERT_NO_FATAL_FAILURE(saveUserPreset(preset));
-    const Run r =
+    const CliResult r =
         run({QStringLiteral("count"), QStringLiteral("--json"), QStringLiteral("--preset"),
              QStringLiteral("mixed"), QStringLiteral("--exclude"), QStringLiteral("*.ts")});
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
@@ -191,8 +192,8 @@ TEST_F(CliPresets, ACorruptUserFileIsAWarningNotACrash) {
     f.close();
     m_repo.write(QStringLiteral(".reposcope/presets.json"),
                  R"({"version":1,"presets":[{"name":"docs","paths":["docs/"]}]})");
-    const Run r = run({QStringLiteral("count"), QStringLiteral("--json"),
-                       QStringLiteral("--preset"), QStringLiteral("docs")});
+    const CliResult r = run({QStringLiteral("count"), QStringLiteral("--json"),
+                             QStringLiteral("--preset"), QStringLiteral("docs")});
     ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
     EXPECT_TRUE(r.err.contains("the selection presets file is not valid JSON"))
         << r.err.toStdString();

@@ -5,12 +5,12 @@
 // offered. The presets file is really written and read (off the UI thread).
 #include "eventloop.h"
 #include "mainwindow.h"
-#include "models/repotreemodel.h"
-#include "models/selectionhistory.h"
 #include "repository/presetscontroller.h"
 #include "repository/presetsdialog.h"
 #include "repository/presetsmenu.h"
+#include "repotreemodel.h"
 #include "scratchrepo.h"
+#include "selectionhistory.h"
 #include "uitestsupport.h"
 #include "workspace/selectionpresets.h"
 #include "workspace/workspace.h"
@@ -209,7 +209,7 @@ TEST_F(PresetsWindowTest, ManageDialogRenamesAndDeletesWithUndo) {
     ASSERT_TRUE(file.ok());
     ASSERT_EQ(file->presets().size(), 2);
     EXPECT_EQ(file->presets()[0].name, QStringLiteral("web only"));
-    EXPECT_EQ(file->presets()[0].paths, (QList<QByteArray>{"web/app.ts"}));
+    EXPECT_EQ(file->presets()[0].paths, (QList<QByteArray>{"web/"})); // the whole folder
     EXPECT_EQ(file->presets()[1].name, QStringLiteral("api"));
 
     // Load from the dialog.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "repository/presetscontroller.h"
 
-#include "models/repotreemodel.h"
+#include "repotreemodel.h"
 #include "workspace/presetselection.h"
 #include "workspace/workspace.h"
 
