@@ -131,7 +131,8 @@ void PresetsDialog::updateButtons() {
     m_delete->setEnabled(mine);
     m_undoStrip->setVisible(m_controller->canUndoDelete());
     if (m_controller->canUndoDelete())
-        m_undoLabel->setText(tr("Deleted '%1'.").arg(m_controller->lastDeletedName()));
+        m_undoLabel->setText(tr("Deleted '%1' — Ctrl+Z or Undo brings it back.")
+                                 .arg(m_controller->lastDeletedName()));
 }
 
 void PresetsDialog::loadCurrent() {
@@ -146,7 +147,7 @@ void PresetsDialog::loadCurrent() {
 void PresetsDialog::deleteCurrent() {
     const QString name = currentName();
     if (!name.isEmpty() && m_controller->remove(name))
-        m_message->setText(tr("Deleted '%1'. Ctrl+Z or Undo brings it back.").arg(name));
+        m_message->clear(); // the undo strip says it
 }
 
 void PresetsDialog::undoDelete() {
