@@ -15,6 +15,7 @@
 #include "prompt/tasktemplates.h"
 #include "repo/contentreader.h"
 #include "repo/refs.h"
+#include "repository/presetsmenu.h"
 #include "repository/recentrepositories.h"
 #include "repository/repopanel.h"
 #include "repository/scanoptionsdialog.h"
@@ -198,6 +199,8 @@ void MainWindow::createActions() {
     select->addAction(tr("&Fit to Budget"), QKeySequence(tr("Ctrl+Shift+F")), m_budget,
                       &BudgetMeter::requestFit);
     select->addAction(tr("&Reset to Defaults"), this, &MainWindow::resetSelection);
+    select->addSeparator();
+    PresetsMenu::install(select, m_services.workspace, m_model, this);
     // Esc stops what runs: the chat request first, else the counting.
     select->addAction(tr("Stop (Chat Request or Counting)"), QKeySequence(Qt::Key_Escape), this,
                       [this] {

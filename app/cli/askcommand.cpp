@@ -328,7 +328,7 @@ int runAsk(const QStringList &arguments) {
     prompt::PackOptions packOptions;
     packOptions.lineNumbers = parser.isSet(lineNumbers);
     Opened opened = openAndCount(parser, flags, &pool, packOptions);
-    if (opened.exitCode != ExitOk)
+    if (opened.exitCode != ExitOk || !opened.workspace)
         return opened.exitCode;
     const workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();

@@ -89,7 +89,7 @@ int runCount(const QStringList &arguments) {
     QThreadPool pool;
     pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
     Opened opened = openAndCount(parser, flags, &pool, {});
-    if (opened.exitCode != ExitOk)
+    if (opened.exitCode != ExitOk || !opened.workspace)
         return opened.exitCode;
     const workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();
@@ -230,7 +230,7 @@ int runPack(const QStringList &arguments) {
     pool.setMaxThreadCount(2 * QThread::idealThreadCount()); // reading waits on the disk
     // Keep what counting reads so that the pack is written without reading it again.
     Opened opened = openAndCount(parser, flags, &pool, packOptions, kHeldTextBudget);
-    if (opened.exitCode != ExitOk)
+    if (opened.exitCode != ExitOk || !opened.workspace)
         return opened.exitCode;
     workspace::Workspace &ws = *opened.workspace;
     const prompt::Selection &sel = *ws.selection();

@@ -3,6 +3,7 @@
 
 #include "clicommands.h"
 #include "llm/stream/answerend.h"
+#include "presetflags.h"
 #include "repo/reposcanner.h"
 #include "terminaloutput.h"
 #include "tokenize/tokencache.h"
@@ -190,6 +191,10 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
         });
     Result<repo::ScanResult> scanned = repo::scanRepository(options, nullptr);
     tokenize::TokenizerChoice choice = resolving.get();
+    if (parser.isSet(flags.listPresets) && scanned) {
+        result.exitCode = listPresets(scanned->info.rootPath);
+        return result;
+    }
     if (!choice.exactForModel && wanted != QLatin1String("estimate"))
         err() << "warning: " << choice.note << "\n";
     result.workspace = std::make_unique<workspace::Workspace>(pool, choice.tokenizer, cacheFolder);
@@ -210,6 +215,14 @@ Opened openAndCount(QCommandLineParser &parser, SelectionFlags &flags, QThreadPo
                      });
     ws.open(options, std::move(scanned));
     loop.exec();
+    if (result.exitCode == ExitOk && parser.isSet(flags.preset) && ws.selection()) {
+        if (const std::optional<int> wrong =
+                applyPresetByName(ws.selection()->snapshot().info().rootPath,
+                                  parser.value(flags.preset), *ws.selection())) {
+            result.exitCode = *wrong;
+            return result;
+        }
+    }
     if (!ws.cacheProblem().isEmpty())
         err() << "warning: " << ws.cacheProblem() << "\n";
     // Saved while the files were counted; known by now.

@@ -83,13 +83,23 @@ struct SelectionFlags {
                        "also $REPOSCOPE_MAX_VOCAB_TOKENS)."),
         QStringLiteral("N")};
 
+    QCommandLineOption preset{
+        QStringLiteral("preset"),
+        QStringLiteral("Select the files of the saved selection preset NAME: yours for this "
+                       "repository (saved in the window), else the repository's "
+                       ".reposcope/presets.json. --include/--exclude and the default excludes "
+                       "still leave files out."),
+        QStringLiteral("NAME")};
+    QCommandLineOption listPresets{QStringLiteral("list-presets"),
+                                   QStringLiteral("List the selection presets of PATH and exit.")};
+
     // Counted with this (a tokenizer name or file) when --tokenizer is not given: ask --local
     // counts with the model's own GGUF vocabulary.
     QString tokenizerFallback;
 
     void addTo(QCommandLineParser &p) {
         p.addOptions({ref, include, exclude, sizeCap, keepDefaults, secretFiles, cacheDir, noCache,
-                      tokenizer, maxVocabTokens});
+                      tokenizer, maxVocabTokens, preset, listPresets});
     }
 };
 
@@ -99,6 +109,7 @@ std::optional<int> scanOptionsFrom(const QCommandLineParser &parser, const Selec
                                    repo::ScanOptions *options);
 
 struct Opened {
+    // Null when the command is done already (--list-presets).
     std::unique_ptr<workspace::Workspace> workspace;
     int exitCode = 0;
 };
