@@ -208,6 +208,7 @@ TEST(TokenMapLayout, SquarifiedAspectRatiosStayLow) {
     // Greedy rows leave a few slivers beside a dominant sibling (one of 80% leaves a strip
     // the next must fill), but they are few and small: weighted by area the map is square.
     EXPECT_LT(weighted, 2.5);
+    EXPECT_LT(ratios.back(), 30.0); // the worst sliver on this tree (13.7 when written)
     EXPECT_LT(mean * 5, sliceSum / count);
 }
 

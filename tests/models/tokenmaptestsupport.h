@@ -36,7 +36,8 @@ inline repo::SnapshotPtr randomTree(int files, int folders, unsigned seed) {
     std::mt19937 rng(seed);
     std::vector<QByteArray> dirs{QByteArray("top")};
     for (int d = 1; d < folders; ++d) {
-        std::uniform_int_distribution<int> pick(std::max(0, d - 12), d - 1);
+        // A random recursive tree: depth grows like log(folders), as in real repositories.
+        std::uniform_int_distribution<int> pick(0, d - 1);
         dirs.push_back(dirs[size_t(pick(rng))] + "/d" + QByteArray::number(d));
     }
     std::uniform_int_distribution<int> pickDir(0, folders - 1);
