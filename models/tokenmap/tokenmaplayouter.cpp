@@ -12,6 +12,9 @@ namespace reposcope::models {
 namespace {
 
 constexpr size_t kCacheEntries = 16;
+// About 35 MB of MapRects: a handful of whole-kernel layouts (78k rects each), many more of
+// zoomed folders. Window resizes make a new size each, so entries alone are no bound.
+constexpr size_t kCacheRects = 400'000;
 
 struct Key {
     const repo::RepoSnapshot *snapshot = nullptr;
@@ -42,6 +45,11 @@ struct Entry {
 struct TokenMapLayouter::State {
     QThreadPool *pool = nullptr;
     std::list<Entry> cache; // most recently used first
+    size_t cachedRects = 0;
+    // The cache holds layouts of the newest request's snapshot and weights only: weights
+    // only move forward (a count arrived), so older ones are never asked for again.
+    const repo::RepoSnapshot *currentSnapshot = nullptr;
+    quint64 currentGeneration = 0;
     std::atomic<quint64> latest{0};
 
     std::mutex mutex;
@@ -58,11 +66,25 @@ struct TokenMapLayouter::State {
     }
     void insert(const Key &key, repo::SnapshotPtr snapshot,
                 std::shared_ptr<const MapLayout> layout) {
-        if (find(key))
+        if (key.snapshot != currentSnapshot || key.generation != currentGeneration || find(key))
             return;
+        cachedRects += layout->rects.size();
         cache.push_front(Entry{key, std::move(snapshot), std::move(layout)});
-        while (cache.size() > kCacheEntries)
-            cache.pop_back();
+        while (cache.size() > kCacheEntries || (cachedRects > kCacheRects && cache.size() > 1))
+            popBack();
+    }
+    void popBack() {
+        cachedRects -= cache.back().layout->rects.size();
+        cache.pop_back();
+    }
+    // A request for other weights or another snapshot: everything cached is stale.
+    void makeCurrent(const Key &key) {
+        if (key.snapshot == currentSnapshot && key.generation == currentGeneration)
+            return;
+        currentSnapshot = key.snapshot;
+        currentGeneration = key.generation;
+        cache.clear();
+        cachedRects = 0;
     }
 };
 
@@ -88,6 +110,7 @@ void TokenMapLayouter::request(repo::SnapshotPtr snapshot,
         return;
     const quint64 ticket = ++m_state->latest; // supersedes whatever is pending
     const Key key{snapshot.get(), root, size, weights->generation, options};
+    m_state->makeCurrent(key);
     if (std::shared_ptr<const MapLayout> cached = m_state->find(key)) {
         Q_EMIT laidOut(cached);
         return;
@@ -116,6 +139,8 @@ void TokenMapLayouter::request(repo::SnapshotPtr snapshot,
 
 void TokenMapLayouter::clear() {
     m_state->cache.clear();
+    m_state->cachedRects = 0;
+    m_state->currentSnapshot = nullptr;
 }
 
 } // namespace reposcope::models

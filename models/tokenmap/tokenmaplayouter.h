@@ -13,6 +13,11 @@ namespace reposcope::models {
 // generation), so zooming back out or repainting after a selection change (which does not
 // change weights) costs no layout. A newer request supersedes an older one that has not
 // finished: only the newest result is delivered. Lives on the UI thread.
+//
+// The cache holds up to 16 layouts (and at most about 400k rects, ~35 MB) of the newest
+// request's snapshot and weights generation: a request with other weights or another
+// snapshot empties it (weights only move forward). The destructor never waits for a
+// running job: the job drops its result.
 class TokenMapLayouter : public QObject {
     Q_OBJECT
 public:
