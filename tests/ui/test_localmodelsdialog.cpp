@@ -6,6 +6,7 @@
 // fit.
 #include "ggufwriter.h"
 #include "local/localmodelsdialog.h"
+#include "local/localmodelstable.h"
 #include "uitestsupport.h"
 
 #include <QBrush>
@@ -28,6 +29,7 @@ using reposcope::test::ModalCloser;
 using reposcope::test::TinyLlamaOptions;
 using reposcope::ui::LocalModelsDialog;
 namespace llm = reposcope::llm;
+namespace models = reposcope::models;
 
 namespace {
 
