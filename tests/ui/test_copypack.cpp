@@ -236,8 +236,10 @@ TEST_F(CopyPackTest, NoRepositoryOrNoSelectionSaysSoAndCopiesNothing) {
             << closer.texts().first().toStdString();
     }
     ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, m_repo.path()));
-    m_window->treeModel()->setData(m_window->treeModel()->indexForNode(0), Qt::Unchecked,
-                                   Qt::CheckStateRole);
+    const repo::RepoSnapshot &snap = *m_workspace->snapshot();
+    for (int row = 0; row < snap.childCount(0); ++row)
+        m_window->treeModel()->setData(m_window->treeModel()->indexForNode(snap.child(0, row)),
+                                       Qt::Unchecked, Qt::CheckStateRole);
     ASSERT_EQ(m_workspace->selection()->selected(0).files, 0);
     {
         ModalCloser closer;
