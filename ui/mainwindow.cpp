@@ -3,6 +3,7 @@
 #include "budget/uncountedconfirm.h"
 #include "quitconfirm.h"
 
+#include "budget/budgetbar.h"
 #include "budget/budgetmeter.h"
 #include "chat/chatcontroller.h"
 #include "chat/chatpane.h"
@@ -129,6 +130,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget,
             &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
+    connect(m_budget->budgetBar(), &BudgetBar::folderClicked, m_repoPanel, &RepoPanel::revealNode);
     if (services.network) {
         m_chatController = new ChatController(
             {services.workspace, services.network, services.catalog, services.keys,

@@ -5,6 +5,7 @@
 
 #include "chat/chatcontroller.h"
 #include "chat/chatpane.h"
+#include "chat/copypack.h"
 #include "privacy/outgoingview.h"
 #include "privacy/redactionsources.h"
 #include "widgets/confirmstrip.h"
@@ -13,6 +14,7 @@
 
 #include <QMenu>
 #include <QMenuBar>
+#include <QStatusBar>
 
 namespace reposcope::ui {
 
@@ -34,6 +36,16 @@ void MainWindow::createChatMenu() {
     whatLeaves->setEnabled(m_chatController != nullptr);
     connect(m_chat->confirmStrip(), &ConfirmStrip::whatLeavesRequested, this,
             &MainWindow::showWhatLeaves);
+    // Ctrl+Shift+C selects changed files and Ctrl+Alt+C copies an answer: Ctrl+Alt+P is free.
+    auto *copyPack = new CopyPack(m_services.workspace, m_chatController, this);
+    copyPack->setObjectName(QStringLiteral("copyPack"));
+    QAction *copy = chat->addAction(tr("&Copy Pack to Clipboard"), QKeySequence(tr("Ctrl+Alt+P")),
+                                    copyPack, &CopyPack::copy);
+    copy->setObjectName(QStringLiteral("copyPackAction"));
+    copy->setToolTip(tr("The pack the next question would send to this provider, redacted as it "
+                        "would be"));
+    connect(copyPack, &CopyPack::statusMessage, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
 }
 
 void MainWindow::showWhatLeaves() {

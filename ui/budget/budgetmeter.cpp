@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "budget/budgetmeter.h"
 
+#include "budget/budgetbar.h"
+#include "budget/budgetsegments.h"
+#include "budget/meterbar.h"
 #include "llm/local/localengine.h"
 #include "local/custommodeldialog.h"
 
@@ -20,6 +23,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QToolButton>
@@ -51,8 +55,10 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     , m_cap(new QSpinBox(this))
     , m_reserved(new QSpinBox(this))
     , m_lineNumbers(new QCheckBox(tr("Line numbers in the pack"), this))
-    , m_bar(new QProgressBar(this))
+    , m_bar(new MeterBar(this))
+    , m_breakdown(new BudgetBar(this))
     , m_figures(new QLabel(this))
+    , m_figuresArea(new QScrollArea(this))
     , m_fit(new QPushButton(tr("Fit to budget"), this)) {
     m_cap->setRange(64, 100'000'000); // tiny local models run with a few hundred tokens
     m_cap->setSingleStep(1024);
@@ -72,6 +78,16 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     m_bar->setTextVisible(true);
     m_figures->setWordWrap(true);
     m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_figures->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_bar->setAccessibleName(tr("Budget used"));
+    // The figures take from two to eight lines: in a scroll area of a fixed height the meter
+    // (and the dock) keep their height while the text changes.
+    m_figuresArea->setWidget(m_figures);
+    m_figuresArea->setWidgetResizable(true);
+    m_figuresArea->setFrameShape(QFrame::NoFrame);
+    m_figuresArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_figuresArea->setFixedHeight(m_figures->fontMetrics().lineSpacing() * 6 + 4);
+    m_figuresArea->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     m_fit->setToolTip(tr("Deselect generated files, then tests, then docs, then the largest files, "
                          "until the request fits"));
 
@@ -101,7 +117,8 @@ BudgetMeter::BudgetMeter(workspace::Workspace *workspace, llm::ModelCatalog *cat
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addLayout(form);
     layout->addLayout(fitRow);
-    layout->addWidget(m_figures);
+    layout->addWidget(m_breakdown);
+    layout->addWidget(m_figuresArea);
     layout->addStretch(1);
 
     connect(m_provider, &QComboBox::currentIndexChanged, this, &BudgetMeter::onProviderChanged);
@@ -337,6 +354,7 @@ void BudgetMeter::refresh() {
             "x2:0.02, y2:0.16, stop:0 #aab4bc, stop:0.5 #aab4bc, stop:0.51 #d5dbe0, "
             "stop:1 #d5dbe0); }"));
         m_bar->setProperty("level", -1);
+        m_bar->setFillColour(QColor(0xaa, 0xb4, 0xbc));
     } else {
         m_bar->setValue(int(std::min(1000.0, f.fraction * 1000)));
         m_bar->setFormat(
@@ -349,8 +367,11 @@ void BudgetMeter::refresh() {
         m_bar->setStyleSheet(
             QStringLiteral("QProgressBar::chunk { background: %1; }").arg(QLatin1String(colour)));
         m_bar->setProperty("level", int(f.level));
+        m_bar->setFillColour(QColor(QLatin1String(colour)));
     }
     m_bar->setProperty("counting", partial);
+    m_breakdown->setSegments(budgetSegments(sel, in, correction), f.contextCap,
+                             partial ? m_bar->format() : QString());
     const QString fitReason = countsPendingReason();
     m_fit->setEnabled(model != nullptr && fitReason.isEmpty());
     m_fit->setToolTip(fitReason.isEmpty()

@@ -12,6 +12,7 @@ class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 
 namespace reposcope::workspace {
@@ -19,6 +20,9 @@ class Workspace;
 }
 
 namespace reposcope::ui {
+
+class BudgetBar;
+class MeterBar;
 
 // The budget meter: selected files + pack overhead + system prompt + reserved output
 // against the chosen model's context cap, with the percentage, a colour that turns
@@ -80,6 +84,8 @@ public:
     qint64 knownLimit() const;
     // Shown in the meter when the cap is above knownLimit(); "" otherwise.
     QString capWarning() const;
+    // The stacked bar under the meter: the same figures, part by part (budgetsegments.h).
+    BudgetBar *budgetBar() const { return m_breakdown; }
 
 Q_SIGNALS:
     // The user asked to fit the selection; the main window runs it and reports what dropped.
@@ -105,8 +111,10 @@ private:
     QSpinBox *m_cap;
     QSpinBox *m_reserved;
     QCheckBox *m_lineNumbers;
-    QProgressBar *m_bar;
+    MeterBar *m_bar;
+    BudgetBar *m_breakdown;
     QLabel *m_figures;
+    QScrollArea *m_figuresArea; // a fixed height: the panel does not jump as the text wraps
     QPushButton *m_fit;
     double m_tokensPerLine = 0;
     QString m_tokenizerNote;
