@@ -7,9 +7,9 @@
 #include "chat/chatcontroller.h"
 #include "chat/chatpane.h"
 #include "findings/findingscontroller.h"
+#include "findings/findingsmodel.h"
 #include "findings/findingspanel.h"
 #include "findings/triage.h"
-#include "findings/findingsmodel.h"
 #include "prompt/budget.h"
 #include "prompt/packwriter.h"
 #include "prompt/tasktemplates.h"
@@ -25,6 +25,7 @@
 #include "text/textdecoder.h"
 #include "tokenize/correctionstore.h"
 #include "tokenize/tokenizerregistry.h"
+#include "tokenmap/tokenmappanel.h"
 #include "transcript/transcriptview.h"
 #include "viewer/codeviewer.h"
 #include "viewer/codeviewerpane.h"
@@ -128,6 +129,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     connect(m_model, &models::RepoTreeModel::selectionTotalsChanged, m_budget,
             &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
+    m_repoPanel->tokenMap()->setCapProvider([this] { return m_budget->contextCap(); });
     if (services.network) {
         m_chatController = new ChatController(
             {services.workspace, services.network, services.catalog, services.keys,
