@@ -6,6 +6,7 @@
 // fit.
 #include "ggufwriter.h"
 #include "local/localmodelsdialog.h"
+#include "local/localmodelstable.h"
 #include "uitestsupport.h"
 
 #include <QBrush>
@@ -27,6 +28,7 @@ using reposcope::test::GgufWriter;
 using reposcope::test::ModalCloser;
 using reposcope::test::TinyLlamaOptions;
 using reposcope::ui::LocalModelsDialog;
+namespace models = reposcope::models;
 namespace llm = reposcope::llm;
 
 namespace {

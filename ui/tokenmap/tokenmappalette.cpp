@@ -126,7 +126,7 @@ QColor TokenMapColors::folderColor(MapPalette palette, const prompt::Selection &
         base = palette == MapPalette::Kind ? QColor(0xe5, 0xe7, 0xe9) : notSelectedColor();
         break;
     }
-    return base.darker(125);
+    return base.darker(150);
 }
 
 QColor TokenMapColors::estimated(const QColor &color) {

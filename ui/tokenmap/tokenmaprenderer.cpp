@@ -59,9 +59,12 @@ void TokenMapRenderer::paint(QPainter &painter, const MapScene &scene, const QRe
         }
         if (estimated)
             fill = TokenMapColors::estimated(fill);
-        painter.fillRect(r, fill);
+        // Files leave a pixel of their folder's darker background as a separator.
+        const QRectF cell =
+            !mr.folder && r.width() >= 3 && r.height() >= 3 ? r.adjusted(0, 0, -1, -1) : r;
+        painter.fillRect(cell, fill);
         if (estimated && !mr.folder && r.width() >= 4 && r.height() >= 4)
-            painter.fillRect(r, hatch);
+            painter.fillRect(cell, hatch);
         if (mr.folder) {
             if (mr.depth <= 1) {
                 painter.setPen(QPen(fill.darker(170), 1));
