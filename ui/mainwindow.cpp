@@ -27,6 +27,7 @@
 #include "text/textdecoder.h"
 #include "tokenize/correctionstore.h"
 #include "tokenize/tokenizerregistry.h"
+#include "tokenmap/tokenmappanel.h"
 #include "transcript/transcriptview.h"
 #include "viewer/codeviewer.h"
 #include "viewer/codeviewerpane.h"
@@ -131,6 +132,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
             &BudgetMeter::refresh);
     connect(m_budget, &BudgetMeter::fitRequested, this, &MainWindow::fitToBudget);
     connect(m_budget->budgetBar(), &BudgetBar::folderClicked, m_repoPanel, &RepoPanel::revealNode);
+    m_repoPanel->tokenMap()->setCapProvider([this] { return m_budget->contextCap(); });
     if (services.network) {
         m_chatController = new ChatController(
             {services.workspace, services.network, services.catalog, services.keys,

@@ -4,6 +4,9 @@
 #include "budget/budgetmeter.h"
 #include "mainwindow.h"
 #include "repotreemodel.h"
+#include "tokenmap/tokenmapcontroller.h"
+#include "tokenmap/tokenmappanel.h"
+#include "tokenmap/tokenmapview.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>
@@ -12,7 +15,9 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace reposcope::app {
 
@@ -26,6 +31,70 @@ long peakRssKiB() {
         if (line.startsWith("VmHWM:"))
             return line.mid(6).trimmed().split(' ').first().toLong();
     return -1;
+}
+
+// The token map's figures, with the event-loop idea of bench_viewerbigfiles: a toggle is
+// timed from the edit until the map's paintEvent has run (the paint comes from the event
+// loop, so the time includes everything the toggle queued before it). Calls done() last.
+void probeTokenMap(ui::MainWindow *window, workspace::Workspace *workspace,
+                   std::function<void()> done) {
+    auto *panel = window->findChild<ui::TokenMapPanel *>();
+    if (!panel || !panel->view()->isVisible()) {
+        std::fprintf(stderr, "bench tokenmap: the Map tab is not shown; no token map figures\n");
+        return done();
+    }
+    struct Probe {
+        QElapsedTimer timer;
+        std::vector<int> steps; // node, toggled twice (off, back on)
+        size_t step = 0;
+        qint64 worstNs = 0;
+        int worstNode = 0;
+        bool laidOut = false;
+        QMetaObject::Connection layoutConn, paintConn;
+    };
+    auto probe = std::make_shared<Probe>();
+    probe->timer.start();
+    const repo::RepoSnapshot &snap = *workspace->snapshot();
+    for (int r = 0; r < snap.childCount(0); ++r)
+        probe->steps.insert(probe->steps.end(), 2, snap.child(0, r));
+    auto next = std::make_shared<std::function<void()>>();
+    *next = [probe, window, workspace, next, done] {
+        if (probe->step == probe->steps.size()) {
+            QObject::disconnect(probe->paintConn);
+            std::fprintf(stderr, "bench tokenmap_toggle_repaint_ms=%.3f folder=%s\n",
+                         double(probe->worstNs) / 1e6,
+                         workspace->snapshot()->name(probe->worstNode).toUtf8().constData());
+            return done();
+        }
+        const int node = probe->steps[probe->step];
+        probe->timer.start();
+        window->treeModel()->setNodeChecked(node, workspace->selection()->checkState(node) !=
+                                                      Qt::Checked);
+    };
+    probe->layoutConn = QObject::connect(
+        panel->controller(), &ui::TokenMapController::layoutDelivered, window,
+        [probe, panel, next] {
+            if (probe->laidOut)
+                return;
+            probe->laidOut = true;
+            QObject::disconnect(probe->layoutConn);
+            std::fprintf(stderr, "bench tokenmap_layout_ms=%.1f rects=%zu\n",
+                         double(probe->timer.nsecsElapsed()) / 1e6,
+                         panel->view()->mapLayout()->rects.size());
+            probe->paintConn = QObject::connect(
+                panel->view(), &ui::TokenMapView::painted, panel, [probe, panel, next] {
+                    if (probe->step >= probe->steps.size())
+                        return;
+                    const qint64 ns = probe->timer.nsecsElapsed();
+                    if (ns > probe->worstNs) {
+                        probe->worstNs = ns;
+                        probe->worstNode = probe->steps[probe->step];
+                    }
+                    ++probe->step;
+                    QTimer::singleShot(0, panel, [next] { (*next)(); });
+                });
+            QTimer::singleShot(0, panel, [next] { (*next)(); });
+        });
 }
 
 } // namespace
@@ -69,8 +138,10 @@ void installBenchProbe(ui::MainWindow *window, workspace::Workspace *workspace) 
                          double(worstNs) / 1e6, snap.name(worstNode).toUtf8().constData(),
                          workspace->selection()->total(worstNode).files);
             std::fprintf(stderr, "bench peak_rss_mib=%.1f\n", double(peakRssKiB()) / 1024.0);
-            if (qgetenv("REPOSCOPE_BENCH_STAY") != "1")
-                QTimer::singleShot(0, qApp, &QApplication::quit);
+            probeTokenMap(window, workspace, [] {
+                if (qgetenv("REPOSCOPE_BENCH_STAY") != "1")
+                    QTimer::singleShot(0, qApp, &QApplication::quit);
+            });
         });
 }
 

@@ -28,6 +28,7 @@ using reposcope::test::GgufWriter;
 using reposcope::test::ModalCloser;
 using reposcope::test::TinyLlamaOptions;
 using reposcope::ui::LocalModelsDialog;
+namespace models = reposcope::models;
 namespace llm = reposcope::llm;
 namespace models = reposcope::models;
 

@@ -8,6 +8,7 @@
 #include "repotreesortproxy.h"
 #include "selectionhistory.h"
 #include "text/visibletext.h"
+#include "tokenmap/tokenmappanel.h"
 #include "workspace/workspace.h"
 
 #include <QApplication>
@@ -21,8 +22,10 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTreeView>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -40,6 +43,8 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     , m_filter(new QLineEdit(this))
     , m_emptyNote(new QLabel(this))
     , m_tree(new QTreeView(this))
+    , m_map(new TokenMapPanel(workspace, model, this))
+    , m_tabs(new QTabWidget(this))
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_status(new QLabel(this)) {
@@ -111,8 +116,27 @@ RepoPanel::RepoPanel(workspace::Workspace *workspace, models::RepoTreeModel *mod
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_header);
     layout->addWidget(m_filter);
+    // Tree and token map as tabs; the one shown last is shown again.
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_tree, tr("Tree"));
+    m_tabs->addTab(m_map, tr("Map"));
+    m_tabs->setTabToolTip(1, tr("Token map: each file's area is its tokens"));
+    m_tabs->setCurrentIndex(QSettings().value(QStringLiteral("repoPanel/view")).toString() ==
+                                    QStringLiteral("map")
+                                ? 1
+                                : 0);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
+        QSettings().setValue(QStringLiteral("repoPanel/view"),
+                             index == 1 ? QStringLiteral("map") : QStringLiteral("tree"));
+    });
+    connect(m_map, &TokenMapPanel::nodeClicked, this, &RepoPanel::revealNode);
+    connect(m_map, &TokenMapPanel::showInTreeRequested, this, [this](int node) {
+        m_tabs->setCurrentWidget(m_tree);
+        revealNode(node);
+    });
+    connect(m_map, &TokenMapPanel::fileActivated, this, &RepoPanel::fileActivated);
     layout->addWidget(m_emptyNote);
-    layout->addWidget(m_tree, 1);
+    layout->addWidget(m_tabs, 1);
     layout->addLayout(progressRow);
     layout->addWidget(m_status);
 

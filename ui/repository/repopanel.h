@@ -8,6 +8,7 @@ class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTreeView;
 
 namespace reposcope::workspace {
@@ -19,6 +20,8 @@ class RepoTreeModel;
 
 namespace reposcope::ui {
 
+class TokenMapPanel;
+
 // The repository dock: what is open (path, ref, short SHA, dirty), the file tree with
 // check boxes and token columns, a name filter, and the counting progress with Cancel.
 // Owns its view and proxy; the model and workspace are injected.
@@ -29,6 +32,9 @@ public:
               QWidget *parent = nullptr);
 
     QTreeView *treeView() const { return m_tree; }
+    // The "Map" tab (the token map); the tab shown is remembered.
+    TokenMapPanel *tokenMap() const { return m_map; }
+    QTabWidget *viewTabs() const { return m_tabs; }
     // The repository-relative path of the current item, "" if none.
     QString currentPath() const;
     // Makes `node` the current row (expanding its folders) without activating it.
@@ -67,6 +73,8 @@ private:
     QLineEdit *m_filter;
     QLabel *m_emptyNote;
     QTreeView *m_tree;
+    TokenMapPanel *m_map;
+    QTabWidget *m_tabs;
     QProgressBar *m_progress;
     QPushButton *m_cancel;
     QLabel *m_status;
