@@ -152,7 +152,7 @@ MainWindow::MainWindow(const MainWindowServices &services, QWidget *parent)
     connect(services.workspace, &workspace::Workspace::opened, this, [this] {
         const repo::RepoInfo &info = m_services.workspace->snapshot()->info();
         setWindowTitle(tr("%1 — RepoScope").arg(QFileInfo(info.rootPath).fileName()));
-        m_statusLabel->setText(m_budget->tokenizerLine());
+        showTokenizerLine();
         if (!m_pendingView.isEmpty())
             viewFile(std::exchange(m_pendingView, QString()), m_pendingLine);
     });
@@ -483,7 +483,7 @@ void MainWindow::applyModelTokenizer() {
                 correction = m_services.corrections->correction(
                     tokenize::CorrectionStore::keyFor(providerId, modelId, choice.tokenizer->id()));
             m_budget->setTokenizerInfo(choice.note, correction);
-            m_statusLabel->setText(m_budget->tokenizerLine());
+            showTokenizerLine();
             if (m_openAfterTokenizer) {
                 const auto [path, ref] = *std::exchange(m_openAfterTokenizer, std::nullopt);
                 openPath(path, ref);
@@ -547,7 +547,7 @@ void MainWindow::refreshCorrection() {
         return;
     m_budget->setCorrection(m_services.corrections->correction(tokenize::CorrectionStore::keyFor(
         m_budget->currentProviderId(), model->id, m_services.workspace->tokenizer().id())));
-    m_statusLabel->setText(m_budget->tokenizerLine());
+    showTokenizerLine();
 }
 
 void MainWindow::viewFile(const QString &relativePath, int line) {

@@ -147,6 +147,9 @@ private:
     void createEditMenu();
     void resetSelection();
     void fitToBudget(qint64 fixedTokens, qint64 cap, double tokensPerLine);
+    // The tokenizer line in the status bar: at most a third of the window wide, so that a
+    // message beside it stays readable; the whole line is its tooltip.
+    void showTokenizerLine();
     void exportPack();
     void showFile(int node, int line = 0);
     // Loads the chosen model's tokenizer off the UI thread and counts with it.

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The main window's layout: its size, the docks' places and sizes and the repository
 // tree's columns, remembered across runs (QSettings), and View ▸ Reset Layout.
+#include "budget/budgetmeter.h"
 #include "mainwindow.h"
 #include "repository/repopanel.h"
 
 #include <QDockWidget>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QLabel>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -100,6 +102,14 @@ void MainWindow::resetLayout() {
     applyDefaultLayout(defaultWindowSize(screen ? screen->availableGeometry() : QRect()));
     statusBar()->showMessage(
         tr("Layout reset to the defaults: window size, docks and the tree's columns."), 8000);
+}
+
+void MainWindow::showTokenizerLine() {
+    const QString line = m_budget->tokenizerLine();
+    m_statusLabel->setMaximumWidth(std::max(240, width() / 3));
+    m_statusLabel->setText(m_statusLabel->fontMetrics().elidedText(line, Qt::ElideRight,
+                                                                   m_statusLabel->maximumWidth()));
+    m_statusLabel->setToolTip(line);
 }
 
 } // namespace reposcope::ui

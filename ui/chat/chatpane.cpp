@@ -109,10 +109,14 @@ void ChatPane::buildUi() {
     buildAttachments(); // the strip and the attach button, before the key filter below
     buttons->addWidget(m_attach);
     buttons->addStretch(1);
-    buttons->addWidget(m_reask);
-    buttons->addWidget(m_continue);
-    buttons->addWidget(m_stop);
-    buttons->addWidget(m_send);
+    // Two rows, so that the chat dock fits beside the repository panel and the viewer on a
+    // 1280-pixel screen: the conversation's actions, then the request's.
+    auto *requestButtons = new QHBoxLayout;
+    requestButtons->addStretch(1);
+    requestButtons->addWidget(m_reask);
+    requestButtons->addWidget(m_continue);
+    requestButtons->addWidget(m_stop);
+    requestButtons->addWidget(m_send);
     m_context->setObjectName(QStringLiteral("chatContextLine"));
     m_context->setTextFormat(Qt::PlainText);
     m_context->setWordWrap(true);
@@ -137,6 +141,7 @@ void ChatPane::buildUi() {
     layout->addWidget(m_strip);
     layout->addWidget(m_composer);
     layout->addLayout(buttons);
+    layout->addLayout(requestButtons);
 
     connect(m_send, &QPushButton::clicked, this, &ChatPane::send);
     connect(m_stop, &QPushButton::clicked, this, &ChatPane::stop);
