@@ -319,3 +319,29 @@ TEST_F(BudgetBarTest, EverySegmentColourAndMeterColourGetsReadableText) {
     for (int i = 0; i < int(m_bar->segments().size()); ++i)
         EXPECT_GE(ui::contrastRatio(m_bar->colourOf(i), ui::textColourOn(m_bar->colourOf(i))), 4.5);
 }
+
+// A repository whose code is all under one folder (or one opened at src/) is split by
+// that folder's children, not shown as one segment.
+TEST_F(BudgetBarTest, AOneFolderRootIsSplitByThatFoldersChildren) {
+    ScratchRepo nested;
+    nested.initGit();
+    nested.write(QStringLiteral("src/server/a.cpp"),
+                 QByteArray("int total = price * quantity;\n").repeated(40));
+    nested.write(QStringLiteral("src/client/b.cpp"),
+                 QByteArray("int total = price * quantity;\n").repeated(20));
+    nested.write(QStringLiteral("src/main.cpp"), "int main() { return 0; }\n");
+    nested.commitAll();
+    ASSERT_NO_FATAL_FAILURE(startWindow(false));
+    ASSERT_NO_FATAL_FAILURE(openInWindow(*m_window, nested.path()));
+    QStringList folders;
+    for (const BudgetSegment &s : m_bar->segments())
+        if (s.kind == BudgetSegment::Kind::Folder)
+            folders << s.label;
+    EXPECT_EQ(folders, (QStringList{QStringLiteral("server/"), QStringLiteral("client/")}));
+    const BudgetSegment *root = segment(BudgetSegment::Kind::RootFiles);
+    ASSERT_NE(root, nullptr) << "src/main.cpp is a file beside the folders";
+    const prompt::Totals &t =
+        m_workspace->selection()->selected(m_workspace->snapshot()->find("src/main.cpp"));
+    EXPECT_EQ(root->tokens, t.tokens + t.overhead);
+    expectSumsToMeter("one-folder root");
+}

@@ -44,8 +44,13 @@ std::vector<BudgetSegment> budgetSegments(const prompt::Selection *selection,
             roundedSoFar = rounded;
             return part;
         };
-        for (int row = 0, rows = snap.childCount(0); row < rows; ++row) {
-            const int node = snap.child(0, row);
+        // A root that holds one folder and nothing else (a repository opened at src/, or
+        // whose code is all under one folder) is split by that folder's children instead.
+        int base = 0;
+        while (snap.childCount(base) == 1 && snap.isDirectory(snap.child(base, 0)))
+            base = snap.child(base, 0);
+        for (int row = 0, rows = snap.childCount(base); row < rows; ++row) {
+            const int node = snap.child(base, row);
             const prompt::Totals &t = selection->selected(node);
             const qint64 content = corrected(t.tokens);
             childOverhead += t.overhead;
