@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "workspace/selectionpresets.h"
 
-#include <QCryptographicHash>
+#include "common/repositoryfiles.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QSet>
-#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -226,36 +225,12 @@ Result<Ok> PresetFile::save(const QString &file) const {
                                               "overwritten")
                                    .arg(existing.error().message));
     }
-    const QFileInfo info(file);
-    if (!QDir().mkpath(info.absolutePath()))
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("cannot make the folder %1 for the selection presets; "
-                                          "check that it can be written")
-                               .arg(QDir::toNativeSeparators(info.absolutePath())));
-    QSaveFile out(file);
-    if (!out.open(QIODevice::WriteOnly))
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("cannot write the selection presets %1 (%2); check "
-                                          "that the folder can be written")
-                               .arg(QDir::toNativeSeparators(file), out.errorString()));
-    const QByteArray json = toJson();
-    if (out.write(json) != json.size() || !out.commit())
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("could not save the selection presets %1 (%2); the "
-                                          "previous presets are unchanged")
-                               .arg(QDir::toNativeSeparators(file), out.errorString()));
-    return Ok{};
+    return saveFileAtomically(file, toJson(), QStringLiteral("the selection presets"),
+                              QStringLiteral("the previous presets are unchanged"));
 }
 
 QString PresetFile::userFileFor(const QString &repositoryRoot) {
-    const QFileInfo info(repositoryRoot);
-    QString canonical = info.canonicalFilePath();
-    if (canonical.isEmpty())
-        canonical = QDir::cleanPath(info.absoluteFilePath());
-    const QByteArray hash =
-        QCryptographicHash::hash(canonical.toUtf8(), QCryptographicHash::Sha256).toHex();
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/presets/") + QString::fromLatin1(hash) + QStringLiteral(".json");
+    return perRepositoryFile(repositoryRoot, QStringLiteral("presets"));
 }
 
 QString PresetFile::repositoryFile(const QString &repositoryRoot) {

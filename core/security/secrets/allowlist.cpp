@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "security/secrets/allowlist.h"
 
-#include <QCryptographicHash>
+#include "common/repositoryfiles.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
-#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -188,36 +187,12 @@ Result<AllowList> AllowList::load(const QString &file) {
 }
 
 Result<Ok> AllowList::save(const QString &file) const {
-    const QFileInfo info(file);
-    if (!QDir().mkpath(info.absolutePath()))
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("cannot make the folder %1 for the secrets allow list; "
-                                          "check that it can be written")
-                               .arg(QDir::toNativeSeparators(info.absolutePath())));
-    QSaveFile out(file);
-    if (!out.open(QIODevice::WriteOnly))
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("cannot write the secrets allow list %1 (%2); check "
-                                          "that the folder can be written")
-                               .arg(QDir::toNativeSeparators(file), out.errorString()));
-    const QByteArray json = toJson();
-    if (out.write(json) != json.size() || !out.commit())
-        return Error::make(Error::Code::Io,
-                           QStringLiteral("could not save the secrets allow list %1 (%2); the "
-                                          "previous list is unchanged")
-                               .arg(QDir::toNativeSeparators(file), out.errorString()));
-    return Ok{};
+    return saveFileAtomically(file, toJson(), QStringLiteral("the secrets allow list"),
+                              QStringLiteral("the previous list is unchanged"));
 }
 
 QString AllowList::userFileFor(const QString &repositoryRoot) {
-    const QFileInfo info(repositoryRoot);
-    QString canonical = info.canonicalFilePath();
-    if (canonical.isEmpty())
-        canonical = QDir::cleanPath(info.absoluteFilePath());
-    const QByteArray hash =
-        QCryptographicHash::hash(canonical.toUtf8(), QCryptographicHash::Sha256).toHex();
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/allowlists/") + QString::fromLatin1(hash) + QStringLiteral(".json");
+    return perRepositoryFile(repositoryRoot, QStringLiteral("allowlists"));
 }
 
 QString AllowList::repositoryFile(const QString &repositoryRoot) {
